@@ -1,0 +1,3 @@
+//! Herald: chat-ops for SMS marketing campaigns.
+
+pub mod domain;
