@@ -1,7 +1,14 @@
 //! The rules of Herald: pure types and state changes. No I/O, no clock, no adapter crates.
 
+pub mod account;
+pub mod campaign;
 pub mod compliance;
+pub mod consent;
+pub mod credits;
+pub mod effects;
+pub mod ids;
 pub mod phone;
+pub mod rating;
 pub mod recipients;
 pub mod schedule;
 pub mod sender;

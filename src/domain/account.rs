@@ -1,0 +1,88 @@
+//! An account: one Discord server and its sending settings.
+use super::ids::AccountId;
+use super::phone::Region;
+use super::schedule::Zone;
+use super::sender::SenderId;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: AccountId,
+    pub name: String,
+    /// Trusted accounts skip moderation: their confirmed submissions are approved at once.
+    pub auto_validation: bool,
+    /// Region national numbers in recipient lists are read in.
+    pub region: Region,
+    /// Zone scheduled sends default to.
+    pub zone: Zone,
+    pub sender: Option<SenderId>,
+    /// The opt-out mention every body should carry, such as "STOP au 36180".
+    pub opt_out_text: Option<String>,
+}
+
+impl Account {
+    /// A server's account as first seen: French defaults, no sender, moderated.
+    pub fn new(id: AccountId, name: &str) -> Account {
+        Account {
+            id,
+            name: name.to_owned(),
+            auto_validation: false,
+            region: "FR".parse().expect("FR is a region"),
+            zone: super::schedule::Zone::parse("Europe/Paris").expect("Europe/Paris is a zone"),
+            sender: None,
+            opt_out_text: None,
+        }
+    }
+}
+
+/// A change of settings; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountSettings {
+    pub name: Option<String>,
+    pub auto_validation: Option<bool>,
+    pub region: Option<Region>,
+    pub zone: Option<Zone>,
+    pub sender: Option<SenderId>,
+    pub opt_out_text: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountSettingsError {
+    #[error("the opt-out mention is too long ({0} characters): keep it under 40, such as \"STOP au 36180\"")]
+    OptOutTooLong(usize),
+    #[error("the account name can't be empty")]
+    EmptyName,
+}
+
+impl Account {
+    pub fn with_settings(&self, settings: AccountSettings) -> Result<Account, AccountSettingsError> {
+        let mut next = self.clone();
+        if let Some(name) = settings.name {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(AccountSettingsError::EmptyName);
+            }
+            next.name = name.to_owned();
+        }
+        if let Some(flag) = settings.auto_validation {
+            next.auto_validation = flag;
+        }
+        if let Some(region) = settings.region {
+            next.region = region;
+        }
+        if let Some(zone) = settings.zone {
+            next.zone = zone;
+        }
+        if let Some(sender) = settings.sender {
+            next.sender = Some(sender);
+        }
+        if let Some(text) = settings.opt_out_text {
+            let text = text.trim();
+            let chars = text.chars().count();
+            if chars > 40 {
+                return Err(AccountSettingsError::OptOutTooLong(chars));
+            }
+            next.opt_out_text = (!text.is_empty()).then(|| text.to_owned());
+        }
+        Ok(next)
+    }
+}

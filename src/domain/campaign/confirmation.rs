@@ -1,0 +1,321 @@
+//! Finalize → summary + one-time token → confirm: nothing is submitted without the confirmation.
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::Serialize;
+
+use super::{Campaign, CampaignError, CampaignState, Review, Reviewer, SendMode, Submission, Transition};
+use crate::domain::account::Account;
+use crate::domain::compliance::{self, ComplianceFlag};
+use crate::domain::credits::{Balance, Credits, LedgerEntry, LedgerKind};
+use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind};
+use crate::domain::ids::{CampaignId, UserId};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::{Encoding, SmsBody};
+use crate::domain::window::{SendingWindowPolicy, WindowFlag};
+
+/// A confirmation is spent once and expires after this long.
+pub const CONFIRMATION_TTL: TimeDelta = TimeDelta::minutes(15);
+
+/// 128 random bits, as 32 lowercase hex digits; carried by a button's custom_id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct ConfirmationToken(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("this confirmation code is not valid: use the Confirm button or the code Herald printed")]
+pub struct InvalidToken;
+
+impl ConfirmationToken {
+    pub fn from_random(bytes: [u8; 16]) -> ConfirmationToken {
+        ConfirmationToken(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn parse(s: &str) -> Result<ConfirmationToken, InvalidToken> {
+        let s = s.trim();
+        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            Ok(ConfirmationToken(s.to_owned()))
+        } else {
+            Err(InvalidToken)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmAction {
+    Submit(SendMode),
+    Cancel,
+}
+
+/// A finalized action waiting for its Confirm click.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingConfirmation {
+    pub token: ConfirmationToken,
+    pub campaign: CampaignId,
+    pub action: ConfirmAction,
+    /// The draft as it was summarised; a later edit voids the confirmation.
+    pub draft_revision: u32,
+    pub requested_by: UserId,
+    pub expires_at: DateTime<Utc>,
+}
+
+pub struct FinalizeContext<'a> {
+    pub account: &'a Account,
+    pub balance: Balance,
+    pub token: ConfirmationToken,
+    pub requested_by: UserId,
+    pub now: DateTime<Utc>,
+}
+
+pub struct ConfirmContext<'a> {
+    pub account: &'a Account,
+    pub balance: Balance,
+    pub user: UserId,
+    /// No version of any campaign of the account was confirmed before.
+    pub first_campaign: bool,
+    pub now: DateTime<Utc>,
+}
+
+/// Everything a person must see before confirming.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub campaign: String,
+    pub version: u32,
+    pub recipients: u64,
+    pub encoding: Encoding,
+    pub segments: u8,
+    pub cost: Credits,
+    pub available: Credits,
+    /// What remains after the cost; negative when the balance is short.
+    pub balance_after: i128,
+    /// The local time, its zone and UTC; `None` for an immediate send.
+    pub send_local: Option<String>,
+    pub send_zone: Option<&'static str>,
+    pub send_utc: Option<DateTime<Utc>>,
+    pub fold_note: Option<String>,
+    pub window_flags: Vec<WindowFlag>,
+    /// A scheduled send the balance can't cover today: it will be checked again at send time.
+    pub credit_warning: Option<String>,
+    pub token: ConfirmationToken,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The parts of the draft a version needs, checked complete.
+struct Ready<'a> {
+    body: &'a SmsBody,
+    sender: SenderId,
+    recipients: super::RecipientList,
+    cost: Credits,
+}
+
+impl Campaign {
+    fn ready_to_submit<'a>(&'a self, account: &Account) -> Result<Ready<'a>, CampaignError> {
+        match self.state {
+            CampaignState::Draft | CampaignState::AwaitingConfirmation => {}
+            other => {
+                let version = self.submission.as_ref().map_or(0, |s| s.version);
+                return Err(CampaignError::in_flight(other, version));
+            }
+        }
+        let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
+        let recipients = self.draft.recipients.filter(|l| l.count > 0).ok_or(CampaignError::NoRecipients)?;
+        let sender = self.draft.sender.clone().or_else(|| account.sender.clone()).ok_or(CampaignError::NoSender)?;
+        let cost = Credits::cost_of(body.segments(), recipients.count).ok_or(CampaignError::CostOverflow)?;
+        Ok(Ready { body, sender, recipients, cost })
+    }
+
+    /// Checks the draft and prices it; the campaign then waits for its confirmation.
+    pub fn finalize(
+        &self,
+        mode: SendMode,
+        ctx: FinalizeContext<'_>,
+    ) -> Result<(Transition, PendingConfirmation, Summary), CampaignError> {
+        let ready = self.ready_to_submit(ctx.account)?;
+        let short = ctx.balance.available < ready.cost;
+        if short && mode == SendMode::Immediate {
+            return Err(CampaignError::InsufficientCredit { needed: ready.cost, available: ctx.balance.available });
+        }
+        let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
+        let window_flags = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
+        let expires_at = ctx.now + CONFIRMATION_TTL;
+        let at = mode.send_at();
+        let summary = Summary {
+            campaign: self.name.to_string(),
+            version: self.next_version(),
+            recipients: ready.recipients.count,
+            encoding: ready.body.encoding(),
+            segments: ready.body.segments(),
+            cost: ready.cost,
+            available: ctx.balance.available,
+            balance_after: i128::from(ctx.balance.available.0) - i128::from(ready.cost.0),
+            send_local: at.map(|a| a.local().format("%Y-%m-%d %H:%M").to_string()),
+            send_zone: at.map(|a| a.zone().name()),
+            send_utc: at.map(|a| a.utc()),
+            fold_note: at.and_then(|a| a.fold_note().map(str::to_owned)),
+            window_flags,
+            credit_warning: short.then(|| {
+                format!(
+                    "the balance ({}) does not cover the cost ({}) today: reload the account before the send time, or the campaign will be held",
+                    ctx.balance.available, ready.cost
+                )
+            }),
+            token: ctx.token.clone(),
+            expires_at,
+        };
+        let pending = PendingConfirmation {
+            token: ctx.token,
+            campaign: self.id,
+            action: ConfirmAction::Submit(mode),
+            draft_revision: self.draft.revision,
+            requested_by: ctx.requested_by,
+            expires_at,
+        };
+        let mut next = self.changed(ctx.now);
+        next.state = CampaignState::AwaitingConfirmation;
+        Ok((Transition { campaign: next, effects: Vec::new() }, pending, summary))
+    }
+
+    /// Turns the finalized draft into a new frozen version.
+    pub fn confirm(&self, pending: &PendingConfirmation, ctx: ConfirmContext<'_>) -> Result<Transition, CampaignError> {
+        check_pending(self, pending, ctx.user, ctx.now)?;
+        let ConfirmAction::Submit(mode) = &pending.action else {
+            return Err(CampaignError::Corrupt("confirm called with a cancel confirmation"));
+        };
+        if self.state != CampaignState::AwaitingConfirmation {
+            return Err(match self.state {
+                CampaignState::Draft => CampaignError::NotAwaitingConfirmation,
+                other => CampaignError::in_flight(other, self.submission.as_ref().map_or(0, |s| s.version)),
+            });
+        }
+        if pending.draft_revision != self.draft.revision {
+            return Err(CampaignError::DraftChanged);
+        }
+        if mode.send_at().is_some_and(|at| at.utc() <= ctx.now) {
+            return Err(CampaignError::SendTimePassed);
+        }
+        let ready = self.ready_to_submit(ctx.account)?;
+        let version = self.next_version();
+        let mut effects = Vec::new();
+        // Reserve now when the balance allows; an immediate send must be covered, a scheduled one
+        // is checked again when its time comes.
+        let reserved = if ctx.balance.available >= ready.cost {
+            effects.push(Effect::Ledger(LedgerEntry {
+                kind: LedgerKind::Reserve,
+                amount: ready.cost,
+                campaign: Some((self.id, version)),
+                reason: None,
+            }));
+            ready.cost
+        } else if *mode == SendMode::Immediate {
+            return Err(CampaignError::InsufficientCredit { needed: ready.cost, available: ctx.balance.available });
+        } else {
+            Credits::ZERO
+        };
+        let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
+        let window = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
+        let flags: Vec<ComplianceFlag> =
+            compliance::precheck(ready.body, ctx.account.opt_out_text.as_deref(), &window, ctx.first_campaign);
+        let (state, review) = if ctx.account.auto_validation {
+            let state = if mode.send_at().is_some() { CampaignState::Scheduled } else { CampaignState::Approved };
+            (state, Review::Approved { by: Reviewer::AutoValidation, at: ctx.now })
+        } else {
+            (CampaignState::PendingReview, Review::Pending)
+        };
+        let submission = Submission {
+            version,
+            body: ready.body.clone(),
+            sender: ready.sender,
+            recipients: ready.recipients,
+            mode: mode.clone(),
+            cost: ready.cost,
+            reserved,
+            debited: Credits::ZERO,
+            flags,
+            confirmed_by: ctx.user,
+            confirmed_at: ctx.now,
+            review,
+            cancelled: None,
+            started_at: None,
+            completed_at: None,
+        };
+        let mut next = self.changed(ctx.now);
+        next.state = state;
+        next.submission = Some(submission);
+        effects.push(next.audit(Actor::User(ctx.user), AuditAction::Submitted, format!("cost {}", ready.cost)));
+        effects.push(next.notify(NotificationKind::Submitted));
+        if ctx.account.auto_validation {
+            effects.push(next.audit(Actor::System, AuditAction::Approved, "automatic validation".into()));
+            effects.push(next.notify(NotificationKind::Approved { automatic: true }));
+        }
+        Ok(Transition { campaign: next, effects })
+    }
+
+    /// Prepares a cancellation for its Confirm click; nothing changes until then.
+    pub fn prepare_cancel(
+        &self,
+        token: ConfirmationToken,
+        requested_by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<PendingConfirmation, CampaignError> {
+        self.check_cancellable()?;
+        Ok(PendingConfirmation {
+            token,
+            campaign: self.id,
+            action: ConfirmAction::Cancel,
+            draft_revision: self.draft.revision,
+            requested_by,
+            expires_at: now + CONFIRMATION_TTL,
+        })
+    }
+
+    /// Cancels through a confirmation prepared by `prepare_cancel`.
+    pub fn confirm_cancel(
+        &self,
+        pending: &PendingConfirmation,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, CampaignError> {
+        check_pending(self, pending, user, now)?;
+        self.cancel(user, now)
+    }
+
+    pub(super) fn notify(&self, kind: NotificationKind) -> Effect {
+        Effect::Notify(Notification {
+            account: self.account,
+            user: self.owner,
+            campaign: self.id,
+            campaign_name: self.name.to_string(),
+            version: self.submission.as_ref().map_or(0, |s| s.version),
+            kind,
+        })
+    }
+
+    pub(super) fn audit(&self, actor: Actor, action: AuditAction, detail: String) -> Effect {
+        Effect::Audit(AuditEntry {
+            account: self.account,
+            campaign: Some((self.id, self.submission.as_ref().map_or(0, |s| s.version))),
+            actor,
+            action,
+            detail,
+        })
+    }
+}
+
+fn check_pending(
+    campaign: &Campaign,
+    pending: &PendingConfirmation,
+    user: UserId,
+    now: DateTime<Utc>,
+) -> Result<(), CampaignError> {
+    if pending.campaign != campaign.id {
+        return Err(CampaignError::WrongCampaign);
+    }
+    if pending.requested_by != user {
+        return Err(CampaignError::NotYourConfirmation);
+    }
+    if now >= pending.expires_at {
+        return Err(CampaignError::ConfirmationExpired);
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! Editing the draft.
+use chrono::{DateTime, Utc};
+
+use super::{Campaign, CampaignError, CampaignState, RecipientList, Transition};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
+
+/// A change to the draft; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DraftEdit {
+    pub body: Option<SmsBody>,
+    pub sender: Option<SenderId>,
+    pub recipients: Option<RecipientList>,
+}
+
+impl Campaign {
+    /// Edits the draft. A submitted version is never touched: it holds its own copy. A draft
+    /// waiting for confirmation goes back to draft, so the old summary can't be confirmed.
+    pub fn edit_draft(&self, edit: DraftEdit, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+        match self.state {
+            CampaignState::Completed => return Err(CampaignError::AlreadyCompleted),
+            CampaignState::Sending => return Err(CampaignError::AlreadySending),
+            _ => {}
+        }
+        let mut next = self.changed(now);
+        if let Some(body) = edit.body {
+            next.draft.body = Some(body);
+        }
+        if let Some(sender) = edit.sender {
+            next.draft.sender = Some(sender);
+        }
+        if let Some(list) = edit.recipients {
+            next.draft.recipients = Some(list);
+        }
+        next.draft.revision += 1;
+        if next.state == CampaignState::AwaitingConfirmation {
+            next.state = CampaignState::Draft;
+        }
+        Ok(Transition { campaign: next, effects: Vec::new() })
+    }
+}

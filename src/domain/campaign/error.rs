@@ -1,0 +1,72 @@
+use chrono::{DateTime, Utc};
+
+use super::{CampaignState, Reviewer};
+use crate::domain::credits::Credits;
+
+/// Why a command can't be applied to a campaign; each message says what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CampaignError {
+    #[error("the campaign has no message yet: write its text first")]
+    MissingBody,
+    #[error("the campaign has no recipients yet: import a CSV of phone numbers first")]
+    NoRecipients,
+    #[error("the campaign has no sender ID and the account has no default: set one first")]
+    NoSender,
+    #[error("version {version} is waiting for review: only one version can wait at a time; cancel it first if you want to submit a new one")]
+    VersionPending { version: u32 },
+    #[error("version {version} is already {state}: cancel it first if you want to submit a new one")]
+    VersionInFlight { version: u32, state: &'static str },
+    #[error("the campaign is already sending: it can't be changed or submitted again")]
+    AlreadySending,
+    #[error("the campaign was sent and completed: create a new campaign to send again")]
+    AlreadyCompleted,
+    #[error("nothing to confirm: finalize the campaign first")]
+    NotAwaitingConfirmation,
+    #[error("this confirmation expired: finalize the campaign again")]
+    ConfirmationExpired,
+    #[error("the campaign changed after it was finalized: finalize it again to see the new summary")]
+    DraftChanged,
+    #[error("this confirmation was shown to someone else: run the command yourself to get your own")]
+    NotYourConfirmation,
+    #[error("this confirmation belongs to another campaign")]
+    WrongCampaign,
+    #[error("the send time has passed since the campaign was finalized: finalize it again with a new time")]
+    SendTimePassed,
+    #[error("not enough credit: sending costs {needed} credits and {available} are available; reload the account and try again")]
+    InsufficientCredit { needed: Credits, available: Credits },
+    #[error("the cost of this campaign is too large to compute: use fewer recipients")]
+    CostOverflow,
+    #[error("nothing to cancel: the campaign is a draft")]
+    NothingToCancel,
+    #[error("the campaign is {0}: it can no longer be cancelled")]
+    CannotCancel(&'static str),
+    #[error("version {version} was already {outcome} by {by} at {at}")]
+    AlreadyDecided { version: u32, outcome: &'static str, by: Reviewer, at: DateTime<Utc> },
+    #[error("version {requested} is not waiting for review (the campaign is {state})")]
+    NotPendingReview { requested: u32, state: &'static str },
+    #[error("a refusal needs a reason for the owner: write one")]
+    RefusalWithoutReason,
+    #[error("the reason is {chars} characters long: keep it under 500")]
+    RefusalTooLong { chars: usize },
+    #[error("the campaign is {0}: only approved or scheduled campaigns start sending")]
+    CannotStart(&'static str),
+    #[error("the campaign is scheduled for {0}: it is not due yet")]
+    NotDue(DateTime<Utc>),
+    #[error("the campaign is {0}: only campaigns on hold can be resumed")]
+    NotOnHold(&'static str),
+    #[error("the campaign is {0}: only a sending campaign can complete")]
+    NotSending(&'static str),
+    #[error("internal inconsistency: {0}")]
+    Corrupt(&'static str),
+}
+
+impl CampaignError {
+    pub(super) fn in_flight(state: CampaignState, version: u32) -> CampaignError {
+        match state {
+            CampaignState::PendingReview => CampaignError::VersionPending { version },
+            CampaignState::Sending => CampaignError::AlreadySending,
+            CampaignState::Completed => CampaignError::AlreadyCompleted,
+            other => CampaignError::VersionInFlight { version, state: other.describe() },
+        }
+    }
+}

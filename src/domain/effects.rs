@@ -1,0 +1,111 @@
+//! What a state change asks the outside world to do, as data: the store writes these in the
+//! same transaction as the change, and adapters act on them later.
+use serde::{Deserialize, Serialize};
+
+use super::campaign::RefusalCode;
+use super::credits::{Credits, LedgerEntry};
+use super::ids::{AccountId, CampaignId, ModeratorName, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Ledger(LedgerEntry),
+    Notify(Notification),
+    Audit(AuditEntry),
+}
+
+/// A message to a person, drained from the outbox by the bot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub account: AccountId,
+    pub user: UserId,
+    pub campaign: CampaignId,
+    pub campaign_name: String,
+    pub version: u32,
+    pub kind: NotificationKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NotificationKind {
+    Submitted,
+    Approved { automatic: bool },
+    Refused { code: RefusalCode, reason: String },
+    StartedSending,
+    HeldForCredit { needed: Credits, available: Credits },
+    Completed,
+}
+
+impl NotificationKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NotificationKind::Submitted => "submitted",
+            NotificationKind::Approved { .. } => "approved",
+            NotificationKind::Refused { .. } => "refused",
+            NotificationKind::StartedSending => "started_sending",
+            NotificationKind::HeldForCredit { .. } => "held_for_credit",
+            NotificationKind::Completed => "completed",
+        }
+    }
+}
+
+/// Who did something, for the audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Actor {
+    User(UserId),
+    Moderator(ModeratorName),
+    /// Someone at the command line of the server Herald runs on.
+    Operator,
+    /// Herald itself: the scheduler, auto-validation.
+    System,
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::User(id) => write!(f, "user {id}"),
+            Actor::Moderator(name) => write!(f, "{name}"),
+            Actor::Operator => f.write_str("operator"),
+            Actor::System => f.write_str("Herald"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    Submitted,
+    Approved,
+    Refused,
+    Cancelled,
+    StartedSending,
+    HeldForCredit,
+    Completed,
+    Credited,
+    SettingsChanged,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Submitted => "submitted",
+            AuditAction::Approved => "approved",
+            AuditAction::Refused => "refused",
+            AuditAction::Cancelled => "cancelled",
+            AuditAction::StartedSending => "started_sending",
+            AuditAction::HeldForCredit => "held_for_credit",
+            AuditAction::Completed => "completed",
+            AuditAction::Credited => "credited",
+            AuditAction::SettingsChanged => "settings_changed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub account: AccountId,
+    pub campaign: Option<(CampaignId, u32)>,
+    pub actor: Actor,
+    pub action: AuditAction,
+    pub detail: String,
+}
