@@ -1,0 +1,291 @@
+//! Rows as the database returns them, and their conversion to domain values. Every value read
+//! back is parsed again through the domain types, so a bad row is an error, never a bad value.
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+use crate::domain::account::Account;
+use crate::domain::campaign::{
+    Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation, RecipientList, Refusal,
+    RefusalCode, Review, Reviewer, SendMode, Submission,
+};
+use crate::domain::credits::{Balance, Credits};
+use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
+use crate::domain::schedule::{SendAt, Zone};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
+
+pub fn micros(at: DateTime<Utc>) -> i64 {
+    at.timestamp_micros()
+}
+
+pub fn time(micros: i64) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::from_timestamp_micros(micros).ok_or_else(|| corrupt("timestamp", micros))
+}
+
+fn opt_time(micros: Option<i64>) -> Result<Option<DateTime<Utc>>, StoreError> {
+    micros.map(time).transpose()
+}
+
+pub fn corrupt(what: &str, value: impl std::fmt::Debug) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {value:?}"))
+}
+
+/// Snowflakes and counts are unsigned in the domain, signed in SQL.
+pub fn unsigned(what: &str, v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| corrupt(what, v))
+}
+
+pub fn signed(v: u64) -> i64 {
+    // Snowflakes and amounts stay far below 2^63; saturate rather than wrap if one ever does not.
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn credits(what: &str, v: i64) -> Result<Credits, StoreError> {
+    unsigned(what, v).map(Credits)
+}
+
+fn version(v: i64) -> Result<u32, StoreError> {
+    u32::try_from(v).map_err(|_| corrupt("version", v))
+}
+
+fn zone(name: &str) -> Result<Zone, StoreError> {
+    Zone::parse(name).map_err(|_| corrupt("zone", name))
+}
+
+fn send_mode(send_at: Option<i64>, send_zone: Option<&str>) -> Result<SendMode, StoreError> {
+    match (send_at, send_zone) {
+        (Some(at), Some(z)) => Ok(SendMode::Scheduled(SendAt::from_stored(time(at)?, zone(z)?))),
+        (None, None) => Ok(SendMode::Immediate),
+        other => Err(corrupt("send mode", other)),
+    }
+}
+
+/// (send_at, send_zone) columns for a mode.
+pub fn send_mode_columns(mode: &SendMode) -> (Option<i64>, Option<String>) {
+    match mode {
+        SendMode::Immediate => (None, None),
+        SendMode::Scheduled(at) => (Some(micros(at.utc())), Some(at.zone().name().to_owned())),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub struct AccountRow {
+    pub id: i64,
+    pub name: String,
+    pub auto_validation: i64,
+    pub region: String,
+    pub zone: String,
+    pub sender: Option<String>,
+    pub opt_out_text: Option<String>,
+    pub available: i64,
+    pub reserved: i64,
+}
+
+impl AccountRow {
+    pub fn into_domain(self) -> Result<(Account, Balance), StoreError> {
+        let account = Account {
+            id: AccountId(unsigned("account id", self.id)?),
+            name: self.name,
+            auto_validation: self.auto_validation != 0,
+            region: self.region.parse().map_err(|_| corrupt("region", &self.region))?,
+            zone: zone(&self.zone)?,
+            sender: self.sender.map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s))).transpose()?,
+            opt_out_text: self.opt_out_text,
+        };
+        let balance =
+            Balance { available: credits("available", self.available)?, reserved: credits("reserved", self.reserved)? };
+        Ok((account, balance))
+    }
+}
+
+/// A campaign joined with its latest submission (the `s_` columns, all NULL when it has none).
+#[derive(sqlx::FromRow)]
+pub struct CampaignRow {
+    pub id: i64,
+    pub account_id: i64,
+    pub name: String,
+    pub owner_id: i64,
+    pub state: String,
+    pub draft_body: Option<String>,
+    pub draft_sender: Option<String>,
+    pub draft_list_id: Option<i64>,
+    pub draft_list_count: Option<i64>,
+    pub draft_revision: i64,
+    pub revision: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub s_version: Option<i64>,
+    pub s_body: Option<String>,
+    pub s_sender: Option<String>,
+    pub s_list_id: Option<i64>,
+    pub s_recipient_count: Option<i64>,
+    pub s_send_at: Option<i64>,
+    pub s_send_zone: Option<String>,
+    pub s_cost: Option<i64>,
+    pub s_reserved: Option<i64>,
+    pub s_debited: Option<i64>,
+    pub s_flags: Option<String>,
+    pub s_confirmed_by: Option<i64>,
+    pub s_confirmed_at: Option<i64>,
+    pub s_review: Option<String>,
+    pub s_reviewer: Option<String>,
+    pub s_reviewed_at: Option<i64>,
+    pub s_refusal_code: Option<String>,
+    pub s_refusal_text: Option<String>,
+    pub s_cancelled_by: Option<i64>,
+    pub s_cancelled_at: Option<i64>,
+    pub s_started_at: Option<i64>,
+    pub s_completed_at: Option<i64>,
+}
+
+/// The select list that matches `CampaignRow`.
+pub const CAMPAIGN_COLUMNS: &str = "c.id, c.account_id, c.name, c.owner_id, c.state, c.draft_body, c.draft_sender, \
+    c.draft_list_id, c.draft_list_count, c.draft_revision, c.revision, c.created_at, c.updated_at, \
+    s.version AS s_version, s.body AS s_body, s.sender AS s_sender, s.list_id AS s_list_id, \
+    s.recipient_count AS s_recipient_count, s.send_at AS s_send_at, s.send_zone AS s_send_zone, s.cost AS s_cost, \
+    s.reserved AS s_reserved, s.debited AS s_debited, s.flags AS s_flags, s.confirmed_by AS s_confirmed_by, \
+    s.confirmed_at AS s_confirmed_at, s.review AS s_review, s.reviewer AS s_reviewer, \
+    s.reviewed_at AS s_reviewed_at, s.refusal_code AS s_refusal_code, s.refusal_text AS s_refusal_text, \
+    s.cancelled_by AS s_cancelled_by, s.cancelled_at AS s_cancelled_at, s.started_at AS s_started_at, \
+    s.completed_at AS s_completed_at \
+    FROM campaigns c LEFT JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version";
+
+fn body(text: &str) -> Result<SmsBody, StoreError> {
+    SmsBody::parse(text).map_err(|_| corrupt("body", text))
+}
+
+fn sender(text: &str) -> Result<SenderId, StoreError> {
+    SenderId::parse(text).map_err(|_| corrupt("sender", text))
+}
+
+fn list(id: i64, count: i64) -> Result<RecipientList, StoreError> {
+    Ok(RecipientList { id: ListId(id), count: unsigned("recipient count", count)? })
+}
+
+/// Reviewer column: `auto`, or `moderator:NAME`.
+pub fn reviewer_column(reviewer: &Reviewer) -> String {
+    match reviewer {
+        Reviewer::AutoValidation => "auto".to_owned(),
+        Reviewer::Moderator(name) => format!("moderator:{name}"),
+    }
+}
+
+fn reviewer(text: &str) -> Result<Reviewer, StoreError> {
+    match text.strip_prefix("moderator:") {
+        Some(name) => ModeratorName::parse(name).map(Reviewer::Moderator).map_err(|_| corrupt("reviewer", text)),
+        None if text == "auto" => Ok(Reviewer::AutoValidation),
+        None => Err(corrupt("reviewer", text)),
+    }
+}
+
+impl CampaignRow {
+    pub fn into_domain(self) -> Result<Campaign, StoreError> {
+        let draft = Draft {
+            body: self.draft_body.as_deref().map(body).transpose()?,
+            sender: self.draft_sender.as_deref().map(sender).transpose()?,
+            recipients: match (self.draft_list_id, self.draft_list_count) {
+                (Some(id), Some(count)) => Some(list(id, count)?),
+                _ => None,
+            },
+            revision: u32::try_from(self.draft_revision).map_err(|_| corrupt("draft revision", self.draft_revision))?,
+        };
+        let submission = match self.s_version {
+            None => None,
+            Some(v) => Some(submission(&self, v)?),
+        };
+        Ok(Campaign {
+            id: CampaignId(self.id),
+            account: AccountId(unsigned("account id", self.account_id)?),
+            name: CampaignName::parse(&self.name).map_err(|_| corrupt("campaign name", &self.name))?,
+            owner: UserId(unsigned("owner", self.owner_id)?),
+            draft,
+            state: CampaignState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))?,
+            submission,
+            revision: self.revision,
+            created_at: time(self.created_at)?,
+            updated_at: time(self.updated_at)?,
+        })
+    }
+}
+
+fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
+    let need = |what: &'static str| corrupt(what, "missing");
+    let reviewed_at = opt_time(row.s_reviewed_at)?;
+    let review = match row.s_review.as_deref() {
+        Some("pending") => Review::Pending,
+        Some("approved") => Review::Approved {
+            by: reviewer(row.s_reviewer.as_deref().ok_or_else(|| need("reviewer"))?)?,
+            at: reviewed_at.ok_or_else(|| need("reviewed_at"))?,
+        },
+        Some("refused") => {
+            let code = row.s_refusal_code.as_deref().and_then(RefusalCode::parse).ok_or_else(|| need("refusal code"))?;
+            let text = row.s_refusal_text.as_deref().ok_or_else(|| need("refusal text"))?;
+            Review::Refused {
+                by: reviewer(row.s_reviewer.as_deref().ok_or_else(|| need("reviewer"))?)?,
+                at: reviewed_at.ok_or_else(|| need("reviewed_at"))?,
+                refusal: Refusal::new(code, text).map_err(|_| corrupt("refusal", text))?,
+            }
+        }
+        other => return Err(corrupt("review", other)),
+    };
+    let cancelled = match (row.s_cancelled_by, row.s_cancelled_at) {
+        (Some(by), Some(at)) => Some((UserId(unsigned("cancelled_by", by)?), time(at)?)),
+        _ => None,
+    };
+    Ok(Submission {
+        version: version(v)?,
+        body: body(row.s_body.as_deref().ok_or_else(|| need("body"))?)?,
+        sender: sender(row.s_sender.as_deref().ok_or_else(|| need("sender"))?)?,
+        recipients: list(
+            row.s_list_id.ok_or_else(|| need("list"))?,
+            row.s_recipient_count.ok_or_else(|| need("count"))?,
+        )?,
+        mode: send_mode(row.s_send_at, row.s_send_zone.as_deref())?,
+        cost: credits("cost", row.s_cost.ok_or_else(|| need("cost"))?)?,
+        reserved: credits("reserved", row.s_reserved.ok_or_else(|| need("reserved"))?)?,
+        debited: credits("debited", row.s_debited.ok_or_else(|| need("debited"))?)?,
+        flags: serde_json::from_str(row.s_flags.as_deref().ok_or_else(|| need("flags"))?)
+            .map_err(|e| corrupt("flags", e))?,
+        confirmed_by: UserId(unsigned("confirmed_by", row.s_confirmed_by.ok_or_else(|| need("confirmed_by"))?)?),
+        confirmed_at: time(row.s_confirmed_at.ok_or_else(|| need("confirmed_at"))?)?,
+        review,
+        cancelled,
+        started_at: opt_time(row.s_started_at)?,
+        completed_at: opt_time(row.s_completed_at)?,
+    })
+}
+
+#[derive(sqlx::FromRow)]
+pub struct ConfirmationRow {
+    pub token: String,
+    pub campaign_id: i64,
+    pub action: String,
+    pub send_at: Option<i64>,
+    pub send_zone: Option<String>,
+    pub draft_revision: i64,
+    pub requested_by: i64,
+    pub expires_at: i64,
+    pub outcome: Option<String>,
+}
+
+impl ConfirmationRow {
+    pub fn into_domain(self) -> Result<super::StoredConfirmation, StoreError> {
+        let action = match self.action.as_str() {
+            "submit" => ConfirmAction::Submit(send_mode(self.send_at, self.send_zone.as_deref())?),
+            "cancel" => ConfirmAction::Cancel,
+            other => return Err(corrupt("confirmation action", other)),
+        };
+        Ok(super::StoredConfirmation {
+            pending: PendingConfirmation {
+                token: ConfirmationToken::parse(&self.token).map_err(|_| corrupt("token", &self.token))?,
+                campaign: CampaignId(self.campaign_id),
+                action,
+                draft_revision: u32::try_from(self.draft_revision)
+                    .map_err(|_| corrupt("draft revision", self.draft_revision))?,
+                requested_by: UserId(unsigned("requested_by", self.requested_by)?),
+                expires_at: time(self.expires_at)?,
+            },
+            outcome: self.outcome,
+        })
+    }
+}

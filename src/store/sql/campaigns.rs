@@ -1,0 +1,178 @@
+//! Campaigns: creation, loading, and the one-transaction commit of a state change.
+use sqlx::query::QueryAs;
+use sqlx::{Any, AnyPool};
+
+use super::effects::{self, Tx};
+use super::{SqlStore, is_unique_violation};
+use crate::domain::campaign::{Campaign, ConfirmAction, Review, Submission};
+use crate::store::rows::{CampaignRow, micros, reviewer_column, send_mode_columns, signed};
+use crate::store::{Change, ConfirmationWrite, StoreError};
+
+type CampaignQuery<'q> = QueryAs<'q, Any, CampaignRow, <Any as sqlx::Database>::Arguments>;
+
+impl SqlStore {
+    pub(super) async fn insert_campaign(&self, c: &Campaign) -> Result<Campaign, StoreError> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_revision, revision, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $6) RETURNING id",
+        )
+        .bind(signed(c.account.0))
+        .bind(c.name.as_str())
+        .bind(c.name.key())
+        .bind(signed(c.owner.0))
+        .bind(c.state.as_str())
+        .bind(micros(c.created_at))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match is_unique_violation(&e) {
+            true => StoreError::NameTaken(c.name.to_string()),
+            false => e.into(),
+        })?;
+        let mut created = c.clone();
+        created.id = crate::domain::ids::CampaignId(id);
+        Ok(created)
+    }
+
+    pub(super) async fn fetch_campaign(&self, query: CampaignQuery<'_>) -> Result<Option<Campaign>, StoreError> {
+        let row: Option<CampaignRow> = query.fetch_optional(pool(self)).await?;
+        row.map(CampaignRow::into_domain).transpose()
+    }
+
+    pub(super) async fn commit_change(&self, change: Change<'_>) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // The guarded update comes first: a conflicting change fails before writing anything.
+        update_campaign(&mut tx, change.campaign, change).await?;
+        if let Some(s) = &change.campaign.submission {
+            upsert_submission(&mut tx, change.campaign, s).await?;
+        }
+        for effect in change.effects {
+            effects::apply(&mut tx, change.campaign.account, effect, change.now).await?;
+        }
+        match change.confirmation {
+            ConfirmationWrite::None => {}
+            ConfirmationWrite::Create(p) => {
+                let (send_at, send_zone, action) = match &p.action {
+                    ConfirmAction::Submit(mode) => {
+                        let (at, zone) = send_mode_columns(mode);
+                        (at, zone, "submit")
+                    }
+                    ConfirmAction::Cancel => (None, None, "cancel"),
+                };
+                sqlx::query(
+                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, draft_revision, requested_by, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(p.token.as_str())
+                .bind(p.campaign.0)
+                .bind(action)
+                .bind(send_at)
+                .bind(send_zone)
+                .bind(i64::from(p.draft_revision))
+                .bind(signed(p.requested_by.0))
+                .bind(micros(p.expires_at))
+                .bind(micros(change.now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            ConfirmationWrite::Spend { token, outcome } => {
+                let spent = sqlx::query(
+                    "UPDATE confirmations SET spent_at = $1, outcome = $2 WHERE token = $3 AND spent_at IS NULL",
+                )
+                .bind(micros(change.now))
+                .bind(outcome)
+                .bind(token.as_str())
+                .execute(&mut *tx)
+                .await?;
+                if spent.rows_affected() == 0 {
+                    return Err(StoreError::Conflict);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+fn pool(store: &SqlStore) -> &AnyPool {
+    &store.pool
+}
+
+async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Result<(), StoreError> {
+    let draft = &c.draft;
+    let updated = sqlx::query(
+        "UPDATE campaigns SET state = $1, draft_body = $2, draft_sender = $3, draft_list_id = $4, draft_list_count = $5, \
+         draft_revision = $6, latest_version = $7, revision = revision + 1, updated_at = $8 \
+         WHERE id = $9 AND revision = $10",
+    )
+    .bind(c.state.as_str())
+    .bind(draft.body.as_ref().map(|b| b.as_str().to_owned()))
+    .bind(draft.sender.as_ref().map(|s| s.as_str().to_owned()))
+    .bind(draft.recipients.map(|l| l.id.0))
+    .bind(draft.recipients.map(|l| signed(l.count)))
+    .bind(i64::from(draft.revision))
+    .bind(c.submission.as_ref().map(|s| i64::from(s.version)))
+    .bind(micros(change.now))
+    .bind(c.id.0)
+    .bind(c.revision)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    Ok(())
+}
+
+/// Inserts a new version, or updates the review and lifecycle columns of an existing one: the
+/// frozen content (body, sender, list, mode, cost) is never rewritten.
+async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<(), StoreError> {
+    let (send_at, send_zone) = send_mode_columns(&s.mode);
+    let (review, reviewer, reviewed_at, refusal_code, refusal_text) = match &s.review {
+        Review::Pending => ("pending", None, None, None, None),
+        Review::Approved { by, at } => ("approved", Some(reviewer_column(by)), Some(micros(*at)), None, None),
+        Review::Refused { by, at, refusal } => (
+            "refused",
+            Some(reviewer_column(by)),
+            Some(micros(*at)),
+            Some(refusal.code().as_str()),
+            Some(refusal.text().to_owned()),
+        ),
+    };
+    let flags = serde_json::to_string(&s.flags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO submissions (campaign_id, version, body, sender, list_id, recipient_count, send_at, send_zone, cost, \
+         reserved, debited, flags, confirmed_by, confirmed_at, review, reviewer, reviewed_at, refusal_code, refusal_text, \
+         cancelled_by, cancelled_at, started_at, completed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+         ON CONFLICT (campaign_id, version) DO UPDATE SET reserved = excluded.reserved, debited = excluded.debited, \
+         review = excluded.review, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at, \
+         refusal_code = excluded.refusal_code, refusal_text = excluded.refusal_text, cancelled_by = excluded.cancelled_by, \
+         cancelled_at = excluded.cancelled_at, started_at = excluded.started_at, completed_at = excluded.completed_at",
+    )
+    .bind(c.id.0)
+    .bind(i64::from(s.version))
+    .bind(s.body.as_str())
+    .bind(s.sender.as_str())
+    .bind(s.recipients.id.0)
+    .bind(signed(s.recipients.count))
+    .bind(send_at)
+    .bind(send_zone)
+    .bind(signed(s.cost.0))
+    .bind(signed(s.reserved.0))
+    .bind(signed(s.debited.0))
+    .bind(flags)
+    .bind(signed(s.confirmed_by.0))
+    .bind(micros(s.confirmed_at))
+    .bind(review)
+    .bind(reviewer)
+    .bind(reviewed_at)
+    .bind(refusal_code)
+    .bind(refusal_text)
+    .bind(s.cancelled.map(|(by, _)| signed(by.0)))
+    .bind(s.cancelled.map(|(_, at)| micros(at)))
+    .bind(s.started_at.map(micros))
+    .bind(s.completed_at.map(micros))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+

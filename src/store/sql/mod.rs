@@ -1,0 +1,476 @@
+//! The SQL implementation of `Store`, for SQLite and PostgreSQL.
+use std::collections::HashSet;
+use std::path::Path;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, AssertSqlSafe, Row};
+use tokio::sync::{Mutex, MutexGuard};
+
+use super::rows::{self, AccountRow, micros, signed, time, unsigned};
+use super::{AuditRecord, Change, Engine, LedgerLine, OutboxItem, Store, StoreError, StoredConfirmation};
+use crate::domain::account::Account;
+use crate::domain::campaign::{Campaign, ConfirmationToken};
+use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
+use crate::domain::credits::{Balance, Credits, LedgerKind};
+use crate::domain::effects::{AuditEntry, Effect};
+use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::rating::RatingRecord;
+use crate::domain::recipients::Recipient;
+
+mod campaigns;
+mod effects;
+mod recipients;
+
+pub struct SqlStore {
+    pool: AnyPool,
+    engine: Engine,
+    /// SQLite has one writer at a time: queueing writers here, rather than in SQLite's busy
+    /// handler, keeps them fair and free of lock-upgrade deadlocks.
+    writer: Option<Mutex<()>>,
+}
+
+impl SqlStore {
+    pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
+            (Engine::Sqlite, sqlite_url(path)?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Engine::Postgres, url.to_owned())
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let options = AnyPoolOptions::new();
+        let pool = match engine {
+            Engine::Sqlite => {
+                options
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL lets readers run beside the writer; NORMAL is durable in WAL mode
+                            // except for the last transactions on power loss, never corrupting.
+                            sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")
+                                .execute(conn)
+                                .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Engine::Postgres => options.max_connections(16).connect(&url).await?,
+        };
+        match engine {
+            Engine::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        }
+        let writer = (engine == Engine::Sqlite).then(|| Mutex::new(()));
+        Ok(SqlStore { pool, engine, writer })
+    }
+
+    /// Waits for the writer's turn (SQLite only; PostgreSQL handles concurrent writers itself).
+    async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.writer {
+            Some(m) => Some(m.lock().await),
+            None => None,
+        }
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+}
+
+/// `sqlite://PATH` → a URL that creates the file, after creating its folder.
+fn sqlite_url(path: &str) -> Result<String, StoreError> {
+    let (file, query) = path.split_once('?').unwrap_or((path, ""));
+    if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut url = format!("sqlite://{file}?");
+    if !query.contains("mode=") {
+        url.push_str("mode=rwc&");
+    }
+    url.push_str(query);
+    Ok(url.trim_end_matches(['?', '&']).to_owned())
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+const ACCOUNT_COLUMNS: &str =
+    "id, name, auto_validation, region, zone, sender, opt_out_text, available, reserved";
+
+#[async_trait]
+impl Store for SqlStore {
+    fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
+        let row: Option<AccountRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(signed(id.0)).fetch_optional(&self.pool).await?;
+        row.map(AccountRow::into_domain).transpose()
+    }
+
+    async fn create_account(&self, account: &Account, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO accounts (id, name, auto_validation, region, zone, sender, opt_out_text, available, reserved, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $8) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(signed(account.id.0))
+        .bind(&account.name)
+        .bind(i64::from(account.auto_validation))
+        .bind(account.region.to_string())
+        .bind(account.zone.name())
+        .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(account.opt_out_text.clone())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn update_account(&self, account: &Account, audit: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE accounts SET name = $1, auto_validation = $2, region = $3, zone = $4, sender = $5, \
+             opt_out_text = $6, updated_at = $7 WHERE id = $8",
+        )
+        .bind(&account.name)
+        .bind(i64::from(account.auto_validation))
+        .bind(account.region.to_string())
+        .bind(account.zone.name())
+        .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(account.opt_out_text.clone())
+        .bind(micros(now))
+        .bind(signed(account.id.0))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound("account"));
+        }
+        effects::insert_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn apply_account_effects(
+        &self,
+        account: AccountId,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+    ) -> Result<Balance, StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let mut balance = None;
+        for effect in effects {
+            if let Some(b) = effects::apply(&mut tx, account, effect, now).await? {
+                balance = Some(b);
+            }
+        }
+        let balance = match balance {
+            Some(b) => b,
+            None => effects::balance(&mut tx, account).await?,
+        };
+        tx.commit().await?;
+        Ok(balance)
+    }
+
+    async fn ledger_lines(&self, account: AccountId, limit: u32) -> Result<Vec<LedgerLine>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at \
+             FROM ledger WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+        )
+        .bind(signed(account.0))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let kind: String = r.try_get("kind")?;
+                let campaign: Option<i64> = r.try_get("campaign_id")?;
+                let version: Option<i64> = r.try_get("version")?;
+                Ok(LedgerLine {
+                    id: r.try_get("id")?,
+                    kind: LedgerKind::parse(&kind).ok_or_else(|| rows::corrupt("ledger kind", &kind))?,
+                    amount: Credits(unsigned("amount", r.try_get("amount")?)?),
+                    campaign: match (campaign, version) {
+                        (Some(c), Some(v)) => Some((CampaignId(c), u32::try_from(v).unwrap_or(0))),
+                        _ => None,
+                    },
+                    reason: r.try_get("reason")?,
+                    balance_after: Balance {
+                        available: Credits(unsigned("available_after", r.try_get("available_after")?)?),
+                        reserved: Credits(unsigned("reserved_after", r.try_get("reserved_after")?)?),
+                    },
+                    at: time(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn create_campaign(&self, campaign: &Campaign) -> Result<Campaign, StoreError> {
+        let _turn = self.write_turn().await;
+        self.insert_campaign(campaign).await
+    }
+
+    async fn campaign(&self, account: AccountId, name: &CampaignName) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!("SELECT {} WHERE c.account_id = $1 AND c.name_key = $2", rows::CAMPAIGN_COLUMNS);
+        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(signed(account.0)).bind(name.key())).await
+    }
+
+    async fn campaign_by_id(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!("SELECT {} WHERE c.id = $1", rows::CAMPAIGN_COLUMNS);
+        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(id.0)).await
+    }
+
+    async fn campaigns(&self, account: AccountId, offset: u32, limit: u32) -> Result<Vec<Campaign>, StoreError> {
+        let sql = format!(
+            "SELECT {} WHERE c.account_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2 OFFSET $3",
+            rows::CAMPAIGN_COLUMNS
+        );
+        let rows: Vec<rows::CampaignRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(signed(account.0))
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(rows::CampaignRow::into_domain).collect()
+    }
+
+    async fn count_campaigns(&self, account: AccountId) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
+            .bind(signed(account.0))
+            .fetch_one(&self.pool)
+            .await?;
+        unsigned("count", n)
+    }
+
+    async fn has_submissions(&self, account: AccountId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT s.version FROM submissions s JOIN campaigns c ON c.id = s.campaign_id WHERE c.account_id = $1 LIMIT 1",
+        )
+        .bind(signed(account.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn commit(&self, change: Change<'_>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        self.commit_change(change).await
+    }
+
+    async fn confirmation(&self, token: &ConfirmationToken) -> Result<Option<StoredConfirmation>, StoreError> {
+        let row: Option<rows::ConfirmationRow> = sqlx::query_as(
+            "SELECT token, campaign_id, action, send_at, send_zone, draft_revision, requested_by, expires_at, outcome \
+             FROM confirmations WHERE token = $1",
+        )
+        .bind(token.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(rows::ConfirmationRow::into_domain).transpose()
+    }
+
+    async fn new_recipient_list(&self, account: AccountId, now: DateTime<Utc>) -> Result<ListId, StoreError> {
+        let _turn = self.write_turn().await;
+        let id: i64 = sqlx::query_scalar("INSERT INTO recipient_lists (account_id, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(signed(account.0))
+            .bind(micros(now))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(ListId(id))
+    }
+
+    async fn append_recipients(&self, list: ListId, first_position: u64, batch: &[Recipient]) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        self.insert_recipients(list, first_position, batch).await
+    }
+
+    async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM recipients WHERE list_id = $1").bind(list.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM recipient_lists WHERE id = $1").bind(list.0).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn recipients(&self, list: ListId, after_position: i64, limit: u32) -> Result<Vec<(i64, Recipient)>, StoreError> {
+        self.fetch_recipients(list, after_position, limit).await
+    }
+
+    async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {
+        let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM opt_outs WHERE account_id = $1")
+            .bind(signed(account.0))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(phones.into_iter().collect())
+    }
+
+    async fn add_opt_out(&self, account: AccountId, phone: &PhoneNumber, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO opt_outs (account_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, phone) DO NOTHING",
+        )
+        .bind(signed(account.0))
+        .bind(phone.as_e164())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(OutboxItem {
+                    id: r.try_get("id")?,
+                    notification: serde_json::from_str(&payload).map_err(|e| rows::corrupt("outbox payload", e))?,
+                    created_at: time(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn mark_notification_delivered(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE outbox SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL")
+            .bind(micros(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn audit_log(&self, account: Option<AccountId>, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        let select = "SELECT id, account_id, campaign_id, version, actor, action, detail, created_at FROM audit_log";
+        let rows = match account {
+            Some(a) => {
+                sqlx::query(AssertSqlSafe(format!("{select} WHERE account_id = $1 ORDER BY id DESC LIMIT $2")))
+                    .bind(signed(a.0))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(AssertSqlSafe(format!("{select} ORDER BY id DESC LIMIT $1")))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter()
+            .map(|r| {
+                let campaign: Option<i64> = r.try_get("campaign_id")?;
+                let version: Option<i64> = r.try_get("version")?;
+                Ok(AuditRecord {
+                    id: r.try_get("id")?,
+                    account: AccountId(unsigned("account", r.try_get("account_id")?)?),
+                    campaign: campaign.map(|c| (CampaignId(c), version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))),
+                    actor: r.try_get("actor")?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
+                    at: time(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn add_moderator(&self, name: &ModeratorName, password_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("INSERT INTO moderators (name, password_hash, created_at) VALUES ($1, $2, $3)")
+            .bind(name.as_str())
+            .bind(password_hash)
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| match is_unique_violation(&e) {
+                true => StoreError::ModeratorExists(name.to_string()),
+                false => e.into(),
+            })?;
+        Ok(())
+    }
+
+    async fn moderator_password_hash(&self, name: &ModeratorName) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT password_hash FROM moderators WHERE name = $1")
+            .bind(name.as_str())
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn append_consent(&self, record: &ConsentRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO consents (account_id, user_id, purpose, notice_version, notice_hash, decision, interaction_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(signed(record.account.0))
+        .bind(signed(record.user.0))
+        .bind(record.purpose.as_str())
+        .bind(&record.notice.version)
+        .bind(&record.notice.hash)
+        .bind(record.decision.as_str())
+        .bind(record.interaction.clone())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn consents(&self, account: AccountId, user: UserId) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT purpose, notice_version, notice_hash, decision, interaction_id, created_at FROM consents \
+             WHERE account_id = $1 AND user_id = $2 ORDER BY id",
+        )
+        .bind(signed(account.0))
+        .bind(signed(user.0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let purpose: String = r.try_get("purpose")?;
+                let decision: String = r.try_get("decision")?;
+                let record = ConsentRecord {
+                    account,
+                    user,
+                    purpose: ConsentPurpose::parse(&purpose).ok_or_else(|| rows::corrupt("purpose", &purpose))?,
+                    notice: Notice { version: r.try_get("notice_version")?, hash: r.try_get("notice_hash")? },
+                    decision: ConsentDecision::parse(&decision).ok_or_else(|| rows::corrupt("decision", &decision))?,
+                    interaction: r.try_get("interaction_id")?,
+                };
+                Ok((record, time(r.try_get("created_at")?)?))
+            })
+            .collect()
+    }
+
+    async fn add_rating(&self, record: &RatingRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let subject = serde_json::to_string(&record.subject).map_err(|e| rows::corrupt("rating subject", e))?;
+        sqlx::query(
+            "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(signed(record.account.0))
+        .bind(signed(record.user.0))
+        .bind(subject)
+        .bind(i64::from(record.rating.value()))
+        .bind(record.comment.clone())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
