@@ -1,0 +1,95 @@
+//! What a use case answers when it can't do what was asked.
+//!
+//! Every variant but `Internal` is the user's to fix, and its message says how. `Internal` hides
+//! its cause (logged with an incident id) behind a short apology.
+use crate::app::csv_source::CsvError;
+use crate::domain::account::AccountSettingsError;
+use crate::domain::campaign::CampaignError;
+use crate::domain::credits::TopUpError;
+use crate::domain::ids::{CampaignNameError, InvalidModeratorName};
+use crate::domain::phone::{PhoneNumberError, UnknownRegion};
+use crate::domain::rating::InvalidRating;
+use crate::domain::schedule::{SendAtError, UnknownZone};
+use crate::domain::sender::InvalidSenderId;
+use crate::domain::sms::SmsBodyError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Campaign(#[from] CampaignError),
+    #[error(transparent)]
+    Body(#[from] SmsBodyError),
+    #[error(transparent)]
+    Sender(#[from] InvalidSenderId),
+    #[error(transparent)]
+    Name(#[from] CampaignNameError),
+    #[error(transparent)]
+    SendAt(#[from] SendAtError),
+    #[error(transparent)]
+    Zone(#[from] UnknownZone),
+    #[error(transparent)]
+    Region(#[from] UnknownRegion),
+    #[error(transparent)]
+    Phone(#[from] PhoneNumberError),
+    #[error(transparent)]
+    TopUp(#[from] TopUpError),
+    #[error(transparent)]
+    Settings(#[from] AccountSettingsError),
+    #[error(transparent)]
+    Csv(#[from] CsvError),
+    #[error(transparent)]
+    Rating(#[from] InvalidRating),
+    #[error(transparent)]
+    ModeratorName(#[from] InvalidModeratorName),
+    #[error("no campaign named \"{0}\" in this server: check the name in the campaign list")]
+    UnknownCampaign(String),
+    #[error("this server has no Herald account yet: create a campaign first")]
+    UnknownAccount,
+    #[error("a campaign named \"{0}\" already exists in this server: pick another name")]
+    NameTaken(String),
+    #[error("moderator \"{0}\" already exists: pick another name")]
+    ModeratorExists(String),
+    #[error("this confirmation is unknown: finalize the campaign again to get a new one")]
+    UnknownConfirmation,
+    #[error("the file holds no usable recipient: {0}; fix the file and import it again")]
+    NoRecipients(String),
+    #[error("that would take the balance past {max} credits: check the amount")]
+    BalanceTooLarge { max: u64 },
+    #[error("the password must be at least {0} characters long")]
+    WeakPassword(usize),
+    #[error("someone else changed this campaign at the same moment: look at its status and try again")]
+    Busy,
+    #[error("something went wrong on our side (incident {incident}); it was logged: please try again later")]
+    Internal { incident: String },
+}
+
+impl AppError {
+    /// Logs an internal error with an incident id, and returns what the user may see.
+    pub fn internal(cause: impl std::fmt::Display) -> AppError {
+        let mut bytes = [0u8; 4];
+        // An incident id is only for matching a report to the log; a fixed id still works.
+        let _ = getrandom::fill(&mut bytes);
+        let incident = bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        tracing::error!(%incident, error = %cause, "internal error");
+        AppError::Internal { incident }
+    }
+
+    pub fn is_internal(&self) -> bool {
+        matches!(self, AppError::Internal { .. })
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> AppError {
+        match e {
+            StoreError::NameTaken(name) => AppError::NameTaken(name),
+            StoreError::ModeratorExists(name) => AppError::ModeratorExists(name),
+            StoreError::InsufficientCredit { needed, available } => {
+                AppError::Campaign(CampaignError::InsufficientCredit { needed, available })
+            }
+            StoreError::Conflict => AppError::Busy,
+            other => AppError::internal(other),
+        }
+    }
+}
