@@ -1,4 +1,6 @@
-//! Pre-checks shown to moderators next to a submission. (stub)
+//! Pre-checks shown to moderators next to a submission.
+//!
+//! These are hints, not verdicts: a moderator reads them and decides.
 use super::sms::SmsBody;
 use super::window::WindowFlag;
 
@@ -14,10 +16,52 @@ pub enum ComplianceFlag {
 
 impl std::fmt::Display for ComplianceFlag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let _ = f;
-        todo!()
+        match self {
+            ComplianceFlag::MissingOptOut { expected: Some(expected) } => write!(
+                f,
+                "the message does not contain the account's opt-out mention \"{expected}\": \
+                 recipients must be told how to unsubscribe"
+            ),
+            ComplianceFlag::MissingOptOut { expected: None } => write!(
+                f,
+                "the message has no opt-out mention (no \"STOP\"): \
+                 recipients must be told how to unsubscribe, for example \"STOP au 36180\""
+            ),
+            ComplianceFlag::LinkShortener { domain } => write!(
+                f,
+                "the message uses the link shortener {domain}: carriers often filter these, \
+                 a full link on the sender's own domain is safer"
+            ),
+            ComplianceFlag::AllCaps => f.write_str(
+                "the message is mostly in capital letters: it reads as shouting and is often filtered as spam",
+            ),
+            ComplianceFlag::OutsideSendingWindow { detail } => write!(f, "outside the sending window: {detail}"),
+            ComplianceFlag::FirstCampaign => {
+                f.write_str("this is the account's first campaign: check the sender and the content with extra care")
+            }
+        }
     }
 }
+
+/// Public link shorteners, which hide where a link goes and are often filtered by carriers.
+const LINK_SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "tinyurl.com",
+    "goo.gl",
+    "t.co",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "cutt.ly",
+    "rebrand.ly",
+    "shorturl.at",
+    "tiny.cc",
+];
+
+/// Below this many cased letters a message is too short to call "shouting".
+const ALL_CAPS_MIN_LETTERS: usize = 10;
+/// Share of upper-case letters, in percent, from which a message counts as all caps.
+const ALL_CAPS_PERCENT: usize = 70;
 
 pub fn precheck(
     body: &SmsBody,
@@ -25,6 +69,356 @@ pub fn precheck(
     window: &[WindowFlag],
     first_campaign: bool,
 ) -> Vec<ComplianceFlag> {
-    let _ = (body, opt_out_text, window, first_campaign);
-    todo!()
+    precheck_text(body.as_str(), opt_out_text, window, first_campaign)
+}
+
+/// [`precheck`] on plain text.
+pub fn precheck_text(
+    text: &str,
+    opt_out_text: Option<&str>,
+    window: &[WindowFlag],
+    first_campaign: bool,
+) -> Vec<ComplianceFlag> {
+    let text = normalise_whitespace(text);
+    let opt_out = opt_out_text
+        .map(normalise_whitespace)
+        .filter(|o| !o.is_empty());
+    let mut flags = Vec::new();
+
+    // Characters that are the opt-out mention itself, so "STOP" does not count as shouting.
+    let mut in_opt_out = vec![false; text.len()];
+    let has_opt_out = match &opt_out {
+        Some(opt_out) => {
+            let starts = find_ignoring_case(&text, opt_out);
+            for &start in &starts {
+                in_opt_out[start..start + opt_out.len()].fill(true);
+            }
+            !starts.is_empty()
+        }
+        None => {
+            let starts = find_words_ignoring_case(&text, &['s', 't', 'o', 'p']);
+            for &start in &starts {
+                in_opt_out[start..start + 4].fill(true);
+            }
+            !starts.is_empty()
+        }
+    };
+    if !has_opt_out {
+        flags.push(ComplianceFlag::MissingOptOut {
+            expected: opt_out.map(|o| o.iter().collect()),
+        });
+    }
+
+    for domain in shorteners_in(&text) {
+        flags.push(ComplianceFlag::LinkShortener {
+            domain: domain.to_owned(),
+        });
+    }
+
+    let (mut upper, mut cased) = (0, 0);
+    for (c, _) in text.iter().zip(&in_opt_out).filter(|(_, skip)| !**skip) {
+        if c.is_uppercase() {
+            upper += 1;
+            cased += 1;
+        } else if c.is_lowercase() {
+            cased += 1;
+        }
+    }
+    if cased >= ALL_CAPS_MIN_LETTERS && upper * 100 >= cased * ALL_CAPS_PERCENT {
+        flags.push(ComplianceFlag::AllCaps);
+    }
+
+    for flag in window {
+        flags.push(ComplianceFlag::OutsideSendingWindow {
+            detail: flag.to_string(),
+        });
+    }
+    if first_campaign {
+        flags.push(ComplianceFlag::FirstCampaign);
+    }
+    flags
+}
+
+/// The text as characters, trimmed, with every run of whitespace (including the
+/// non-breaking spaces of French typography) turned into one space.
+fn normalise_whitespace(text: &str) -> Vec<char> {
+    let mut out = Vec::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars());
+    }
+    out
+}
+
+fn same_letter(a: char, b: char) -> bool {
+    a == b || a.to_lowercase().eq(b.to_lowercase())
+}
+
+/// Starts of the non-overlapping occurrences of `needle` in `text`, ignoring case.
+fn find_ignoring_case(text: &[char], needle: &[char]) -> Vec<usize> {
+    let mut starts = Vec::new();
+    if needle.is_empty() {
+        return starts;
+    }
+    let mut i = 0;
+    while i + needle.len() <= text.len() {
+        if text[i..i + needle.len()]
+            .iter()
+            .zip(needle)
+            .all(|(a, b)| same_letter(*a, *b))
+        {
+            starts.push(i);
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    starts
+}
+
+/// Like [`find_ignoring_case`], keeping only whole words ("STOP", not "nonstop").
+fn find_words_ignoring_case(text: &[char], word: &[char]) -> Vec<usize> {
+    find_ignoring_case(text, word)
+        .into_iter()
+        .filter(|&start| {
+            let before = start.checked_sub(1).map(|i| text[i]);
+            let after = text.get(start + word.len()).copied();
+            !before.is_some_and(char::is_alphabetic) && !after.is_some_and(char::is_alphabetic)
+        })
+        .collect()
+}
+
+/// Link shorteners whose host name appears in the text, in list order, each once.
+///
+/// A domain counts when it stands as a host: not glued to a longer name on the left
+/// ("microsoft.co" is not t.co, though "www.bit.ly" is bit.ly) nor on the right ("t.com").
+fn shorteners_in(text: &[char]) -> Vec<&'static str> {
+    let is_host_char = |c: char| c.is_alphanumeric() || c == '-';
+    LINK_SHORTENERS
+        .iter()
+        .copied()
+        .filter(|domain| {
+            let needle: Vec<char> = domain.chars().collect();
+            find_ignoring_case(text, &needle).into_iter().any(|start| {
+                let before = start.checked_sub(1).map(|i| text[i]);
+                let end = start + needle.len();
+                let after = text.get(end).copied();
+                // A dot after the name is fine only as punctuation ending a sentence.
+                let after_ok = match after {
+                    None => true,
+                    Some('.') => !text.get(end + 1).copied().is_some_and(is_host_char),
+                    Some(c) => !is_host_char(c),
+                };
+                !before.is_some_and(is_host_char) && after_ok
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OPT_OUT: &str = "STOP au 36180";
+
+    fn flags(text: &str) -> Vec<ComplianceFlag> {
+        precheck_text(text, Some(OPT_OUT), &[], false)
+    }
+
+    fn shorteners(text: &str) -> Vec<String> {
+        flags(text)
+            .into_iter()
+            .filter_map(|f| match f {
+                ComplianceFlag::LinkShortener { domain } => Some(domain),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_clean_message_has_no_flags() {
+        assert!(
+            flags("Soldes d'été : -30% sur tout le magasin ce week-end ! STOP au 36180").is_empty()
+        );
+    }
+
+    #[test]
+    fn the_configured_opt_out_must_be_present() {
+        assert_eq!(
+            flags("Soldes d'été : -30% sur tout le magasin ce week-end !"),
+            vec![ComplianceFlag::MissingOptOut {
+                expected: Some(OPT_OUT.into())
+            }]
+        );
+        // A bare STOP is not the configured mention.
+        assert_eq!(flags("Soldes ce week-end ! STOP").len(), 1);
+    }
+
+    #[test]
+    fn the_opt_out_matches_ignoring_case_and_spacing() {
+        assert!(flags("Soldes ce week-end ! stop  au\n36180").is_empty());
+        assert!(flags("Soldes ce week-end ! Stop\u{a0}au 36180").is_empty());
+        // A configured mention with odd spacing still matches.
+        assert!(
+            precheck_text(
+                "Soldes ! STOP au 36180",
+                Some("  STOP   au 36180 "),
+                &[],
+                false
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn without_a_configured_opt_out_a_stop_word_is_enough() {
+        assert!(precheck_text("Soldes ce week-end ! STOP 36180", None, &[], false).is_empty());
+        assert!(precheck_text("Soldes ce week-end ! Stop SMS", None, &[], false).is_empty());
+        assert!(precheck_text("Soldes ! STOP36180", Some(""), &[], false).is_empty());
+        let missing = precheck_text("Soldes nonstop ce week-end !", None, &[], false);
+        assert_eq!(
+            missing,
+            vec![ComplianceFlag::MissingOptOut { expected: None }]
+        );
+        assert_eq!(
+            missing[0].to_string(),
+            "the message has no opt-out mention (no \"STOP\"): recipients must be told how to unsubscribe, \
+             for example \"STOP au 36180\""
+        );
+    }
+
+    #[test]
+    fn link_shorteners_are_found_as_hosts() {
+        assert_eq!(
+            shorteners("Profitez-en : https://bit.ly/abc STOP au 36180"),
+            vec!["bit.ly"]
+        );
+        assert_eq!(
+            shorteners("Profitez-en : bit.ly/abc STOP au 36180"),
+            vec!["bit.ly"]
+        );
+        assert_eq!(
+            shorteners("Voir www.TinyURL.com/xyz. STOP au 36180"),
+            vec!["tinyurl.com"]
+        );
+        assert_eq!(
+            shorteners("Lien (t.co/x) et is.gd/y ! STOP au 36180"),
+            vec!["t.co", "is.gd"]
+        );
+        assert_eq!(shorteners("Lien: cutt.ly. STOP au 36180"), vec!["cutt.ly"]);
+        assert_eq!(
+            shorteners("Lien: http://shorturl.at/abc, tiny.cc/d, rebrand.ly/e STOP au 36180").len(),
+            3
+        );
+    }
+
+    #[test]
+    fn similar_domains_are_not_shorteners() {
+        assert!(shorteners("Voir https://microsoft.co/offre STOP au 36180").is_empty());
+        assert!(shorteners("Voir https://t.com/offre ou bit.lyon.fr STOP au 36180").is_empty());
+        assert!(shorteners("Voir https://www.mon-site.fr/goo.glitch STOP au 36180").is_empty());
+        assert!(shorteners("Voir https://www.mon-site.fr STOP au 36180").is_empty());
+    }
+
+    #[test]
+    fn shouting_is_flagged() {
+        assert_eq!(
+            flags("SOLDES MONSTRES CE WEEK-END ! STOP au 36180"),
+            vec![ComplianceFlag::AllCaps]
+        );
+        // Mostly upper case (≥ 70 %) still counts.
+        assert_eq!(
+            flags("SOLDES MONSTRES ce WE ! STOP au 36180"),
+            vec![ComplianceFlag::AllCaps]
+        );
+        assert_eq!(
+            ComplianceFlag::AllCaps.to_string(),
+            "the message is mostly in capital letters: it reads as shouting and is often filtered as spam"
+        );
+    }
+
+    #[test]
+    fn the_opt_out_mention_and_short_texts_are_not_shouting() {
+        // 6 of 10 letters are capitals; counting "STOP AU" would make it 12 of 16 (75 %).
+        assert!(flags("PROMOS soir STOP AU 36180").is_empty());
+        assert!(precheck_text("PROMOS soir STOP", None, &[], false).is_empty());
+        // Fewer than 10 letters: too short to judge.
+        assert!(flags("PROMO -50% STOP au 36180").is_empty());
+        // Exactly 10 letters, all capitals.
+        assert_eq!(
+            flags("PROMO SOLDE STOP au 36180"),
+            vec![ComplianceFlag::AllCaps]
+        );
+        // 6 of 10 upper case is below 70 %.
+        assert!(flags("PROMOS soir STOP au 36180").is_empty());
+    }
+
+    #[test]
+    fn window_flags_and_first_campaign_are_passed_on() {
+        let sunday = WindowFlag::Sunday {
+            local: "Sunday 2027-04-04 10:00 (Europe/Paris)".into(),
+        };
+        let result = precheck_text(
+            "Bonjour, soldes ce week-end. STOP au 36180",
+            Some(OPT_OUT),
+            &[sunday],
+            true,
+        );
+        assert_eq!(
+            result,
+            vec![
+                ComplianceFlag::OutsideSendingWindow {
+                    detail: "Sunday 2027-04-04 10:00 (Europe/Paris): marketing SMS may not be sent on Sundays".into()
+                },
+                ComplianceFlag::FirstCampaign,
+            ]
+        );
+        assert_eq!(
+            result[0].to_string(),
+            "outside the sending window: Sunday 2027-04-04 10:00 (Europe/Paris): \
+             marketing SMS may not be sent on Sundays"
+        );
+    }
+
+    #[test]
+    fn every_flag_at_once_in_a_stable_order() {
+        let late = WindowFlag::OutsideHours {
+            local: "Wednesday 2027-04-07 21:00 (Europe/Paris)".into(),
+            opens: "08:00".into(),
+            closes: "20:00".into(),
+        };
+        let result = precheck_text(
+            "SOLDES MONSTRES SUR BIT.LY/ABC",
+            Some(OPT_OUT),
+            &[late],
+            true,
+        );
+        let kinds: Vec<_> = result
+            .iter()
+            .map(|f| serde_json::to_value(f).unwrap()["kind"].clone())
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "missing_opt_out",
+                "link_shortener",
+                "all_caps",
+                "outside_sending_window",
+                "first_campaign"
+            ]
+        );
+        assert_eq!(
+            result[0].to_string(),
+            "the message does not contain the account's opt-out mention \"STOP au 36180\": \
+             recipients must be told how to unsubscribe"
+        );
+        assert_eq!(
+            result[1],
+            ComplianceFlag::LinkShortener {
+                domain: "bit.ly".into()
+            }
+        );
+    }
 }
