@@ -13,14 +13,17 @@ type CampaignQuery<'q> = QueryAs<'q, Any, CampaignRow, <Any as sqlx::Database>::
 impl SqlStore {
     pub(super) async fn insert_campaign(&self, c: &Campaign) -> Result<Campaign, StoreError> {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_revision, revision, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 0, 0, $6, $6) RETURNING id",
+            "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
+             revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
         )
         .bind(signed(c.account.0))
         .bind(c.name.as_str())
         .bind(c.name.key())
         .bind(signed(c.owner.0))
         .bind(c.state.as_str())
+        .bind(c.draft.body.as_ref().map(|b| b.as_str().to_owned()))
+        .bind(c.draft.sender.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(i64::from(c.draft.revision))
         .bind(micros(c.created_at))
         .fetch_one(&self.pool)
         .await
@@ -29,6 +32,7 @@ impl SqlStore {
             false => e.into(),
         })?;
         let mut created = c.clone();
+        created.revision = 0;
         created.id = crate::domain::ids::CampaignId(id);
         Ok(created)
     }

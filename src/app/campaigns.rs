@@ -1,0 +1,78 @@
+//! Creating and editing drafts; reading campaigns back.
+use crate::domain::campaign::{Campaign, DraftEdit, Transition};
+use crate::domain::ids::{CampaignId, CampaignName};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
+use crate::store::{Change, ConfirmationWrite, StoreError};
+
+
+use super::{App, AppError, CampaignListItem, CampaignStatus, RETRIES, Requester};
+
+/// A draft edit as typed by a person; each field is checked before anything is written.
+#[derive(Debug, Clone, Default)]
+pub struct DraftInput {
+    pub body: Option<String>,
+    pub sender: Option<String>,
+}
+
+impl DraftInput {
+    fn parse(&self) -> Result<DraftEdit, AppError> {
+        Ok(DraftEdit {
+            body: self.body.as_deref().map(SmsBody::parse).transpose()?,
+            sender: self.sender.as_deref().map(SenderId::parse).transpose()?,
+            recipients: None,
+        })
+    }
+}
+
+impl App {
+    pub async fn create_campaign(&self, who: Requester, name: &str, input: DraftInput) -> Result<CampaignStatus, AppError> {
+        let name = CampaignName::parse(name)?;
+        let edit = input.parse()?;
+        let (account, _) = self.account(who.account).await?;
+        let now = self.now();
+        let blank = Campaign::new(CampaignId(0), account.id, name, who.user, now);
+        // The first draft is written with the campaign: a bad body leaves nothing behind.
+        let draft = blank.edit_draft(edit, now)?.campaign;
+        let created = self.store.create_campaign(&draft).await?;
+        Ok(CampaignStatus::of(&created))
+    }
+
+    pub async fn edit_campaign(&self, who: Requester, name: &str, input: DraftInput) -> Result<CampaignStatus, AppError> {
+        let edit = input.parse()?;
+        self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now)).await
+    }
+
+    /// Loads, decides and commits, deciding again on a fresh copy when another change won the race.
+    pub(super) async fn change_campaign(
+        &self,
+        who: Requester,
+        name: &str,
+        decide: impl Fn(&Campaign, chrono::DateTime<chrono::Utc>) -> Result<Transition, crate::domain::campaign::CampaignError>,
+    ) -> Result<CampaignStatus, AppError> {
+        for _ in 0..RETRIES {
+            let campaign = self.campaign_named(who.account, name).await?;
+            let now = self.now();
+            let t = decide(&campaign, now)?;
+            let change = Change { campaign: &t.campaign, effects: &t.effects, confirmation: ConfirmationWrite::None, now };
+            match self.store.commit(change).await {
+                Ok(()) => return Ok(CampaignStatus::of(&t.campaign)),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy)
+    }
+
+    pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
+        Ok(CampaignStatus::of(&self.campaign_named(who.account, name).await?))
+    }
+
+    /// One page of the server's campaigns, most recently changed first, and the total count.
+    pub async fn list(&self, who: Requester, page: u32, per_page: u32) -> Result<(Vec<CampaignListItem>, u64), AppError> {
+        let per_page = per_page.clamp(1, 100);
+        let campaigns = self.store.campaigns(who.account, page.saturating_mul(per_page), per_page).await?;
+        let total = self.store.count_campaigns(who.account).await?;
+        Ok((campaigns.iter().map(CampaignListItem::of).collect(), total))
+    }
+}

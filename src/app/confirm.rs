@@ -1,0 +1,147 @@
+//! Finalize → summary with a one-time token → confirm. A token is spent once: a double click
+//! or a replayed interaction gets the first answer again and changes nothing.
+use serde::{Deserialize, Serialize};
+
+use crate::domain::campaign::{
+    Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, SendMode,
+    Summary,
+};
+use crate::domain::schedule::{SendAt, Zone};
+use crate::store::{Change, ConfirmationWrite, StoreError};
+
+use super::{App, AppError, RETRIES, Requester};
+
+/// When to send, as typed by a person.
+#[derive(Debug, Clone)]
+pub enum SendRequest {
+    Immediate,
+    /// Local date (YYYY-MM-DD) and time (HH:MM); the zone defaults to the account's.
+    Scheduled { date: String, time: String, zone: Option<String> },
+}
+
+/// What a spent confirmation did; replays get this same value back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmOutcome {
+    pub campaign: String,
+    pub action: String,
+    pub version: Option<u32>,
+    pub state: CampaignState,
+    pub headline: String,
+}
+
+impl ConfirmOutcome {
+    fn of(action: &str, c: &Campaign) -> ConfirmOutcome {
+        ConfirmOutcome {
+            campaign: c.name.to_string(),
+            action: action.to_owned(),
+            version: c.submission.as_ref().map(|s| s.version),
+            state: c.state,
+            headline: super::CampaignStatus::of(c).headline,
+        }
+    }
+}
+
+impl App {
+    /// Prices and checks the draft and returns the summary to confirm; nothing is submitted yet.
+    pub async fn finalize(&self, who: Requester, name: &str, when: SendRequest) -> Result<Summary, AppError> {
+        let (account, balance) = self.account(who.account).await?;
+        for _ in 0..RETRIES {
+            let campaign = self.campaign_named(who.account, name).await?;
+            let now = self.now();
+            let mode = match &when {
+                SendRequest::Immediate => SendMode::Immediate,
+                SendRequest::Scheduled { date, time, zone } => {
+                    let zone = match zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+                        Some(z) => Zone::parse(z)?,
+                        None => account.zone,
+                    };
+                    SendMode::Scheduled(SendAt::parse(date, time, zone, now)?)
+                }
+            };
+            let ctx = FinalizeContext { account: &account, balance, token: Self::new_token()?, requested_by: who.user, now };
+            let (t, pending, summary) = campaign.finalize(mode, ctx)?;
+            let change = Change {
+                campaign: &t.campaign,
+                effects: &t.effects,
+                confirmation: ConfirmationWrite::Create(&pending),
+                now,
+            };
+            match self.store.commit(change).await {
+                Ok(()) => return Ok(summary),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy)
+    }
+
+    /// Asks for a cancellation; it happens when the returned token is confirmed.
+    pub async fn request_cancel(&self, who: Requester, name: &str) -> Result<ConfirmationToken, AppError> {
+        for _ in 0..RETRIES {
+            let campaign = self.campaign_named(who.account, name).await?;
+            let now = self.now();
+            let pending = campaign.prepare_cancel(Self::new_token()?, who.user, now)?;
+            // Writing the campaign unchanged bumps its revision: a cancel prepared against a state
+            // that has since moved on is caught by the guard when it is confirmed.
+            let change = Change {
+                campaign: &campaign,
+                effects: &[],
+                confirmation: ConfirmationWrite::Create(&pending),
+                now,
+            };
+            match self.store.commit(change).await {
+                Ok(()) => return Ok(pending.token),
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy)
+    }
+
+    /// Spends a confirmation token: submits a version, or cancels.
+    pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
+        let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
+        for _ in 0..RETRIES {
+            let stored = self.store.confirmation(&token).await?.ok_or(AppError::UnknownConfirmation)?;
+            if stored.pending.requested_by != who.user {
+                return Err(CampaignError::NotYourConfirmation.into());
+            }
+            if let Some(outcome) = &stored.outcome {
+                return serde_json::from_str(outcome).map_err(AppError::internal);
+            }
+            let campaign = self
+                .store
+                .campaign_by_id(stored.pending.campaign)
+                .await?
+                .ok_or_else(|| AppError::internal("confirmation of a missing campaign"))?;
+            if campaign.account != who.account {
+                return Err(CampaignError::WrongCampaign.into());
+            }
+            let now = self.now();
+            let (action, t) = match &stored.pending.action {
+                ConfirmAction::Submit(_) => {
+                    let (account, balance) = self.account(who.account).await?;
+                    let first_campaign = !self.store.has_submissions(who.account).await?;
+                    let ctx = ConfirmContext { account: &account, balance, user: who.user, first_campaign, now };
+                    ("submit", campaign.confirm(&stored.pending, ctx)?)
+                }
+                ConfirmAction::Cancel => ("cancel", campaign.confirm_cancel(&stored.pending, who.user, now)?),
+            };
+            let outcome = ConfirmOutcome::of(action, &t.campaign);
+            let recorded = serde_json::to_string(&outcome).map_err(AppError::internal)?;
+            let change = Change {
+                campaign: &t.campaign,
+                effects: &t.effects,
+                confirmation: ConfirmationWrite::Spend { token: &token, outcome: &recorded },
+                now,
+            };
+            match self.store.commit(change).await {
+                Ok(()) => return Ok(outcome),
+                // Someone (perhaps this same click, replayed) acted first: look again.
+                Err(StoreError::Conflict) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Busy)
+    }
+}

@@ -1,0 +1,113 @@
+//! Typed results for the adapters to render.
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::domain::campaign::{Campaign, CampaignState, Review};
+use crate::domain::credits::{Balance, Credits};
+use crate::store::LedgerLine;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CreditsView {
+    pub balance: Balance,
+    pub ledger: Vec<LedgerLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefusalView {
+    pub version: u32,
+    pub code: &'static str,
+    pub reason: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignStatus {
+    pub name: String,
+    pub state: CampaignState,
+    /// The line a person reads: "waiting for validation", "42% completed", "refused: reason".
+    pub headline: String,
+    pub version: Option<u32>,
+    pub percent: u8,
+    pub recipients: Option<u64>,
+    pub cost: Option<Credits>,
+    pub send_local: Option<String>,
+    pub send_zone: Option<&'static str>,
+    pub send_utc: Option<DateTime<Utc>>,
+    pub refusal: Option<RefusalView>,
+    pub draft_recipients: Option<u64>,
+    pub draft_segments: Option<u8>,
+    pub cancellable: bool,
+}
+
+impl CampaignStatus {
+    pub fn of(c: &Campaign) -> CampaignStatus {
+        let s = c.submission.as_ref();
+        let refusal = c.refusal().and_then(|r| {
+            let sub = s?;
+            let Review::Refused { by, at, .. } = &sub.review else { return None };
+            Some(RefusalView {
+                version: sub.version,
+                code: r.code().as_str(),
+                reason: r.text().to_owned(),
+                by: by.to_string(),
+                at: *at,
+            })
+        });
+        // Until the delivery engine reports progress, a campaign is at 0% until it completes.
+        let percent = if c.state == CampaignState::Completed { 100 } else { 0 };
+        let headline = match (&c.state, &refusal) {
+            (CampaignState::Draft, Some(r)) => format!("refused: {}", r.reason),
+            (CampaignState::Sending, _) => format!("{percent}% completed"),
+            (CampaignState::Completed, _) => "100% completed".to_owned(),
+            (state, _) => state.describe().to_owned(),
+        };
+        let in_flight = !matches!(c.state, CampaignState::Draft | CampaignState::AwaitingConfirmation);
+        let at = s.filter(|_| in_flight).and_then(|s| s.mode.send_at());
+        CampaignStatus {
+            name: c.name.to_string(),
+            state: c.state,
+            headline,
+            version: s.map(|s| s.version),
+            percent,
+            recipients: s.filter(|_| in_flight).map(|s| s.recipients.count),
+            cost: s.filter(|_| in_flight).map(|s| s.cost),
+            send_local: at.map(|a| a.local().format("%Y-%m-%d %H:%M").to_string()),
+            send_zone: at.map(|a| a.zone().name()),
+            send_utc: at.map(|a| a.utc()),
+            refusal,
+            draft_recipients: c.draft.recipients.map(|l| l.count),
+            draft_segments: c.draft.body.as_ref().map(|b| b.segments()),
+            cancellable: matches!(
+                c.state,
+                CampaignState::AwaitingConfirmation
+                    | CampaignState::PendingReview
+                    | CampaignState::Approved
+                    | CampaignState::Scheduled
+                    | CampaignState::OnHold
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignListItem {
+    pub name: String,
+    pub state: CampaignState,
+    pub headline: String,
+    pub version: Option<u32>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl CampaignListItem {
+    pub fn of(c: &Campaign) -> CampaignListItem {
+        let status = CampaignStatus::of(c);
+        CampaignListItem {
+            name: status.name,
+            state: c.state,
+            headline: status.headline,
+            version: status.version,
+            updated_at: c.updated_at,
+        }
+    }
+}
