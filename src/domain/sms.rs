@@ -1,4 +1,10 @@
-//! SMS bodies: GSM 03.38 or UCS-2, with their segment count. (stub: to be implemented)
+//! SMS bodies: GSM 03.38 or UCS-2, with their segment count.
+//!
+//! Operators bill per segment, so the count must match what the network will
+//! actually send: a single SMS holds 160 GSM septets or 70 UCS-2 units; a
+//! concatenated one loses room to its user-data header (153 septets or 67 units
+//! per part), and a part never ends in the middle of an escape pair or a
+//! surrogate pair.
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -17,6 +23,7 @@ impl fmt::Display for Encoding {
     }
 }
 
+/// The text of an SMS, checked to fit in at most [`SmsBody::MAX_SEGMENTS`] segments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SmsBody {
     text: String,
@@ -29,7 +36,9 @@ pub struct SmsBody {
 pub enum SmsBodyError {
     #[error("the message is empty: write the text of the SMS")]
     Empty,
-    #[error("the message needs {segments} SMS segments ({units} {encoding} units); at most {max} are allowed: shorten it")]
+    #[error(
+        "the message needs {segments} SMS segments ({units} {encoding} units); at most {max} are allowed: shorten it"
+    )]
     TooLong {
         segments: usize,
         max: u8,
@@ -38,12 +47,120 @@ pub enum SmsBodyError {
     },
 }
 
+/// Septets in one GSM-7 SMS, and per part of a concatenated one.
+const GSM_SINGLE: usize = 160;
+const GSM_PART: usize = 153;
+/// UTF-16 units in one UCS-2 SMS, and per part of a concatenated one.
+const UCS2_SINGLE: usize = 70;
+const UCS2_PART: usize = 67;
+
+/// Septets per ASCII char in GSM 03.38: 0 = not encodable, 1 = basic set,
+/// 2 = extension table (escape + char).
+const ASCII_SEPTETS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let basic = b"\n\r !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+    let mut i = 0;
+    while i < basic.len() {
+        table[basic[i] as usize] = 1;
+        i += 1;
+    }
+    let extension = b"\x0C^{}\\[~]|";
+    let mut i = 0;
+    while i < extension.len() {
+        table[extension[i] as usize] = 2;
+        i += 1;
+    }
+    table
+};
+
+/// Septets `c` takes in GSM 03.38, or `None` when it has no GSM encoding.
+fn gsm_septets(c: char) -> Option<usize> {
+    if c.is_ascii() {
+        return match ASCII_SEPTETS[c as usize] {
+            0 => None,
+            n => Some(n as usize),
+        };
+    }
+    match c {
+        // The non-ASCII characters of the basic set.
+        '£' | '¥' | 'è' | 'é' | 'ù' | 'ì' | 'ò' | 'Ç' | 'Ø' | 'ø' | 'Å' | 'å' | 'Δ' | 'Φ' | 'Γ'
+        | 'Λ' | 'Ω' | 'Π' | 'Ψ' | 'Σ' | 'Θ' | 'Ξ' | 'Æ' | 'æ' | 'ß' | 'É' | '¤' | '¡' | 'Ä'
+        | 'Ö' | 'Ñ' | 'Ü' | '§' | '¿' | 'ä' | 'ö' | 'ñ' | 'ü' | 'à' => Some(1),
+        '€' => Some(2),
+        _ => None,
+    }
+}
+
+/// Parts needed for `widths` packed into parts of `capacity`, where a
+/// character never straddles two parts.
+fn parts(widths: impl Iterator<Item = usize>, capacity: usize) -> usize {
+    let mut parts = 1;
+    let mut used = 0;
+    for width in widths {
+        if used + width > capacity {
+            parts += 1;
+            used = 0;
+        }
+        used += width;
+    }
+    parts
+}
+
+/// Encoding, units and segment count of `text`.
+fn measure(text: &str) -> (Encoding, usize, usize) {
+    let mut septets = 0;
+    let mut gsm = true;
+    for c in text.chars() {
+        match gsm_septets(c) {
+            Some(n) => septets += n,
+            None => {
+                gsm = false;
+                break;
+            }
+        }
+    }
+    if gsm {
+        let segments = if septets <= GSM_SINGLE {
+            1
+        } else {
+            // Every char is GSM here, so the fallback width is never used.
+            parts(text.chars().map(|c| gsm_septets(c).unwrap_or(1)), GSM_PART)
+        };
+        return (Encoding::Gsm7, septets, segments);
+    }
+    let units = text.chars().map(char::len_utf16).sum();
+    let segments = if units <= UCS2_SINGLE {
+        1
+    } else {
+        parts(text.chars().map(char::len_utf16), UCS2_PART)
+    };
+    (Encoding::Ucs2, units, segments)
+}
+
 impl SmsBody {
     pub const MAX_SEGMENTS: u8 = 10;
 
+    /// Checks `text` as an SMS body, keeping it exactly as written.
     pub fn parse(text: &str) -> Result<SmsBody, SmsBodyError> {
-        let _ = text;
-        todo!()
+        if text.trim().is_empty() {
+            return Err(SmsBodyError::Empty);
+        }
+        let (encoding, units, segments) = measure(text);
+        if segments > usize::from(Self::MAX_SEGMENTS) {
+            return Err(SmsBodyError::TooLong {
+                segments,
+                max: Self::MAX_SEGMENTS,
+                encoding,
+                units,
+            });
+        }
+        Ok(SmsBody {
+            text: text.to_owned(),
+            encoding,
+            // At most MAX_SEGMENTS here, so it fits.
+            segments: segments as u8,
+            units,
+        })
     }
     pub fn as_str(&self) -> &str {
         &self.text
@@ -54,7 +171,205 @@ impl SmsBody {
     pub fn segments(&self) -> u8 {
         self.segments
     }
+    /// GSM septets (extension characters count 2) or UTF-16 code units.
     pub fn units(&self) -> usize {
         self.units
+    }
+}
+
+impl fmt::Display for SmsBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> SmsBody {
+        SmsBody::parse(text).unwrap_or_else(|e| panic!("{text:?} refused: {e}"))
+    }
+
+    #[test]
+    fn plain_ascii_is_gsm_in_one_segment() {
+        let sms = body("Hello, -20% today only! Reply STOP to opt out.");
+        assert_eq!(sms.encoding(), Encoding::Gsm7);
+        assert_eq!(sms.units(), 46);
+        assert_eq!(sms.segments(), 1);
+        assert_eq!(
+            sms.as_str(),
+            "Hello, -20% today only! Reply STOP to opt out."
+        );
+    }
+
+    #[test]
+    fn every_basic_set_character_is_one_septet() {
+        let basic = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?\
+                     ¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+        let sms = body(basic);
+        assert_eq!(sms.encoding(), Encoding::Gsm7);
+        assert_eq!(sms.units(), basic.chars().count());
+        assert_eq!(sms.units(), 127, "the basic set minus the escape code");
+    }
+
+    #[test]
+    fn extension_characters_are_two_septets() {
+        let sms = body("^{}\\[~]|€\x0C");
+        assert_eq!(sms.encoding(), Encoding::Gsm7);
+        assert_eq!(sms.units(), 20);
+    }
+
+    #[test]
+    fn the_euro_sign_stays_gsm_and_costs_two_septets() {
+        let sms = body("Only 5€");
+        assert_eq!(sms.encoding(), Encoding::Gsm7);
+        assert_eq!(sms.units(), 8);
+        // 159 septets + the euro sign = 161: two segments.
+        let sms = body(&format!("{}€", "a".repeat(159)));
+        assert_eq!(sms.units(), 161);
+        assert_eq!(sms.segments(), 2);
+    }
+
+    #[test]
+    fn characters_outside_gsm_switch_to_ucs2() {
+        for text in [
+            "Café `noir`",
+            "ça va",
+            "Привет",
+            "Grüße — bis bald",
+            "Hi 👋",
+        ] {
+            assert_eq!(body(text).encoding(), Encoding::Ucs2, "{text:?}");
+        }
+        // ç is not GSM (only Ç is), the backtick neither.
+        assert_eq!(body("ç").encoding(), Encoding::Ucs2);
+        assert_eq!(body("`").encoding(), Encoding::Ucs2);
+    }
+
+    #[test]
+    fn gsm_160_septets_is_one_segment_161_is_two() {
+        let sms = body(&"a".repeat(160));
+        assert_eq!((sms.units(), sms.segments()), (160, 1));
+        let sms = body(&"a".repeat(161));
+        assert_eq!((sms.units(), sms.segments()), (161, 2));
+        // An extension char tipping the total over 160.
+        let sms = body(&format!("{}{{", "a".repeat(158)));
+        assert_eq!((sms.units(), sms.segments()), (160, 1));
+        let sms = body(&format!("{}{{", "a".repeat(159)));
+        assert_eq!((sms.units(), sms.segments()), (161, 2));
+    }
+
+    #[test]
+    fn gsm_parts_hold_153_septets() {
+        assert_eq!(body(&"a".repeat(306)).segments(), 2);
+        assert_eq!(body(&"a".repeat(307)).segments(), 3);
+        assert_eq!(body(&"a".repeat(459)).segments(), 3);
+        assert_eq!(body(&"a".repeat(460)).segments(), 4);
+    }
+
+    #[test]
+    fn an_escape_pair_is_never_split_across_parts() {
+        // 152 + 2 = 154 > 153: the euro sign starts part two.
+        // Part two then holds 2 + 151 = 153, so 152 + 2 + 151 fits in two parts...
+        let sms = body(&format!("{}€{}", "a".repeat(152), "a".repeat(151)));
+        assert_eq!((sms.units(), sms.segments()), (305, 2));
+        // ...but one more septet needs a third part, although 306 septets
+        // would fit in two parts if the pair could be split.
+        let sms = body(&format!("{}€{}", "a".repeat(152), "a".repeat(152)));
+        assert_eq!((sms.units(), sms.segments()), (306, 3));
+        // A pair that ends exactly at the boundary stays in part one.
+        let sms = body(&format!("{}€{}", "a".repeat(151), "a".repeat(153)));
+        assert_eq!((sms.units(), sms.segments()), (306, 2));
+    }
+
+    #[test]
+    fn ucs2_70_units_is_one_segment_71_is_two() {
+        let sms = body(&"ç".repeat(69));
+        assert_eq!(
+            (sms.encoding(), sms.units(), sms.segments()),
+            (Encoding::Ucs2, 69, 1)
+        );
+        let sms = body(&"ç".repeat(70));
+        assert_eq!((sms.units(), sms.segments()), (70, 1));
+        let sms = body(&"ç".repeat(71));
+        assert_eq!((sms.units(), sms.segments()), (71, 2));
+        assert_eq!(body(&"ç".repeat(134)).segments(), 2);
+        assert_eq!(body(&"ç".repeat(135)).segments(), 3);
+    }
+
+    #[test]
+    fn an_emoji_counts_two_units() {
+        let sms = body("👋");
+        assert_eq!(
+            (sms.encoding(), sms.units(), sms.segments()),
+            (Encoding::Ucs2, 2, 1)
+        );
+        let sms = body(&format!("{}👋", "a".repeat(68)));
+        assert_eq!((sms.units(), sms.segments()), (70, 1));
+        let sms = body(&format!("{}👋", "a".repeat(69)));
+        assert_eq!((sms.units(), sms.segments()), (71, 2));
+    }
+
+    #[test]
+    fn a_surrogate_pair_is_never_split_across_parts() {
+        // 66 + 2 = 68 > 67: the emoji starts part two, which then has room for 65 more.
+        let sms = body(&format!("{}👋{}", "ç".repeat(66), "ç".repeat(65)));
+        assert_eq!((sms.units(), sms.segments()), (133, 2));
+        // 134 units would fit in two parts of 67 if the pair could be split.
+        let sms = body(&format!("{}👋{}", "ç".repeat(66), "ç".repeat(66)));
+        assert_eq!((sms.units(), sms.segments()), (134, 3));
+        // An emoji ending exactly at the boundary stays in part one.
+        let sms = body(&format!("{}👋{}", "ç".repeat(65), "ç".repeat(67)));
+        assert_eq!((sms.units(), sms.segments()), (134, 2));
+    }
+
+    #[test]
+    fn exactly_ten_segments_are_accepted_eleven_refused() {
+        let sms = body(&"a".repeat(1530));
+        assert_eq!(sms.segments(), SmsBody::MAX_SEGMENTS);
+        assert_eq!(
+            SmsBody::parse(&"a".repeat(1531)),
+            Err(SmsBodyError::TooLong {
+                segments: 11,
+                max: 10,
+                encoding: Encoding::Gsm7,
+                units: 1531,
+            })
+        );
+        assert_eq!(body(&"ç".repeat(670)).segments(), 10);
+        assert_eq!(
+            SmsBody::parse(&"ç".repeat(671)),
+            Err(SmsBodyError::TooLong {
+                segments: 11,
+                max: 10,
+                encoding: Encoding::Ucs2,
+                units: 671,
+            })
+        );
+    }
+
+    #[test]
+    fn the_too_long_message_says_how_much_and_what_to_do() {
+        let err = SmsBody::parse(&"a".repeat(2000)).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the message needs 14 SMS segments (2000 GSM-7 units); at most 10 are allowed: shorten it"
+        );
+    }
+
+    #[test]
+    fn empty_and_blank_bodies_are_refused() {
+        for text in ["", " ", "\n\r\t ", "\u{a0}\u{3000}"] {
+            assert_eq!(SmsBody::parse(text), Err(SmsBodyError::Empty), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_text_is_kept_exactly_as_written() {
+        let text = "  Hi!\n\nSee you ";
+        let sms = body(text);
+        assert_eq!(sms.as_str(), text);
+        assert_eq!(sms.units(), text.len());
     }
 }
