@@ -1,4 +1,5 @@
 //! Herald: chat-ops for SMS marketing campaigns.
 
+pub mod app;
 pub mod domain;
 pub mod store;

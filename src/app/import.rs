@@ -1,0 +1,103 @@
+//! Importing a recipient list from CSV: streamed from the file into a new list, which the
+//! draft points at only once the whole file was read. A failed import leaves the draft as it was.
+use std::io::Read;
+
+use tokio::sync::mpsc;
+
+use crate::domain::campaign::{CampaignError, CampaignState, DraftEdit, RecipientList};
+use crate::domain::ids::ListId;
+use crate::domain::recipients::{ImportReport, Recipient, RecipientClassifier};
+
+use super::csv_source::{SinkClosed, read_recipients};
+use super::{App, AppError, Requester};
+
+/// Recipients per batch written to the store: large enough to amortise a transaction, small
+/// enough to keep memory flat whatever the file's size.
+const BATCH: usize = 10_000;
+
+impl App {
+    pub async fn import_recipients<R>(&self, who: Requester, name: &str, input: R) -> Result<ImportReport, AppError>
+    where
+        R: Read + Send + 'static,
+    {
+        let (account, _) = self.account(who.account).await?;
+        let campaign = self.campaign_named(who.account, name).await?;
+        // Refuse before reading a byte when the campaign can't take a new list.
+        match campaign.state {
+            CampaignState::Completed => return Err(CampaignError::AlreadyCompleted.into()),
+            CampaignState::Sending => return Err(CampaignError::AlreadySending.into()),
+            _ => {}
+        }
+        let opted_out = self.store.opted_out(who.account).await?;
+        let classifier = RecipientClassifier::new(account.region, opted_out);
+        let list = self.store.new_recipient_list(who.account, self.now()).await?;
+        match self.fill_list(list, classifier, input).await {
+            Ok(report) if report.imported > 0 => {
+                let edit = DraftEdit { recipients: Some(RecipientList { id: list, count: report.imported }), ..Default::default() };
+                match self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now)).await {
+                    Ok(_) => Ok(report),
+                    Err(e) => {
+                        self.discard_list(list).await;
+                        Err(e)
+                    }
+                }
+            }
+            Ok(report) => {
+                self.discard_list(list).await;
+                Err(AppError::NoRecipients(describe_rejections(&report)))
+            }
+            Err(e) => {
+                self.discard_list(list).await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Reads the file on a blocking thread and writes its batches as they come.
+    async fn fill_list<R>(&self, list: ListId, classifier: RecipientClassifier, input: R) -> Result<ImportReport, AppError>
+    where
+        R: Read + Send + 'static,
+    {
+        let (tx, mut rx) = mpsc::channel::<Vec<Recipient>>(2);
+        let reader = tokio::task::spawn_blocking(move || {
+            read_recipients(input, classifier, BATCH, |batch| tx.blocking_send(batch).map_err(|_| SinkClosed))
+        });
+        let mut position = 0u64;
+        let mut write_error = None;
+        while let Some(batch) = rx.recv().await {
+            if let Err(e) = self.store.append_recipients(list, position, &batch).await {
+                write_error = Some(e);
+                break;
+            }
+            position += batch.len() as u64;
+        }
+        // Dropping the receiver stops the reader at its next batch.
+        drop(rx);
+        let read = reader.await.map_err(AppError::internal)?;
+        if let Some(e) = write_error {
+            return Err(e.into());
+        }
+        Ok(read?)
+    }
+
+    async fn discard_list(&self, list: ListId) {
+        if let Err(e) = self.store.drop_recipient_list(list).await {
+            tracing::warn!(list = list.0, error = %e, "could not drop an unused recipient list");
+        }
+    }
+}
+
+fn describe_rejections(report: &ImportReport) -> String {
+    let lines = |l: &[u64]| l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
+    let mut parts = Vec::new();
+    if report.invalid.count > 0 {
+        parts.push(format!("{} invalid (lines {})", report.invalid.count, lines(&report.invalid.first_lines)));
+    }
+    if report.duplicates.count > 0 {
+        parts.push(format!("{} duplicates (lines {})", report.duplicates.count, lines(&report.duplicates.first_lines)));
+    }
+    if report.opted_out.count > 0 {
+        parts.push(format!("{} opted out (lines {})", report.opted_out.count, lines(&report.opted_out.first_lines)));
+    }
+    if parts.is_empty() { "the file has no rows".to_owned() } else { parts.join(", ") }
+}
