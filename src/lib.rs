@@ -1,5 +1,6 @@
 //! Herald: chat-ops for SMS marketing campaigns.
 
 pub mod app;
+pub mod config;
 pub mod domain;
 pub mod store;

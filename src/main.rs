@@ -1,1 +1,6 @@
-fn main() {}
+//! The `herald` command: runs the service, and drives every use case from a terminal.
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -20,7 +20,9 @@ mod people;
 mod views;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use campaigns::DraftInput;
 pub use confirm::{ConfirmOutcome, SendRequest};
+pub use moderate::Decision;
 pub use error::AppError;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 

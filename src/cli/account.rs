@@ -1,0 +1,146 @@
+//! `herald account …` and `herald moderator …`.
+use std::io::BufRead;
+
+use clap::{Args, Subcommand};
+use herald::app::App;
+use herald::domain::account::AccountSettings;
+use herald::domain::credits::TopUp;
+use herald::domain::effects::Actor;
+use herald::domain::ids::AccountId;
+use herald::domain::phone::Region;
+use herald::domain::schedule::Zone;
+use herald::domain::sender::SenderId;
+
+use super::Failure;
+use super::output::Output;
+
+#[derive(Subcommand)]
+pub enum AccountCommand {
+    /// Show an account's settings and balance.
+    Show { server: u64 },
+    /// Add credit to an account (creating the account if it is new).
+    Credit {
+        server: u64,
+        /// Whole number of credits to add (1 credit = 1 SMS segment to 1 recipient).
+        amount: String,
+        /// Why (kept in the ledger and the audit log).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Change an account's settings.
+    Set(SetArgs),
+}
+
+#[derive(Args)]
+pub struct SetArgs {
+    server: u64,
+    #[arg(long)]
+    name: Option<String>,
+    /// Approve this account's submissions without moderation.
+    #[arg(long)]
+    auto_validation: Option<bool>,
+    /// Region national numbers are read in (two letters, e.g. FR).
+    #[arg(long)]
+    region: Option<String>,
+    /// Default time zone for scheduled sends (IANA name, e.g. Europe/Paris).
+    #[arg(long)]
+    zone: Option<String>,
+    /// Default sender ID.
+    #[arg(long)]
+    sender: Option<String>,
+    /// Opt-out mention expected in every message, e.g. "STOP au 36180".
+    #[arg(long)]
+    opt_out: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ModeratorCommand {
+    /// Add a console moderator; asks for the password (or reads it from stdin).
+    Add {
+        name: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Failure> {
+    match cmd {
+        AccountCommand::Show { server } => {
+            let (account, balance) = app.account(AccountId(server)).await?;
+            let text = format!(
+                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  opt-out mention: {}",
+                account.id,
+                account.name,
+                balance.available,
+                balance.reserved,
+                if account.auto_validation { "on" } else { "off" },
+                account.region,
+                account.zone.name(),
+                account.sender.as_ref().map_or("(none)", |s| s.as_str()),
+                account.opt_out_text.as_deref().unwrap_or("(none)"),
+            );
+            out.done(
+                &text,
+                &serde_json::json!({
+                    "id": account.id, "name": account.name, "auto_validation": account.auto_validation,
+                    "region": account.region.to_string(), "zone": account.zone.name(),
+                    "sender": account.sender.as_ref().map(|s| s.as_str()), "opt_out_text": account.opt_out_text,
+                    "balance": balance,
+                }),
+            );
+        }
+        AccountCommand::Credit { server, amount, reason } => {
+            let amount = TopUp::parse(&amount).map_err(|e| Failure::User(e.to_string()))?;
+            if reason.trim().is_empty() {
+                return Err(Failure::User("give a --reason for the top-up: it is kept in the ledger".into()));
+            }
+            let id = AccountId(server);
+            app.ensure_account(id, &format!("server {server}")).await?;
+            let balance = app.credit(id, amount, &reason, Actor::Operator).await?;
+            out.done(
+                &format!("added {} credits to account {server}: {} available, {} reserved", amount.credits(), balance.available, balance.reserved),
+                &balance,
+            );
+        }
+        AccountCommand::Set(args) => {
+            let user = |e: &dyn std::fmt::Display| Failure::User(e.to_string());
+            let settings = AccountSettings {
+                name: args.name,
+                auto_validation: args.auto_validation,
+                region: args.region.as_deref().map(str::parse::<Region>).transpose().map_err(|e| user(&e))?,
+                zone: args.zone.as_deref().map(Zone::parse).transpose().map_err(|e| user(&e))?,
+                sender: args.sender.as_deref().map(SenderId::parse).transpose().map_err(|e| user(&e))?,
+                opt_out_text: args.opt_out,
+            };
+            let id = AccountId(args.server);
+            app.ensure_account(id, &format!("server {}", args.server)).await?;
+            let account = app.change_settings(id, settings, Actor::Operator).await?;
+            out.done(&format!("account {} updated", account.id), &serde_json::json!({"id": account.id}));
+        }
+    }
+    Ok(())
+}
+
+pub async fn run_moderator(app: &App, out: &Output, cmd: ModeratorCommand) -> Result<(), Failure> {
+    match cmd {
+        ModeratorCommand::Add { name, password_stdin } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::User(format!("could not read the password: {e}")))?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                let first = rpassword::prompt_password(format!("Password for {name}: "))
+                    .map_err(|e| Failure::User(format!("could not read the password ({e}): use --password-stdin in scripts")))?;
+                let again = rpassword::prompt_password("Again: ").map_err(|e| Failure::User(e.to_string()))?;
+                if first != again {
+                    return Err(Failure::User("the two passwords differ: nothing was saved".into()));
+                }
+                first
+            };
+            let name = app.add_moderator(&name, &password).await?;
+            out.done(&format!("moderator {name} added"), &serde_json::json!({"name": name}));
+        }
+    }
+    Ok(())
+}

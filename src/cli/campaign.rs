@@ -1,0 +1,275 @@
+//! `herald campaign …`: the whole lifecycle from a terminal.
+use std::fs::File;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use herald::app::{App, CampaignStatus, Decision, DraftInput, Requester, SendRequest};
+use herald::domain::campaign::{RefusalCode, Summary};
+use herald::domain::ids::{AccountId, ModeratorName, UserId};
+use herald::domain::recipients::ImportReport;
+
+use super::Failure;
+use super::output::Output;
+
+/// Which server, and who is acting.
+#[derive(Args, Clone, Copy)]
+pub struct Who {
+    /// The Discord server (account) id.
+    #[arg(long, env = "HERALD_SERVER")]
+    server: u64,
+    /// The Discord user id the command acts as.
+    #[arg(long = "as", env = "HERALD_USER", default_value_t = 1)]
+    user: u64,
+}
+
+impl Who {
+    fn requester(self) -> Requester {
+        Requester { account: AccountId(self.server), user: UserId(self.user) }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CampaignCommand {
+    /// Create a draft campaign.
+    Create {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        /// The SMS text.
+        #[arg(long)]
+        body: Option<String>,
+        /// Sender ID (default: the account's).
+        #[arg(long)]
+        sender: Option<String>,
+    },
+    /// Change a draft's text or sender.
+    Edit {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        sender: Option<String>,
+    },
+    /// Import recipients from a CSV file (a phone column, optionally a name).
+    Import {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        file: PathBuf,
+    },
+    /// Check and price the draft; prints a summary and the token to confirm it with.
+    Finalize {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        /// Local send date (YYYY-MM-DD); omit --date and --time to send at once after approval.
+        #[arg(long, requires = "time")]
+        date: Option<String>,
+        /// Local send time (HH:MM).
+        #[arg(long, requires = "date")]
+        time: Option<String>,
+        /// IANA time zone of --date/--time (default: the account's).
+        #[arg(long, requires = "date")]
+        zone: Option<String>,
+    },
+    /// Confirm a finalized campaign or a cancellation with its token.
+    Confirm {
+        #[command(flatten)]
+        who: Who,
+        token: String,
+    },
+    /// Cancel a submitted campaign back to draft (prints a token to confirm, or use --yes).
+    Cancel {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        /// Confirm at once.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Show a campaign's state and progress.
+    Status {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+    },
+    /// List the server's campaigns.
+    List {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+    },
+    /// Approve the version waiting for review (as a moderator).
+    Approve {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        #[arg(long)]
+        moderator: String,
+        /// The version to approve (default: the latest).
+        #[arg(long)]
+        version: Option<u32>,
+    },
+    /// Refuse the version waiting for review (as a moderator).
+    Refuse {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        #[arg(long)]
+        moderator: String,
+        /// technical or code_of_conduct.
+        #[arg(long)]
+        code: String,
+        /// What the owner should fix (at most 500 characters).
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        version: Option<u32>,
+    },
+}
+
+pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Failure> {
+    match cmd {
+        CampaignCommand::Create { who, name, body, sender } => {
+            app.ensure_account(AccountId(who.server), &format!("server {}", who.server)).await?;
+            let status = app.create_campaign(who.requester(), &name, DraftInput { body, sender }).await?;
+            out.done(&format!("campaign \"{}\" created as a draft", status.name), &status);
+        }
+        CampaignCommand::Edit { who, name, body, sender } => {
+            let status = app.edit_campaign(who.requester(), &name, DraftInput { body, sender }).await?;
+            out.done(&format!("campaign \"{}\" updated", status.name), &status);
+        }
+        CampaignCommand::Import { who, name, file } => {
+            let input = File::open(&file)
+                .map_err(|e| Failure::User(format!("could not open {}: {e}", file.display())))?;
+            let report = app.import_recipients(who.requester(), &name, input).await?;
+            out.done(&import_text(&report), &report);
+        }
+        CampaignCommand::Finalize { who, name, date, time, zone } => {
+            let when = match (date, time) {
+                (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
+                _ => SendRequest::Immediate,
+            };
+            let summary = app.finalize(who.requester(), &name, when).await?;
+            out.done(&summary_text(&summary), &summary);
+        }
+        CampaignCommand::Confirm { who, token } => {
+            let outcome = app.confirm(who.requester(), &token).await?;
+            out.done(&format!("{}: {}", outcome.campaign, outcome.headline), &outcome);
+        }
+        CampaignCommand::Cancel { who, name, yes } => {
+            let token = app.request_cancel(who.requester(), &name).await?;
+            if yes {
+                let outcome = app.confirm(who.requester(), token.as_str()).await?;
+                out.done(&format!("{}: cancelled, back to draft", outcome.campaign), &outcome);
+            } else {
+                out.done(
+                    &format!("to cancel \"{name}\", run within 15 minutes:\n  herald campaign confirm --server {} {}", who.server, token.as_str()),
+                    &serde_json::json!({"token": token}),
+                );
+            }
+        }
+        CampaignCommand::Status { who, name } => {
+            let status = app.status(who.requester(), &name).await?;
+            out.done(&status_text(&status), &status);
+        }
+        CampaignCommand::List { who, page } => {
+            const PER_PAGE: u32 = 20;
+            let (items, total) = app.list(who.requester(), page.saturating_sub(1), PER_PAGE).await?;
+            let mut text = format!("{total} campaign(s)");
+            for item in &items {
+                text.push_str(&format!("\n  {:<32} {}", item.name, item.headline));
+            }
+            out.done(&text, &serde_json::json!({"total": total, "page": page, "campaigns": items}));
+        }
+        CampaignCommand::Approve { who, name, moderator, version } => {
+            let status = decide(app, who, &name, &moderator, version, Decision::Approve).await?;
+            out.done(&format!("{}: {}", status.name, status.headline), &status);
+        }
+        CampaignCommand::Refuse { who, name, moderator, code, reason, version } => {
+            let code = RefusalCode::parse(&code)
+                .ok_or_else(|| Failure::User(format!("\"{code}\" is not a refusal code: use technical or code_of_conduct")))?;
+            let status = decide(app, who, &name, &moderator, version, Decision::Refuse { code, reason }).await?;
+            out.done(&format!("{}: {}", status.name, status.headline), &status);
+        }
+    }
+    Ok(())
+}
+
+async fn decide(
+    app: &App,
+    who: Who,
+    name: &str,
+    moderator: &str,
+    version: Option<u32>,
+    decision: Decision,
+) -> Result<CampaignStatus, Failure> {
+    let moderator = ModeratorName::parse(moderator).map_err(|e| Failure::User(e.to_string()))?;
+    let (id, latest) = app.campaign_id(AccountId(who.server), name).await?;
+    let version = version
+        .or(latest)
+        .ok_or_else(|| Failure::User(format!("\"{name}\" has no submitted version to review")))?;
+    Ok(app.decide(id, version, &moderator, decision).await?)
+}
+
+fn import_text(r: &ImportReport) -> String {
+    let lines = |l: &[u64]| {
+        if l.is_empty() { String::new() } else { format!(" (lines {})", l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")) }
+    };
+    format!(
+        "imported {} recipient(s)\n  duplicates: {}{}\n  invalid: {}{}\n  opted out: {}{}",
+        r.imported,
+        r.duplicates.count,
+        lines(&r.duplicates.first_lines),
+        r.invalid.count,
+        lines(&r.invalid.first_lines),
+        r.opted_out.count,
+        lines(&r.opted_out.first_lines),
+    )
+}
+
+fn summary_text(s: &Summary) -> String {
+    let send = match (&s.send_local, s.send_zone, s.send_utc) {
+        (Some(local), Some(zone), Some(utc)) => format!("{local} {zone} ({} UTC)", utc.format("%Y-%m-%d %H:%M")),
+        _ => "immediately after approval".to_owned(),
+    };
+    let mut text = format!(
+        "campaign \"{}\", version {}: check before confirming\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; balance {} -> {} after\n  send: {send}",
+        s.campaign, s.version, s.recipients, s.segments, s.encoding, s.cost, s.available, s.balance_after
+    );
+    if let Some(note) = &s.fold_note {
+        text.push_str(&format!("\n  note: {note}"));
+    }
+    for flag in &s.window_flags {
+        text.push_str(&format!("\n  warning: {flag}"));
+    }
+    if let Some(w) = &s.credit_warning {
+        text.push_str(&format!("\n  warning: {w}"));
+    }
+    text.push_str(&format!(
+        "\nto confirm, run before {} UTC:\n  herald campaign confirm --server <SERVER> {}",
+        s.expires_at.format("%H:%M"),
+        s.token.as_str()
+    ));
+    text
+}
+
+fn status_text(s: &CampaignStatus) -> String {
+    let mut text = format!("{}: {}", s.name, s.headline);
+    if let Some(v) = s.version {
+        text.push_str(&format!("\n  version: {v}"));
+    }
+    if let (Some(r), Some(c)) = (s.recipients, s.cost) {
+        text.push_str(&format!("\n  recipients: {r}, cost: {c} credits"));
+    }
+    if let (Some(local), Some(zone)) = (&s.send_local, s.send_zone) {
+        text.push_str(&format!("\n  send: {local} {zone}"));
+    }
+    if let Some(r) = &s.refusal {
+        text.push_str(&format!("\n  version {} refused by {} ({}): {}", r.version, r.by, r.code, r.reason));
+    }
+    text
+}

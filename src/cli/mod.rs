@@ -1,0 +1,123 @@
+//! Command-line interface (clap). An adapter like the bot: it only calls `herald::app`.
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use herald::app::{App, AppError, SystemClock};
+use herald::config::Config;
+
+mod account;
+mod campaign;
+mod output;
+mod serve;
+
+#[derive(Parser)]
+#[command(name = "herald", version, about = "Chat-ops for SMS marketing campaigns")]
+struct Cli {
+    /// Configuration file (default: ./herald.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite://PATH or postgres://… (default: sqlite://herald-data/herald.db).
+    #[arg(long, global = true, env = "HERALD_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database: Option<String>,
+    /// Print results as JSON, for scripts.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run Herald: the bot (when DISCORD_TOKEN is set) and everything else.
+    Serve,
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Accounts (one per Discord server): settings and credit.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
+    /// Console moderators.
+    #[command(subcommand)]
+    Moderator(account::ModeratorCommand),
+    /// Campaigns, from draft to sent.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
+}
+
+/// A failure to report: user errors exit 1, internal ones 3.
+pub enum Failure {
+    User(String),
+    Internal(String),
+}
+
+impl From<AppError> for Failure {
+    fn from(e: AppError) -> Failure {
+        if e.is_internal() { Failure::Internal(e.to_string()) } else { Failure::User(e.to_string()) }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "herald=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: could not start the async runtime: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::User(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Internal(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let mut config =
+        Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()).map_err(|e| Failure::User(e.to_string()))?;
+    if let Some(url) = cli.database {
+        config.database_url = url;
+    }
+    let store = herald::store::open(&config.database_url).await.map_err(|e| {
+        Failure::Internal(format!("could not open the database at {}: {e}", redact(&config.database_url)))
+    })?;
+    let app = App::new(store, Arc::new(SystemClock));
+    let out = output::Output { json: cli.json };
+    match cli.command {
+        Command::Serve => serve::run(app, &config).await,
+        Command::Migrate => {
+            out.done(&format!("database ready at {}", redact(&config.database_url)), &serde_json::json!({"ok": true}));
+            Ok(())
+        }
+        Command::Account(cmd) => account::run(&app, &out, cmd).await,
+        Command::Moderator(cmd) => account::run_moderator(&app, &out, cmd).await,
+        Command::Campaign(cmd) => campaign::run(&app, &out, cmd).await,
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}

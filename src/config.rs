@@ -1,0 +1,83 @@
+//! Configuration: built-in defaults, then an optional `herald.toml`, then environment variables.
+use std::path::Path;
+
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://herald-data/herald.db";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `sqlite://PATH` (the default, created on first run) or `postgres://…`.
+    pub database_url: String,
+    /// Discord bot token; without one the bot stays off.
+    pub discord_token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    discord_token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{path} is not valid: {message}")]
+    Parse { path: String, message: String },
+}
+
+impl Config {
+    /// Loads `path` if given (it must exist) or `./herald.toml` if present, then applies
+    /// `HERALD_DATABASE_URL` and `DISCORD_TOKEN` from `env`.
+    pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let file = match path {
+            Some(p) => Some(read(p)?),
+            None if Path::new("herald.toml").exists() => Some(read(Path::new("herald.toml"))?),
+            None => None,
+        }
+        .unwrap_or_default();
+        let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        Ok(Config {
+            database_url: non_empty(env("HERALD_DATABASE_URL"))
+                .or(file.database_url)
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            discord_token: non_empty(env("DISCORD_TOKEN")).or(non_empty(file.discord_token)),
+        })
+    }
+}
+
+fn read(path: &Path) -> Result<FileConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: shown, message: e.message().to_owned() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_wins_over_file_and_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("herald.toml");
+        std::fs::write(&file, "database_url = \"postgres://db/herald\"\ndiscord_token = \"abc\"\n").unwrap();
+        let none = |_: &str| None;
+        let from_file = Config::load(Some(&file), none).unwrap();
+        assert_eq!(from_file.database_url, "postgres://db/herald");
+        assert_eq!(from_file.discord_token.as_deref(), Some("abc"));
+        let env = |k: &str| (k == "HERALD_DATABASE_URL").then(|| "sqlite://x.db".to_owned());
+        assert_eq!(Config::load(Some(&file), env).unwrap().database_url, "sqlite://x.db");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_file_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("herald.toml");
+        std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
+        let err = Config::load(Some(&file), |_| None).unwrap_err().to_string();
+        assert!(err.contains("herald.toml is not valid"), "{err}");
+        assert!(err.contains("databse_url"), "{err}");
+    }
+}
