@@ -1,0 +1,137 @@
+//! Test support: a fresh database per test on either engine, and an app over it with a
+//! manual clock.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use herald::app::{App, ManualClock, Requester};
+use herald::domain::ids::{AccountId, UserId};
+use herald::store::Store;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server tests create their schemas in.
+pub fn postgres_url() -> String {
+    std::env::var("HERALD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A database of its own: a temporary SQLite file, or a fresh PostgreSQL schema dropped afterwards.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    schema: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/herald.db", dir.path().display());
+                TestDb { url, _dir: Some(dir), schema: None }
+            }
+            Engine::Postgres => {
+                let mut bytes = [0u8; 8];
+                getrandom::fill(&mut bytes).expect("random");
+                let schema = format!("t_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                let base = postgres_url();
+                run_admin(&base, &format!("CREATE SCHEMA {schema}")).await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                TestDb { url, _dir: None, schema: Some(schema) }
+            }
+        }
+    }
+
+    pub async fn store(&self) -> Arc<dyn Store> {
+        herald::store::open(&self.url).await.expect("open store")
+    }
+}
+
+async fn run_admin(url: &str, sql: &str) {
+    use sqlx::Connection;
+    let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL at HERALD_TEST_POSTGRES_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.expect(sql);
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(schema) = self.schema.take() {
+            // Drop runs outside async: clean up on a thread with its own small runtime.
+            let url = postgres_url();
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                rt.block_on(run_admin(&url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")));
+            })
+            .join();
+        }
+    }
+}
+
+pub fn t0() -> DateTime<Utc> {
+    // A Tuesday morning in Paris, inside the French sending window.
+    Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap()
+}
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<dyn Store>,
+    pub db: TestDb,
+}
+
+pub const SERVER: AccountId = AccountId(1_000_000_000_000_001);
+pub const OWNER: Requester = Requester { account: SERVER, user: UserId(2_000_000_000_000_002) };
+
+impl TestApp {
+    pub async fn new(engine: Engine) -> TestApp {
+        let db = TestDb::new(engine).await;
+        let store = db.store().await;
+        let clock = Arc::new(ManualClock::new(t0()));
+        let app = App::new(store.clone(), clock.clone());
+        TestApp { app, clock, store, db }
+    }
+
+    /// An account with `credits`, and a campaign with a body and `numbers` recipients.
+    pub async fn ready_campaign(&self, name: &str, credits: u64, numbers: usize) {
+        use herald::app::DraftInput;
+        use herald::domain::credits::TopUp;
+        use herald::domain::effects::Actor;
+        self.app.ensure_account(SERVER, "Test server").await.unwrap();
+        if credits > 0 {
+            self.app.credit(SERVER, TopUp::new(credits).unwrap(), "test", Actor::Operator).await.unwrap();
+        }
+        let input = DraftInput { body: Some("Spring sale: -20% this weekend. STOP au 36180".into()), sender: Some("HERALD".into()) };
+        self.app.create_campaign(OWNER, name, input).await.unwrap();
+        self.app.import_recipients(OWNER, name, std::io::Cursor::new(csv_of(numbers))).await.unwrap();
+    }
+}
+
+/// A CSV with a header and `n` distinct valid French mobile numbers.
+pub fn csv_of(n: usize) -> Vec<u8> {
+    let mut csv = String::from("phone,name\n");
+    for i in 0..n {
+        csv.push_str(&format!("06{:08},Person {i}\n", 10_000_000 + i));
+    }
+    csv.into_bytes()
+}
+
+/// Runs each named async test fn once per engine: `mod sqlite` and `mod postgres`.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::support::Engine::Sqlite).await } )*
+        }
+        mod postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name($crate::support::Engine::Postgres).await } )*
+        }
+    };
+}
