@@ -23,7 +23,10 @@ struct FileConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("could not read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not valid: {message}")]
     Parse { path: String, message: String },
 }
@@ -31,7 +34,10 @@ pub enum ConfigError {
 impl Config {
     /// Loads `path` if given (it must exist) or `./herald.toml` if present, then applies
     /// `HERALD_DATABASE_URL` and `DISCORD_TOKEN` from `env`.
-    pub fn load(path: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+    pub fn load(
+        path: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigError> {
         let file = match path {
             Some(p) => Some(read(p)?),
             None if Path::new("herald.toml").exists() => Some(read(Path::new("herald.toml"))?),
@@ -50,8 +56,14 @@ impl Config {
 
 fn read(path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: shown.clone(), source })?;
-    toml::from_str(&text).map_err(|e| ConfigError::Parse { path: shown, message: e.message().to_owned() })
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        path: shown,
+        message: e.message().to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -62,13 +74,20 @@ mod tests {
     fn environment_wins_over_file_and_defaults_apply() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("herald.toml");
-        std::fs::write(&file, "database_url = \"postgres://db/herald\"\ndiscord_token = \"abc\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "database_url = \"postgres://db/herald\"\ndiscord_token = \"abc\"\n",
+        )
+        .unwrap();
         let none = |_: &str| None;
         let from_file = Config::load(Some(&file), none).unwrap();
         assert_eq!(from_file.database_url, "postgres://db/herald");
         assert_eq!(from_file.discord_token.as_deref(), Some("abc"));
         let env = |k: &str| (k == "HERALD_DATABASE_URL").then(|| "sqlite://x.db".to_owned());
-        assert_eq!(Config::load(Some(&file), env).unwrap().database_url, "sqlite://x.db");
+        assert_eq!(
+            Config::load(Some(&file), env).unwrap().database_url,
+            "sqlite://x.db"
+        );
     }
 
     #[test]

@@ -11,19 +11,36 @@ pub const MAX_BALANCE: u64 = 1_000_000_000_000_000;
 
 impl App {
     /// The server's account, created with defaults the first time it is seen.
-    pub async fn ensure_account(&self, id: AccountId, name: &str) -> Result<(Account, Balance), AppError> {
+    pub async fn ensure_account(
+        &self,
+        id: AccountId,
+        name: &str,
+    ) -> Result<(Account, Balance), AppError> {
         if let Some(found) = self.store.account(id).await? {
             return Ok(found);
         }
-        self.store.create_account(&Account::new(id, name), self.now()).await?;
-        self.store.account(id).await?.ok_or_else(|| AppError::internal("account vanished after creation"))
+        self.store
+            .create_account(&Account::new(id, name), self.now())
+            .await?;
+        self.store
+            .account(id)
+            .await?
+            .ok_or_else(|| AppError::internal("account vanished after creation"))
     }
 
     pub async fn account(&self, id: AccountId) -> Result<(Account, Balance), AppError> {
-        self.store.account(id).await?.ok_or(AppError::UnknownAccount)
+        self.store
+            .account(id)
+            .await?
+            .ok_or(AppError::UnknownAccount)
     }
 
-    pub async fn change_settings(&self, id: AccountId, settings: AccountSettings, actor: Actor) -> Result<Account, AppError> {
+    pub async fn change_settings(
+        &self,
+        id: AccountId,
+        settings: AccountSettings,
+        actor: Actor,
+    ) -> Result<Account, AppError> {
         let (account, _) = self.account(id).await?;
         let updated = account.with_settings(settings)?;
         let audit = AuditEntry {
@@ -33,15 +50,29 @@ impl App {
             action: AuditAction::SettingsChanged,
             detail: settings_detail(&account, &updated),
         };
-        self.store.update_account(&updated, &audit, self.now()).await?;
+        self.store
+            .update_account(&updated, &audit, self.now())
+            .await?;
         Ok(updated)
     }
 
     /// Adds credit; `reason` is kept in the ledger and the audit log.
-    pub async fn credit(&self, id: AccountId, amount: TopUp, reason: &str, actor: Actor) -> Result<Balance, AppError> {
+    pub async fn credit(
+        &self,
+        id: AccountId,
+        amount: TopUp,
+        reason: &str,
+        actor: Actor,
+    ) -> Result<Balance, AppError> {
         let (_, balance) = self.account(id).await?;
         let amount = amount.credits();
-        if balance.available.0.saturating_add(balance.reserved.0).saturating_add(amount.0) > MAX_BALANCE {
+        if balance
+            .available
+            .0
+            .saturating_add(balance.reserved.0)
+            .saturating_add(amount.0)
+            > MAX_BALANCE
+        {
             return Err(AppError::BalanceTooLarge { max: MAX_BALANCE });
         }
         let reason = reason.trim();
@@ -60,7 +91,10 @@ impl App {
                 detail: format!("+{amount}: {reason}"),
             }),
         ];
-        Ok(self.store.apply_account_effects(id, &effects, self.now()).await?)
+        Ok(self
+            .store
+            .apply_account_effects(id, &effects, self.now())
+            .await?)
     }
 
     pub async fn credits(&self, id: AccountId, lines: u32) -> Result<CreditsView, AppError> {
@@ -76,19 +110,37 @@ fn settings_detail(before: &Account, after: &Account) -> String {
         changes.push(format!("name: {} -> {}", before.name, after.name));
     }
     if before.auto_validation != after.auto_validation {
-        changes.push(format!("auto-validation: {} -> {}", before.auto_validation, after.auto_validation));
+        changes.push(format!(
+            "auto-validation: {} -> {}",
+            before.auto_validation, after.auto_validation
+        ));
     }
     if before.region != after.region {
         changes.push(format!("region: {} -> {}", before.region, after.region));
     }
     if before.zone != after.zone {
-        changes.push(format!("zone: {} -> {}", before.zone.name(), after.zone.name()));
+        changes.push(format!(
+            "zone: {} -> {}",
+            before.zone.name(),
+            after.zone.name()
+        ));
     }
     if before.sender != after.sender {
-        changes.push(format!("sender: {:?} -> {:?}", before.sender.as_ref().map(|s| s.as_str()), after.sender.as_ref().map(|s| s.as_str())));
+        changes.push(format!(
+            "sender: {:?} -> {:?}",
+            before.sender.as_ref().map(|s| s.as_str()),
+            after.sender.as_ref().map(|s| s.as_str())
+        ));
     }
     if before.opt_out_text != after.opt_out_text {
-        changes.push(format!("opt-out text: {:?} -> {:?}", before.opt_out_text, after.opt_out_text));
+        changes.push(format!(
+            "opt-out text: {:?} -> {:?}",
+            before.opt_out_text, after.opt_out_text
+        ));
     }
-    if changes.is_empty() { "no change".to_owned() } else { changes.join("; ") }
+    if changes.is_empty() {
+        "no change".to_owned()
+    } else {
+        changes.join("; ")
+    }
 }

@@ -5,7 +5,6 @@ use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
 use crate::store::{Change, ConfirmationWrite, StoreError};
 
-
 use super::{App, AppError, CampaignListItem, CampaignStatus, RETRIES, Requester};
 
 /// A draft edit as typed by a person; each field is checked before anything is written.
@@ -26,7 +25,12 @@ impl DraftInput {
 }
 
 impl App {
-    pub async fn create_campaign(&self, who: Requester, name: &str, input: DraftInput) -> Result<CampaignStatus, AppError> {
+    pub async fn create_campaign(
+        &self,
+        who: Requester,
+        name: &str,
+        input: DraftInput,
+    ) -> Result<CampaignStatus, AppError> {
         let name = CampaignName::parse(name)?;
         let edit = input.parse()?;
         let (account, _) = self.account(who.account).await?;
@@ -38,9 +42,15 @@ impl App {
         Ok(CampaignStatus::of(&created))
     }
 
-    pub async fn edit_campaign(&self, who: Requester, name: &str, input: DraftInput) -> Result<CampaignStatus, AppError> {
+    pub async fn edit_campaign(
+        &self,
+        who: Requester,
+        name: &str,
+        input: DraftInput,
+    ) -> Result<CampaignStatus, AppError> {
         let edit = input.parse()?;
-        self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now)).await
+        self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now))
+            .await
     }
 
     /// Loads, decides and commits, deciding again on a fresh copy when another change won the race.
@@ -48,13 +58,21 @@ impl App {
         &self,
         who: Requester,
         name: &str,
-        decide: impl Fn(&Campaign, chrono::DateTime<chrono::Utc>) -> Result<Transition, crate::domain::campaign::CampaignError>,
+        decide: impl Fn(
+            &Campaign,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<Transition, crate::domain::campaign::CampaignError>,
     ) -> Result<CampaignStatus, AppError> {
         for _ in 0..RETRIES {
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let t = decide(&campaign, now)?;
-            let change = Change { campaign: &t.campaign, effects: &t.effects, confirmation: ConfirmationWrite::None, now };
+            let change = Change {
+                campaign: &t.campaign,
+                effects: &t.effects,
+                confirmation: ConfirmationWrite::None,
+                now,
+            };
             match self.store.commit(change).await {
                 Ok(()) => return Ok(CampaignStatus::of(&t.campaign)),
                 Err(StoreError::Conflict) => continue,
@@ -65,13 +83,23 @@ impl App {
     }
 
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
-        Ok(CampaignStatus::of(&self.campaign_named(who.account, name).await?))
+        Ok(CampaignStatus::of(
+            &self.campaign_named(who.account, name).await?,
+        ))
     }
 
     /// One page of the server's campaigns, most recently changed first, and the total count.
-    pub async fn list(&self, who: Requester, page: u32, per_page: u32) -> Result<(Vec<CampaignListItem>, u64), AppError> {
+    pub async fn list(
+        &self,
+        who: Requester,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<CampaignListItem>, u64), AppError> {
         let per_page = per_page.clamp(1, 100);
-        let campaigns = self.store.campaigns(who.account, page.saturating_mul(per_page), per_page).await?;
+        let campaigns = self
+            .store
+            .campaigns(who.account, page.saturating_mul(per_page), per_page)
+            .await?;
         let total = self.store.count_campaigns(who.account).await?;
         Ok((campaigns.iter().map(CampaignListItem::of).collect(), total))
     }

@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::campaign::{
-    Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, SendMode,
-    Summary,
+    Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
+    FinalizeContext, SendMode, Summary,
 };
 use crate::domain::schedule::{SendAt, Zone};
 use crate::store::{Change, ConfirmationWrite, StoreError};
@@ -16,7 +16,11 @@ use super::{App, AppError, RETRIES, Requester};
 pub enum SendRequest {
     Immediate,
     /// Local date (YYYY-MM-DD) and time (HH:MM); the zone defaults to the account's.
-    Scheduled { date: String, time: String, zone: Option<String> },
+    Scheduled {
+        date: String,
+        time: String,
+        zone: Option<String>,
+    },
 }
 
 /// What a spent confirmation did; replays get this same value back.
@@ -43,7 +47,12 @@ impl ConfirmOutcome {
 
 impl App {
     /// Prices and checks the draft and returns the summary to confirm; nothing is submitted yet.
-    pub async fn finalize(&self, who: Requester, name: &str, when: SendRequest) -> Result<Summary, AppError> {
+    pub async fn finalize(
+        &self,
+        who: Requester,
+        name: &str,
+        when: SendRequest,
+    ) -> Result<Summary, AppError> {
         let (account, balance) = self.account(who.account).await?;
         for _ in 0..RETRIES {
             let campaign = self.campaign_named(who.account, name).await?;
@@ -58,7 +67,13 @@ impl App {
                     SendMode::Scheduled(SendAt::parse(date, time, zone, now)?)
                 }
             };
-            let ctx = FinalizeContext { account: &account, balance, token: Self::new_token()?, requested_by: who.user, now };
+            let ctx = FinalizeContext {
+                account: &account,
+                balance,
+                token: Self::new_token()?,
+                requested_by: who.user,
+                now,
+            };
             let (t, pending, summary) = campaign.finalize(mode, ctx)?;
             let change = Change {
                 campaign: &t.campaign,
@@ -76,7 +91,11 @@ impl App {
     }
 
     /// Asks for a cancellation; it happens when the returned token is confirmed.
-    pub async fn request_cancel(&self, who: Requester, name: &str) -> Result<ConfirmationToken, AppError> {
+    pub async fn request_cancel(
+        &self,
+        who: Requester,
+        name: &str,
+    ) -> Result<ConfirmationToken, AppError> {
         for _ in 0..RETRIES {
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
@@ -102,7 +121,11 @@ impl App {
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
         for _ in 0..RETRIES {
-            let stored = self.store.confirmation(&token).await?.ok_or(AppError::UnknownConfirmation)?;
+            let stored = self
+                .store
+                .confirmation(&token)
+                .await?
+                .ok_or(AppError::UnknownConfirmation)?;
             if stored.pending.requested_by != who.user {
                 return Err(CampaignError::NotYourConfirmation.into());
             }
@@ -122,17 +145,29 @@ impl App {
                 ConfirmAction::Submit(_) => {
                     let (account, balance) = self.account(who.account).await?;
                     let first_campaign = !self.store.has_submissions(who.account).await?;
-                    let ctx = ConfirmContext { account: &account, balance, user: who.user, first_campaign, now };
+                    let ctx = ConfirmContext {
+                        account: &account,
+                        balance,
+                        user: who.user,
+                        first_campaign,
+                        now,
+                    };
                     ("submit", campaign.confirm(&stored.pending, ctx)?)
                 }
-                ConfirmAction::Cancel => ("cancel", campaign.confirm_cancel(&stored.pending, who.user, now)?),
+                ConfirmAction::Cancel => (
+                    "cancel",
+                    campaign.confirm_cancel(&stored.pending, who.user, now)?,
+                ),
             };
             let outcome = ConfirmOutcome::of(action, &t.campaign);
             let recorded = serde_json::to_string(&outcome).map_err(AppError::internal)?;
             let change = Change {
                 campaign: &t.campaign,
                 effects: &t.effects,
-                confirmation: ConfirmationWrite::Spend { token: &token, outcome: &recorded },
+                confirmation: ConfirmationWrite::Spend {
+                    token: &token,
+                    outcome: &recorded,
+                },
                 now,
             };
             match self.store.commit(change).await {

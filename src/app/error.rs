@@ -58,9 +58,13 @@ pub enum AppError {
     BalanceTooLarge { max: u64 },
     #[error("the password must be at least {0} characters long")]
     WeakPassword(usize),
-    #[error("someone else changed this campaign at the same moment: look at its status and try again")]
+    #[error(
+        "someone else changed this campaign at the same moment: look at its status and try again"
+    )]
     Busy,
-    #[error("something went wrong on our side (incident {incident}); it was logged: please try again later")]
+    #[error(
+        "something went wrong on our side (incident {incident}); it was logged: please try again later"
+    )]
     Internal { incident: String },
 }
 

@@ -16,7 +16,12 @@ use super::{App, AppError, Requester};
 const BATCH: usize = 10_000;
 
 impl App {
-    pub async fn import_recipients<R>(&self, who: Requester, name: &str, input: R) -> Result<ImportReport, AppError>
+    pub async fn import_recipients<R>(
+        &self,
+        who: Requester,
+        name: &str,
+        input: R,
+    ) -> Result<ImportReport, AppError>
     where
         R: Read + Send + 'static,
     {
@@ -30,11 +35,23 @@ impl App {
         }
         let opted_out = self.store.opted_out(who.account).await?;
         let classifier = RecipientClassifier::new(account.region, opted_out);
-        let list = self.store.new_recipient_list(who.account, self.now()).await?;
+        let list = self
+            .store
+            .new_recipient_list(who.account, self.now())
+            .await?;
         match self.fill_list(list, classifier, input).await {
             Ok(report) if report.imported > 0 => {
-                let edit = DraftEdit { recipients: Some(RecipientList { id: list, count: report.imported }), ..Default::default() };
-                match self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now)).await {
+                let edit = DraftEdit {
+                    recipients: Some(RecipientList {
+                        id: list,
+                        count: report.imported,
+                    }),
+                    ..Default::default()
+                };
+                match self
+                    .change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now))
+                    .await
+                {
                     Ok(_) => Ok(report),
                     Err(e) => {
                         self.discard_list(list).await;
@@ -54,13 +71,20 @@ impl App {
     }
 
     /// Reads the file on a blocking thread and writes its batches as they come.
-    async fn fill_list<R>(&self, list: ListId, classifier: RecipientClassifier, input: R) -> Result<ImportReport, AppError>
+    async fn fill_list<R>(
+        &self,
+        list: ListId,
+        classifier: RecipientClassifier,
+        input: R,
+    ) -> Result<ImportReport, AppError>
     where
         R: Read + Send + 'static,
     {
         let (tx, mut rx) = mpsc::channel::<Vec<Recipient>>(2);
         let reader = tokio::task::spawn_blocking(move || {
-            read_recipients(input, classifier, BATCH, |batch| tx.blocking_send(batch).map_err(|_| SinkClosed))
+            read_recipients(input, classifier, BATCH, |batch| {
+                tx.blocking_send(batch).map_err(|_| SinkClosed)
+            })
         });
         let mut position = 0u64;
         let mut write_error = None;
@@ -91,13 +115,29 @@ fn describe_rejections(report: &ImportReport) -> String {
     let lines = |l: &[u64]| l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
     let mut parts = Vec::new();
     if report.invalid.count > 0 {
-        parts.push(format!("{} invalid (lines {})", report.invalid.count, lines(&report.invalid.first_lines)));
+        parts.push(format!(
+            "{} invalid (lines {})",
+            report.invalid.count,
+            lines(&report.invalid.first_lines)
+        ));
     }
     if report.duplicates.count > 0 {
-        parts.push(format!("{} duplicates (lines {})", report.duplicates.count, lines(&report.duplicates.first_lines)));
+        parts.push(format!(
+            "{} duplicates (lines {})",
+            report.duplicates.count,
+            lines(&report.duplicates.first_lines)
+        ));
     }
     if report.opted_out.count > 0 {
-        parts.push(format!("{} opted out (lines {})", report.opted_out.count, lines(&report.opted_out.first_lines)));
+        parts.push(format!(
+            "{} opted out (lines {})",
+            report.opted_out.count,
+            lines(&report.opted_out.first_lines)
+        ));
     }
-    if parts.is_empty() { "the file has no rows".to_owned() } else { parts.join(", ") }
+    if parts.is_empty() {
+        "the file has no rows".to_owned()
+    } else {
+        parts.join(", ")
+    }
 }

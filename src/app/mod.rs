@@ -19,11 +19,11 @@ mod moderate;
 mod people;
 mod views;
 
-pub use clock::{Clock, ManualClock, SystemClock};
 pub use campaigns::DraftInput;
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
-pub use moderate::Decision;
 pub use error::AppError;
+pub use moderate::Decision;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 
 /// Who is asking: a user in a server.
@@ -59,6 +59,9 @@ impl App {
 
     async fn campaign_named(&self, account: AccountId, name: &str) -> Result<Campaign, AppError> {
         let parsed = CampaignName::parse(name)?;
-        self.store.campaign(account, &parsed).await?.ok_or_else(|| AppError::UnknownCampaign(parsed.to_string()))
+        self.store
+            .campaign(account, &parsed)
+            .await?
+            .ok_or_else(|| AppError::UnknownCampaign(parsed.to_string()))
     }
 }

@@ -35,10 +35,19 @@ impl App {
             }
         };
         for _ in 0..RETRIES {
-            let c = self.store.campaign_by_id(campaign).await?.ok_or_else(|| AppError::UnknownCampaign(campaign.to_string()))?;
+            let c = self
+                .store
+                .campaign_by_id(campaign)
+                .await?
+                .ok_or_else(|| AppError::UnknownCampaign(campaign.to_string()))?;
             let now = self.now();
             let t = decide(&c, now)?;
-            let change = Change { campaign: &t.campaign, effects: &t.effects, confirmation: ConfirmationWrite::None, now };
+            let change = Change {
+                campaign: &t.campaign,
+                effects: &t.effects,
+                confirmation: ConfirmationWrite::None,
+                now,
+            };
             match self.store.commit(change).await {
                 Ok(()) => return Ok(CampaignStatus::of(&t.campaign)),
                 Err(StoreError::Conflict) => continue,
@@ -49,7 +58,11 @@ impl App {
     }
 
     /// The id of a campaign by name, for tools that address campaigns by name.
-    pub async fn campaign_id(&self, account: crate::domain::ids::AccountId, name: &str) -> Result<(CampaignId, Option<u32>), AppError> {
+    pub async fn campaign_id(
+        &self,
+        account: crate::domain::ids::AccountId,
+        name: &str,
+    ) -> Result<(CampaignId, Option<u32>), AppError> {
         let c = self.campaign_named(account, name).await?;
         Ok((c.id, c.submission.as_ref().map(|s| s.version)))
     }

@@ -12,7 +12,11 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 impl App {
     /// Adds a console moderator; the password is stored as an argon2id hash only.
-    pub async fn add_moderator(&self, name: &str, password: &str) -> Result<ModeratorName, AppError> {
+    pub async fn add_moderator(
+        &self,
+        name: &str,
+        password: &str,
+    ) -> Result<ModeratorName, AppError> {
         let name = ModeratorName::parse(name)?;
         if password.chars().count() < MIN_PASSWORD_CHARS {
             return Err(AppError::WeakPassword(MIN_PASSWORD_CHARS));
@@ -20,7 +24,10 @@ impl App {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(AppError::internal)?;
         let salt = SaltString::encode_b64(&salt).map_err(AppError::internal)?;
-        let hash = Argon2::default().hash_password(password.as_bytes(), &salt).map_err(AppError::internal)?.to_string();
+        let hash = Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map_err(AppError::internal)?
+            .to_string();
         self.store.add_moderator(&name, &hash, self.now()).await?;
         Ok(name)
     }
@@ -35,12 +42,24 @@ impl App {
         decision: ConsentDecision,
         interaction: Option<String>,
     ) -> Result<(), AppError> {
-        let record = ConsentRecord { account, user, purpose, notice, decision, interaction };
+        let record = ConsentRecord {
+            account,
+            user,
+            purpose,
+            notice,
+            decision,
+            interaction,
+        };
         self.store.append_consent(&record, self.now()).await?;
         Ok(())
     }
 
-    pub async fn has_consent(&self, account: AccountId, user: UserId, purpose: ConsentPurpose) -> Result<bool, AppError> {
+    pub async fn has_consent(
+        &self,
+        account: AccountId,
+        user: UserId,
+        purpose: ConsentPurpose,
+    ) -> Result<bool, AppError> {
         let history = self.store.consents(account, user).await?;
         Ok(is_granted(history.iter().map(|(r, _)| r), purpose))
     }
@@ -54,8 +73,21 @@ impl App {
         comment: Option<String>,
     ) -> Result<Rating, AppError> {
         let rating = Rating::new(rating)?;
-        let comment = comment.map(|c| c.trim().chars().take(1000).collect::<String>()).filter(|c| !c.is_empty());
-        self.store.add_rating(&RatingRecord { account, user, subject, rating, comment }, self.now()).await?;
+        let comment = comment
+            .map(|c| c.trim().chars().take(1000).collect::<String>())
+            .filter(|c| !c.is_empty());
+        self.store
+            .add_rating(
+                &RatingRecord {
+                    account,
+                    user,
+                    subject,
+                    rating,
+                    comment,
+                },
+                self.now(),
+            )
+            .await?;
         Ok(rating)
     }
 }

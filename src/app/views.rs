@@ -45,7 +45,9 @@ impl CampaignStatus {
         let s = c.submission.as_ref();
         let refusal = c.refusal().and_then(|r| {
             let sub = s?;
-            let Review::Refused { by, at, .. } = &sub.review else { return None };
+            let Review::Refused { by, at, .. } = &sub.review else {
+                return None;
+            };
             Some(RefusalView {
                 version: sub.version,
                 code: r.code().as_str(),
@@ -55,14 +57,21 @@ impl CampaignStatus {
             })
         });
         // Until the delivery engine reports progress, a campaign is at 0% until it completes.
-        let percent = if c.state == CampaignState::Completed { 100 } else { 0 };
+        let percent = if c.state == CampaignState::Completed {
+            100
+        } else {
+            0
+        };
         let headline = match (&c.state, &refusal) {
             (CampaignState::Draft, Some(r)) => format!("refused: {}", r.reason),
             (CampaignState::Sending, _) => format!("{percent}% completed"),
             (CampaignState::Completed, _) => "100% completed".to_owned(),
             (state, _) => state.describe().to_owned(),
         };
-        let in_flight = !matches!(c.state, CampaignState::Draft | CampaignState::AwaitingConfirmation);
+        let in_flight = !matches!(
+            c.state,
+            CampaignState::Draft | CampaignState::AwaitingConfirmation
+        );
         let at = s.filter(|_| in_flight).and_then(|s| s.mode.send_at());
         CampaignStatus {
             name: c.name.to_string(),

@@ -90,16 +90,27 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                 }),
             );
         }
-        AccountCommand::Credit { server, amount, reason } => {
+        AccountCommand::Credit {
+            server,
+            amount,
+            reason,
+        } => {
             let amount = TopUp::parse(&amount).map_err(|e| Failure::User(e.to_string()))?;
             if reason.trim().is_empty() {
-                return Err(Failure::User("give a --reason for the top-up: it is kept in the ledger".into()));
+                return Err(Failure::User(
+                    "give a --reason for the top-up: it is kept in the ledger".into(),
+                ));
             }
             let id = AccountId(server);
             app.ensure_account(id, &format!("server {server}")).await?;
             let balance = app.credit(id, amount, &reason, Actor::Operator).await?;
             out.done(
-                &format!("added {} credits to account {server}: {} available, {} reserved", amount.credits(), balance.available, balance.reserved),
+                &format!(
+                    "added {} credits to account {server}: {} available, {} reserved",
+                    amount.credits(),
+                    balance.available,
+                    balance.reserved
+                ),
                 &balance,
             );
         }
@@ -108,15 +119,34 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
             let settings = AccountSettings {
                 name: args.name,
                 auto_validation: args.auto_validation,
-                region: args.region.as_deref().map(str::parse::<Region>).transpose().map_err(|e| user(&e))?,
-                zone: args.zone.as_deref().map(Zone::parse).transpose().map_err(|e| user(&e))?,
-                sender: args.sender.as_deref().map(SenderId::parse).transpose().map_err(|e| user(&e))?,
+                region: args
+                    .region
+                    .as_deref()
+                    .map(str::parse::<Region>)
+                    .transpose()
+                    .map_err(|e| user(&e))?,
+                zone: args
+                    .zone
+                    .as_deref()
+                    .map(Zone::parse)
+                    .transpose()
+                    .map_err(|e| user(&e))?,
+                sender: args
+                    .sender
+                    .as_deref()
+                    .map(SenderId::parse)
+                    .transpose()
+                    .map_err(|e| user(&e))?,
                 opt_out_text: args.opt_out,
             };
             let id = AccountId(args.server);
-            app.ensure_account(id, &format!("server {}", args.server)).await?;
+            app.ensure_account(id, &format!("server {}", args.server))
+                .await?;
             let account = app.change_settings(id, settings, Actor::Operator).await?;
-            out.done(&format!("account {} updated", account.id), &serde_json::json!({"id": account.id}));
+            out.done(
+                &format!("account {} updated", account.id),
+                &serde_json::json!({"id": account.id}),
+            );
         }
     }
     Ok(())
@@ -124,22 +154,38 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
 
 pub async fn run_moderator(app: &App, out: &Output, cmd: ModeratorCommand) -> Result<(), Failure> {
     match cmd {
-        ModeratorCommand::Add { name, password_stdin } => {
+        ModeratorCommand::Add {
+            name,
+            password_stdin,
+        } => {
             let password = if password_stdin {
                 let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).map_err(|e| Failure::User(format!("could not read the password: {e}")))?;
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| Failure::User(format!("could not read the password: {e}")))?;
                 line.trim_end_matches(['\r', '\n']).to_owned()
             } else {
-                let first = rpassword::prompt_password(format!("Password for {name}: "))
-                    .map_err(|e| Failure::User(format!("could not read the password ({e}): use --password-stdin in scripts")))?;
-                let again = rpassword::prompt_password("Again: ").map_err(|e| Failure::User(e.to_string()))?;
+                let first =
+                    rpassword::prompt_password(format!("Password for {name}: ")).map_err(|e| {
+                        Failure::User(format!(
+                            "could not read the password ({e}): use --password-stdin in scripts"
+                        ))
+                    })?;
+                let again = rpassword::prompt_password("Again: ")
+                    .map_err(|e| Failure::User(e.to_string()))?;
                 if first != again {
-                    return Err(Failure::User("the two passwords differ: nothing was saved".into()));
+                    return Err(Failure::User(
+                        "the two passwords differ: nothing was saved".into(),
+                    ));
                 }
                 first
             };
             let name = app.add_moderator(&name, &password).await?;
-            out.done(&format!("moderator {name} added"), &serde_json::json!({"name": name}));
+            out.done(
+                &format!("moderator {name} added"),
+                &serde_json::json!({"name": name}),
+            );
         }
     }
     Ok(())

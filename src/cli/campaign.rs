@@ -24,7 +24,10 @@ pub struct Who {
 
 impl Who {
     fn requester(self) -> Requester {
-        Requester { account: AccountId(self.server), user: UserId(self.user) }
+        Requester {
+            account: AccountId(self.server),
+            user: UserId(self.user),
+        }
     }
 }
 
@@ -133,13 +136,31 @@ pub enum CampaignCommand {
 
 pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Failure> {
     match cmd {
-        CampaignCommand::Create { who, name, body, sender } => {
-            app.ensure_account(AccountId(who.server), &format!("server {}", who.server)).await?;
-            let status = app.create_campaign(who.requester(), &name, DraftInput { body, sender }).await?;
-            out.done(&format!("campaign \"{}\" created as a draft", status.name), &status);
+        CampaignCommand::Create {
+            who,
+            name,
+            body,
+            sender,
+        } => {
+            app.ensure_account(AccountId(who.server), &format!("server {}", who.server))
+                .await?;
+            let status = app
+                .create_campaign(who.requester(), &name, DraftInput { body, sender })
+                .await?;
+            out.done(
+                &format!("campaign \"{}\" created as a draft", status.name),
+                &status,
+            );
         }
-        CampaignCommand::Edit { who, name, body, sender } => {
-            let status = app.edit_campaign(who.requester(), &name, DraftInput { body, sender }).await?;
+        CampaignCommand::Edit {
+            who,
+            name,
+            body,
+            sender,
+        } => {
+            let status = app
+                .edit_campaign(who.requester(), &name, DraftInput { body, sender })
+                .await?;
             out.done(&format!("campaign \"{}\" updated", status.name), &status);
         }
         CampaignCommand::Import { who, name, file } => {
@@ -148,7 +169,13 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             let report = app.import_recipients(who.requester(), &name, input).await?;
             out.done(&import_text(&report), &report);
         }
-        CampaignCommand::Finalize { who, name, date, time, zone } => {
+        CampaignCommand::Finalize {
+            who,
+            name,
+            date,
+            time,
+            zone,
+        } => {
             let when = match (date, time) {
                 (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
                 _ => SendRequest::Immediate,
@@ -158,13 +185,19 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
-            out.done(&format!("{}: {}", outcome.campaign, outcome.headline), &outcome);
+            out.done(
+                &format!("{}: {}", outcome.campaign, outcome.headline),
+                &outcome,
+            );
         }
         CampaignCommand::Cancel { who, name, yes } => {
             let token = app.request_cancel(who.requester(), &name).await?;
             if yes {
                 let outcome = app.confirm(who.requester(), token.as_str()).await?;
-                out.done(&format!("{}: cancelled, back to draft", outcome.campaign), &outcome);
+                out.done(
+                    &format!("{}: cancelled, back to draft", outcome.campaign),
+                    &outcome,
+                );
             } else {
                 out.done(
                     &format!("to cancel \"{name}\", run within 15 minutes:\n  herald campaign confirm --server {} {}", who.server, token.as_str()),
@@ -178,21 +211,49 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
         }
         CampaignCommand::List { who, page } => {
             const PER_PAGE: u32 = 20;
-            let (items, total) = app.list(who.requester(), page.saturating_sub(1), PER_PAGE).await?;
+            let (items, total) = app
+                .list(who.requester(), page.saturating_sub(1), PER_PAGE)
+                .await?;
             let mut text = format!("{total} campaign(s)");
             for item in &items {
                 text.push_str(&format!("\n  {:<32} {}", item.name, item.headline));
             }
-            out.done(&text, &serde_json::json!({"total": total, "page": page, "campaigns": items}));
+            out.done(
+                &text,
+                &serde_json::json!({"total": total, "page": page, "campaigns": items}),
+            );
         }
-        CampaignCommand::Approve { who, name, moderator, version } => {
+        CampaignCommand::Approve {
+            who,
+            name,
+            moderator,
+            version,
+        } => {
             let status = decide(app, who, &name, &moderator, version, Decision::Approve).await?;
             out.done(&format!("{}: {}", status.name, status.headline), &status);
         }
-        CampaignCommand::Refuse { who, name, moderator, code, reason, version } => {
-            let code = RefusalCode::parse(&code)
-                .ok_or_else(|| Failure::User(format!("\"{code}\" is not a refusal code: use technical or code_of_conduct")))?;
-            let status = decide(app, who, &name, &moderator, version, Decision::Refuse { code, reason }).await?;
+        CampaignCommand::Refuse {
+            who,
+            name,
+            moderator,
+            code,
+            reason,
+            version,
+        } => {
+            let code = RefusalCode::parse(&code).ok_or_else(|| {
+                Failure::User(format!(
+                    "\"{code}\" is not a refusal code: use technical or code_of_conduct"
+                ))
+            })?;
+            let status = decide(
+                app,
+                who,
+                &name,
+                &moderator,
+                version,
+                Decision::Refuse { code, reason },
+            )
+            .await?;
             out.done(&format!("{}: {}", status.name, status.headline), &status);
         }
     }
@@ -217,7 +278,14 @@ async fn decide(
 
 fn import_text(r: &ImportReport) -> String {
     let lines = |l: &[u64]| {
-        if l.is_empty() { String::new() } else { format!(" (lines {})", l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")) }
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (lines {})",
+                l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            )
+        }
     };
     format!(
         "imported {} recipient(s)\n  duplicates: {}{}\n  invalid: {}{}\n  opted out: {}{}",
@@ -233,12 +301,21 @@ fn import_text(r: &ImportReport) -> String {
 
 fn summary_text(s: &Summary) -> String {
     let send = match (&s.send_local, s.send_zone, s.send_utc) {
-        (Some(local), Some(zone), Some(utc)) => format!("{local} {zone} ({} UTC)", utc.format("%Y-%m-%d %H:%M")),
+        (Some(local), Some(zone), Some(utc)) => {
+            format!("{local} {zone} ({} UTC)", utc.format("%Y-%m-%d %H:%M"))
+        }
         _ => "immediately after approval".to_owned(),
     };
     let mut text = format!(
         "campaign \"{}\", version {}: check before confirming\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; balance {} -> {} after\n  send: {send}",
-        s.campaign, s.version, s.recipients, s.segments, s.encoding, s.cost, s.available, s.balance_after
+        s.campaign,
+        s.version,
+        s.recipients,
+        s.segments,
+        s.encoding,
+        s.cost,
+        s.available,
+        s.balance_after
     );
     if let Some(note) = &s.fold_note {
         text.push_str(&format!("\n  note: {note}"));
@@ -269,7 +346,10 @@ fn status_text(s: &CampaignStatus) -> String {
         text.push_str(&format!("\n  send: {local} {zone}"));
     }
     if let Some(r) = &s.refusal {
-        text.push_str(&format!("\n  version {} refused by {} ({}): {}", r.version, r.by, r.code, r.reason));
+        text.push_str(&format!(
+            "\n  version {} refused by {} ({}): {}",
+            r.version, r.by, r.code, r.reason
+        ));
     }
     text
 }

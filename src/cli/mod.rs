@@ -13,13 +13,23 @@ mod output;
 mod serve;
 
 #[derive(Parser)]
-#[command(name = "herald", version, about = "Chat-ops for SMS marketing campaigns")]
+#[command(
+    name = "herald",
+    version,
+    about = "Chat-ops for SMS marketing campaigns"
+)]
 struct Cli {
     /// Configuration file (default: ./herald.toml when present).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     /// Database URL: sqlite://PATH or postgres://… (default: sqlite://herald-data/herald.db).
-    #[arg(long, global = true, env = "HERALD_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "HERALD_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database: Option<String>,
     /// Print results as JSON, for scripts.
     #[arg(long, global = true)]
@@ -53,7 +63,11 @@ pub enum Failure {
 
 impl From<AppError> for Failure {
     fn from(e: AppError) -> Failure {
-        if e.is_internal() { Failure::Internal(e.to_string()) } else { Failure::User(e.to_string()) }
+        if e.is_internal() {
+            Failure::Internal(e.to_string())
+        } else {
+            Failure::User(e.to_string())
+        }
     }
 }
 
@@ -61,11 +75,15 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "herald=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "herald=info,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
@@ -86,20 +104,28 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let mut config =
-        Config::load(cli.config.as_deref(), |k| std::env::var(k).ok()).map_err(|e| Failure::User(e.to_string()))?;
+    let mut config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())
+        .map_err(|e| Failure::User(e.to_string()))?;
     if let Some(url) = cli.database {
         config.database_url = url;
     }
-    let store = herald::store::open(&config.database_url).await.map_err(|e| {
-        Failure::Internal(format!("could not open the database at {}: {e}", redact(&config.database_url)))
-    })?;
+    let store = herald::store::open(&config.database_url)
+        .await
+        .map_err(|e| {
+            Failure::Internal(format!(
+                "could not open the database at {}: {e}",
+                redact(&config.database_url)
+            ))
+        })?;
     let app = App::new(store, Arc::new(SystemClock));
     let out = output::Output { json: cli.json };
     match cli.command {
         Command::Serve => serve::run(app, &config).await,
         Command::Migrate => {
-            out.done(&format!("database ready at {}", redact(&config.database_url)), &serde_json::json!({"ok": true}));
+            out.done(
+                &format!("database ready at {}", redact(&config.database_url)),
+                &serde_json::json!({"ok": true}),
+            );
             Ok(())
         }
         Command::Account(cmd) => account::run(&app, &out, cmd).await,

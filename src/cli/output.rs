@@ -9,7 +9,11 @@ impl Output {
     /// Prints `text` for people, or `value` as JSON.
     pub fn done(&self, text: &str, value: &impl Serialize) {
         if self.json {
-            println!("{}", serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(value)
+                    .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+            );
         } else {
             println!("{text}");
         }

@@ -47,14 +47,19 @@ pub struct AccountSettings {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountSettingsError {
-    #[error("the opt-out mention is too long ({0} characters): keep it under 40, such as \"STOP au 36180\"")]
+    #[error(
+        "the opt-out mention is too long ({0} characters): keep it under 40, such as \"STOP au 36180\""
+    )]
     OptOutTooLong(usize),
     #[error("the account name can't be empty")]
     EmptyName,
 }
 
 impl Account {
-    pub fn with_settings(&self, settings: AccountSettings) -> Result<Account, AccountSettingsError> {
+    pub fn with_settings(
+        &self,
+        settings: AccountSettings,
+    ) -> Result<Account, AccountSettingsError> {
         let mut next = self.clone();
         if let Some(name) = settings.name {
             let name = name.trim();

@@ -71,7 +71,10 @@ pub struct ConsentRecord {
 }
 
 /// Whether consent stands now: the latest decision wins, and only a grant counts.
-pub fn is_granted<'a>(history: impl IntoIterator<Item = &'a ConsentRecord>, purpose: ConsentPurpose) -> bool {
+pub fn is_granted<'a>(
+    history: impl IntoIterator<Item = &'a ConsentRecord>,
+    purpose: ConsentPurpose,
+) -> bool {
     history
         .into_iter()
         .filter(|r| r.purpose == purpose)
@@ -88,7 +91,10 @@ mod tests {
             account: AccountId(1),
             user: UserId(2),
             purpose: ConsentPurpose::SupportChat,
-            notice: Notice { version: "1".into(), hash: "ab".into() },
+            notice: Notice {
+                version: "1".into(),
+                hash: "ab".into(),
+            },
             decision,
             interaction: None,
         }
@@ -98,8 +104,17 @@ mod tests {
     fn the_latest_decision_wins() {
         use ConsentDecision::*;
         assert!(!is_granted(&[], ConsentPurpose::SupportChat));
-        assert!(is_granted(&[record(Declined), record(Granted)], ConsentPurpose::SupportChat));
-        assert!(!is_granted(&[record(Granted), record(Withdrawn)], ConsentPurpose::SupportChat));
-        assert!(!is_granted(&[record(Granted)], ConsentPurpose::PublicReview));
+        assert!(is_granted(
+            &[record(Declined), record(Granted)],
+            ConsentPurpose::SupportChat
+        ));
+        assert!(!is_granted(
+            &[record(Granted), record(Withdrawn)],
+            ConsentPurpose::SupportChat
+        ));
+        assert!(!is_granted(
+            &[record(Granted)],
+            ConsentPurpose::PublicReview
+        ));
     }
 }

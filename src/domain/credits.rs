@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use super::ids::CampaignId;
 
 /// A number of credits: one credit sends one SMS segment to one recipient.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 pub struct Credits(pub u64);
 
 impl Credits {
@@ -53,7 +55,9 @@ pub enum TopUpError {
     NotANumber(String),
     #[error("the amount must be more than zero: give the number of credits to add")]
     NotPositive,
-    #[error("{0} credits is more than the {MAX_TOP_UP} allowed in one top-up: check the amount, or split it")]
+    #[error(
+        "{0} credits is more than the {MAX_TOP_UP} allowed in one top-up: check the amount, or split it"
+    )]
     TooLarge(String),
 }
 
@@ -68,7 +72,9 @@ impl TopUp {
             return Err(TopUpError::NotANumber(input.to_owned()));
         }
         // Past 19 digits u64 would overflow: that is "too large", not "not a number".
-        let amount: u64 = digits.parse().map_err(|_| TopUpError::TooLarge(digits.to_owned()))?;
+        let amount: u64 = digits
+            .parse()
+            .map_err(|_| TopUpError::TooLarge(digits.to_owned()))?;
         Self::new(amount).map_err(|e| match e {
             TopUpError::TooLarge(_) => TopUpError::TooLarge(digits.to_owned()),
             other => other,
@@ -152,7 +158,9 @@ pub struct Balance {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("not enough credit: {needed} needed, {available} available; reload the account and try again")]
+#[error(
+    "not enough credit: {needed} needed, {available} available; reload the account and try again"
+)]
 pub struct InsufficientCredit {
     pub needed: Credits,
     pub available: Credits,
@@ -166,15 +174,25 @@ impl Balance {
         let reserved = i128::from(self.reserved.0) + dr;
         let to_credits = |v: i128| u64::try_from(v).ok().map(Credits);
         match (to_credits(available), to_credits(reserved)) {
-            (Some(available), Some(reserved)) => Ok(Balance { available, reserved }),
+            (Some(available), Some(reserved)) => Ok(Balance {
+                available,
+                reserved,
+            }),
             _ => Err(InsufficientCredit {
                 needed: entry.amount,
-                available: if available < 0 { self.available } else { self.reserved },
+                available: if available < 0 {
+                    self.available
+                } else {
+                    self.reserved
+                },
             }),
         }
     }
 
-    pub fn apply_all<'a>(self, entries: impl IntoIterator<Item = &'a LedgerEntry>) -> Result<Balance, InsufficientCredit> {
+    pub fn apply_all<'a>(
+        self,
+        entries: impl IntoIterator<Item = &'a LedgerEntry>,
+    ) -> Result<Balance, InsufficientCredit> {
         entries.into_iter().try_fold(self, |b, e| b.apply(e))
     }
 }
@@ -184,29 +202,61 @@ mod tests {
     use super::*;
 
     fn entry(kind: LedgerKind, amount: u64) -> LedgerEntry {
-        LedgerEntry { kind, amount: Credits(amount), campaign: None, reason: None }
+        LedgerEntry {
+            kind,
+            amount: Credits(amount),
+            campaign: None,
+            reason: None,
+        }
     }
 
     #[test]
     fn reserve_debit_release_and_refund_move_the_right_pots() {
         let b = Balance::default()
-            .apply_all(&[entry(LedgerKind::Credit, 100), entry(LedgerKind::Reserve, 60)])
+            .apply_all(&[
+                entry(LedgerKind::Credit, 100),
+                entry(LedgerKind::Reserve, 60),
+            ])
             .unwrap();
-        assert_eq!(b, Balance { available: Credits(40), reserved: Credits(60) });
+        assert_eq!(
+            b,
+            Balance {
+                available: Credits(40),
+                reserved: Credits(60)
+            }
+        );
         let debited = b.apply(&entry(LedgerKind::Debit, 60)).unwrap();
-        assert_eq!(debited, Balance { available: Credits(40), reserved: Credits(0) });
+        assert_eq!(
+            debited,
+            Balance {
+                available: Credits(40),
+                reserved: Credits(0)
+            }
+        );
         let released = b.apply(&entry(LedgerKind::Release, 60)).unwrap();
-        assert_eq!(released, Balance { available: Credits(100), reserved: Credits(0) });
+        assert_eq!(
+            released,
+            Balance {
+                available: Credits(100),
+                reserved: Credits(0)
+            }
+        );
         let refunded = debited.apply(&entry(LedgerKind::Refund, 10)).unwrap();
         assert_eq!(refunded.available, Credits(50));
     }
 
     #[test]
     fn no_pot_goes_below_zero() {
-        let b = Balance { available: Credits(10), reserved: Credits(5) };
+        let b = Balance {
+            available: Credits(10),
+            reserved: Credits(5),
+        };
         assert_eq!(
             b.apply(&entry(LedgerKind::Reserve, 11)),
-            Err(InsufficientCredit { needed: Credits(11), available: Credits(10) })
+            Err(InsufficientCredit {
+                needed: Credits(11),
+                available: Credits(10)
+            })
         );
         assert!(b.apply(&entry(LedgerKind::Debit, 6)).is_err());
         assert!(b.apply(&entry(LedgerKind::Release, 6)).is_err());
@@ -218,10 +268,22 @@ mod tests {
         assert_eq!(TopUp::parse("+7").unwrap().credits(), Credits(7));
         assert_eq!(TopUp::parse("0"), Err(TopUpError::NotPositive));
         assert_eq!(TopUp::parse("-5"), Err(TopUpError::NotPositive));
-        assert!(matches!(TopUp::parse("12.5"), Err(TopUpError::NotANumber(_))));
-        assert!(matches!(TopUp::parse("abc"), Err(TopUpError::NotANumber(_))));
-        assert!(matches!(TopUp::parse("1000000001"), Err(TopUpError::TooLarge(_))));
-        assert!(matches!(TopUp::parse("99999999999999999999999"), Err(TopUpError::TooLarge(_))));
+        assert!(matches!(
+            TopUp::parse("12.5"),
+            Err(TopUpError::NotANumber(_))
+        ));
+        assert!(matches!(
+            TopUp::parse("abc"),
+            Err(TopUpError::NotANumber(_))
+        ));
+        assert!(matches!(
+            TopUp::parse("1000000001"),
+            Err(TopUpError::TooLarge(_))
+        ));
+        assert!(matches!(
+            TopUp::parse("99999999999999999999999"),
+            Err(TopUpError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -44,7 +44,9 @@ pub enum CampaignNameError {
     Empty,
     #[error("\"{0}\" is too long for a campaign name: use at most 64 characters")]
     TooLong(String),
-    #[error("campaign names can't contain control characters: use letters, digits, spaces and punctuation")]
+    #[error(
+        "campaign names can't contain control characters: use letters, digits, spaces and punctuation"
+    )]
     ControlCharacter,
 }
 
@@ -86,7 +88,9 @@ impl fmt::Display for CampaignName {
 pub struct ModeratorName(String);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" can't be a moderator name: use 1 to 32 lowercase letters, digits, '.', '_' or '-'")]
+#[error(
+    "\"{0}\" can't be a moderator name: use 1 to 32 lowercase letters, digits, '.', '_' or '-'"
+)]
 pub struct InvalidModeratorName(pub String);
 
 impl ModeratorName {
@@ -120,12 +124,21 @@ mod tests {
 
     #[test]
     fn campaign_names_are_trimmed_and_bounded() {
-        assert_eq!(CampaignName::parse("  Spring Sale ").unwrap().as_str(), "Spring Sale");
+        assert_eq!(
+            CampaignName::parse("  Spring Sale ").unwrap().as_str(),
+            "Spring Sale"
+        );
         assert_eq!(CampaignName::parse("Spring").unwrap().key(), "spring");
         assert_eq!(CampaignName::parse("   "), Err(CampaignNameError::Empty));
-        assert!(matches!(CampaignName::parse(&"x".repeat(65)), Err(CampaignNameError::TooLong(_))));
+        assert!(matches!(
+            CampaignName::parse(&"x".repeat(65)),
+            Err(CampaignNameError::TooLong(_))
+        ));
         assert!(CampaignName::parse(&"é".repeat(64)).is_ok());
-        assert_eq!(CampaignName::parse("a\u{7}b"), Err(CampaignNameError::ControlCharacter));
+        assert_eq!(
+            CampaignName::parse("a\u{7}b"),
+            Err(CampaignNameError::ControlCharacter)
+        );
     }
 
     #[test]

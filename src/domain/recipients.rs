@@ -31,7 +31,9 @@ pub struct ImportReport {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ColumnsError {
-    #[error("no column of phone numbers found: name it \"phone\" in a header row, or put numbers in the first column")]
+    #[error(
+        "no column of phone numbers found: name it \"phone\" in a header row, or put numbers in the first column"
+    )]
     NoNumberColumn,
 }
 
@@ -47,7 +49,11 @@ impl RecipientClassifier {
         todo!()
     }
     /// Reads the first record: a header names the columns, otherwise it is data.
-    pub fn first_record(&mut self, line: u64, fields: &[&str]) -> Result<Option<Recipient>, ColumnsError> {
+    pub fn first_record(
+        &mut self,
+        line: u64,
+        fields: &[&str],
+    ) -> Result<Option<Recipient>, ColumnsError> {
         let _ = (line, fields);
         todo!()
     }

@@ -62,7 +62,10 @@ pub enum ConfirmationWrite<'a> {
     /// Store a new pending confirmation (after finalize or a cancel request).
     Create(&'a PendingConfirmation),
     /// Spend a confirmation, recording what it did so a replay gets the same answer.
-    Spend { token: &'a ConfirmationToken, outcome: &'a str },
+    Spend {
+        token: &'a ConfirmationToken,
+        outcome: &'a str,
+    },
 }
 
 /// A campaign's new state and everything that goes with it, written in one transaction, and only
@@ -117,8 +120,14 @@ pub trait Store: Send + Sync + 'static {
 
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError>;
     /// Creates the account unless it exists.
-    async fn create_account(&self, account: &Account, now: DateTime<Utc>) -> Result<(), StoreError>;
-    async fn update_account(&self, account: &Account, audit: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn create_account(&self, account: &Account, now: DateTime<Utc>)
+    -> Result<(), StoreError>;
+    async fn update_account(
+        &self,
+        account: &Account,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Applies ledger and audit effects that concern no campaign (a top-up); returns the new balance.
     async fn apply_account_effects(
         &self,
@@ -126,38 +135,98 @@ pub trait Store: Send + Sync + 'static {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Balance, StoreError>;
-    async fn ledger_lines(&self, account: AccountId, limit: u32) -> Result<Vec<LedgerLine>, StoreError>;
+    async fn ledger_lines(
+        &self,
+        account: AccountId,
+        limit: u32,
+    ) -> Result<Vec<LedgerLine>, StoreError>;
 
     /// Inserts a new campaign and returns it with its id; `NameTaken` if the name is in use.
     async fn create_campaign(&self, campaign: &Campaign) -> Result<Campaign, StoreError>;
-    async fn campaign(&self, account: AccountId, name: &CampaignName) -> Result<Option<Campaign>, StoreError>;
+    async fn campaign(
+        &self,
+        account: AccountId,
+        name: &CampaignName,
+    ) -> Result<Option<Campaign>, StoreError>;
     async fn campaign_by_id(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError>;
-    async fn campaigns(&self, account: AccountId, offset: u32, limit: u32) -> Result<Vec<Campaign>, StoreError>;
+    async fn campaigns(
+        &self,
+        account: AccountId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError>;
     async fn count_campaigns(&self, account: AccountId) -> Result<u64, StoreError>;
     /// Whether any campaign of the account ever had a confirmed version.
     async fn has_submissions(&self, account: AccountId) -> Result<bool, StoreError>;
     async fn commit(&self, change: Change<'_>) -> Result<(), StoreError>;
-    async fn confirmation(&self, token: &ConfirmationToken) -> Result<Option<StoredConfirmation>, StoreError>;
+    async fn confirmation(
+        &self,
+        token: &ConfirmationToken,
+    ) -> Result<Option<StoredConfirmation>, StoreError>;
 
-    async fn new_recipient_list(&self, account: AccountId, now: DateTime<Utc>) -> Result<ListId, StoreError>;
+    async fn new_recipient_list(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<ListId, StoreError>;
     /// Appends recipients at positions `first_position..`; lists are written once, then frozen.
-    async fn append_recipients(&self, list: ListId, first_position: u64, batch: &[Recipient]) -> Result<(), StoreError>;
+    async fn append_recipients(
+        &self,
+        list: ListId,
+        first_position: u64,
+        batch: &[Recipient],
+    ) -> Result<(), StoreError>;
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError>;
     /// Recipients of a list in file order, from `after_position` (exclusive).
-    async fn recipients(&self, list: ListId, after_position: i64, limit: u32) -> Result<Vec<(i64, Recipient)>, StoreError>;
+    async fn recipients(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, Recipient)>, StoreError>;
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError>;
-    async fn add_opt_out(&self, account: AccountId, phone: &PhoneNumber, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn add_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError>;
-    async fn mark_notification_delivered(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError>;
-    async fn audit_log(&self, account: Option<AccountId>, limit: u32) -> Result<Vec<AuditRecord>, StoreError>;
+    async fn mark_notification_delivered(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn audit_log(
+        &self,
+        account: Option<AccountId>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
 
-    async fn add_moderator(&self, name: &ModeratorName, password_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError>;
-    async fn moderator_password_hash(&self, name: &ModeratorName) -> Result<Option<String>, StoreError>;
+    async fn add_moderator(
+        &self,
+        name: &ModeratorName,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn moderator_password_hash(
+        &self,
+        name: &ModeratorName,
+    ) -> Result<Option<String>, StoreError>;
 
-    async fn append_consent(&self, record: &ConsentRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
-    async fn consents(&self, account: AccountId, user: crate::domain::ids::UserId) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError>;
-    async fn add_rating(&self, record: &RatingRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn append_consent(
+        &self,
+        record: &ConsentRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn consents(
+        &self,
+        account: AccountId,
+        user: crate::domain::ids::UserId,
+    ) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError>;
+    async fn add_rating(&self, record: &RatingRecord, now: DateTime<Utc>)
+    -> Result<(), StoreError>;
 }
 
 /// Opens (creating and migrating if needed) the store a URL names: `sqlite://PATH` or

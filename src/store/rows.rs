@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use super::StoreError;
 use crate::domain::account::Account;
 use crate::domain::campaign::{
-    Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation, RecipientList, Refusal,
-    RefusalCode, Review, Reviewer, SendMode, Submission,
+    Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
+    RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission,
 };
 use crate::domain::credits::{Balance, Credits};
 use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
@@ -54,7 +54,10 @@ fn zone(name: &str) -> Result<Zone, StoreError> {
 
 fn send_mode(send_at: Option<i64>, send_zone: Option<&str>) -> Result<SendMode, StoreError> {
     match (send_at, send_zone) {
-        (Some(at), Some(z)) => Ok(SendMode::Scheduled(SendAt::from_stored(time(at)?, zone(z)?))),
+        (Some(at), Some(z)) => Ok(SendMode::Scheduled(SendAt::from_stored(
+            time(at)?,
+            zone(z)?,
+        ))),
         (None, None) => Ok(SendMode::Immediate),
         other => Err(corrupt("send mode", other)),
     }
@@ -87,13 +90,21 @@ impl AccountRow {
             id: AccountId(unsigned("account id", self.id)?),
             name: self.name,
             auto_validation: self.auto_validation != 0,
-            region: self.region.parse().map_err(|_| corrupt("region", &self.region))?,
+            region: self
+                .region
+                .parse()
+                .map_err(|_| corrupt("region", &self.region))?,
             zone: zone(&self.zone)?,
-            sender: self.sender.map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s))).transpose()?,
+            sender: self
+                .sender
+                .map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s)))
+                .transpose()?,
             opt_out_text: self.opt_out_text,
         };
-        let balance =
-            Balance { available: credits("available", self.available)?, reserved: credits("reserved", self.reserved)? };
+        let balance = Balance {
+            available: credits("available", self.available)?,
+            reserved: credits("reserved", self.reserved)?,
+        };
         Ok((account, balance))
     }
 }
@@ -159,7 +170,10 @@ fn sender(text: &str) -> Result<SenderId, StoreError> {
 }
 
 fn list(id: i64, count: i64) -> Result<RecipientList, StoreError> {
-    Ok(RecipientList { id: ListId(id), count: unsigned("recipient count", count)? })
+    Ok(RecipientList {
+        id: ListId(id),
+        count: unsigned("recipient count", count)?,
+    })
 }
 
 /// Reviewer column: `auto`, or `moderator:NAME`.
@@ -172,7 +186,9 @@ pub fn reviewer_column(reviewer: &Reviewer) -> String {
 
 fn reviewer(text: &str) -> Result<Reviewer, StoreError> {
     match text.strip_prefix("moderator:") {
-        Some(name) => ModeratorName::parse(name).map(Reviewer::Moderator).map_err(|_| corrupt("reviewer", text)),
+        Some(name) => ModeratorName::parse(name)
+            .map(Reviewer::Moderator)
+            .map_err(|_| corrupt("reviewer", text)),
         None if text == "auto" => Ok(Reviewer::AutoValidation),
         None => Err(corrupt("reviewer", text)),
     }
@@ -187,7 +203,8 @@ impl CampaignRow {
                 (Some(id), Some(count)) => Some(list(id, count)?),
                 _ => None,
             },
-            revision: u32::try_from(self.draft_revision).map_err(|_| corrupt("draft revision", self.draft_revision))?,
+            revision: u32::try_from(self.draft_revision)
+                .map_err(|_| corrupt("draft revision", self.draft_revision))?,
         };
         let submission = match self.s_version {
             None => None,
@@ -196,10 +213,12 @@ impl CampaignRow {
         Ok(Campaign {
             id: CampaignId(self.id),
             account: AccountId(unsigned("account id", self.account_id)?),
-            name: CampaignName::parse(&self.name).map_err(|_| corrupt("campaign name", &self.name))?,
+            name: CampaignName::parse(&self.name)
+                .map_err(|_| corrupt("campaign name", &self.name))?,
             owner: UserId(unsigned("owner", self.owner_id)?),
             draft,
-            state: CampaignState::parse(&self.state).ok_or_else(|| corrupt("state", &self.state))?,
+            state: CampaignState::parse(&self.state)
+                .ok_or_else(|| corrupt("state", &self.state))?,
             submission,
             revision: self.revision,
             created_at: time(self.created_at)?,
@@ -218,8 +237,15 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
             at: reviewed_at.ok_or_else(|| need("reviewed_at"))?,
         },
         Some("refused") => {
-            let code = row.s_refusal_code.as_deref().and_then(RefusalCode::parse).ok_or_else(|| need("refusal code"))?;
-            let text = row.s_refusal_text.as_deref().ok_or_else(|| need("refusal text"))?;
+            let code = row
+                .s_refusal_code
+                .as_deref()
+                .and_then(RefusalCode::parse)
+                .ok_or_else(|| need("refusal code"))?;
+            let text = row
+                .s_refusal_text
+                .as_deref()
+                .ok_or_else(|| need("refusal text"))?;
             Review::Refused {
                 by: reviewer(row.s_reviewer.as_deref().ok_or_else(|| need("reviewer"))?)?,
                 at: reviewed_at.ok_or_else(|| need("reviewed_at"))?,
@@ -246,7 +272,10 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
         debited: credits("debited", row.s_debited.ok_or_else(|| need("debited"))?)?,
         flags: serde_json::from_str(row.s_flags.as_deref().ok_or_else(|| need("flags"))?)
             .map_err(|e| corrupt("flags", e))?,
-        confirmed_by: UserId(unsigned("confirmed_by", row.s_confirmed_by.ok_or_else(|| need("confirmed_by"))?)?),
+        confirmed_by: UserId(unsigned(
+            "confirmed_by",
+            row.s_confirmed_by.ok_or_else(|| need("confirmed_by"))?,
+        )?),
         confirmed_at: time(row.s_confirmed_at.ok_or_else(|| need("confirmed_at"))?)?,
         review,
         cancelled,
@@ -277,7 +306,8 @@ impl ConfirmationRow {
         };
         Ok(super::StoredConfirmation {
             pending: PendingConfirmation {
-                token: ConfirmationToken::parse(&self.token).map_err(|_| corrupt("token", &self.token))?,
+                token: ConfirmationToken::parse(&self.token)
+                    .map_err(|_| corrupt("token", &self.token))?,
                 campaign: CampaignId(self.campaign_id),
                 action,
                 draft_revision: u32::try_from(self.draft_revision)

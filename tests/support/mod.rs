@@ -17,7 +17,8 @@ pub enum Engine {
 
 /// The PostgreSQL server tests create their schemas in.
 pub fn postgres_url() -> String {
-    std::env::var("HERALD_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("HERALD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A database of its own: a temporary SQLite file, or a fresh PostgreSQL schema dropped afterwards.
@@ -33,17 +34,28 @@ impl TestDb {
             Engine::Sqlite => {
                 let dir = tempfile::tempdir().expect("temp dir");
                 let url = format!("sqlite://{}/herald.db", dir.path().display());
-                TestDb { url, _dir: Some(dir), schema: None }
+                TestDb {
+                    url,
+                    _dir: Some(dir),
+                    schema: None,
+                }
             }
             Engine::Postgres => {
                 let mut bytes = [0u8; 8];
                 getrandom::fill(&mut bytes).expect("random");
-                let schema = format!("t_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                let schema = format!(
+                    "t_{}",
+                    bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+                );
                 let base = postgres_url();
                 run_admin(&base, &format!("CREATE SCHEMA {schema}")).await;
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-                TestDb { url, _dir: None, schema: Some(schema) }
+                TestDb {
+                    url,
+                    _dir: None,
+                    schema: Some(schema),
+                }
             }
         }
     }
@@ -55,8 +67,13 @@ impl TestDb {
 
 async fn run_admin(url: &str, sql: &str) {
     use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(url).await.expect("PostgreSQL at HERALD_TEST_POSTGRES_URL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.expect(sql);
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .expect("PostgreSQL at HERALD_TEST_POSTGRES_URL");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .expect(sql);
 }
 
 impl Drop for TestDb {
@@ -65,8 +82,14 @@ impl Drop for TestDb {
             // Drop runs outside async: clean up on a thread with its own small runtime.
             let url = postgres_url();
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-                rt.block_on(run_admin(&url, &format!("DROP SCHEMA IF EXISTS {schema} CASCADE")));
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                rt.block_on(run_admin(
+                    &url,
+                    &format!("DROP SCHEMA IF EXISTS {schema} CASCADE"),
+                ));
             })
             .join();
         }
@@ -86,7 +109,10 @@ pub struct TestApp {
 }
 
 pub const SERVER: AccountId = AccountId(1_000_000_000_000_001);
-pub const OWNER: Requester = Requester { account: SERVER, user: UserId(2_000_000_000_000_002) };
+pub const OWNER: Requester = Requester {
+    account: SERVER,
+    user: UserId(2_000_000_000_000_002),
+};
 
 impl TestApp {
     pub async fn new(engine: Engine) -> TestApp {
@@ -94,7 +120,12 @@ impl TestApp {
         let store = db.store().await;
         let clock = Arc::new(ManualClock::new(t0()));
         let app = App::new(store.clone(), clock.clone());
-        TestApp { app, clock, store, db }
+        TestApp {
+            app,
+            clock,
+            store,
+            db,
+        }
     }
 
     /// An account with `credits`, and a campaign with a body and `numbers` recipients.
@@ -102,13 +133,30 @@ impl TestApp {
         use herald::app::DraftInput;
         use herald::domain::credits::TopUp;
         use herald::domain::effects::Actor;
-        self.app.ensure_account(SERVER, "Test server").await.unwrap();
+        self.app
+            .ensure_account(SERVER, "Test server")
+            .await
+            .unwrap();
         if credits > 0 {
-            self.app.credit(SERVER, TopUp::new(credits).unwrap(), "test", Actor::Operator).await.unwrap();
+            self.app
+                .credit(
+                    SERVER,
+                    TopUp::new(credits).unwrap(),
+                    "test",
+                    Actor::Operator,
+                )
+                .await
+                .unwrap();
         }
-        let input = DraftInput { body: Some("Spring sale: -20% this weekend. STOP au 36180".into()), sender: Some("HERALD".into()) };
+        let input = DraftInput {
+            body: Some("Spring sale: -20% this weekend. STOP au 36180".into()),
+            sender: Some("HERALD".into()),
+        };
         self.app.create_campaign(OWNER, name, input).await.unwrap();
-        self.app.import_recipients(OWNER, name, std::io::Cursor::new(csv_of(numbers))).await.unwrap();
+        self.app
+            .import_recipients(OWNER, name, std::io::Cursor::new(csv_of(numbers)))
+            .await
+            .unwrap();
     }
 }
 

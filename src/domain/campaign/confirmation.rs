@@ -2,11 +2,15 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
-use super::{Campaign, CampaignError, CampaignState, Review, Reviewer, SendMode, Submission, Transition};
+use super::{
+    Campaign, CampaignError, CampaignState, Review, Reviewer, SendMode, Submission, Transition,
+};
 use crate::domain::account::Account;
 use crate::domain::compliance::{self, ComplianceFlag};
 use crate::domain::credits::{Balance, Credits, LedgerEntry, LedgerKind};
-use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind};
+use crate::domain::effects::{
+    Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind,
+};
 use crate::domain::ids::{CampaignId, UserId};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
@@ -30,7 +34,10 @@ impl ConfirmationToken {
 
     pub fn parse(s: &str) -> Result<ConfirmationToken, InvalidToken> {
         let s = s.trim();
-        if s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        if s.len() == 32
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             Ok(ConfirmationToken(s.to_owned()))
         } else {
             Err(InvalidToken)
@@ -119,10 +126,25 @@ impl Campaign {
             }
         }
         let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
-        let recipients = self.draft.recipients.filter(|l| l.count > 0).ok_or(CampaignError::NoRecipients)?;
-        let sender = self.draft.sender.clone().or_else(|| account.sender.clone()).ok_or(CampaignError::NoSender)?;
-        let cost = Credits::cost_of(body.segments(), recipients.count).ok_or(CampaignError::CostOverflow)?;
-        Ok(Ready { body, sender, recipients, cost })
+        let recipients = self
+            .draft
+            .recipients
+            .filter(|l| l.count > 0)
+            .ok_or(CampaignError::NoRecipients)?;
+        let sender = self
+            .draft
+            .sender
+            .clone()
+            .or_else(|| account.sender.clone())
+            .ok_or(CampaignError::NoSender)?;
+        let cost = Credits::cost_of(body.segments(), recipients.count)
+            .ok_or(CampaignError::CostOverflow)?;
+        Ok(Ready {
+            body,
+            sender,
+            recipients,
+            cost,
+        })
     }
 
     /// Checks the draft and prices it; the campaign then waits for its confirmation.
@@ -134,7 +156,10 @@ impl Campaign {
         let ready = self.ready_to_submit(ctx.account)?;
         let short = ctx.balance.available < ready.cost;
         if short && mode == SendMode::Immediate {
-            return Err(CampaignError::InsufficientCredit { needed: ready.cost, available: ctx.balance.available });
+            return Err(CampaignError::InsufficientCredit {
+                needed: ready.cost,
+                available: ctx.balance.available,
+            });
         }
         let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
         let window_flags = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
@@ -173,19 +198,35 @@ impl Campaign {
         };
         let mut next = self.changed(ctx.now);
         next.state = CampaignState::AwaitingConfirmation;
-        Ok((Transition { campaign: next, effects: Vec::new() }, pending, summary))
+        Ok((
+            Transition {
+                campaign: next,
+                effects: Vec::new(),
+            },
+            pending,
+            summary,
+        ))
     }
 
     /// Turns the finalized draft into a new frozen version.
-    pub fn confirm(&self, pending: &PendingConfirmation, ctx: ConfirmContext<'_>) -> Result<Transition, CampaignError> {
+    pub fn confirm(
+        &self,
+        pending: &PendingConfirmation,
+        ctx: ConfirmContext<'_>,
+    ) -> Result<Transition, CampaignError> {
         check_pending(self, pending, ctx.user, ctx.now)?;
         let ConfirmAction::Submit(mode) = &pending.action else {
-            return Err(CampaignError::Corrupt("confirm called with a cancel confirmation"));
+            return Err(CampaignError::Corrupt(
+                "confirm called with a cancel confirmation",
+            ));
         };
         if self.state != CampaignState::AwaitingConfirmation {
             return Err(match self.state {
                 CampaignState::Draft => CampaignError::NotAwaitingConfirmation,
-                other => CampaignError::in_flight(other, self.submission.as_ref().map_or(0, |s| s.version)),
+                other => CampaignError::in_flight(
+                    other,
+                    self.submission.as_ref().map_or(0, |s| s.version),
+                ),
             });
         }
         if pending.draft_revision != self.draft.revision {
@@ -208,17 +249,34 @@ impl Campaign {
             }));
             ready.cost
         } else if *mode == SendMode::Immediate {
-            return Err(CampaignError::InsufficientCredit { needed: ready.cost, available: ctx.balance.available });
+            return Err(CampaignError::InsufficientCredit {
+                needed: ready.cost,
+                available: ctx.balance.available,
+            });
         } else {
             Credits::ZERO
         };
         let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
         let window = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
-        let flags: Vec<ComplianceFlag> =
-            compliance::precheck(ready.body, ctx.account.opt_out_text.as_deref(), &window, ctx.first_campaign);
+        let flags: Vec<ComplianceFlag> = compliance::precheck(
+            ready.body,
+            ctx.account.opt_out_text.as_deref(),
+            &window,
+            ctx.first_campaign,
+        );
         let (state, review) = if ctx.account.auto_validation {
-            let state = if mode.send_at().is_some() { CampaignState::Scheduled } else { CampaignState::Approved };
-            (state, Review::Approved { by: Reviewer::AutoValidation, at: ctx.now })
+            let state = if mode.send_at().is_some() {
+                CampaignState::Scheduled
+            } else {
+                CampaignState::Approved
+            };
+            (
+                state,
+                Review::Approved {
+                    by: Reviewer::AutoValidation,
+                    at: ctx.now,
+                },
+            )
         } else {
             (CampaignState::PendingReview, Review::Pending)
         };
@@ -242,13 +300,24 @@ impl Campaign {
         let mut next = self.changed(ctx.now);
         next.state = state;
         next.submission = Some(submission);
-        effects.push(next.audit(Actor::User(ctx.user), AuditAction::Submitted, format!("cost {}", ready.cost)));
+        effects.push(next.audit(
+            Actor::User(ctx.user),
+            AuditAction::Submitted,
+            format!("cost {}", ready.cost),
+        ));
         effects.push(next.notify(NotificationKind::Submitted));
         if ctx.account.auto_validation {
-            effects.push(next.audit(Actor::System, AuditAction::Approved, "automatic validation".into()));
+            effects.push(next.audit(
+                Actor::System,
+                AuditAction::Approved,
+                "automatic validation".into(),
+            ));
             effects.push(next.notify(NotificationKind::Approved { automatic: true }));
         }
-        Ok(Transition { campaign: next, effects })
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 
     /// Prepares a cancellation for its Confirm click; nothing changes until then.

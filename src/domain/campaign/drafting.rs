@@ -16,7 +16,11 @@ pub struct DraftEdit {
 impl Campaign {
     /// Edits the draft. A submitted version is never touched: it holds its own copy. A draft
     /// waiting for confirmation goes back to draft, so the old summary can't be confirmed.
-    pub fn edit_draft(&self, edit: DraftEdit, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+    pub fn edit_draft(
+        &self,
+        edit: DraftEdit,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, CampaignError> {
         match self.state {
             CampaignState::Completed => return Err(CampaignError::AlreadyCompleted),
             CampaignState::Sending => return Err(CampaignError::AlreadySending),
@@ -36,6 +40,9 @@ impl Campaign {
         if next.state == CampaignState::AwaitingConfirmation {
             next.state = CampaignState::Draft;
         }
-        Ok(Transition { campaign: next, effects: Vec::new() })
+        Ok(Transition {
+            campaign: next,
+            effects: Vec::new(),
+        })
     }
 }

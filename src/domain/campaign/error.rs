@@ -12,9 +12,13 @@ pub enum CampaignError {
     NoRecipients,
     #[error("the campaign has no sender ID and the account has no default: set one first")]
     NoSender,
-    #[error("version {version} is waiting for review: only one version can wait at a time; cancel it first if you want to submit a new one")]
+    #[error(
+        "version {version} is waiting for review: only one version can wait at a time; cancel it first if you want to submit a new one"
+    )]
     VersionPending { version: u32 },
-    #[error("version {version} is already {state}: cancel it first if you want to submit a new one")]
+    #[error(
+        "version {version} is already {state}: cancel it first if you want to submit a new one"
+    )]
     VersionInFlight { version: u32, state: &'static str },
     #[error("the campaign is already sending: it can't be changed or submitted again")]
     AlreadySending,
@@ -24,15 +28,23 @@ pub enum CampaignError {
     NotAwaitingConfirmation,
     #[error("this confirmation expired: finalize the campaign again")]
     ConfirmationExpired,
-    #[error("the campaign changed after it was finalized: finalize it again to see the new summary")]
+    #[error(
+        "the campaign changed after it was finalized: finalize it again to see the new summary"
+    )]
     DraftChanged,
-    #[error("this confirmation was shown to someone else: run the command yourself to get your own")]
+    #[error(
+        "this confirmation was shown to someone else: run the command yourself to get your own"
+    )]
     NotYourConfirmation,
     #[error("this confirmation belongs to another campaign")]
     WrongCampaign,
-    #[error("the send time has passed since the campaign was finalized: finalize it again with a new time")]
+    #[error(
+        "the send time has passed since the campaign was finalized: finalize it again with a new time"
+    )]
     SendTimePassed,
-    #[error("not enough credit: sending costs {needed} credits and {available} are available; reload the account and try again")]
+    #[error(
+        "not enough credit: sending costs {needed} credits and {available} are available; reload the account and try again"
+    )]
     InsufficientCredit { needed: Credits, available: Credits },
     #[error("the cost of this campaign is too large to compute: use fewer recipients")]
     CostOverflow,
@@ -41,7 +53,12 @@ pub enum CampaignError {
     #[error("the campaign is {0}: it can no longer be cancelled")]
     CannotCancel(&'static str),
     #[error("version {version} was already {outcome} by {by} at {at}")]
-    AlreadyDecided { version: u32, outcome: &'static str, by: Reviewer, at: DateTime<Utc> },
+    AlreadyDecided {
+        version: u32,
+        outcome: &'static str,
+        by: Reviewer,
+        at: DateTime<Utc>,
+    },
     #[error("version {requested} is not waiting for review (the campaign is {state})")]
     NotPendingReview { requested: u32, state: &'static str },
     #[error("a refusal needs a reason for the owner: write one")]
@@ -66,7 +83,10 @@ impl CampaignError {
             CampaignState::PendingReview => CampaignError::VersionPending { version },
             CampaignState::Sending => CampaignError::AlreadySending,
             CampaignState::Completed => CampaignError::AlreadyCompleted,
-            other => CampaignError::VersionInFlight { version, state: other.describe() },
+            other => CampaignError::VersionInFlight {
+                version,
+                state: other.describe(),
+            },
         }
     }
 }

@@ -21,7 +21,9 @@ mod sending;
 #[cfg(test)]
 mod tests;
 
-pub use confirmation::{ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, PendingConfirmation, Summary};
+pub use confirmation::{
+    ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, PendingConfirmation, Summary,
+};
 pub use drafting::DraftEdit;
 pub use error::CampaignError;
 
@@ -57,9 +59,18 @@ impl CampaignState {
 
     pub fn parse(s: &str) -> Option<CampaignState> {
         use CampaignState::*;
-        [Draft, AwaitingConfirmation, PendingReview, Approved, Scheduled, OnHold, Sending, Completed]
-            .into_iter()
-            .find(|state| state.as_str() == s)
+        [
+            Draft,
+            AwaitingConfirmation,
+            PendingReview,
+            Approved,
+            Scheduled,
+            OnHold,
+            Sending,
+            Completed,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == s)
     }
 
     /// How a person reads the state.
@@ -125,7 +136,12 @@ impl RefusalCode {
     }
 
     pub fn parse(s: &str) -> Option<RefusalCode> {
-        match s.trim().to_ascii_lowercase().replace(['-', ' '], "_").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', ' '], "_")
+            .as_str()
+        {
             "technical" => Some(RefusalCode::Technical),
             "code_of_conduct" | "conduct" => Some(RefusalCode::CodeOfConduct),
             _ => None,
@@ -152,7 +168,10 @@ impl Refusal {
         if chars > Self::MAX_CHARS {
             return Err(CampaignError::RefusalTooLong { chars });
         }
-        Ok(Refusal { code, text: text.to_owned() })
+        Ok(Refusal {
+            code,
+            text: text.to_owned(),
+        })
     }
 
     pub fn code(&self) -> RefusalCode {
@@ -185,8 +204,15 @@ impl std::fmt::Display for Reviewer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Review {
     Pending,
-    Approved { by: Reviewer, at: DateTime<Utc> },
-    Refused { by: Reviewer, at: DateTime<Utc>, refusal: Refusal },
+    Approved {
+        by: Reviewer,
+        at: DateTime<Utc>,
+    },
+    Refused {
+        by: Reviewer,
+        at: DateTime<Utc>,
+        refusal: Refusal,
+    },
 }
 
 /// A confirmed submission: everything in it is frozen at confirmation.
@@ -235,7 +261,13 @@ pub struct Transition {
 }
 
 impl Campaign {
-    pub fn new(id: CampaignId, account: AccountId, name: CampaignName, owner: UserId, now: DateTime<Utc>) -> Campaign {
+    pub fn new(
+        id: CampaignId,
+        account: AccountId,
+        name: CampaignName,
+        owner: UserId,
+        now: DateTime<Utc>,
+    ) -> Campaign {
         Campaign {
             id,
             account,
@@ -269,6 +301,8 @@ impl Campaign {
     }
 
     fn current_submission(&self) -> Result<&Submission, CampaignError> {
-        self.submission.as_ref().ok_or(CampaignError::Corrupt("no submission in a submitted state"))
+        self.submission
+            .as_ref()
+            .ok_or(CampaignError::Corrupt("no submission in a submitted state"))
     }
 }

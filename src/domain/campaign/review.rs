@@ -14,8 +14,15 @@ impl Campaign {
             return Err(err);
         }
         match (&self.state, &self.submission) {
-            (CampaignState::PendingReview, Some(s)) if s.version == version && s.review == Review::Pending => Ok(()),
-            _ => Err(CampaignError::NotPendingReview { requested: version, state: self.state.describe() }),
+            (CampaignState::PendingReview, Some(s))
+                if s.version == version && s.review == Review::Pending =>
+            {
+                Ok(())
+            }
+            _ => Err(CampaignError::NotPendingReview {
+                requested: version,
+                state: self.state.describe(),
+            }),
         }
     }
 
@@ -26,20 +33,44 @@ impl Campaign {
             Review::Approved { by, at } => ("approved", by, at),
             Review::Refused { by, at, .. } => ("refused", by, at),
         };
-        Some(CampaignError::AlreadyDecided { version, outcome, by: by.clone(), at: *at })
+        Some(CampaignError::AlreadyDecided {
+            version,
+            outcome,
+            by: by.clone(),
+            at: *at,
+        })
     }
 
-    pub fn approve(&self, version: u32, moderator: &ModeratorName, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+    pub fn approve(
+        &self,
+        version: u32,
+        moderator: &ModeratorName,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, CampaignError> {
         self.pending_version(version)?;
         let mut next = self.changed(now);
         let submission = next.submission.as_mut().expect("checked pending");
-        submission.review = Review::Approved { by: Reviewer::Moderator(moderator.clone()), at: now };
-        next.state = if submission.mode.send_at().is_some() { CampaignState::Scheduled } else { CampaignState::Approved };
+        submission.review = Review::Approved {
+            by: Reviewer::Moderator(moderator.clone()),
+            at: now,
+        };
+        next.state = if submission.mode.send_at().is_some() {
+            CampaignState::Scheduled
+        } else {
+            CampaignState::Approved
+        };
         let effects = vec![
-            next.audit(Actor::Moderator(moderator.clone()), AuditAction::Approved, String::new()),
+            next.audit(
+                Actor::Moderator(moderator.clone()),
+                AuditAction::Approved,
+                String::new(),
+            ),
             next.notify(NotificationKind::Approved { automatic: false }),
         ];
-        Ok(Transition { campaign: next, effects })
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 
     /// Refuses the version: the campaign is a draft again, with the refusal visible on it.
@@ -54,16 +85,25 @@ impl Campaign {
         let mut next = self.changed(now);
         let mut effects = next.release_reservation();
         let submission = next.submission.as_mut().expect("checked pending");
-        submission.review =
-            Review::Refused { by: Reviewer::Moderator(moderator.clone()), at: now, refusal: refusal.clone() };
+        submission.review = Review::Refused {
+            by: Reviewer::Moderator(moderator.clone()),
+            at: now,
+            refusal: refusal.clone(),
+        };
         next.state = CampaignState::Draft;
         effects.push(next.audit(
             Actor::Moderator(moderator.clone()),
             AuditAction::Refused,
             format!("{}: {}", refusal.code().as_str(), refusal.text()),
         ));
-        effects.push(next.notify(NotificationKind::Refused { code: refusal.code(), reason: refusal.text().to_owned() }));
-        Ok(Transition { campaign: next, effects })
+        effects.push(next.notify(NotificationKind::Refused {
+            code: refusal.code(),
+            reason: refusal.text().to_owned(),
+        }));
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 
     pub(super) fn check_cancellable(&self) -> Result<(), CampaignError> {
@@ -85,17 +125,28 @@ impl Campaign {
         next.state = CampaignState::Draft;
         if self.state == CampaignState::AwaitingConfirmation {
             // No version exists yet: dropping the pending confirmation is all there is to do.
-            return Ok(Transition { campaign: next, effects: Vec::new() });
+            return Ok(Transition {
+                campaign: next,
+                effects: Vec::new(),
+            });
         }
         let mut effects = next.release_reservation();
-        next.submission.as_mut().expect("a submitted state has a submission").cancelled = Some((by, now));
+        next.submission
+            .as_mut()
+            .expect("a submitted state has a submission")
+            .cancelled = Some((by, now));
         effects.push(next.audit(Actor::User(by), AuditAction::Cancelled, String::new()));
-        Ok(Transition { campaign: next, effects })
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 
     /// Gives back what the current version still holds in reserve.
     fn release_reservation(&mut self) -> Vec<Effect> {
-        let Some(submission) = self.submission.as_mut() else { return Vec::new() };
+        let Some(submission) = self.submission.as_mut() else {
+            return Vec::new();
+        };
         let amount = std::mem::replace(&mut submission.reserved, Credits::ZERO);
         if amount == Credits::ZERO {
             return Vec::new();

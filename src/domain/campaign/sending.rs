@@ -25,17 +25,28 @@ impl Campaign {
                 let mut next = self.changed(now);
                 next.state = CampaignState::OnHold;
                 let effects = vec![
-                    next.audit(Actor::System, AuditAction::HeldForCredit, format!("needs {needed}, has {available}")),
+                    next.audit(
+                        Actor::System,
+                        AuditAction::HeldForCredit,
+                        format!("needs {needed}, has {available}"),
+                    ),
                     next.notify(NotificationKind::HeldForCredit { needed, available }),
                 ];
-                Ok(Transition { campaign: next, effects })
+                Ok(Transition {
+                    campaign: next,
+                    effects,
+                })
             }
             Err(other) => Err(other),
         }
     }
 
     /// Resumes a held campaign once credit has been added; still short → says by how much.
-    pub fn resume(&self, balance: Balance, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+    pub fn resume(
+        &self,
+        balance: Balance,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, CampaignError> {
         if self.state != CampaignState::OnHold {
             return Err(CampaignError::NotOnHold(self.state.describe()));
         }
@@ -47,11 +58,19 @@ impl Campaign {
         let submission = self.current_submission()?;
         let missing = submission.cost.saturating_sub(submission.reserved);
         if balance.available < missing {
-            return Err(CampaignError::InsufficientCredit { needed: missing, available: balance.available });
+            return Err(CampaignError::InsufficientCredit {
+                needed: missing,
+                available: balance.available,
+            });
         }
         let version = submission.version;
         let mut effects = Vec::new();
-        let entry = |kind, amount| LedgerEntry { kind, amount, campaign: Some((self.id, version)), reason: None };
+        let entry = |kind, amount| LedgerEntry {
+            kind,
+            amount,
+            campaign: Some((self.id, version)),
+            reason: None,
+        };
         if missing.0 > 0 {
             effects.push(Effect::Ledger(entry(LedgerKind::Reserve, missing)));
         }
@@ -64,7 +83,10 @@ impl Campaign {
         s.started_at = Some(now);
         effects.push(next.audit(Actor::System, AuditAction::StartedSending, String::new()));
         effects.push(next.notify(NotificationKind::StartedSending));
-        Ok(Transition { campaign: next, effects })
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 
     /// Every recipient is delivered or bounced: 100%.
@@ -74,11 +96,17 @@ impl Campaign {
         }
         let mut next = self.changed(now);
         next.state = CampaignState::Completed;
-        next.submission.as_mut().expect("a sending campaign has a submission").completed_at = Some(now);
+        next.submission
+            .as_mut()
+            .expect("a sending campaign has a submission")
+            .completed_at = Some(now);
         let effects = vec![
             next.audit(Actor::System, AuditAction::Completed, String::new()),
             next.notify(NotificationKind::Completed),
         ];
-        Ok(Transition { campaign: next, effects })
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
     }
 }

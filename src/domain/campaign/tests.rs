@@ -19,7 +19,10 @@ fn account() -> Account {
 }
 
 fn balance(available: u64) -> Balance {
-    Balance { available: Credits(available), reserved: Credits::ZERO }
+    Balance {
+        available: Credits(available),
+        reserved: Credits::ZERO,
+    }
 }
 
 fn token(n: u8) -> ConfirmationToken {
@@ -27,33 +30,77 @@ fn token(n: u8) -> ConfirmationToken {
 }
 
 fn ready(recipients: u64) -> Campaign {
-    let c = Campaign::new(CampaignId(7), AccountId(1), CampaignName::parse("spring").unwrap(), UserId(5), now());
+    let c = Campaign::new(
+        CampaignId(7),
+        AccountId(1),
+        CampaignName::parse("spring").unwrap(),
+        UserId(5),
+        now(),
+    );
     let edit = DraftEdit {
         body: Some(SmsBody::parse("Sale! STOP au 36180").unwrap()),
         sender: None,
-        recipients: Some(RecipientList { id: ListId(3), count: recipients }),
+        recipients: Some(RecipientList {
+            id: ListId(3),
+            count: recipients,
+        }),
     };
     c.edit_draft(edit, now()).unwrap().campaign
 }
 
-fn finalize(c: &Campaign, mode: SendMode, available: u64) -> (Campaign, PendingConfirmation, Summary) {
+fn finalize(
+    c: &Campaign,
+    mode: SendMode,
+    available: u64,
+) -> (Campaign, PendingConfirmation, Summary) {
     let a = account();
-    let ctx = FinalizeContext { account: &a, balance: balance(available), token: token(1), requested_by: UserId(5), now: now() };
+    let ctx = FinalizeContext {
+        account: &a,
+        balance: balance(available),
+        token: token(1),
+        requested_by: UserId(5),
+        now: now(),
+    };
     let (t, p, s) = c.finalize(mode, ctx).unwrap();
     (t.campaign, p, s)
 }
 
-fn confirm_with(c: &Campaign, p: &PendingConfirmation, a: &Account, available: u64) -> Result<Transition, CampaignError> {
-    c.confirm(p, ConfirmContext { account: a, balance: balance(available), user: UserId(5), first_campaign: false, now: now() })
+fn confirm_with(
+    c: &Campaign,
+    p: &PendingConfirmation,
+    a: &Account,
+    available: u64,
+) -> Result<Transition, CampaignError> {
+    c.confirm(
+        p,
+        ConfirmContext {
+            account: a,
+            balance: balance(available),
+            user: UserId(5),
+            first_campaign: false,
+            now: now(),
+        },
+    )
 }
 
 fn submitted(available: u64) -> Campaign {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, available);
-    confirm_with(&c, &p, &account(), available).unwrap().campaign
+    confirm_with(&c, &p, &account(), available)
+        .unwrap()
+        .campaign
 }
 
 fn ledger_kinds(effects: &[Effect]) -> Vec<LedgerKind> {
-    effects.iter().filter_map(|e| if let Effect::Ledger(l) = e { Some(l.kind) } else { None }).collect()
+    effects
+        .iter()
+        .filter_map(|e| {
+            if let Effect::Ledger(l) = e {
+                Some(l.kind)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 fn moderator() -> ModeratorName {
@@ -62,26 +109,62 @@ fn moderator() -> ModeratorName {
 
 #[test]
 fn finalize_needs_a_complete_draft() {
-    let blank = Campaign::new(CampaignId(1), AccountId(1), CampaignName::parse("x").unwrap(), UserId(5), now());
+    let blank = Campaign::new(
+        CampaignId(1),
+        AccountId(1),
+        CampaignName::parse("x").unwrap(),
+        UserId(5),
+        now(),
+    );
     let a = account();
-    let ctx = || FinalizeContext { account: &a, balance: balance(100), token: token(1), requested_by: UserId(5), now: now() };
-    assert_eq!(blank.finalize(SendMode::Immediate, ctx()).unwrap_err(), CampaignError::MissingBody);
+    let ctx = || FinalizeContext {
+        account: &a,
+        balance: balance(100),
+        token: token(1),
+        requested_by: UserId(5),
+        now: now(),
+    };
+    assert_eq!(
+        blank.finalize(SendMode::Immediate, ctx()).unwrap_err(),
+        CampaignError::MissingBody
+    );
     let with_body = blank
-        .edit_draft(DraftEdit { body: Some(SmsBody::parse("hi").unwrap()), ..Default::default() }, now())
+        .edit_draft(
+            DraftEdit {
+                body: Some(SmsBody::parse("hi").unwrap()),
+                ..Default::default()
+            },
+            now(),
+        )
         .unwrap()
         .campaign;
-    assert_eq!(with_body.finalize(SendMode::Immediate, ctx()).unwrap_err(), CampaignError::NoRecipients);
+    assert_eq!(
+        with_body.finalize(SendMode::Immediate, ctx()).unwrap_err(),
+        CampaignError::NoRecipients
+    );
     let mut no_sender = account();
     no_sender.sender = None;
-    let ctx = FinalizeContext { account: &no_sender, balance: balance(100), token: token(1), requested_by: UserId(5), now: now() };
-    assert_eq!(ready(3).finalize(SendMode::Immediate, ctx).unwrap_err(), CampaignError::NoSender);
+    let ctx = FinalizeContext {
+        account: &no_sender,
+        balance: balance(100),
+        token: token(1),
+        requested_by: UserId(5),
+        now: now(),
+    };
+    assert_eq!(
+        ready(3).finalize(SendMode::Immediate, ctx).unwrap_err(),
+        CampaignError::NoSender
+    );
 }
 
 #[test]
 fn the_summary_prices_segments_times_recipients() {
     let (c, p, s) = finalize(&ready(10), SendMode::Immediate, 100);
     assert_eq!(c.state, CampaignState::AwaitingConfirmation);
-    assert_eq!((s.recipients, s.segments, s.cost, s.balance_after), (10, 1, Credits(10), 90));
+    assert_eq!(
+        (s.recipients, s.segments, s.cost, s.balance_after),
+        (10, 1, Credits(10), 90)
+    );
     assert_eq!(p.expires_at, now() + TimeDelta::minutes(15));
     assert_eq!(p.draft_revision, c.draft.revision);
 }
@@ -91,8 +174,15 @@ fn confirming_freezes_a_numbered_version_and_reserves_its_cost() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
     let t = confirm_with(&c, &p, &account(), 100).unwrap();
     let s = t.campaign.submission.as_ref().unwrap();
-    assert_eq!((s.version, s.cost, s.reserved), (1, Credits(10), Credits(10)));
-    assert_eq!(s.sender.as_str(), "SHOP", "the account's default sender is frozen in");
+    assert_eq!(
+        (s.version, s.cost, s.reserved),
+        (1, Credits(10), Credits(10))
+    );
+    assert_eq!(
+        s.sender.as_str(),
+        "SHOP",
+        "the account's default sender is frozen in"
+    );
     assert_eq!(t.campaign.state, CampaignState::PendingReview);
     assert_eq!(ledger_kinds(&t.effects), [LedgerKind::Reserve]);
 }
@@ -100,12 +190,26 @@ fn confirming_freezes_a_numbered_version_and_reserves_its_cost() {
 #[test]
 fn an_edit_after_finalize_voids_the_confirmation() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
-    let edited = c.edit_draft(DraftEdit { body: Some(SmsBody::parse("new").unwrap()), ..Default::default() }, now()).unwrap();
+    let edited = c
+        .edit_draft(
+            DraftEdit {
+                body: Some(SmsBody::parse("new").unwrap()),
+                ..Default::default()
+            },
+            now(),
+        )
+        .unwrap();
     assert_eq!(edited.campaign.state, CampaignState::Draft);
-    assert_eq!(confirm_with(&edited.campaign, &p, &account(), 100).unwrap_err(), CampaignError::NotAwaitingConfirmation);
+    assert_eq!(
+        confirm_with(&edited.campaign, &p, &account(), 100).unwrap_err(),
+        CampaignError::NotAwaitingConfirmation
+    );
     // Finalized again, the old token still refers to the old draft.
     let (again, _, _) = finalize(&edited.campaign, SendMode::Immediate, 100);
-    assert_eq!(confirm_with(&again, &p, &account(), 100).unwrap_err(), CampaignError::DraftChanged);
+    assert_eq!(
+        confirm_with(&again, &p, &account(), 100).unwrap_err(),
+        CampaignError::DraftChanged
+    );
 }
 
 #[test]
@@ -113,28 +217,52 @@ fn approval_schedules_or_readies_and_refusal_returns_to_draft() {
     let c = submitted(100);
     let approved = c.approve(1, &moderator(), now()).unwrap();
     assert_eq!(approved.campaign.state, CampaignState::Approved);
-    let again = approved.campaign.approve(1, &moderator(), now()).unwrap_err();
-    assert!(matches!(again, CampaignError::AlreadyDecided { outcome: "approved", .. }), "{again}");
+    let again = approved
+        .campaign
+        .approve(1, &moderator(), now())
+        .unwrap_err();
+    assert!(
+        matches!(
+            again,
+            CampaignError::AlreadyDecided {
+                outcome: "approved",
+                ..
+            }
+        ),
+        "{again}"
+    );
 
     let refusal = Refusal::new(RefusalCode::Technical, "Broken link").unwrap();
     let refused = c.refuse(1, refusal, &moderator(), now()).unwrap();
     assert_eq!(refused.campaign.state, CampaignState::Draft);
     assert_eq!(refused.campaign.refusal().unwrap().text(), "Broken link");
     assert_eq!(ledger_kinds(&refused.effects), [LedgerKind::Release]);
-    assert_eq!(refused.campaign.submission.as_ref().unwrap().reserved, Credits::ZERO);
+    assert_eq!(
+        refused.campaign.submission.as_ref().unwrap().reserved,
+        Credits::ZERO
+    );
 }
 
 #[test]
 fn refusals_need_a_bounded_reason() {
-    assert_eq!(Refusal::new(RefusalCode::Technical, "  "), Err(CampaignError::RefusalWithoutReason));
-    assert!(matches!(Refusal::new(RefusalCode::Technical, &"x".repeat(501)), Err(CampaignError::RefusalTooLong { chars: 501 })));
+    assert_eq!(
+        Refusal::new(RefusalCode::Technical, "  "),
+        Err(CampaignError::RefusalWithoutReason)
+    );
+    assert!(matches!(
+        Refusal::new(RefusalCode::Technical, &"x".repeat(501)),
+        Err(CampaignError::RefusalTooLong { chars: 501 })
+    ));
     assert!(Refusal::new(RefusalCode::CodeOfConduct, &"é".repeat(500)).is_ok());
 }
 
 #[test]
 fn cancel_is_allowed_only_before_sending() {
     let draft = ready(3);
-    assert_eq!(draft.cancel(UserId(5), now()).unwrap_err(), CampaignError::NothingToCancel);
+    assert_eq!(
+        draft.cancel(UserId(5), now()).unwrap_err(),
+        CampaignError::NothingToCancel
+    );
     let c = submitted(100);
     let cancelled = c.cancel(UserId(5), now()).unwrap();
     assert_eq!(cancelled.campaign.state, CampaignState::Draft);
@@ -142,56 +270,117 @@ fn cancel_is_allowed_only_before_sending() {
     let approved = c.approve(1, &moderator(), now()).unwrap().campaign;
     let sending = approved.start(balance(0), now()).unwrap().campaign;
     assert_eq!(sending.state, CampaignState::Sending);
-    assert!(matches!(sending.cancel(UserId(5), now()), Err(CampaignError::CannotCancel(_))));
+    assert!(matches!(
+        sending.cancel(UserId(5), now()),
+        Err(CampaignError::CannotCancel(_))
+    ));
 }
 
 #[test]
 fn starting_debits_the_reserve_and_completion_notifies() {
-    let approved = submitted(100).approve(1, &moderator(), now()).unwrap().campaign;
+    let approved = submitted(100)
+        .approve(1, &moderator(), now())
+        .unwrap()
+        .campaign;
     let started = approved.start(balance(90), now()).unwrap();
     assert_eq!(ledger_kinds(&started.effects), [LedgerKind::Debit]);
     let done = started.campaign.complete(now()).unwrap();
     assert_eq!(done.campaign.state, CampaignState::Completed);
-    assert!(done.effects.iter().any(|e| matches!(e, Effect::Notify(n) if n.kind == NotificationKind::Completed)));
-    assert_eq!(done.campaign.edit_draft(DraftEdit::default(), now()).unwrap_err(), CampaignError::AlreadyCompleted);
+    assert!(
+        done.effects
+            .iter()
+            .any(|e| matches!(e, Effect::Notify(n) if n.kind == NotificationKind::Completed))
+    );
+    assert_eq!(
+        done.campaign
+            .edit_draft(DraftEdit::default(), now())
+            .unwrap_err(),
+        CampaignError::AlreadyCompleted
+    );
 }
 
 #[test]
 fn a_scheduled_send_short_of_credit_is_held_then_resumed() {
-    let at = SendAt::parse("2027-03-04", "10:00", Zone::parse("Europe/Paris").unwrap(), now()).unwrap();
+    let at = SendAt::parse(
+        "2027-03-04",
+        "10:00",
+        Zone::parse("Europe/Paris").unwrap(),
+        now(),
+    )
+    .unwrap();
     let (c, p, s) = finalize(&ready(10), SendMode::Scheduled(at.clone()), 4);
     assert!(s.credit_warning.is_some());
     let confirmed = confirm_with(&c, &p, &account(), 4).unwrap();
-    assert!(ledger_kinds(&confirmed.effects).is_empty(), "nothing reserved when short");
-    let scheduled = confirmed.campaign.approve(1, &moderator(), now()).unwrap().campaign;
+    assert!(
+        ledger_kinds(&confirmed.effects).is_empty(),
+        "nothing reserved when short"
+    );
+    let scheduled = confirmed
+        .campaign
+        .approve(1, &moderator(), now())
+        .unwrap()
+        .campaign;
     assert_eq!(scheduled.state, CampaignState::Scheduled);
-    assert!(matches!(scheduled.start(balance(100), now()), Err(CampaignError::NotDue(_))));
+    assert!(matches!(
+        scheduled.start(balance(100), now()),
+        Err(CampaignError::NotDue(_))
+    ));
     let held = scheduled.start(balance(4), at.utc()).unwrap();
     assert_eq!(held.campaign.state, CampaignState::OnHold);
     assert!(held.effects.iter().any(|e| matches!(e, Effect::Notify(n) if matches!(n.kind, NotificationKind::HeldForCredit { .. }))));
-    assert!(matches!(held.campaign.resume(balance(9), at.utc()), Err(CampaignError::InsufficientCredit { .. })));
+    assert!(matches!(
+        held.campaign.resume(balance(9), at.utc()),
+        Err(CampaignError::InsufficientCredit { .. })
+    ));
     let resumed = held.campaign.resume(balance(10), at.utc()).unwrap();
     assert_eq!(resumed.campaign.state, CampaignState::Sending);
-    assert_eq!(ledger_kinds(&resumed.effects), [LedgerKind::Reserve, LedgerKind::Debit]);
+    assert_eq!(
+        ledger_kinds(&resumed.effects),
+        [LedgerKind::Reserve, LedgerKind::Debit]
+    );
 }
 
 #[test]
 fn immediate_sends_are_refused_without_credit() {
     let a = account();
-    let ctx = FinalizeContext { account: &a, balance: balance(9), token: token(1), requested_by: UserId(5), now: now() };
+    let ctx = FinalizeContext {
+        account: &a,
+        balance: balance(9),
+        token: token(1),
+        requested_by: UserId(5),
+        now: now(),
+    };
     assert_eq!(
         ready(10).finalize(SendMode::Immediate, ctx).unwrap_err(),
-        CampaignError::InsufficientCredit { needed: Credits(10), available: Credits(9) }
+        CampaignError::InsufficientCredit {
+            needed: Credits(10),
+            available: Credits(9)
+        }
     );
 }
 
 #[test]
 fn a_scheduled_time_that_passed_before_confirmation_is_refused() {
-    let at = SendAt::parse("2027-03-02", "10:05", Zone::parse("Europe/Paris").unwrap(), now()).unwrap();
+    let at = SendAt::parse(
+        "2027-03-02",
+        "10:05",
+        Zone::parse("Europe/Paris").unwrap(),
+        now(),
+    )
+    .unwrap();
     let (c, p, _) = finalize(&ready(1), SendMode::Scheduled(at), 100);
     let late = now() + TimeDelta::minutes(6);
-    let ctx = ConfirmContext { account: &account(), balance: balance(100), user: UserId(5), first_campaign: false, now: late };
-    assert_eq!(c.confirm(&p, ctx).unwrap_err(), CampaignError::SendTimePassed);
+    let ctx = ConfirmContext {
+        account: &account(),
+        balance: balance(100),
+        user: UserId(5),
+        first_campaign: false,
+        now: late,
+    };
+    assert_eq!(
+        c.confirm(&p, ctx).unwrap_err(),
+        CampaignError::SendTimePassed
+    );
 }
 
 #[test]
@@ -201,15 +390,36 @@ fn auto_validation_approves_at_confirmation() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
     let t = confirm_with(&c, &p, &a, 100).unwrap();
     assert_eq!(t.campaign.state, CampaignState::Approved);
-    assert!(matches!(t.campaign.submission.unwrap().review, Review::Approved { by: Reviewer::AutoValidation, .. }));
+    assert!(matches!(
+        t.campaign.submission.unwrap().review,
+        Review::Approved {
+            by: Reviewer::AutoValidation,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn first_campaigns_are_flagged_for_moderators() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
-    let ctx = ConfirmContext { account: &account(), balance: balance(100), user: UserId(5), first_campaign: true, now: now() };
-    let flags = c.confirm(&p, ctx).unwrap().campaign.submission.unwrap().flags;
-    assert!(flags.contains(&crate::domain::compliance::ComplianceFlag::FirstCampaign), "{flags:?}");
+    let ctx = ConfirmContext {
+        account: &account(),
+        balance: balance(100),
+        user: UserId(5),
+        first_campaign: true,
+        now: now(),
+    };
+    let flags = c
+        .confirm(&p, ctx)
+        .unwrap()
+        .campaign
+        .submission
+        .unwrap()
+        .flags;
+    assert!(
+        flags.contains(&crate::domain::compliance::ComplianceFlag::FirstCampaign),
+        "{flags:?}"
+    );
 }
 
 #[test]

@@ -37,7 +37,10 @@ impl SqlStore {
         Ok(created)
     }
 
-    pub(super) async fn fetch_campaign(&self, query: CampaignQuery<'_>) -> Result<Option<Campaign>, StoreError> {
+    pub(super) async fn fetch_campaign(
+        &self,
+        query: CampaignQuery<'_>,
+    ) -> Result<Option<Campaign>, StoreError> {
         let row: Option<CampaignRow> = query.fetch_optional(pool(self)).await?;
         row.map(CampaignRow::into_domain).transpose()
     }
@@ -132,7 +135,13 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     let (send_at, send_zone) = send_mode_columns(&s.mode);
     let (review, reviewer, reviewed_at, refusal_code, refusal_text) = match &s.review {
         Review::Pending => ("pending", None, None, None, None),
-        Review::Approved { by, at } => ("approved", Some(reviewer_column(by)), Some(micros(*at)), None, None),
+        Review::Approved { by, at } => (
+            "approved",
+            Some(reviewer_column(by)),
+            Some(micros(*at)),
+            None,
+            None,
+        ),
         Review::Refused { by, at, refusal } => (
             "refused",
             Some(reviewer_column(by)),
@@ -179,4 +188,3 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .await?;
     Ok(())
 }
-

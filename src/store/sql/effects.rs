@@ -37,9 +37,17 @@ pub(super) async fn balance(tx: &mut Tx, account: AccountId) -> Result<Balance, 
 }
 
 /// Moves credit with a guarded update, so no pot goes negative even when two changes race.
-async fn ledger(tx: &mut Tx, account: AccountId, entry: &LedgerEntry, now: DateTime<Utc>) -> Result<Balance, StoreError> {
+async fn ledger(
+    tx: &mut Tx,
+    account: AccountId,
+    entry: &LedgerEntry,
+    now: DateTime<Utc>,
+) -> Result<Balance, StoreError> {
     let (da, dr) = entry.kind.deltas(entry.amount);
-    let (da, dr) = (i64::try_from(da).unwrap_or(i64::MAX), i64::try_from(dr).unwrap_or(i64::MAX));
+    let (da, dr) = (
+        i64::try_from(da).unwrap_or(i64::MAX),
+        i64::try_from(dr).unwrap_or(i64::MAX),
+    );
     let moved = sqlx::query(
         "UPDATE accounts SET available = available + $1, reserved = reserved + $2, updated_at = $3 \
          WHERE id = $4 AND available + $1 >= 0 AND reserved + $2 >= 0 RETURNING available, reserved",
@@ -52,7 +60,10 @@ async fn ledger(tx: &mut Tx, account: AccountId, entry: &LedgerEntry, now: DateT
     .await?;
     let Some(row) = moved else {
         let current = balance(tx, account).await?;
-        return Err(StoreError::InsufficientCredit { needed: entry.amount, available: current.available });
+        return Err(StoreError::InsufficientCredit {
+            needed: entry.amount,
+            available: current.available,
+        });
     };
     let after = Balance {
         available: Credits(unsigned("available", row.try_get("available")?)?),
@@ -92,7 +103,11 @@ async fn notify(tx: &mut Tx, n: &Notification, now: DateTime<Utc>) -> Result<(),
     Ok(())
 }
 
-pub(super) async fn insert_audit(tx: &mut Tx, a: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub(super) async fn insert_audit(
+    tx: &mut Tx,
+    a: &AuditEntry,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (account_id, campaign_id, version, actor, action, detail, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -9,7 +9,9 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 use tokio::sync::{Mutex, MutexGuard};
 
 use super::rows::{self, AccountRow, micros, signed, time, unsigned};
-use super::{AuditRecord, Change, Engine, LedgerLine, OutboxItem, Store, StoreError, StoredConfirmation};
+use super::{
+    AuditRecord, Change, Engine, LedgerLine, OutboxItem, Store, StoreError, StoredConfirmation,
+};
 use crate::domain::account::Account;
 use crate::domain::campaign::{Campaign, ConfirmationToken};
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
@@ -67,7 +69,11 @@ impl SqlStore {
             Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
         let writer = (engine == Engine::Sqlite).then(|| Mutex::new(()));
-        Ok(SqlStore { pool, engine, writer })
+        Ok(SqlStore {
+            pool,
+            engine,
+            writer,
+        })
     }
 
     /// Waits for the writer's turn (SQLite only; PostgreSQL handles concurrent writers itself).
@@ -86,7 +92,10 @@ impl SqlStore {
 /// `sqlite://PATH` → a URL that creates the file, after creating its folder.
 fn sqlite_url(path: &str) -> Result<String, StoreError> {
     let (file, query) = path.split_once('?').unwrap_or((path, ""));
-    if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
+    if let Some(dir) = Path::new(file)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
         std::fs::create_dir_all(dir)?;
     }
     let mut url = format!("sqlite://{file}?");
@@ -112,11 +121,18 @@ impl Store for SqlStore {
 
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
-        let row: Option<AccountRow> = sqlx::query_as(AssertSqlSafe(sql)).bind(signed(id.0)).fetch_optional(&self.pool).await?;
+        let row: Option<AccountRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(signed(id.0))
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(AccountRow::into_domain).transpose()
     }
 
-    async fn create_account(&self, account: &Account, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn create_account(
+        &self,
+        account: &Account,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO accounts (id, name, auto_validation, region, zone, sender, opt_out_text, available, reserved, created_at, updated_at) \
@@ -135,7 +151,12 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn update_account(&self, account: &Account, audit: &AuditEntry, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn update_account(
+        &self,
+        account: &Account,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
@@ -182,7 +203,11 @@ impl Store for SqlStore {
         Ok(balance)
     }
 
-    async fn ledger_lines(&self, account: AccountId, limit: u32) -> Result<Vec<LedgerLine>, StoreError> {
+    async fn ledger_lines(
+        &self,
+        account: AccountId,
+        limit: u32,
+    ) -> Result<Vec<LedgerLine>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at \
              FROM ledger WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
@@ -198,7 +223,8 @@ impl Store for SqlStore {
                 let version: Option<i64> = r.try_get("version")?;
                 Ok(LedgerLine {
                     id: r.try_get("id")?,
-                    kind: LedgerKind::parse(&kind).ok_or_else(|| rows::corrupt("ledger kind", &kind))?,
+                    kind: LedgerKind::parse(&kind)
+                        .ok_or_else(|| rows::corrupt("ledger kind", &kind))?,
                     amount: Credits(unsigned("amount", r.try_get("amount")?)?),
                     campaign: match (campaign, version) {
                         (Some(c), Some(v)) => Some((CampaignId(c), u32::try_from(v).unwrap_or(0))),
@@ -206,8 +232,14 @@ impl Store for SqlStore {
                     },
                     reason: r.try_get("reason")?,
                     balance_after: Balance {
-                        available: Credits(unsigned("available_after", r.try_get("available_after")?)?),
-                        reserved: Credits(unsigned("reserved_after", r.try_get("reserved_after")?)?),
+                        available: Credits(unsigned(
+                            "available_after",
+                            r.try_get("available_after")?,
+                        )?),
+                        reserved: Credits(unsigned(
+                            "reserved_after",
+                            r.try_get("reserved_after")?,
+                        )?),
                     },
                     at: time(r.try_get("created_at")?)?,
                 })
@@ -220,17 +252,35 @@ impl Store for SqlStore {
         self.insert_campaign(campaign).await
     }
 
-    async fn campaign(&self, account: AccountId, name: &CampaignName) -> Result<Option<Campaign>, StoreError> {
-        let sql = format!("SELECT {} WHERE c.account_id = $1 AND c.name_key = $2", rows::CAMPAIGN_COLUMNS);
-        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(signed(account.0)).bind(name.key())).await
+    async fn campaign(
+        &self,
+        account: AccountId,
+        name: &CampaignName,
+    ) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!(
+            "SELECT {} WHERE c.account_id = $1 AND c.name_key = $2",
+            rows::CAMPAIGN_COLUMNS
+        );
+        self.fetch_campaign(
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(signed(account.0))
+                .bind(name.key()),
+        )
+        .await
     }
 
     async fn campaign_by_id(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError> {
         let sql = format!("SELECT {} WHERE c.id = $1", rows::CAMPAIGN_COLUMNS);
-        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(id.0)).await
+        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(id.0))
+            .await
     }
 
-    async fn campaigns(&self, account: AccountId, offset: u32, limit: u32) -> Result<Vec<Campaign>, StoreError> {
+    async fn campaigns(
+        &self,
+        account: AccountId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError> {
         let sql = format!(
             "SELECT {} WHERE c.account_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2 OFFSET $3",
             rows::CAMPAIGN_COLUMNS
@@ -241,7 +291,9 @@ impl Store for SqlStore {
             .bind(i64::from(offset))
             .fetch_all(&self.pool)
             .await?;
-        rows.into_iter().map(rows::CampaignRow::into_domain).collect()
+        rows.into_iter()
+            .map(rows::CampaignRow::into_domain)
+            .collect()
     }
 
     async fn count_campaigns(&self, account: AccountId) -> Result<u64, StoreError> {
@@ -267,7 +319,10 @@ impl Store for SqlStore {
         self.commit_change(change).await
     }
 
-    async fn confirmation(&self, token: &ConfirmationToken) -> Result<Option<StoredConfirmation>, StoreError> {
+    async fn confirmation(
+        &self,
+        token: &ConfirmationToken,
+    ) -> Result<Option<StoredConfirmation>, StoreError> {
         let row: Option<rows::ConfirmationRow> = sqlx::query_as(
             "SELECT token, campaign_id, action, send_at, send_zone, draft_revision, requested_by, expires_at, outcome \
              FROM confirmations WHERE token = $1",
@@ -278,17 +333,28 @@ impl Store for SqlStore {
         row.map(rows::ConfirmationRow::into_domain).transpose()
     }
 
-    async fn new_recipient_list(&self, account: AccountId, now: DateTime<Utc>) -> Result<ListId, StoreError> {
+    async fn new_recipient_list(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<ListId, StoreError> {
         let _turn = self.write_turn().await;
-        let id: i64 = sqlx::query_scalar("INSERT INTO recipient_lists (account_id, created_at) VALUES ($1, $2) RETURNING id")
-            .bind(signed(account.0))
-            .bind(micros(now))
-            .fetch_one(&self.pool)
-            .await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO recipient_lists (account_id, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(signed(account.0))
+        .bind(micros(now))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(ListId(id))
     }
 
-    async fn append_recipients(&self, list: ListId, first_position: u64, batch: &[Recipient]) -> Result<(), StoreError> {
+    async fn append_recipients(
+        &self,
+        list: ListId,
+        first_position: u64,
+        batch: &[Recipient],
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         self.insert_recipients(list, first_position, batch).await
     }
@@ -296,25 +362,42 @@ impl Store for SqlStore {
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM recipients WHERE list_id = $1").bind(list.0).execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM recipient_lists WHERE id = $1").bind(list.0).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+            .bind(list.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
+            .bind(list.0)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn recipients(&self, list: ListId, after_position: i64, limit: u32) -> Result<Vec<(i64, Recipient)>, StoreError> {
+    async fn recipients(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, Recipient)>, StoreError> {
         self.fetch_recipients(list, after_position, limit).await
     }
 
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {
-        let phones: Vec<String> = sqlx::query_scalar("SELECT phone FROM opt_outs WHERE account_id = $1")
-            .bind(signed(account.0))
-            .fetch_all(&self.pool)
-            .await?;
+        let phones: Vec<String> =
+            sqlx::query_scalar("SELECT phone FROM opt_outs WHERE account_id = $1")
+                .bind(signed(account.0))
+                .fetch_all(&self.pool)
+                .await?;
         Ok(phones.into_iter().collect())
     }
 
-    async fn add_opt_out(&self, account: AccountId, phone: &PhoneNumber, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn add_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO opt_outs (account_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, phone) DO NOTHING",
@@ -339,14 +422,19 @@ impl Store for SqlStore {
                 let payload: String = r.try_get("payload")?;
                 Ok(OutboxItem {
                     id: r.try_get("id")?,
-                    notification: serde_json::from_str(&payload).map_err(|e| rows::corrupt("outbox payload", e))?,
+                    notification: serde_json::from_str(&payload)
+                        .map_err(|e| rows::corrupt("outbox payload", e))?,
                     created_at: time(r.try_get("created_at")?)?,
                 })
             })
             .collect()
     }
 
-    async fn mark_notification_delivered(&self, id: i64, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn mark_notification_delivered(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("UPDATE outbox SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL")
             .bind(micros(now))
@@ -356,15 +444,21 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn audit_log(&self, account: Option<AccountId>, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+    async fn audit_log(
+        &self,
+        account: Option<AccountId>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
         let select = "SELECT id, account_id, campaign_id, version, actor, action, detail, created_at FROM audit_log";
         let rows = match account {
             Some(a) => {
-                sqlx::query(AssertSqlSafe(format!("{select} WHERE account_id = $1 ORDER BY id DESC LIMIT $2")))
-                    .bind(signed(a.0))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?
+                sqlx::query(AssertSqlSafe(format!(
+                    "{select} WHERE account_id = $1 ORDER BY id DESC LIMIT $2"
+                )))
+                .bind(signed(a.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
             }
             None => {
                 sqlx::query(AssertSqlSafe(format!("{select} ORDER BY id DESC LIMIT $1")))
@@ -380,7 +474,12 @@ impl Store for SqlStore {
                 Ok(AuditRecord {
                     id: r.try_get("id")?,
                     account: AccountId(unsigned("account", r.try_get("account_id")?)?),
-                    campaign: campaign.map(|c| (CampaignId(c), version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0))),
+                    campaign: campaign.map(|c| {
+                        (
+                            CampaignId(c),
+                            version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+                        )
+                    }),
                     actor: r.try_get("actor")?,
                     action: r.try_get("action")?,
                     detail: r.try_get("detail")?,
@@ -390,7 +489,12 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn add_moderator(&self, name: &ModeratorName, password_hash: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn add_moderator(
+        &self,
+        name: &ModeratorName,
+        password_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("INSERT INTO moderators (name, password_hash, created_at) VALUES ($1, $2, $3)")
             .bind(name.as_str())
@@ -405,14 +509,23 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn moderator_password_hash(&self, name: &ModeratorName) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar("SELECT password_hash FROM moderators WHERE name = $1")
-            .bind(name.as_str())
-            .fetch_optional(&self.pool)
-            .await?)
+    async fn moderator_password_hash(
+        &self,
+        name: &ModeratorName,
+    ) -> Result<Option<String>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM moderators WHERE name = $1")
+                .bind(name.as_str())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
-    async fn append_consent(&self, record: &ConsentRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn append_consent(
+        &self,
+        record: &ConsentRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query(
             "INSERT INTO consents (account_id, user_id, purpose, notice_version, notice_hash, decision, interaction_id, created_at) \
@@ -431,7 +544,11 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn consents(&self, account: AccountId, user: UserId) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError> {
+    async fn consents(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError> {
         let rows = sqlx::query(
             "SELECT purpose, notice_version, notice_hash, decision, interaction_id, created_at FROM consents \
              WHERE account_id = $1 AND user_id = $2 ORDER BY id",
@@ -447,9 +564,14 @@ impl Store for SqlStore {
                 let record = ConsentRecord {
                     account,
                     user,
-                    purpose: ConsentPurpose::parse(&purpose).ok_or_else(|| rows::corrupt("purpose", &purpose))?,
-                    notice: Notice { version: r.try_get("notice_version")?, hash: r.try_get("notice_hash")? },
-                    decision: ConsentDecision::parse(&decision).ok_or_else(|| rows::corrupt("decision", &decision))?,
+                    purpose: ConsentPurpose::parse(&purpose)
+                        .ok_or_else(|| rows::corrupt("purpose", &purpose))?,
+                    notice: Notice {
+                        version: r.try_get("notice_version")?,
+                        hash: r.try_get("notice_hash")?,
+                    },
+                    decision: ConsentDecision::parse(&decision)
+                        .ok_or_else(|| rows::corrupt("decision", &decision))?,
                     interaction: r.try_get("interaction_id")?,
                 };
                 Ok((record, time(r.try_get("created_at")?)?))
@@ -457,9 +579,14 @@ impl Store for SqlStore {
             .collect()
     }
 
-    async fn add_rating(&self, record: &RatingRecord, now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn add_rating(
+        &self,
+        record: &RatingRecord,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        let subject = serde_json::to_string(&record.subject).map_err(|e| rows::corrupt("rating subject", e))?;
+        let subject = serde_json::to_string(&record.subject)
+            .map_err(|e| rows::corrupt("rating subject", e))?;
         sqlx::query(
             "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
         )

@@ -13,13 +13,21 @@ use crate::store::rows::{corrupt, signed, unsigned};
 const ROWS_PER_INSERT: usize = 1000;
 
 fn insert_sql(rows: usize) -> String {
-    let mut sql = String::from("INSERT INTO recipients (list_id, position, phone, name, line) VALUES ");
+    let mut sql =
+        String::from("INSERT INTO recipients (list_id, position, phone, name, line) VALUES ");
     for r in 0..rows {
         let p = r * 5;
         if r > 0 {
             sql.push(',');
         }
-        sql.push_str(&format!("(${},${},${},${},${})", p + 1, p + 2, p + 3, p + 4, p + 5));
+        sql.push_str(&format!(
+            "(${},${},${},${},${})",
+            p + 1,
+            p + 2,
+            p + 3,
+            p + 4,
+            p + 5
+        ));
     }
     sql
 }
