@@ -272,6 +272,46 @@ impl LineTracker {
         }
     }
 
+    /// Follows `bytes` up to the end of the first line; returns how many it took.
+    fn scan(&mut self, bytes: &[u8]) -> Result<usize, GuardFailure> {
+        let mut taken = 0;
+        while taken < bytes.len() {
+            taken += self.skip_plain(&bytes[taken..])?;
+            if taken == bytes.len() {
+                break;
+            }
+            let ends_line = self.step(bytes[taken])?;
+            taken += 1;
+            if ends_line {
+                break;
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Takes the bytes that cannot change the syntax state, in bulk: most of
+    /// a file, and this keeps the guard cheap per byte.
+    fn skip_plain(&mut self, bytes: &[u8]) -> Result<usize, GuardFailure> {
+        if !matches!(self.syntax, Syntax::Unquoted | Syntax::Quoted) {
+            return Ok(0);
+        }
+        let delimiter = self.delimiter;
+        let plain = bytes
+            .iter()
+            .position(|&b| matches!(b, b'"' | b'\r' | b'\n' | 0) || b == delimiter)
+            .unwrap_or(bytes.len());
+        if plain > 0 {
+            self.after_cr = false;
+            self.record_bytes += plain;
+            if self.record_bytes > MAX_LINE_BYTES {
+                return Err(GuardFailure::LineTooLong {
+                    line: self.record_start_line,
+                });
+            }
+        }
+        Ok(plain)
+    }
+
     /// Follows one byte; returns whether it ends a line.
     fn step(&mut self, b: u8) -> Result<bool, GuardFailure> {
         if b == 0 {
@@ -317,19 +357,13 @@ impl<R: BufRead> Read for LineGuard<R> {
         }
         let available = self.inner.fill_buf()?;
         let limit = available.len().min(buf.len());
-        let mut served = 0;
-        while served < limit {
-            let b = available[served];
-            served += 1;
-            match self.tracker.step(b) {
-                Ok(false) => {}
-                Ok(true) => break,
-                Err(failure) => {
-                    self.tracker.failure = Some(failure);
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, "unreadable CSV"));
-                }
+        let served = match self.tracker.scan(&available[..limit]) {
+            Ok(served) => served,
+            Err(failure) => {
+                self.tracker.failure = Some(failure);
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "unreadable CSV"));
             }
-        }
+        };
         buf[..served].copy_from_slice(&available[..served]);
         self.inner.consume(served);
         Ok(served)
