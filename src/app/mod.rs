@@ -19,6 +19,7 @@ mod moderate;
 mod people;
 mod views;
 
+pub use accounts::MAX_BALANCE;
 pub use campaigns::DraftInput;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};

@@ -91,3 +91,17 @@ impl App {
         Ok(rating)
     }
 }
+
+impl App {
+    /// Adds a number to the account's opt-out (STOP) list; it is skipped by every later import.
+    pub async fn opt_out(
+        &self,
+        account: AccountId,
+        number: &str,
+    ) -> Result<crate::domain::phone::PhoneNumber, AppError> {
+        let (acc, _) = self.account(account).await?;
+        let phone = crate::domain::phone::PhoneNumber::parse(number, acc.region)?;
+        self.store.add_opt_out(account, &phone, self.now()).await?;
+        Ok(phone)
+    }
+}
