@@ -22,6 +22,7 @@ pub enum AccountCommand {
     Credit {
         server: u64,
         /// Whole number of credits to add (1 credit = 1 SMS segment to 1 recipient).
+        #[arg(allow_negative_numbers = true)]
         amount: String,
         /// Why (kept in the ledger and the audit log).
         #[arg(long)]

@@ -181,7 +181,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 _ => SendRequest::Immediate,
             };
             let summary = app.finalize(who.requester(), &name, when).await?;
-            out.done(&summary_text(&summary), &summary);
+            out.done(&summary_text(&summary, who.server), &summary);
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
@@ -299,7 +299,7 @@ fn import_text(r: &ImportReport) -> String {
     )
 }
 
-fn summary_text(s: &Summary) -> String {
+fn summary_text(s: &Summary, server: u64) -> String {
     let send = match (&s.send_local, s.send_zone, s.send_utc) {
         (Some(local), Some(zone), Some(utc)) => {
             format!("{local} {zone} ({} UTC)", utc.format("%Y-%m-%d %H:%M"))
@@ -327,7 +327,7 @@ fn summary_text(s: &Summary) -> String {
         text.push_str(&format!("\n  warning: {w}"));
     }
     text.push_str(&format!(
-        "\nto confirm, run before {} UTC:\n  herald campaign confirm --server <SERVER> {}",
+        "\nto confirm, run before {} UTC:\n  herald campaign confirm --server {server} {}",
         s.expires_at.format("%H:%M"),
         s.token.as_str()
     ));

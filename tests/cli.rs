@@ -1,0 +1,239 @@
+//! The real `herald` binary, driven as a script would drive it.
+mod support;
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::{Engine, TestDb};
+
+struct Herald {
+    db: TestDb,
+}
+
+impl Herald {
+    async fn new(engine: Engine) -> Herald {
+        let db = TestDb::new(engine).await;
+        Herald { db }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_herald"))
+            .args(args)
+            .env("HERALD_DATABASE_URL", &self.db.url)
+            .env("HERALD_SERVER", "42")
+            .env("HERALD_USER", "7")
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run herald")
+    }
+
+    /// Runs with --json; the command must succeed.
+    fn json(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.run(&all);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+
+    /// The command must fail with exit code 1 and a message containing `expected`.
+    fn refused(&self, args: &[&str], expected: &str) {
+        let out = self.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{args:?} should fail as a user error: {stderr}"
+        );
+        assert!(
+            stderr.contains(expected),
+            "{args:?}: {stderr:?} should contain {expected:?}"
+        );
+    }
+}
+
+async fn a_campaign_from_draft_to_approval(engine: Engine) {
+    let h = Herald::new(engine).await;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(
+        &csv,
+        "phone;name\n06 12 34 56 78;Ann\n+33 6 12 34 56 79;Bob\nnope;Zed\n",
+    )
+    .unwrap();
+    let csv = csv.to_str().unwrap();
+
+    assert_eq!(
+        h.json(&["account", "credit", "42", "500", "--reason", "first load"])["available"],
+        500
+    );
+    h.json(&[
+        "campaign",
+        "create",
+        "spring",
+        "--body",
+        "Spring sale -20%. STOP au 36180",
+        "--sender",
+        "SHOP",
+    ]);
+    let report = h.json(&["campaign", "import", "spring", csv]);
+    assert_eq!(
+        (
+            report["imported"].as_u64(),
+            report["invalid"]["first_lines"][0].as_u64()
+        ),
+        (Some(2), Some(4))
+    );
+
+    let summary = h.json(&[
+        "campaign",
+        "finalize",
+        "spring",
+        "--date",
+        "2027-10-31",
+        "--time",
+        "02:30",
+        "--zone",
+        "Europe/Paris",
+    ]);
+    assert_eq!(summary["cost"], 2);
+    assert_eq!(summary["send_utc"], "2027-10-31T00:30:00Z");
+    assert!(
+        summary["fold_note"]
+            .as_str()
+            .unwrap()
+            .contains("happens twice"),
+        "{summary}"
+    );
+    let token = summary["token"].as_str().unwrap().to_owned();
+
+    let outcome = h.json(&["campaign", "confirm", &token]);
+    assert_eq!(
+        (outcome["state"].as_str(), outcome["version"].as_u64()),
+        (Some("pending_review"), Some(1))
+    );
+    assert_eq!(
+        h.json(&["campaign", "confirm", &token]),
+        outcome,
+        "a second confirmation changes nothing"
+    );
+
+    let status = h.json(&["campaign", "approve", "spring", "--moderator", "alice"]);
+    assert_eq!(status["state"], "scheduled");
+    h.refused(
+        &[
+            "campaign",
+            "refuse",
+            "spring",
+            "--moderator",
+            "bob",
+            "--code",
+            "technical",
+            "--reason",
+            "late",
+        ],
+        "already approved by alice at",
+    );
+
+    let list = h.json(&["campaign", "list"]);
+    assert_eq!(list["total"], 1);
+    assert_eq!(h.json(&["account", "show", "42"])["balance"]["reserved"], 2);
+
+    let cancel = h.json(&["campaign", "cancel", "spring", "--yes"]);
+    assert_eq!(cancel["state"], "draft");
+    assert_eq!(
+        h.json(&["account", "show", "42"])["balance"]["available"],
+        500
+    );
+}
+
+async fn bad_input_exits_1_with_a_readable_message(engine: Engine) {
+    let h = Herald::new(engine).await;
+    h.refused(
+        &["account", "credit", "42", "0", "--reason", "x"],
+        "more than zero",
+    );
+    h.refused(
+        &["account", "credit", "42", "-5", "--reason", "x"],
+        "more than zero",
+    );
+    h.refused(
+        &["account", "credit", "42", "10", "--reason", " "],
+        "--reason",
+    );
+    h.refused(&["account", "show", "42"], "no Herald account");
+    h.json(&["campaign", "create", "spring"]);
+    h.refused(&["campaign", "create", "Spring"], "already exists");
+    h.refused(&["campaign", "finalize", "spring"], "no message yet");
+    h.refused(
+        &["campaign", "import", "spring", "/nonexistent.csv"],
+        "could not open /nonexistent.csv",
+    );
+    h.refused(
+        &["campaign", "confirm", "not-a-token"],
+        "finalize the campaign again",
+    );
+    h.refused(
+        &[
+            "campaign",
+            "refuse",
+            "spring",
+            "--moderator",
+            "bob",
+            "--code",
+            "rude",
+            "--reason",
+            "x",
+        ],
+        "technical or code_of_conduct",
+    );
+    h.refused(
+        &["account", "set", "42", "--zone", "Mars/Olympus"],
+        "unknown time zone",
+    );
+    let usage = h.run(&["campaign", "frobnicate"]);
+    assert_eq!(usage.status.code(), Some(2), "usage errors are clap's");
+}
+
+on_both_engines!(
+    a_campaign_from_draft_to_approval,
+    bad_input_exits_1_with_a_readable_message
+);
+
+#[test]
+fn migrate_creates_the_sqlite_database_in_wal_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/nested/dir/herald.db", dir.path().display());
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["migrate", "--database", &url])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let db = dir.path().join("nested/dir/herald.db");
+    let header = std::fs::read(&db).unwrap();
+    // Bytes 18 and 19 of a SQLite header are 2 in WAL mode.
+    assert_eq!((header[18], header[19]), (2, 2), "WAL mode");
+}
+
+#[test]
+fn an_unusable_database_url_is_explained() {
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["migrate", "--database", "mysql://x"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use sqlite://PATH or postgres://"));
+}
