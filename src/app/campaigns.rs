@@ -3,9 +3,9 @@ use crate::domain::campaign::{Campaign, DraftEdit, Transition};
 use crate::domain::ids::{CampaignId, CampaignName};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
-use crate::store::{Change, ConfirmationWrite, StoreError};
+use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, CampaignListItem, CampaignStatus, RETRIES, Requester};
+use super::{App, AppError, CampaignListItem, CampaignStatus, Requester, retrying};
 
 /// A draft edit as typed by a person; each field is checked before anything is written.
 #[derive(Debug, Clone, Default)]
@@ -63,7 +63,7 @@ impl App {
             chrono::DateTime<chrono::Utc>,
         ) -> Result<Transition, crate::domain::campaign::CampaignError>,
     ) -> Result<CampaignStatus, AppError> {
-        for _ in 0..RETRIES {
+        retrying(async || {
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let t = decide(&campaign, now)?;
@@ -73,13 +73,10 @@ impl App {
                 confirmation: ConfirmationWrite::None,
                 now,
             };
-            match self.store.commit(change).await {
-                Ok(()) => return Ok(CampaignStatus::of(&t.campaign)),
-                Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Busy)
+            self.store.commit(change).await?;
+            Ok(CampaignStatus::of(&t.campaign))
+        })
+        .await
     }
 
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {

@@ -7,9 +7,9 @@ use crate::domain::campaign::{
     FinalizeContext, SendMode, Summary,
 };
 use crate::domain::schedule::{SendAt, Zone};
-use crate::store::{Change, ConfirmationWrite, StoreError};
+use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, RETRIES, Requester};
+use super::{App, AppError, Requester, retrying};
 
 /// When to send, as typed by a person.
 #[derive(Debug, Clone)]
@@ -53,8 +53,8 @@ impl App {
         name: &str,
         when: SendRequest,
     ) -> Result<Summary, AppError> {
-        let (account, balance) = self.account(who.account).await?;
-        for _ in 0..RETRIES {
+        retrying(async || {
+            let (account, balance) = self.account(who.account).await?;
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let mode = match &when {
@@ -81,13 +81,10 @@ impl App {
                 confirmation: ConfirmationWrite::Create(&pending),
                 now,
             };
-            match self.store.commit(change).await {
-                Ok(()) => return Ok(summary),
-                Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Busy)
+            self.store.commit(change).await?;
+            Ok(summary)
+        })
+        .await
     }
 
     /// Asks for a cancellation; it happens when the returned token is confirmed.
@@ -96,7 +93,7 @@ impl App {
         who: Requester,
         name: &str,
     ) -> Result<ConfirmationToken, AppError> {
-        for _ in 0..RETRIES {
+        retrying(async || {
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let pending = campaign.prepare_cancel(Self::new_token()?, who.user, now)?;
@@ -108,19 +105,16 @@ impl App {
                 confirmation: ConfirmationWrite::Create(&pending),
                 now,
             };
-            match self.store.commit(change).await {
-                Ok(()) => return Ok(pending.token),
-                Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Busy)
+            self.store.commit(change).await?;
+            Ok(pending.token)
+        })
+        .await
     }
 
     /// Spends a confirmation token: submits a version, or cancels.
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
-        for _ in 0..RETRIES {
+        retrying(async || {
             let stored = self
                 .store
                 .confirmation(&token)
@@ -170,13 +164,9 @@ impl App {
                 },
                 now,
             };
-            match self.store.commit(change).await {
-                Ok(()) => return Ok(outcome),
-                // Someone (perhaps this same click, replayed) acted first: look again.
-                Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Busy)
+            self.store.commit(change).await?;
+            Ok(outcome)
+        })
+        .await
     }
 }

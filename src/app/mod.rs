@@ -41,7 +41,19 @@ pub struct App {
 }
 
 /// How many times a use case re-reads and re-decides after losing a race before giving up.
-const RETRIES: usize = 5;
+const ATTEMPTS: usize = 5;
+
+/// Runs a use case's load-decide-commit `attempt` again while it loses races (another change
+/// to the same campaign committed first, reported as `Busy`): each attempt reads afresh.
+async fn retrying<T>(mut attempt: impl AsyncFnMut() -> Result<T, AppError>) -> Result<T, AppError> {
+    for _ in 1..ATTEMPTS {
+        match attempt().await {
+            Err(AppError::Busy) => continue,
+            done => return done,
+        }
+    }
+    attempt().await
+}
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> App {

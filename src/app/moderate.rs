@@ -3,9 +3,9 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::campaign::{Campaign, CampaignError, Refusal, RefusalCode, Transition};
 use crate::domain::ids::{CampaignId, ModeratorName};
-use crate::store::{Change, ConfirmationWrite, StoreError};
+use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, CampaignStatus, RETRIES};
+use super::{App, AppError, CampaignStatus, retrying};
 
 /// What a moderator decides.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl App {
                 Some(r) => c.refuse(version, r.clone(), moderator, now),
             }
         };
-        for _ in 0..RETRIES {
+        retrying(async || {
             let c = self
                 .store
                 .campaign_by_id(campaign)
@@ -48,13 +48,10 @@ impl App {
                 confirmation: ConfirmationWrite::None,
                 now,
             };
-            match self.store.commit(change).await {
-                Ok(()) => return Ok(CampaignStatus::of(&t.campaign)),
-                Err(StoreError::Conflict) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(AppError::Busy)
+            self.store.commit(change).await?;
+            Ok(CampaignStatus::of(&t.campaign))
+        })
+        .await
     }
 
     /// The id of a campaign by name, for tools that address campaigns by name.
