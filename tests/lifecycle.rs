@@ -665,6 +665,56 @@ async fn moderators_are_stored_with_an_argon2id_hash(engine: Engine) {
     ));
 }
 
+async fn replaced_lists_are_pruned_but_submitted_ones_stay(engine: Engine) {
+    let t = TestApp::new(engine).await;
+    t.ready_campaign("spring", 100, 2).await;
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let first = t
+        .store
+        .campaign_by_id(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .draft
+        .recipients
+        .unwrap();
+    submit(&t, "spring", SendRequest::Immediate).await;
+    let csv = |n| std::io::Cursor::new(support::csv_of(n));
+    t.app
+        .import_recipients(OWNER, "spring", csv(3))
+        .await
+        .unwrap();
+    let replaced = t
+        .store
+        .campaign_by_id(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .draft
+        .recipients
+        .unwrap();
+    t.clock.advance(TimeDelta::hours(2));
+    t.app
+        .import_recipients(OWNER, "spring", csv(4))
+        .await
+        .unwrap();
+    let current = t
+        .store
+        .campaign_by_id(id)
+        .await
+        .unwrap()
+        .unwrap()
+        .draft
+        .recipients
+        .unwrap();
+    let count = async |list: herald::domain::campaign::RecipientList| {
+        t.store.recipients(list.id, -1, 100).await.unwrap().len()
+    };
+    assert_eq!(count(first).await, 2, "version 1's list stays");
+    assert_eq!(count(replaced).await, 0, "the replaced draft list is gone");
+    assert_eq!(count(current).await, 4);
+}
+
 impl TestApp {
     fn clock_now(&self) -> chrono::DateTime<chrono::Utc> {
         use herald::app::Clock;
@@ -698,4 +748,5 @@ on_both_engines!(
     the_outbox_is_drained_by_id,
     consent_and_ratings_are_recorded,
     moderators_are_stored_with_an_argon2id_hash,
+    replaced_lists_are_pruned_but_submitted_ones_stay,
 );

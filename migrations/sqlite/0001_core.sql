@@ -66,6 +66,7 @@ CREATE TABLE campaigns (
     UNIQUE (account_id, name_key)
 );
 CREATE INDEX campaigns_by_state ON campaigns (state);
+CREATE INDEX campaigns_by_draft_list ON campaigns (draft_list_id);
 
 -- One row per confirmed version; only its review and lifecycle columns change after insert.
 CREATE TABLE submissions (
@@ -95,6 +96,7 @@ CREATE TABLE submissions (
     PRIMARY KEY (campaign_id, version)
 );
 CREATE INDEX submissions_pending ON submissions (review, confirmed_at);
+CREATE INDEX submissions_by_list ON submissions (list_id);
 
 CREATE TABLE confirmations (
     token            TEXT    PRIMARY KEY,

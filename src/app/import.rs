@@ -52,7 +52,10 @@ impl App {
                     .change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now))
                     .await
                 {
-                    Ok(_) => Ok(report),
+                    Ok(_) => {
+                        self.prune_recipient_lists().await;
+                        Ok(report)
+                    }
                     Err(e) => {
                         self.discard_list(list).await;
                         Err(e)
@@ -102,6 +105,17 @@ impl App {
             return Err(e.into());
         }
         Ok(read?)
+    }
+
+    /// Frees lists nothing points at any more. Only lists older than an hour go, so an import
+    /// still being written is never touched; a failure here costs disk space, never data.
+    pub async fn prune_recipient_lists(&self) {
+        let cutoff = self.now() - chrono::TimeDelta::hours(1);
+        match self.store.prune_recipient_lists(cutoff).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(lists = n, "pruned unused recipient lists"),
+            Err(e) => tracing::warn!(error = %e, "could not prune unused recipient lists"),
+        }
     }
 
     async fn discard_list(&self, list: ListId) {

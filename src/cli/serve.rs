@@ -5,7 +5,7 @@ use herald::config::Config;
 use super::Failure;
 
 pub async fn run(app: App, config: &Config) -> Result<(), Failure> {
-    let _app = app;
+    app.prune_recipient_lists().await;
     if config.discord_token.is_none() {
         tracing::info!(
             "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"

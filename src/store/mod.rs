@@ -177,6 +177,10 @@ pub trait Store: Send + Sync + 'static {
         batch: &[Recipient],
     ) -> Result<(), StoreError>;
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError>;
+    /// Deletes lists created before `created_before` that no draft or version points at
+    /// (replaced drafts, imports cut short by a crash); returns how many went.
+    async fn prune_recipient_lists(&self, created_before: DateTime<Utc>)
+    -> Result<u64, StoreError>;
     /// Recipients of a list in file order, from `after_position` (exclusive).
     async fn recipients(
         &self,

@@ -374,6 +374,14 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn prune_recipient_lists(
+        &self,
+        created_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let _turn = self.write_turn().await;
+        self.delete_unused_lists(created_before).await
+    }
+
     async fn recipients(
         &self,
         list: ListId,

@@ -59,6 +59,33 @@ impl SqlStore {
         Ok(())
     }
 
+    pub(super) async fn delete_unused_lists(
+        &self,
+        created_before: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let unused: Vec<i64> = sqlx::query_scalar(
+            "SELECT l.id FROM recipient_lists l WHERE l.created_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.draft_list_id = l.id) \
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.list_id = l.id)",
+        )
+        .bind(crate::store::rows::micros(created_before))
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &unused {
+            sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(unused.len() as u64)
+    }
+
     pub(super) async fn fetch_recipients(
         &self,
         list: ListId,
