@@ -40,7 +40,7 @@ const LAST: [&str; 8] = [
 
 /// Distinct valid French mobile numbers: 06 1x xx xx xx and 07 5x xx xx xx, in turn.
 fn national_significant(i: u64) -> u64 {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         610_000_000 + i / 2
     } else {
         750_000_000 + i / 2
