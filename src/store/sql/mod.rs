@@ -1,12 +1,13 @@
 //! The SQL implementation of `Store`, for SQLite and PostgreSQL.
 use std::collections::HashSet;
 use std::path::Path;
+use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
-use tokio::sync::{Mutex, MutexGuard};
+use tokio::sync::{Mutex, MutexGuard, mpsc};
 
 use super::rows::{self, AccountRow, micros, signed, time, unsigned};
 use super::{
@@ -32,6 +33,49 @@ pub struct SqlStore {
     /// SQLite has one writer at a time: queueing writers here, rather than in SQLite's busy
     /// handler, keeps them fair and free of lock-upgrade deadlocks.
     writer: Option<Mutex<()>>,
+    /// SQLite: wakes the background checkpointer after each write; dropping it stops the task.
+    checkpoints: Option<mpsc::Sender<()>>,
+}
+
+/// SQLite's own checkpoints run inside the commit that crosses `wal_autocheckpoint` pages and
+/// fsync the WAL and the database there: a few milliseconds, on the request path, every few dozen
+/// commits. Herald checkpoints from a background task instead, this long after a write (so a
+/// burst of writes shares one checkpoint); the built-in one only steps in, past this many pages,
+/// if the background task falls behind.
+const CHECKPOINT_DELAY: Duration = Duration::from_millis(100);
+const FALLBACK_AUTOCHECKPOINT_PAGES: u32 = 16_384;
+
+/// Runs a PASSIVE checkpoint (it waits for no reader or writer) after writes, until the store
+/// is dropped.
+fn spawn_checkpointer(pool: AnyPool) -> mpsc::Sender<()> {
+    let (wake, mut woken) = mpsc::channel::<()>(1);
+    tokio::spawn(async move {
+        while woken.recv().await.is_some() {
+            tokio::time::sleep(CHECKPOINT_DELAY).await;
+            if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&pool)
+                .await
+            {
+                tracing::warn!(error = %e, "background WAL checkpoint failed");
+            }
+        }
+    });
+    wake
+}
+
+/// The writer's turn: ends when dropped, and then asks for a checkpoint.
+struct WriteTurn<'a> {
+    _turn: Option<MutexGuard<'a, ()>>,
+    checkpoints: Option<&'a mpsc::Sender<()>>,
+}
+
+impl Drop for WriteTurn<'_> {
+    fn drop(&mut self) {
+        if let Some(wake) = self.checkpoints {
+            // Full means a checkpoint is already due.
+            let _ = wake.try_send(());
+        }
+    }
 }
 
 impl SqlStore {
@@ -53,9 +97,11 @@ impl SqlStore {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; NORMAL is durable in WAL mode
                             // except for the last transactions on power loss, never corrupting.
-                            sqlx::raw_sql("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000;")
-                                .execute(conn)
-                                .await?;
+                            let pragmas = format!(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; \
+                                 PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES};"
+                            );
+                            sqlx::raw_sql(AssertSqlSafe(pragmas)).execute(conn).await?;
                             Ok(())
                         })
                     })
@@ -69,18 +115,23 @@ impl SqlStore {
             Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
         let writer = (engine == Engine::Sqlite).then(|| Mutex::new(()));
+        let checkpoints = (engine == Engine::Sqlite).then(|| spawn_checkpointer(pool.clone()));
         Ok(SqlStore {
             pool,
             engine,
             writer,
+            checkpoints,
         })
     }
 
     /// Waits for the writer's turn (SQLite only; PostgreSQL handles concurrent writers itself).
-    async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
-        match &self.writer {
-            Some(m) => Some(m.lock().await),
-            None => None,
+    async fn write_turn(&self) -> WriteTurn<'_> {
+        WriteTurn {
+            _turn: match &self.writer {
+                Some(m) => Some(m.lock().await),
+                None => None,
+            },
+            checkpoints: self.checkpoints.as_ref(),
         }
     }
 

@@ -1,33 +1,45 @@
 //! Recipient lists: written in multi-row batches, read back in file order.
+use std::fmt::Write;
+
 use sqlx::{AssertSqlSafe, Row};
 
 use super::SqlStore;
 use crate::domain::ids::ListId;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
-use crate::store::StoreError;
 use crate::store::rows::{corrupt, signed, unsigned};
+use crate::store::{Engine, StoreError};
 
 /// Rows per INSERT: 5 parameters each stays well under both engines' parameter limits, and one
 /// statement text per batch size keeps the prepared-statement cache small.
 const ROWS_PER_INSERT: usize = 1000;
 
-fn insert_sql(rows: usize) -> String {
-    let mut sql =
-        String::from("INSERT INTO recipients (list_id, position, phone, name, line) VALUES ");
+/// The multi-row INSERT for `rows` recipients. SQLite gets anonymous `?` placeholders: sqlx
+/// finds the argument of each numbered `$n` through `sqlite3_bind_parameter_name`, a linear scan
+/// of the statement's parameter names, which made binding 5,000 of them quadratic (the import
+/// spent 85% of its time there). `?` placeholders bind in order, by position.
+fn insert_sql(rows: usize, engine: Engine) -> String {
+    let mut sql = String::with_capacity(80 + rows * 32);
+    sql.push_str("INSERT INTO recipients (list_id, position, phone, name, line) VALUES ");
     for r in 0..rows {
-        let p = r * 5;
         if r > 0 {
             sql.push(',');
         }
-        sql.push_str(&format!(
-            "(${},${},${},${},${})",
-            p + 1,
-            p + 2,
-            p + 3,
-            p + 4,
-            p + 5
-        ));
+        match engine {
+            Engine::Sqlite => sql.push_str("(?,?,?,?,?)"),
+            Engine::Postgres => {
+                let p = r * 5;
+                let _ = write!(
+                    sql,
+                    "(${},${},${},${},${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5
+                );
+            }
+        }
     }
     sql
 }
@@ -43,7 +55,7 @@ impl SqlStore {
         let mut position = signed(first_position);
         for chunk in batch.chunks(ROWS_PER_INSERT) {
             // Built from constants only: the values all go through bind parameters.
-            let mut query = sqlx::query(AssertSqlSafe(insert_sql(chunk.len())));
+            let mut query = sqlx::query(AssertSqlSafe(insert_sql(chunk.len(), self.engine)));
             for r in chunk {
                 query = query
                     .bind(list.0)
