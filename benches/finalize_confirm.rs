@@ -66,7 +66,10 @@ async fn run(engine: Engine, iterations: usize) -> Timings {
             t.cycle.push(confirmed - start);
         }
         // Back to a draft, untimed.
-        let token = app.request_cancel(OWNER, "spring").await.expect("cancel");
+        let token = app
+            .request_cancel(OWNER, "spring", false)
+            .await
+            .expect("cancel");
         let back = app.confirm(OWNER, token.as_str()).await.expect("cancel");
         assert_eq!(back.state, CampaignState::Draft);
     }

@@ -11,6 +11,10 @@ pub struct Config {
     pub database_url: String,
     /// Discord bot token; without one the bot stays off.
     pub discord_token: Option<String>,
+    /// Discord's API address; only tests change it (to a loopback stand-in).
+    pub discord_api_base: Option<String>,
+    /// Register commands in this server only (development) instead of globally.
+    pub discord_guild_id: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -18,6 +22,8 @@ pub struct Config {
 struct FileConfig {
     database_url: Option<String>,
     discord_token: Option<String>,
+    discord_api_base: Option<String>,
+    discord_guild_id: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +56,15 @@ impl Config {
                 .or(file.database_url)
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             discord_token: non_empty(env("DISCORD_TOKEN")).or(non_empty(file.discord_token)),
+            discord_api_base: non_empty(env("DISCORD_API_BASE"))
+                .or(non_empty(file.discord_api_base)),
+            discord_guild_id: match non_empty(env("DISCORD_GUILD_ID")) {
+                Some(id) => Some(id.trim().parse().map_err(|_| ConfigError::Parse {
+                    path: "DISCORD_GUILD_ID".into(),
+                    message: format!("\"{id}\" is not a server id: use the number Discord shows"),
+                })?),
+                None => file.discord_guild_id,
+            },
         })
     }
 }

@@ -1,6 +1,7 @@
 //! Herald: chat-ops for SMS marketing campaigns.
 
 pub mod app;
+pub mod bot;
 pub mod config;
 pub mod domain;
 pub mod store;

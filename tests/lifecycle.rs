@@ -203,10 +203,7 @@ async fn confirmations_expire_and_belong_to_their_user(engine: Engine) {
         .finalize(OWNER, "spring", SendRequest::Immediate)
         .await
         .unwrap();
-    let stranger = Requester {
-        account: SERVER,
-        user: UserId(99),
-    };
+    let stranger = Requester::new(SERVER, UserId(99));
     let err = t
         .app
         .confirm(stranger, summary.token.as_str())
@@ -299,13 +296,17 @@ async fn editing_the_draft_never_alters_a_submitted_version(engine: Engine) {
 async fn cancel_returns_to_draft_and_releases_credit(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 100, 3).await;
-    let err = t.app.request_cancel(OWNER, "spring").await.unwrap_err();
+    let err = t
+        .app
+        .request_cancel(OWNER, "spring", false)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, AppError::Campaign(CampaignError::NothingToCancel)),
         "{err}"
     );
     submit(&t, "spring", SendRequest::Immediate).await;
-    let token = t.app.request_cancel(OWNER, "spring").await.unwrap();
+    let token = t.app.request_cancel(OWNER, "spring", false).await.unwrap();
     let outcome = t.app.confirm(OWNER, token.as_str()).await.unwrap();
     assert_eq!(outcome.state, CampaignState::Draft);
     let (_, balance) = t.app.account(SERVER).await.unwrap();
@@ -525,10 +526,7 @@ async fn campaign_names_are_unique_per_account_whatever_the_case(engine: Engine)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::NameTaken(_)), "{err}");
-    let other_server = Requester {
-        account: herald::domain::ids::AccountId(7),
-        user: OWNER.user,
-    };
+    let other_server = Requester::new(herald::domain::ids::AccountId(7), OWNER.user);
     t.app
         .ensure_account(other_server.account, "other")
         .await

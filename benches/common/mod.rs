@@ -112,10 +112,7 @@ async fn run_admin(url: &str, sql: &str) {
 }
 
 pub const SERVER: AccountId = AccountId(1_000_000_000_000_001);
-pub const OWNER: Requester = Requester {
-    account: SERVER,
-    user: UserId(2_000_000_000_000_002),
-};
+pub const OWNER: Requester = Requester::new(SERVER, UserId(2_000_000_000_000_002));
 
 /// A Tuesday morning in Paris, inside the French sending window: the clock stays there.
 pub fn t0() -> DateTime<Utc> {

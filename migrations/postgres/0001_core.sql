@@ -9,6 +9,7 @@ CREATE TABLE accounts (
     zone             TEXT    NOT NULL,
     sender           TEXT,
     opt_out_text     TEXT,
+    send_role_id     BIGINT ,
     available        BIGINT  NOT NULL DEFAULT 0 CHECK (available >= 0),
     reserved         BIGINT  NOT NULL DEFAULT 0 CHECK (reserved >= 0),
     created_at       BIGINT  NOT NULL,
@@ -57,6 +58,7 @@ CREATE TABLE campaigns (
     name             TEXT    NOT NULL,
     name_key         TEXT    NOT NULL,
     owner_id         BIGINT  NOT NULL,
+    channel_id       BIGINT ,
     state            TEXT    NOT NULL,
     draft_body       TEXT,
     draft_sender     TEXT,
@@ -132,6 +134,8 @@ CREATE TABLE outbox (
     kind             TEXT    NOT NULL,
     payload          TEXT    NOT NULL,
     created_at       BIGINT  NOT NULL,
+    claimed_by       TEXT,
+    claimed_until    BIGINT ,
     delivered_at     BIGINT 
 );
 CREATE INDEX outbox_undelivered ON outbox (delivered_at, id);
@@ -175,4 +179,11 @@ CREATE TABLE ratings (
     rating           BIGINT  NOT NULL CHECK (rating BETWEEN 1 AND 5),
     comment          TEXT,
     created_at       BIGINT  NOT NULL
+);
+
+-- Per-user preferences, across servers.
+CREATE TABLE user_settings (
+    user_id          BIGINT  PRIMARY KEY,
+    zone             TEXT,
+    updated_at       BIGINT  NOT NULL
 );

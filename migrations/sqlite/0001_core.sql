@@ -9,6 +9,7 @@ CREATE TABLE accounts (
     zone             TEXT    NOT NULL,
     sender           TEXT,
     opt_out_text     TEXT,
+    send_role_id     INTEGER,
     available        INTEGER NOT NULL DEFAULT 0 CHECK (available >= 0),
     reserved         INTEGER NOT NULL DEFAULT 0 CHECK (reserved >= 0),
     created_at       INTEGER NOT NULL,
@@ -53,6 +54,7 @@ CREATE TABLE campaigns (
     name             TEXT    NOT NULL,
     name_key         TEXT    NOT NULL,
     owner_id         INTEGER NOT NULL,
+    channel_id       INTEGER,
     state            TEXT    NOT NULL,
     draft_body       TEXT,
     draft_sender     TEXT,
@@ -128,6 +130,8 @@ CREATE TABLE outbox (
     kind             TEXT    NOT NULL,
     payload          TEXT    NOT NULL,
     created_at       INTEGER NOT NULL,
+    claimed_by       TEXT,
+    claimed_until    INTEGER,
     delivered_at     INTEGER
 );
 CREATE INDEX outbox_undelivered ON outbox (delivered_at, id);
@@ -171,4 +175,11 @@ CREATE TABLE ratings (
     rating           INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
     comment          TEXT,
     created_at       INTEGER NOT NULL
+);
+
+-- Per-user preferences, across servers.
+CREATE TABLE user_settings (
+    user_id          INTEGER PRIMARY KEY,
+    zone             TEXT,
+    updated_at       INTEGER NOT NULL
 );

@@ -144,3 +144,26 @@ fn settings_detail(before: &Account, after: &Account) -> String {
         changes.join("; ")
     }
 }
+
+impl App {
+    /// The zone a user saved for scheduling, if any.
+    pub async fn user_zone(
+        &self,
+        user: crate::domain::ids::UserId,
+    ) -> Result<Option<crate::domain::schedule::Zone>, AppError> {
+        let saved = self.store.user_zone(user).await?;
+        Ok(saved.and_then(|z| crate::domain::schedule::Zone::parse(&z).ok()))
+    }
+
+    pub async fn set_user_zone(
+        &self,
+        user: crate::domain::ids::UserId,
+        zone: &str,
+    ) -> Result<crate::domain::schedule::Zone, AppError> {
+        let zone = crate::domain::schedule::Zone::parse(zone)?;
+        self.store
+            .set_user_zone(user, zone.name(), self.now())
+            .await?;
+        Ok(zone)
+    }
+}

@@ -5,11 +5,19 @@ use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
 use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, CampaignListItem, CampaignStatus, Requester, retrying};
+use super::{App, AppError, CampaignListItem, CampaignStatus, Requester};
 
 /// A draft edit as typed by a person; each field is checked before anything is written.
 #[derive(Debug, Clone, Default)]
 pub struct DraftInput {
+    pub body: Option<String>,
+    pub sender: Option<String>,
+}
+
+/// A draft's editable fields, as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftView {
+    pub name: String,
     pub body: Option<String>,
     pub sender: Option<String>,
 }
@@ -49,7 +57,7 @@ impl App {
         input: DraftInput,
     ) -> Result<CampaignStatus, AppError> {
         let edit = input.parse()?;
-        self.change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now))
+        self.change_campaign(who, name, move |c, now| c.edit_draft(edit.clone(), now))
             .await
     }
 
@@ -63,7 +71,7 @@ impl App {
             chrono::DateTime<chrono::Utc>,
         ) -> Result<Transition, crate::domain::campaign::CampaignError>,
     ) -> Result<CampaignStatus, AppError> {
-        retrying(async || {
+        retry_on_busy!({
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let t = decide(&campaign, now)?;
@@ -76,7 +84,32 @@ impl App {
             self.store.commit(change).await?;
             Ok(CampaignStatus::of(&t.campaign))
         })
-        .await
+    }
+
+    /// Names of the server's campaigns containing `typed` (case-insensitive), for autocomplete.
+    pub async fn campaign_names(
+        &self,
+        account: crate::domain::ids::AccountId,
+        typed: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, AppError> {
+        let typed = typed.trim().to_lowercase();
+        let campaigns = self.store.campaigns(account, 0, 200).await?;
+        let mut names: Vec<String> = campaigns.iter().map(|c| c.name.to_string()).collect();
+        names.retain(|n| n.to_lowercase().contains(&typed));
+        names.sort_by_key(|n| !n.to_lowercase().starts_with(&typed));
+        names.truncate(limit);
+        Ok(names)
+    }
+
+    /// The draft as its editor shows it.
+    pub async fn draft(&self, who: Requester, name: &str) -> Result<DraftView, AppError> {
+        let c = self.campaign_named(who.account, name).await?;
+        Ok(DraftView {
+            name: c.name.to_string(),
+            body: c.draft.body.map(|b| b.as_str().to_owned()),
+            sender: c.draft.sender.map(|s| s.as_str().to_owned()),
+        })
     }
 
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {

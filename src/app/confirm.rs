@@ -9,7 +9,7 @@ use crate::domain::campaign::{
 use crate::domain::schedule::{SendAt, Zone};
 use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, Requester, retrying};
+use super::{App, AppError, Requester};
 
 /// When to send, as typed by a person.
 #[derive(Debug, Clone)]
@@ -53,7 +53,7 @@ impl App {
         name: &str,
         when: SendRequest,
     ) -> Result<Summary, AppError> {
-        retrying(async || {
+        retry_on_busy!({
             let (account, balance) = self.account(who.account).await?;
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
@@ -72,6 +72,7 @@ impl App {
                 balance,
                 token: Self::new_token()?,
                 requested_by: who.user,
+                channel: who.channel,
                 now,
             };
             let (t, pending, summary) = campaign.finalize(mode, ctx)?;
@@ -84,19 +85,20 @@ impl App {
             self.store.commit(change).await?;
             Ok(summary)
         })
-        .await
     }
 
     /// Asks for a cancellation; it happens when the returned token is confirmed.
+    /// `is_manager`: the requester manages the server, and may cancel campaigns of others.
     pub async fn request_cancel(
         &self,
         who: Requester,
         name: &str,
+        is_manager: bool,
     ) -> Result<ConfirmationToken, AppError> {
-        retrying(async || {
+        retry_on_busy!({
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
-            let pending = campaign.prepare_cancel(Self::new_token()?, who.user, now)?;
+            let pending = campaign.prepare_cancel(Self::new_token()?, who.user, is_manager, now)?;
             // Writing the campaign unchanged bumps its revision: a cancel prepared against a state
             // that has since moved on is caught by the guard when it is confirmed.
             let change = Change {
@@ -108,13 +110,12 @@ impl App {
             self.store.commit(change).await?;
             Ok(pending.token)
         })
-        .await
     }
 
     /// Spends a confirmation token: submits a version, or cancels.
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
-        retrying(async || {
+        retry_on_busy!({
             let stored = self
                 .store
                 .confirmation(&token)
@@ -167,6 +168,5 @@ impl App {
             self.store.commit(change).await?;
             Ok(outcome)
         })
-        .await
     }
 }

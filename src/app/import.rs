@@ -49,7 +49,7 @@ impl App {
                     ..Default::default()
                 };
                 match self
-                    .change_campaign(who, name, |c, now| c.edit_draft(edit.clone(), now))
+                    .change_campaign(who, name, move |c, now| c.edit_draft(edit.clone(), now))
                     .await
                 {
                     Ok(_) => {

@@ -5,8 +5,24 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::domain::campaign::{Campaign, ConfirmationToken};
-use crate::domain::ids::{AccountId, CampaignName, UserId};
+use crate::domain::ids::{AccountId, CampaignName, ChannelId, UserId};
 use crate::store::Store;
+
+/// Runs a use case's load-decide-commit `$attempt` block again while it loses races (another
+/// change to the same campaign committed first, reported as `Busy`): each run reads afresh.
+/// A block rather than a closure, so the use case's future stays `Send` for the bot.
+macro_rules! retry_on_busy {
+    ($attempt:block) => {{
+        let mut run = 1;
+        loop {
+            let result = async $attempt.await;
+            match result {
+                Err($crate::app::AppError::Busy) if run < $crate::app::ATTEMPTS => run += 1,
+                done => break done,
+            }
+        }
+    }};
+}
 
 mod accounts;
 mod campaigns;
@@ -16,15 +32,17 @@ pub mod csv_source;
 mod error;
 mod import;
 mod moderate;
+mod notify;
 mod people;
 mod views;
 
 pub use accounts::MAX_BALANCE;
-pub use campaigns::DraftInput;
+pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
 pub use error::AppError;
 pub use moderate::Decision;
+pub use notify::NOTIFICATION_LEASE;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 
 /// Who is asking: a user in a server.
@@ -32,6 +50,18 @@ pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 pub struct Requester {
     pub account: AccountId,
     pub user: UserId,
+    /// The channel the request came from (Discord); `None` from the command line.
+    pub channel: Option<ChannelId>,
+}
+
+impl Requester {
+    pub const fn new(account: AccountId, user: UserId) -> Requester {
+        Requester {
+            account,
+            user,
+            channel: None,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -42,18 +72,6 @@ pub struct App {
 
 /// How many times a use case re-reads and re-decides after losing a race before giving up.
 const ATTEMPTS: usize = 5;
-
-/// Runs a use case's load-decide-commit `attempt` again while it loses races (another change
-/// to the same campaign committed first, reported as `Busy`): each attempt reads afresh.
-async fn retrying<T>(mut attempt: impl AsyncFnMut() -> Result<T, AppError>) -> Result<T, AppError> {
-    for _ in 1..ATTEMPTS {
-        match attempt().await {
-            Err(AppError::Busy) => continue,
-            done => return done,
-        }
-    }
-    attempt().await
-}
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> App {

@@ -5,7 +5,7 @@ use crate::domain::campaign::{Campaign, CampaignError, Refusal, RefusalCode, Tra
 use crate::domain::ids::{CampaignId, ModeratorName};
 use crate::store::{Change, ConfirmationWrite};
 
-use super::{App, AppError, CampaignStatus, retrying};
+use super::{App, AppError, CampaignStatus};
 
 /// What a moderator decides.
 #[derive(Debug, Clone)]
@@ -34,7 +34,7 @@ impl App {
                 Some(r) => c.refuse(version, r.clone(), moderator, now),
             }
         };
-        retrying(async || {
+        retry_on_busy!({
             let c = self
                 .store
                 .campaign_by_id(campaign)
@@ -51,7 +51,6 @@ impl App {
             self.store.commit(change).await?;
             Ok(CampaignStatus::of(&t.campaign))
         })
-        .await
     }
 
     /// The id of a campaign by name, for tools that address campaigns by name.

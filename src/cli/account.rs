@@ -52,6 +52,9 @@ pub struct SetArgs {
     /// Opt-out mention expected in every message, e.g. "STOP au 36180".
     #[arg(long)]
     opt_out: Option<String>,
+    /// Discord role id allowed to send, schedule and cancel (besides server managers).
+    #[arg(long)]
+    send_role: Option<u64>,
 }
 
 #[derive(Subcommand)]
@@ -139,6 +142,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     .transpose()
                     .map_err(|e| user(&e))?,
                 opt_out_text: args.opt_out,
+                send_role: args.send_role,
             };
             let id = AccountId(args.server);
             app.ensure_account(id, &format!("server {}", args.server))

@@ -24,10 +24,7 @@ pub struct Who {
 
 impl Who {
     fn requester(self) -> Requester {
-        Requester {
-            account: AccountId(self.server),
-            user: UserId(self.user),
-        }
+        Requester::new(AccountId(self.server), UserId(self.user))
     }
 }
 
@@ -191,7 +188,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             );
         }
         CampaignCommand::Cancel { who, name, yes } => {
-            let token = app.request_cancel(who.requester(), &name).await?;
+            let token = app.request_cancel(who.requester(), &name, true).await?;
             if yes {
                 let outcome = app.confirm(who.requester(), token.as_str()).await?;
                 out.done(

@@ -41,7 +41,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run Herald: the bot (when DISCORD_TOKEN is set) and everything else.
-    Serve,
+    Serve(serve::ServeArgs),
     /// Create or upgrade the database schema, then exit.
     Migrate,
     /// Accounts (one per Discord server): settings and credit.
@@ -120,7 +120,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     let app = App::new(store, Arc::new(SystemClock));
     let out = output::Output { json: cli.json };
     match cli.command {
-        Command::Serve => serve::run(app, &config).await,
+        Command::Serve(args) => serve::run(app, &config, args).await,
         Command::Migrate => {
             out.done(
                 &format!("database ready at {}", redact(&config.database_url)),

@@ -1,20 +1,76 @@
 //! `herald serve`: runs until interrupted.
 use herald::app::App;
+use herald::bot::BotConfig;
 use herald::config::Config;
 
 use super::Failure;
 
-pub async fn run(app: App, config: &Config) -> Result<(), Failure> {
+/// Which shards this process runs: `--shards 0-3 --total-shards 8`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Shard range this process runs (e.g. 0-3); requires --total-shards.
+    #[arg(long, requires = "total_shards", value_parser = parse_range)]
+    shards: Option<(u32, u32)>,
+    /// How many shards all processes run together.
+    #[arg(long, requires = "shards")]
+    total_shards: Option<u32>,
+}
+
+fn parse_range(s: &str) -> Result<(u32, u32), String> {
+    let (a, b) = s.split_once('-').unwrap_or((s, s));
+    let (a, b): (u32, u32) = match (a.trim().parse(), b.trim().parse()) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => {
+            return Err(format!(
+                "\"{s}\" is not a shard range: write it as FIRST-LAST, e.g. 0-3"
+            ));
+        }
+    };
+    if a > b {
+        return Err(format!("\"{s}\": the first shard comes after the last"));
+    }
+    Ok((a, b))
+}
+
+pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failure> {
     app.prune_recipient_lists().await;
-    if config.discord_token.is_none() {
+    let shards = match (args.shards, args.total_shards) {
+        (Some((first, last)), Some(total)) if last < total => Some((first..last + 1, total)),
+        (Some(_), Some(total)) => {
+            return Err(Failure::User(format!(
+                "--shards must stay below --total-shards ({total})"
+            )));
+        }
+        _ => None,
+    };
+    let Some(token) = config.discord_token.clone() else {
         tracing::info!(
             "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"
         );
-    }
-    tracing::info!("Herald is running; press Ctrl-C to stop");
-    shutdown_signal().await;
-    tracing::info!("stopping");
+        tracing::info!("Herald is running; press Ctrl-C to stop");
+        shutdown_signal().await;
+        tracing::info!("stopping");
+        return Ok(());
+    };
+    let bot = BotConfig {
+        token,
+        api_base: config.discord_api_base.clone(),
+        dev_guild: config.discord_guild_id,
+        shards,
+        worker: format!("{}-{}", hostname(), std::process::id()),
+    };
+    tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
+    herald::bot::run(app, bot, shutdown_signal())
+        .await
+        .map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_else(|_| "herald".to_owned())
 }
 
 async fn shutdown_signal() {

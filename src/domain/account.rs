@@ -17,6 +17,8 @@ pub struct Account {
     pub sender: Option<SenderId>,
     /// The opt-out mention every body should carry, such as "STOP au 36180".
     pub opt_out_text: Option<String>,
+    /// The Discord role allowed to send, schedule and cancel (besides server managers).
+    pub send_role: Option<u64>,
 }
 
 impl Account {
@@ -30,6 +32,7 @@ impl Account {
             zone: super::schedule::Zone::parse("Europe/Paris").expect("Europe/Paris is a zone"),
             sender: None,
             opt_out_text: None,
+            send_role: None,
         }
     }
 }
@@ -43,6 +46,7 @@ pub struct AccountSettings {
     pub zone: Option<Zone>,
     pub sender: Option<SenderId>,
     pub opt_out_text: Option<String>,
+    pub send_role: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -79,6 +83,9 @@ impl Account {
         }
         if let Some(sender) = settings.sender {
             next.sender = Some(sender);
+        }
+        if let Some(role) = settings.send_role {
+            next.send_role = Some(role);
         }
         if let Some(text) = settings.opt_out_text {
             let text = text.trim();

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::campaign::RefusalCode;
 use super::credits::{Credits, LedgerEntry};
-use super::ids::{AccountId, CampaignId, ModeratorName, UserId};
+use super::ids::{AccountId, CampaignId, ChannelId, ModeratorName, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
@@ -18,6 +18,9 @@ pub enum Effect {
 pub struct Notification {
     pub account: AccountId,
     pub user: UserId,
+    /// Fallback when the user can't be reached directly.
+    #[serde(default)]
+    pub channel: Option<ChannelId>,
     pub campaign: CampaignId,
     pub campaign_name: String,
     pub version: u32,

@@ -197,6 +197,17 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<(), StoreError>;
 
     async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Claims up to `limit` undelivered notifications nobody holds, for `lease_until`: several
+    /// processes draining one outbox never hold the same one at once.
+    async fn claim_notifications(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError>;
+    /// Gives a claimed notification back, to be tried again from `retry_at`.
+    async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError>;
     async fn mark_notification_delivered(
         &self,
         id: i64,
@@ -218,6 +229,17 @@ pub trait Store: Send + Sync + 'static {
         &self,
         name: &ModeratorName,
     ) -> Result<Option<String>, StoreError>;
+
+    async fn user_zone(
+        &self,
+        user: crate::domain::ids::UserId,
+    ) -> Result<Option<String>, StoreError>;
+    async fn set_user_zone(
+        &self,
+        user: crate::domain::ids::UserId,
+        zone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     async fn append_consent(
         &self,

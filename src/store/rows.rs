@@ -9,7 +9,9 @@ use crate::domain::campaign::{
     RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission,
 };
 use crate::domain::credits::{Balance, Credits};
-use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
+use crate::domain::ids::{
+    AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
+};
 use crate::domain::schedule::{SendAt, Zone};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
@@ -80,6 +82,7 @@ pub struct AccountRow {
     pub zone: String,
     pub sender: Option<String>,
     pub opt_out_text: Option<String>,
+    pub send_role_id: Option<i64>,
     pub available: i64,
     pub reserved: i64,
 }
@@ -100,6 +103,10 @@ impl AccountRow {
                 .map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s)))
                 .transpose()?,
             opt_out_text: self.opt_out_text,
+            send_role: self
+                .send_role_id
+                .map(|r| unsigned("send role", r))
+                .transpose()?,
         };
         let balance = Balance {
             available: credits("available", self.available)?,
@@ -116,6 +123,7 @@ pub struct CampaignRow {
     pub account_id: i64,
     pub name: String,
     pub owner_id: i64,
+    pub channel_id: Option<i64>,
     pub state: String,
     pub draft_body: Option<String>,
     pub draft_sender: Option<String>,
@@ -150,7 +158,7 @@ pub struct CampaignRow {
 }
 
 /// The select list that matches `CampaignRow`.
-pub const CAMPAIGN_COLUMNS: &str = "c.id, c.account_id, c.name, c.owner_id, c.state, c.draft_body, c.draft_sender, \
+pub const CAMPAIGN_COLUMNS: &str = "c.id, c.account_id, c.name, c.owner_id, c.channel_id, c.state, c.draft_body, c.draft_sender, \
     c.draft_list_id, c.draft_list_count, c.draft_revision, c.revision, c.created_at, c.updated_at, \
     s.version AS s_version, s.body AS s_body, s.sender AS s_sender, s.list_id AS s_list_id, \
     s.recipient_count AS s_recipient_count, s.send_at AS s_send_at, s.send_zone AS s_send_zone, s.cost AS s_cost, \
@@ -216,6 +224,10 @@ impl CampaignRow {
             name: CampaignName::parse(&self.name)
                 .map_err(|_| corrupt("campaign name", &self.name))?,
             owner: UserId(unsigned("owner", self.owner_id)?),
+            channel: self
+                .channel_id
+                .map(|c| unsigned("channel", c).map(ChannelId))
+                .transpose()?,
             draft,
             state: CampaignState::parse(&self.state)
                 .ok_or_else(|| corrupt("state", &self.state))?,

@@ -109,10 +109,7 @@ pub struct TestApp {
 }
 
 pub const SERVER: AccountId = AccountId(1_000_000_000_000_001);
-pub const OWNER: Requester = Requester {
-    account: SERVER,
-    user: UserId(2_000_000_000_000_002),
-};
+pub const OWNER: Requester = Requester::new(SERVER, UserId(2_000_000_000_000_002));
 
 impl TestApp {
     pub async fn new(engine: Engine) -> TestApp {

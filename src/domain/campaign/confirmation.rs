@@ -11,7 +11,7 @@ use crate::domain::credits::{Balance, Credits, LedgerEntry, LedgerKind};
 use crate::domain::effects::{
     Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind,
 };
-use crate::domain::ids::{CampaignId, UserId};
+use crate::domain::ids::{CampaignId, ChannelId, UserId};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
 use crate::domain::window::{SendingWindowPolicy, WindowFlag};
@@ -72,6 +72,8 @@ pub struct FinalizeContext<'a> {
     pub balance: Balance,
     pub token: ConfirmationToken,
     pub requested_by: UserId,
+    /// The channel the request came from, if any.
+    pub channel: Option<ChannelId>,
     pub now: DateTime<Utc>,
 }
 
@@ -198,6 +200,7 @@ impl Campaign {
         };
         let mut next = self.changed(ctx.now);
         next.state = CampaignState::AwaitingConfirmation;
+        next.channel = ctx.channel.or(self.channel);
         Ok((
             Transition {
                 campaign: next,
@@ -325,8 +328,12 @@ impl Campaign {
         &self,
         token: ConfirmationToken,
         requested_by: UserId,
+        is_manager: bool,
         now: DateTime<Utc>,
     ) -> Result<PendingConfirmation, CampaignError> {
+        if requested_by != self.owner && !is_manager {
+            return Err(CampaignError::NotOwner);
+        }
         self.check_cancellable()?;
         Ok(PendingConfirmation {
             token,
@@ -353,6 +360,7 @@ impl Campaign {
         Effect::Notify(Notification {
             account: self.account,
             user: self.owner,
+            channel: self.channel,
             campaign: self.id,
             campaign_name: self.name.to_string(),
             version: self.submission.as_ref().map_or(0, |s| s.version),

@@ -48,6 +48,8 @@ pub enum CampaignError {
     InsufficientCredit { needed: Credits, available: Credits },
     #[error("the cost of this campaign is too large to compute: use fewer recipients")]
     CostOverflow,
+    #[error("only the campaign's owner or a server manager can cancel it")]
+    NotOwner,
     #[error("nothing to cancel: the campaign is a draft")]
     NothingToCancel,
     #[error("the campaign is {0}: it can no longer be cancelled")]

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::compliance::ComplianceFlag;
 use super::credits::Credits;
 use super::effects::Effect;
-use super::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
+use super::ids::{AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId};
 use super::schedule::SendAt;
 use super::sender::SenderId;
 use super::sms::SmsBody;
@@ -243,6 +243,8 @@ pub struct Campaign {
     pub account: AccountId,
     pub name: CampaignName,
     pub owner: UserId,
+    /// Where the campaign was last finalized: owners are told there when a DM can't reach them.
+    pub channel: Option<ChannelId>,
     pub draft: Draft,
     pub state: CampaignState,
     /// The latest version: the one in flight, or the last one closed (its refusal stays visible).
@@ -273,6 +275,7 @@ impl Campaign {
             account,
             name,
             owner,
+            channel: None,
             draft: Draft::default(),
             state: CampaignState::Draft,
             submission: None,

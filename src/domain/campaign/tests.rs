@@ -59,6 +59,7 @@ fn finalize(
         balance: balance(available),
         token: token(1),
         requested_by: UserId(5),
+        channel: None,
         now: now(),
     };
     let (t, p, s) = c.finalize(mode, ctx).unwrap();
@@ -122,6 +123,7 @@ fn finalize_needs_a_complete_draft() {
         balance: balance(100),
         token: token(1),
         requested_by: UserId(5),
+        channel: None,
         now: now(),
     };
     assert_eq!(
@@ -149,6 +151,7 @@ fn finalize_needs_a_complete_draft() {
         balance: balance(100),
         token: token(1),
         requested_by: UserId(5),
+        channel: None,
         now: now(),
     };
     assert_eq!(
@@ -348,6 +351,7 @@ fn immediate_sends_are_refused_without_credit() {
         balance: balance(9),
         token: token(1),
         requested_by: UserId(5),
+        channel: None,
         now: now(),
     };
     assert_eq!(

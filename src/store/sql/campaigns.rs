@@ -108,8 +108,8 @@ async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Resul
     let draft = &c.draft;
     let updated = sqlx::query(
         "UPDATE campaigns SET state = $1, draft_body = $2, draft_sender = $3, draft_list_id = $4, draft_list_count = $5, \
-         draft_revision = $6, latest_version = $7, revision = revision + 1, updated_at = $8 \
-         WHERE id = $9 AND revision = $10",
+         draft_revision = $6, latest_version = $7, revision = revision + 1, updated_at = $8, \
+         channel_id = $9 WHERE id = $10 AND revision = $11",
     )
     .bind(c.state.as_str())
     .bind(draft.body.as_ref().map(|b| b.as_str().to_owned()))
@@ -119,6 +119,7 @@ async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Resul
     .bind(i64::from(draft.revision))
     .bind(c.submission.as_ref().map(|s| i64::from(s.version)))
     .bind(micros(change.now))
+    .bind(c.channel.map(|ch| signed(ch.0)))
     .bind(c.id.0)
     .bind(c.revision)
     .execute(&mut **tx)

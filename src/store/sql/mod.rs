@@ -25,6 +25,7 @@ use crate::domain::recipients::Recipient;
 
 mod campaigns;
 mod effects;
+mod outbox;
 mod recipients;
 
 pub struct SqlStore {
@@ -161,8 +162,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, name, auto_validation, region, zone, sender, opt_out_text, available, reserved";
+const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";
 
 #[async_trait]
 impl Store for SqlStore {
@@ -212,7 +212,7 @@ impl Store for SqlStore {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE accounts SET name = $1, auto_validation = $2, region = $3, zone = $4, sender = $5, \
-             opt_out_text = $6, updated_at = $7 WHERE id = $8",
+             opt_out_text = $6, send_role_id = $7, updated_at = $8 WHERE id = $9",
         )
         .bind(&account.name)
         .bind(i64::from(account.auto_validation))
@@ -220,6 +220,7 @@ impl Store for SqlStore {
         .bind(account.zone.name())
         .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
         .bind(account.opt_out_text.clone())
+        .bind(account.send_role.map(signed))
         .bind(micros(now))
         .bind(signed(account.id.0))
         .execute(&mut *tx)
@@ -487,6 +488,55 @@ impl Store for SqlStore {
                 })
             })
             .collect()
+    }
+
+    async fn claim_notifications(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let _turn = self.write_turn().await;
+        self.claim_outbox(worker, now, lease_until, limit).await
+    }
+
+    async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE outbox SET claimed_by = NULL, claimed_until = $1 WHERE id = $2 AND delivered_at IS NULL")
+            .bind(micros(retry_at))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn user_zone(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        let zone: Option<Option<String>> =
+            sqlx::query_scalar("SELECT zone FROM user_settings WHERE user_id = $1")
+                .bind(signed(user.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(zone.flatten())
+    }
+
+    async fn set_user_zone(
+        &self,
+        user: UserId,
+        zone: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO user_settings (user_id, zone, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, updated_at = excluded.updated_at",
+        )
+        .bind(signed(user.0))
+        .bind(zone)
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn mark_notification_delivered(

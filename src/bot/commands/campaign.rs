@@ -1,0 +1,367 @@
+//! `/campaign …`: create, edit, recipients, finalize, cancel, status, list.
+use std::io::Cursor;
+use std::sync::atomic::Ordering;
+
+use poise::serenity_prelude as serenity;
+
+use crate::app::SendRequest;
+use crate::bot::access::{self, lang};
+use crate::bot::custom_id::CustomId;
+use crate::bot::i18n::fill;
+use crate::bot::render;
+use crate::bot::{BotError, Context};
+
+/// The largest CSV accepted as an attachment (about a million numbers).
+const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
+
+async fn campaign_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let names = match ctx.guild_id() {
+        Some(g) => {
+            ctx.data()
+                .app
+                .campaign_names(crate::domain::ids::AccountId(g.get()), partial, 25)
+                .await
+        }
+        None => Ok(Vec::new()),
+    };
+    let choices = names
+        .unwrap_or_default()
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = crate::domain::schedule::Zone::suggest(partial, 25)
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Create, prepare and follow SMS campaigns.
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("create", "edit", "recipients", "finalize", "cancel", "status", "list"),
+    subcommand_required,
+    name_localized("fr", "campagne"),
+    description_localized("fr", "Créer, préparer et suivre des campagnes SMS")
+)]
+pub async fn campaign(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Create a draft campaign (opens a form for its message).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "créer"),
+    description_localized(
+        "fr",
+        "Créer une campagne en brouillon (ouvre un formulaire pour son message)"
+    )
+)]
+async fn create(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    name: String,
+) -> Result<(), BotError> {
+    access::require_sender(ctx).await?;
+    let name =
+        crate::domain::ids::CampaignName::parse(&name).map_err(crate::app::AppError::from)?;
+    show_modal(
+        ctx,
+        CustomId::CreateModal(name.to_string()),
+        lang(ctx).texts().modal_title_create,
+        None,
+        None,
+    )
+    .await
+}
+
+/// Change a draft's message or sender.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "modifier"),
+    description_localized("fr", "Modifier le message ou l'expéditeur d'un brouillon")
+)]
+async fn edit(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let draft = ctx.data().app.draft(who, &name).await?;
+    show_modal(
+        ctx,
+        CustomId::EditModal(draft.name),
+        lang(ctx).texts().modal_title_edit,
+        draft.body,
+        draft.sender,
+    )
+    .await
+}
+
+async fn show_modal(
+    ctx: Context<'_>,
+    id: CustomId,
+    title: &str,
+    body: Option<String>,
+    sender: Option<String>,
+) -> Result<(), BotError> {
+    let poise::Context::Application(actx) = ctx else {
+        return Ok(());
+    };
+    let t = lang(ctx).texts();
+    let mut body_input =
+        serenity::CreateInputText::new(serenity::InputTextStyle::Paragraph, t.modal_body, "body")
+            .max_length(4000);
+    if let Some(body) = body {
+        body_input = body_input.value(body);
+    }
+    let mut sender_input =
+        serenity::CreateInputText::new(serenity::InputTextStyle::Short, t.modal_sender, "sender")
+            .required(false)
+            .max_length(16);
+    if let Some(sender) = sender {
+        sender_input = sender_input.value(sender);
+    }
+    let modal = serenity::CreateModal::new(id.to_string(), title).components(vec![
+        serenity::CreateActionRow::InputText(body_input),
+        serenity::CreateActionRow::InputText(sender_input),
+    ]);
+    actx.interaction
+        .create_response(
+            ctx.http(),
+            serenity::CreateInteractionResponse::Modal(modal),
+        )
+        .await?;
+    actx.has_sent_initial_response.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Import recipients from a CSV file (a phone column, optionally a name).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "destinataires"),
+    description_localized("fr", "Importer les destinataires depuis un fichier CSV")
+)]
+async fn recipients(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+    #[description = "CSV file of phone numbers"]
+    #[name_localized("fr", "fichier")]
+    #[description_localized("fr", "Fichier CSV de numéros")]
+    file: serenity::Attachment,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let t = lang(ctx).texts();
+    if file.size > MAX_ATTACHMENT_BYTES {
+        let size = format!("{:.1}", f64::from(file.size) / 1_048_576.0);
+        return Err(BotError::User(fill(
+            t.attachment_too_large,
+            &[
+                ("size", &size),
+                ("max", &(MAX_ATTACHMENT_BYTES / 1_048_576)),
+            ],
+        )));
+    }
+    // Downloading and importing can take longer than Discord's 3 seconds.
+    ctx.defer_ephemeral().await?;
+    let bytes = file.download().await.map_err(|e| {
+        tracing::warn!(error = %e, "attachment download failed");
+        BotError::User(t.attachment_unreadable.to_owned())
+    })?;
+    let report = ctx
+        .data()
+        .app
+        .import_recipients(who, &name, Cursor::new(bytes))
+        .await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(render::import_report(&name, &report, lang(ctx)))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Check and price a campaign, then confirm it with the button.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "finaliser"),
+    description_localized(
+        "fr",
+        "Vérifier et chiffrer une campagne, puis la confirmer par le bouton"
+    )
+)]
+async fn finalize(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+    #[description = "Send date (YYYY-MM-DD); leave empty to send right after validation"]
+    #[description_localized(
+        "fr",
+        "Date d'envoi (AAAA-MM-JJ) ; vide pour envoyer dès la validation"
+    )]
+    date: Option<String>,
+    #[description = "Send time (HH:MM)"]
+    #[name_localized("fr", "heure")]
+    #[description_localized("fr", "Heure d'envoi (HH:MM)")]
+    time: Option<String>,
+    #[description = "Time zone (default: yours, then the server's)"]
+    #[name_localized("fr", "fuseau")]
+    #[description_localized("fr", "Fuseau horaire (par défaut : le vôtre, puis celui du serveur)")]
+    #[autocomplete = "zones"]
+    timezone: Option<String>,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let l = lang(ctx);
+    let when = match (date, time) {
+        (None, None) => SendRequest::Immediate,
+        (Some(date), Some(time)) => {
+            let zone = match timezone {
+                Some(z) => Some(z),
+                None => ctx
+                    .data()
+                    .app
+                    .user_zone(who.user)
+                    .await?
+                    .map(|z| z.name().to_owned()),
+            };
+            SendRequest::Scheduled { date, time, zone }
+        }
+        _ => return Err(BotError::User(l.texts().date_and_time_together.to_owned())),
+    };
+    ctx.defer_ephemeral().await?;
+    let summary = ctx.data().app.finalize(who, &name, when).await?;
+    let confirm = CustomId::Confirm(summary.token.as_str().to_owned());
+    let row = serenity::CreateActionRow::Buttons(vec![render::button(
+        &confirm,
+        l.texts().confirm,
+        serenity::ButtonStyle::Success,
+    )]);
+    ctx.send(
+        poise::CreateReply::default()
+            .content(render::summary(&summary, l))
+            .components(vec![row])
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Take a submitted campaign back to draft (asks for confirmation).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "annuler"),
+    description_localized(
+        "fr",
+        "Remettre une campagne soumise en brouillon (demande confirmation)"
+    )
+)]
+async fn cancel(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let (text, rows) =
+        cancel_prompt(ctx.data(), who, &name, access::is_manager(ctx), lang(ctx)).await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .components(rows)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The "cancel? [Confirm]" prompt, for the command and for the status reply's button.
+pub async fn cancel_prompt(
+    data: &crate::bot::Data,
+    who: crate::app::Requester,
+    name: &str,
+    is_manager: bool,
+    lang: crate::bot::i18n::Lang,
+) -> Result<(String, Vec<serenity::CreateActionRow>), BotError> {
+    let token = data.app.request_cancel(who, name, is_manager).await?;
+    let t = lang.texts();
+    let row = serenity::CreateActionRow::Buttons(vec![render::button(
+        &CustomId::Confirm(token.as_str().to_owned()),
+        t.confirm,
+        serenity::ButtonStyle::Danger,
+    )]);
+    Ok((fill(t.cancel_ask, &[("name", &name)]), vec![row]))
+}
+
+/// Show a campaign's state, version and progress.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "statut"),
+    description_localized("fr", "Voir l'état, la version et l'avancement d'une campagne")
+)]
+async fn status(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+) -> Result<(), BotError> {
+    let who = access::requester(ctx)?;
+    let status = ctx.data().app.status(who, &name).await?;
+    let (text, rows) = render::status(&status, lang(ctx));
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .components(rows)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// List the server's campaigns.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "liste"),
+    description_localized("fr", "Lister les campagnes du serveur")
+)]
+async fn list(ctx: Context<'_>) -> Result<(), BotError> {
+    let who = access::requester(ctx)?;
+    let (items, total) = ctx.data().app.list(who, 0, render::LIST_PAGE_SIZE).await?;
+    let (text, rows) = render::list_page(&items, total, 0, lang(ctx));
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .components(rows)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}

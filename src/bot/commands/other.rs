@@ -1,0 +1,156 @@
+//! `/credits`, `/help` and `/settings`.
+use poise::serenity_prelude as serenity;
+
+use super::campaign::zones;
+use crate::bot::access::{self, lang};
+use crate::bot::i18n::fill;
+use crate::bot::{BotError, Context, render};
+use crate::domain::account::AccountSettings;
+use crate::domain::effects::Actor;
+
+/// Show the server's credit balance and its last movements.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "crédits"),
+    description_localized("fr", "Voir le solde de crédits du serveur et ses derniers mouvements")
+)]
+pub async fn credits(ctx: Context<'_>) -> Result<(), BotError> {
+    let who = access::requester(ctx)?;
+    ctx.data()
+        .app
+        .ensure_account(who.account, &access::guild_name(ctx))
+        .await?;
+    let view = ctx.data().app.credits(who.account, 10).await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(render::credits(&view, lang(ctx)))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// How a campaign goes from draft to 100%.
+#[poise::command(
+    slash_command,
+    name_localized("fr", "aide"),
+    description_localized("fr", "Comment une campagne passe du brouillon à 100 %")
+)]
+pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
+    ctx.send(
+        poise::CreateReply::default()
+            .content(lang(ctx).texts().help)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Your preferences and the server's settings.
+#[poise::command(
+    slash_command,
+    subcommands("timezone", "server"),
+    subcommand_required,
+    name_localized("fr", "réglages"),
+    description_localized("fr", "Vos préférences et les réglages du serveur")
+)]
+pub async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Save the time zone your scheduled sends default to.
+#[poise::command(
+    slash_command,
+    name_localized("fr", "fuseau"),
+    description_localized(
+        "fr",
+        "Enregistrer le fuseau horaire par défaut de vos envois programmés"
+    )
+)]
+async fn timezone(
+    ctx: Context<'_>,
+    #[description = "IANA time zone, such as Europe/Paris"]
+    #[name_localized("fr", "fuseau")]
+    #[description_localized("fr", "Fuseau IANA, par exemple Europe/Paris")]
+    #[autocomplete = "zones"]
+    zone: String,
+) -> Result<(), BotError> {
+    let zone = ctx
+        .data()
+        .app
+        .set_user_zone(crate::domain::ids::UserId(ctx.author().id.get()), &zone)
+        .await?;
+    let text = fill(lang(ctx).texts().zone_saved, &[("zone", &zone.name())]);
+    ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
+        .await?;
+    Ok(())
+}
+
+/// Server settings (Manage Server only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "serveur"),
+    description_localized("fr", "Réglages du serveur (permission Gérer le serveur)")
+)]
+#[allow(clippy::too_many_arguments)]
+async fn server(
+    ctx: Context<'_>,
+    #[description = "Region national numbers are read in (two letters, e.g. FR)"]
+    #[name_localized("fr", "région")]
+    #[description_localized("fr", "Région des numéros nationaux (deux lettres, ex. FR)")]
+    region: Option<String>,
+    #[description = "Default time zone"]
+    #[name_localized("fr", "fuseau")]
+    #[description_localized("fr", "Fuseau horaire par défaut")]
+    #[autocomplete = "zones"]
+    timezone: Option<String>,
+    #[description = "Default sender ID"]
+    #[name_localized("fr", "expéditeur")]
+    #[description_localized("fr", "Expéditeur par défaut")]
+    sender: Option<String>,
+    #[description = "Opt-out mention every message must carry, e.g. STOP au 36180"]
+    #[name_localized("fr", "désinscription")]
+    #[description_localized("fr", "Mention de désinscription obligatoire, ex. STOP au 36180")]
+    opt_out: Option<String>,
+    #[description = "Role allowed to send, schedule and cancel"]
+    #[name_localized("fr", "rôle")]
+    #[description_localized("fr", "Rôle autorisé à envoyer, programmer et annuler")]
+    role: Option<serenity::Role>,
+) -> Result<(), BotError> {
+    let who = access::require_manager(ctx)?;
+    let app = &ctx.data().app;
+    app.ensure_account(who.account, &access::guild_name(ctx))
+        .await?;
+    let user_error = |e: &dyn std::fmt::Display| BotError::User(e.to_string());
+    let settings = AccountSettings {
+        region: region
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(|e| user_error(&e))?,
+        zone: timezone
+            .as_deref()
+            .map(crate::domain::schedule::Zone::parse)
+            .transpose()
+            .map_err(|e| user_error(&e))?,
+        sender: sender
+            .as_deref()
+            .map(crate::domain::sender::SenderId::parse)
+            .transpose()
+            .map_err(|e| user_error(&e))?,
+        opt_out_text: opt_out,
+        send_role: role.map(|r| r.id.get()),
+        ..Default::default()
+    };
+    app.change_settings(who.account, settings, Actor::User(who.user))
+        .await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(lang(ctx).texts().server_saved)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}

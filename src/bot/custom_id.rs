@@ -1,0 +1,69 @@
+//! What buttons and modals carry in their `custom_id`: a versioned, typed scheme
+//! (`v1:<action>:<argument>`). State lives in the database, so a button works after a restart
+//! and in any process.
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomId {
+    /// Spend a confirmation token (submit a version, or cancel).
+    Confirm(String),
+    /// Ask to cancel the named campaign (from a status reply).
+    AskCancel(String),
+    /// Show a page of the campaign list.
+    ListPage(u32),
+    /// The create / edit modals, for the named campaign.
+    CreateModal(String),
+    EditModal(String),
+}
+
+const VERSION: &str = "v1";
+
+impl CustomId {
+    pub fn parse(raw: &str) -> Option<CustomId> {
+        let rest = raw.strip_prefix(VERSION)?.strip_prefix(':')?;
+        let (action, arg) = rest.split_once(':')?;
+        Some(match action {
+            "confirm" => CustomId::Confirm(arg.to_owned()),
+            "askcancel" => CustomId::AskCancel(arg.to_owned()),
+            "list" => CustomId::ListPage(arg.parse().ok()?),
+            "create" => CustomId::CreateModal(arg.to_owned()),
+            "edit" => CustomId::EditModal(arg.to_owned()),
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for CustomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CustomId::Confirm(token) => write!(f, "{VERSION}:confirm:{token}"),
+            CustomId::AskCancel(name) => write!(f, "{VERSION}:askcancel:{name}"),
+            CustomId::ListPage(page) => write!(f, "{VERSION}:list:{page}"),
+            CustomId::CreateModal(name) => write!(f, "{VERSION}:create:{name}"),
+            CustomId::EditModal(name) => write!(f, "{VERSION}:edit:{name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_unknown_ones_are_ignored() {
+        for id in [
+            CustomId::Confirm("ab".repeat(16)),
+            CustomId::AskCancel("spring: sale".into()),
+            CustomId::ListPage(3),
+            CustomId::CreateModal("a:b".into()),
+            CustomId::EditModal("x".into()),
+        ] {
+            assert_eq!(CustomId::parse(&id.to_string()), Some(id.clone()));
+            // Discord caps custom_id at 100 characters; campaign names are at most 64.
+            assert!(id.to_string().len() <= 100);
+        }
+        assert_eq!(CustomId::parse("v2:confirm:x"), None);
+        assert_eq!(CustomId::parse("v1:list:notanumber"), None);
+        assert_eq!(CustomId::parse("something else"), None);
+    }
+}

@@ -1,0 +1,105 @@
+//! The Discord bot: slash commands, buttons and modals turned into use-case calls, and a
+//! notifier that drains the outbox. An adapter: it only talks to `crate::app`.
+use std::ops::Range;
+
+use poise::serenity_prelude as serenity;
+
+use crate::app::App;
+
+mod access;
+mod commands;
+mod components;
+pub mod custom_id;
+mod errors;
+pub mod i18n;
+mod notifier;
+mod render;
+
+pub use errors::BotError;
+
+/// What commands and handlers share.
+pub struct Data {
+    pub app: App,
+}
+
+pub type Context<'a> = poise::Context<'a, Data, BotError>;
+
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub token: String,
+    /// Where Discord's REST API is (`https://discord.com` when `None`). Tests point it at a
+    /// loopback stand-in; the rate limiter is then off, as the stand-in sets no limits.
+    pub api_base: Option<String>,
+    /// Register commands in this server only (instant, for development) instead of globally.
+    pub dev_guild: Option<u64>,
+    /// Run only these shards of `total` (several processes share one PostgreSQL).
+    pub shards: Option<(Range<u32>, u32)>,
+    /// Names this process in outbox claims.
+    pub worker: String,
+}
+
+/// Connects to Discord and serves until the gateway stops or `shutdown` resolves.
+pub async fn run(
+    app: App,
+    config: BotConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> Result<(), BotError> {
+    let mut http = serenity::HttpBuilder::new(&config.token);
+    if let Some(base) = &config.api_base {
+        http = http
+            .proxy(base.trim_end_matches('/'))
+            .ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let dev_guild = config.dev_guild;
+    let data_app = app.clone();
+    let framework = poise::Framework::builder()
+        .options(poise::FrameworkOptions {
+            commands: commands::all(),
+            on_error: |error| Box::pin(errors::on_error(error)),
+            event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
+            ..Default::default()
+        })
+        .setup(move |ctx, _ready, framework| {
+            Box::pin(async move {
+                let commands = &framework.options().commands;
+                match dev_guild {
+                    Some(guild) => {
+                        poise::builtins::register_in_guild(
+                            ctx,
+                            commands,
+                            serenity::GuildId::new(guild),
+                        )
+                        .await?
+                    }
+                    None => poise::builtins::register_globally(ctx, commands).await?,
+                }
+                Ok(Data { app: data_app })
+            })
+        })
+        .build();
+    let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
+        .framework(framework)
+        .await?;
+    let notifier = tokio::spawn(notifier::run(
+        app,
+        client.http.clone(),
+        config.worker.clone(),
+    ));
+    let shard_manager = client.shard_manager.clone();
+    let gateway = async {
+        match config.shards {
+            Some((range, total)) => client.start_shard_range(range, total).await,
+            None => client.start().await,
+        }
+    };
+    let result = tokio::select! {
+        r = gateway => r.map_err(BotError::from),
+        () = shutdown => {
+            shard_manager.shutdown_all().await;
+            Ok(())
+        }
+    };
+    notifier.abort();
+    result
+}

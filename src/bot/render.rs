@@ -1,0 +1,234 @@
+//! Use-case results turned into Discord messages.
+use poise::serenity_prelude as serenity;
+
+use super::custom_id::CustomId;
+use super::i18n::{Lang, fill};
+use crate::app::{CampaignListItem, CampaignStatus, CreditsView};
+use crate::domain::campaign::Summary;
+use crate::domain::recipients::ImportReport;
+
+/// `<t:UNIX:F>`: Discord shows it in each reader's own time zone.
+pub fn full_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("<t:{}:F>", at.timestamp())
+}
+
+pub fn relative_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    format!("<t:{}:R>", at.timestamp())
+}
+
+pub fn button(id: &CustomId, label: &str, style: serenity::ButtonStyle) -> serenity::CreateButton {
+    serenity::CreateButton::new(id.to_string())
+        .label(label)
+        .style(style)
+}
+
+pub fn summary(s: &Summary, lang: Lang) -> String {
+    let t = lang.texts();
+    let mut lines = vec![
+        fill(
+            t.summary_title,
+            &[("name", &s.campaign), ("version", &s.version)],
+        ),
+        fill(t.summary_recipients, &[("count", &s.recipients)]),
+        fill(
+            t.summary_message,
+            &[("segments", &s.segments), ("encoding", &s.encoding)],
+        ),
+        fill(
+            t.summary_cost,
+            &[
+                ("cost", &s.cost),
+                ("available", &s.available),
+                ("after", &s.balance_after),
+            ],
+        ),
+    ];
+    match (&s.send_local, s.send_zone, s.send_utc) {
+        (Some(local), Some(zone), Some(utc)) => lines.push(fill(
+            t.summary_send_at,
+            &[
+                ("local", local),
+                ("zone", &zone),
+                ("full", &full_time(utc)),
+                ("relative", &relative_time(utc)),
+            ],
+        )),
+        _ => lines.push(t.summary_send_now.to_owned()),
+    }
+    if let Some(note) = &s.fold_note {
+        lines.push(fill(t.summary_warning, &[("warning", note)]));
+    }
+    for flag in &s.window_flags {
+        lines.push(fill(t.summary_warning, &[("warning", flag)]));
+    }
+    if s.credit_warning.is_some() {
+        lines.push(t.summary_short_credit.to_owned());
+    }
+    lines.push(fill(
+        t.summary_confirm_before,
+        &[("expiry", &relative_time(s.expires_at))],
+    ));
+    lines.join("\n")
+}
+
+pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
+    let t = lang.texts();
+    let mut text = fill(
+        t.import_done,
+        &[
+            ("imported", &r.imported),
+            ("name", &name),
+            ("duplicates", &r.duplicates.count),
+            ("invalid", &r.invalid.count),
+            ("opted_out", &r.opted_out.count),
+        ],
+    );
+    let mut lines: Vec<u64> = [&r.invalid, &r.duplicates, &r.opted_out]
+        .iter()
+        .flat_map(|i| i.first_lines.iter().copied())
+        .collect();
+    lines.sort_unstable();
+    lines.truncate(10);
+    if !lines.is_empty() {
+        let list = lines
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push('\n');
+        text.push_str(&fill(t.import_lines, &[("lines", &list)]));
+    }
+    text
+}
+
+/// A 10-character text progress bar.
+pub fn progress_bar(percent: u8) -> String {
+    let filled = usize::from(percent.min(100)) / 10;
+    format!("{}{}", "█".repeat(filled), "░".repeat(10 - filled))
+}
+
+pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
+    let t = lang.texts();
+    let mut lines = vec![fill(
+        t.status_line,
+        &[("name", &s.name), ("headline", &s.headline)],
+    )];
+    if let Some(v) = s.version {
+        lines.push(fill(t.status_version, &[("version", &v)]));
+    }
+    if s.state == crate::domain::campaign::CampaignState::Sending || s.percent > 0 {
+        lines.push(fill(
+            t.status_counts,
+            &[
+                ("bar", &progress_bar(s.percent)),
+                ("percent", &s.percent),
+                ("delivered", &0),
+                ("retrying", &0),
+                ("bounced", &0),
+            ],
+        ));
+    }
+    if let Some(utc) = s.send_utc {
+        lines.push(fill(
+            t.status_send_at,
+            &[("full", &full_time(utc)), ("relative", &relative_time(utc))],
+        ));
+    }
+    if let Some(r) = &s.refusal {
+        lines.push(fill(
+            t.status_refused,
+            &[("by", &r.by), ("reason", &r.reason)],
+        ));
+    }
+    let components = if s.cancellable {
+        let ask = CustomId::AskCancel(s.name.clone());
+        vec![serenity::CreateActionRow::Buttons(vec![button(
+            &ask,
+            t.cancel_sending,
+            serenity::ButtonStyle::Danger,
+        )])]
+    } else {
+        Vec::new()
+    };
+    (lines.join("\n"), components)
+}
+
+pub const LIST_PAGE_SIZE: u32 = 10;
+
+pub fn list_page(
+    items: &[CampaignListItem],
+    total: u64,
+    page: u32,
+    lang: Lang,
+) -> (String, Vec<serenity::CreateActionRow>) {
+    let t = lang.texts();
+    if total == 0 {
+        return (t.list_empty.to_owned(), Vec::new());
+    }
+    let pages = total.div_ceil(u64::from(LIST_PAGE_SIZE)).max(1);
+    let mut text = fill(
+        t.list_title,
+        &[("total", &total), ("page", &(page + 1)), ("pages", &pages)],
+    );
+    for item in items {
+        text.push_str(&format!("\n• **{}**: {}", item.name, item.headline));
+    }
+    let mut buttons = Vec::new();
+    if page > 0 {
+        buttons.push(button(
+            &CustomId::ListPage(page - 1),
+            t.previous,
+            serenity::ButtonStyle::Secondary,
+        ));
+    }
+    if u64::from(page + 1) < pages {
+        buttons.push(button(
+            &CustomId::ListPage(page + 1),
+            t.next,
+            serenity::ButtonStyle::Secondary,
+        ));
+    }
+    let rows = if buttons.is_empty() {
+        Vec::new()
+    } else {
+        vec![serenity::CreateActionRow::Buttons(buttons)]
+    };
+    (text, rows)
+}
+
+pub fn credits(view: &CreditsView, lang: Lang) -> String {
+    let t = lang.texts();
+    let mut text = fill(
+        t.credits,
+        &[
+            ("available", &view.balance.available),
+            ("reserved", &view.balance.reserved),
+        ],
+    );
+    for line in &view.ledger {
+        text.push('\n');
+        text.push_str(&fill(
+            t.credits_line,
+            &[
+                ("at", &line.at.format("%Y-%m-%d %H:%M")),
+                ("kind", &line.kind.as_str()),
+                ("amount", &line.amount),
+                ("available", &line.balance_after.available),
+            ],
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_bars_have_ten_cells() {
+        assert_eq!(progress_bar(0), "░░░░░░░░░░");
+        assert_eq!(progress_bar(42), "████░░░░░░");
+        assert_eq!(progress_bar(100), "██████████");
+        assert_eq!(progress_bar(250).chars().count(), 10);
+    }
+}

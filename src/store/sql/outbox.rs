@@ -1,0 +1,50 @@
+//! Claiming outbox notifications so that several processes drain one outbox without sending
+//! the same notification twice (short of a crash between sending and marking it delivered).
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, Row};
+
+use super::SqlStore;
+use crate::store::rows::{corrupt, micros, time};
+use crate::store::{Engine, OutboxItem, StoreError};
+
+impl SqlStore {
+    pub(super) async fn claim_outbox(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        // PostgreSQL: claimers skip rows another transaction is claiming. SQLite: one writer.
+        let lock = match self.engine {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM outbox WHERE delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $3) \
+             ORDER BY id LIMIT $4{lock}) RETURNING id, payload, created_at"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(worker)
+            .bind(micros(lease_until))
+            .bind(micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(OutboxItem {
+                    id: r.try_get("id")?,
+                    notification: serde_json::from_str(&payload)
+                        .map_err(|e| corrupt("outbox payload", e))?,
+                    created_at: time(r.try_get("created_at")?)?,
+                })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        items.sort_by_key(|i| i.id);
+        Ok(items)
+    }
+}
