@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
-use support::discord::{self, DiscordStandIn, Options, Recorded, openapi, perms, shard_for};
+use support::discord::{self, Check, DiscordStandIn, Options, Recorded, openapi, perms, shard_for};
 
 // ----- the minimal bot -----
 
@@ -447,6 +447,18 @@ async fn deferred_reply_dm_channel_message_thread_and_edits() {
     assert_eq!(threads[0]["name"], "follow-up");
     let thread_id: u64 = threads[0]["id"].as_str().unwrap().parse().unwrap();
     assert_eq!(discord.thread_members(thread_id), vec![user]);
+
+    // Every body that crossed the wire, either way, was checked against the spec.
+    let requests = discord.requests();
+    let sent = requests.iter().filter(|r| !r.body.is_null()).count();
+    let answered = requests.iter().filter(|r| !r.response.is_null()).count();
+    assert_eq!(
+        discord.checked_bodies(),
+        (sent, answered),
+        "{}",
+        discord.summary()
+    );
+    assert!(sent >= 7 && answered >= 10, "{sent} {answered}");
     discord.assert_clean();
 }
 
@@ -538,6 +550,49 @@ async fn two_shards_get_their_own_guilds() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_rest_routes_answer_what_serenity_reads() {
+    let (discord, _bot) = ready(1).await;
+    // A second client over the same stand-in, for routes the minimal bot does not use.
+    let http = serenity::HttpBuilder::new(discord::TOKEN)
+        .proxy(discord.api_base())
+        .ratelimiter_disabled(true)
+        .application_id(serenity::ApplicationId::new(discord.application_id()))
+        .build();
+
+    let me = http.get_current_user().await.expect("GET /users/@me");
+    assert_eq!(me.id.get(), discord.bot_user_id());
+    let gateway = http.get_bot_gateway().await.expect("GET /gateway/bot");
+    assert_eq!(gateway.url, discord.gateway_url());
+    assert_eq!(http.get_global_commands().await.unwrap().len(), 5);
+
+    let guild = serenity::GuildId::new(discord.new_id());
+    let local = serenity::CreateCommand::new("local").description("A guild command");
+    let echoed = guild
+        .set_commands(&http, vec![local])
+        .await
+        .expect("PUT guild commands");
+    assert_eq!(echoed[0].guild_id, Some(guild));
+    assert_eq!(discord.guild_commands(guild.get())[0]["name"], "local");
+    assert_eq!(
+        http.get_guild_commands(guild).await.unwrap()[0].name,
+        "local"
+    );
+
+    let ping = discord.inject(discord.slash("ping")).await;
+    discord.wait_for_callback(ping.id).await;
+    let original = http
+        .get_original_interaction_response(&ping.token)
+        .await
+        .expect("GET @original");
+    assert_eq!(original.content, "pong");
+    http.delete_original_interaction_response(&ping.token)
+        .await
+        .expect("DELETE @original");
+    assert!(discord.original_response(ping.id).is_none());
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_interactions_are_all_answered() {
     let (discord, _bot) = ready(1).await;
     let started = Instant::now();
@@ -602,18 +657,32 @@ async fn unknown_routes_and_bad_bodies_are_reported() {
         "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [],
         "embeds": [], "components": [], "pinned": false, "flags": 0
     });
-    assert_eq!(
-        spec.check_response("POST", "/channels/11/messages", 200, &good)
-            .map(|v| v.errors),
-        None
-    );
+    let check = spec.check_response("POST", "/channels/11/messages", 200, &good);
+    assert!(matches!(check, Check::Valid), "{check:?}");
     let mut bad = good.clone();
     bad["id"] = json!(10);
     bad.as_object_mut().unwrap().remove("author");
     let violation = spec
         .check_response("POST", "/channels/11/messages", 200, &bad)
+        .violation()
         .expect("a violation");
     assert!(violation.errors.len() >= 2, "{violation}");
+    assert!(violation.to_string().contains("author"), "{violation}");
+    // A bad request body by hand: a callback with an unknown response type.
+    let bad_callback = json!({"type": 99, "data": {"content": "x"}});
+    let check = spec.check_request(
+        "POST",
+        "/interactions/1/t/callback",
+        "application/json",
+        &bad_callback,
+    );
+    assert!(matches!(check, Check::Invalid(_)), "{check:?}");
+    // Paths the spec does not describe are not checked (and not counted as checked).
+    assert!(
+        !spec
+            .check_response("GET", "/no/such/route", 200, &good)
+            .was_checked()
+    );
     assert_eq!(
         spec.template_for("/webhooks/1/t/messages/@original"),
         Some("/webhooks/{webhook_id}/{webhook_token}/messages/@original")

@@ -54,29 +54,22 @@ pub async fn serve(state: Arc<State>, mut socket: WebSocket) {
                     let _ = socket.send(Message::Close(Some(CloseFrame { code: 4002, reason: "decode error".into() }))).await;
                     break;
                 };
-                match payload["op"].as_u64() {
-                    Some(1) => {
-                        if send(&mut socket, &json!({"op": 11, "s": null, "t": null, "d": null})).await.is_err() {
-                            break;
-                        }
-                    }
-                    Some(2) => {
-                        let ready = identify(&state, conn, &payload["d"], tx.clone(), &mut shard);
-                        if send(&mut socket, &ready).await.is_err() {
-                            break;
-                        }
-                    }
+                let answer = match payload["op"].as_u64() {
+                    Some(1) => Some(json!({"op": 11, "s": null, "t": null, "d": null})),
+                    Some(2) => Some(identify(&state, conn, &payload["d"], tx.clone(), &mut shard)),
                     Some(6) => {
                         // Refusing to resume keeps the stand-in stateless across connections:
                         // the client must IDENTIFY afresh, and nothing is replayed.
                         state.update(|d| d.resumes += 1);
-                        let invalid = json!({"op": 9, "s": null, "t": null, "d": false});
-                        if send(&mut socket, &invalid).await.is_err() {
-                            break;
-                        }
+                        Some(json!({"op": 9, "s": null, "t": null, "d": false}))
                     }
                     // Presence updates, member requests, voice: nothing to answer.
-                    _ => {}
+                    _ => None,
+                };
+                if let Some(answer) = answer
+                    && send(&mut socket, &answer).await.is_err()
+                {
+                    break;
                 }
             }
         }

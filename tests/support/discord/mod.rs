@@ -61,7 +61,7 @@ use serde_json::{Value, json};
 #[allow(unused_imports)]
 pub use gateway::shard_for;
 #[allow(unused_imports)]
-pub use openapi::{Direction, Violation};
+pub use openapi::{Check, Direction, Violation};
 #[allow(unused_imports)]
 pub use payloads::{
     Attachment, DEFAULT_CHANNEL_ID, DEFAULT_GUILD_ID, DEFAULT_USER_ID, InteractionBuilder, Options,
@@ -508,6 +508,13 @@ impl DiscordStandIn {
     /// Bodies that did not match Discord's OpenAPI schemas, either way.
     pub fn violations(&self) -> Vec<Violation> {
         self.state.lock().violations.clone()
+    }
+
+    /// How many (request, response) bodies were validated against a schema: proof that the
+    /// "no violations" of a test is not vacuous.
+    pub fn checked_bodies(&self) -> (usize, usize) {
+        let d = self.state.lock();
+        (d.checked_requests, d.checked_responses)
     }
 
     pub fn take_violations(&self) -> Vec<Violation> {

@@ -114,7 +114,7 @@ pub fn apply_message_body(message: &mut Value, body: &Value, uploads: Vec<Value>
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|a| kept.iter().any(|id| id.to_string() == a["id"].to_string()))
+            .filter(|a| kept.iter().any(|id| id_text(id) == id_text(&a["id"])))
             .cloned()
             .collect();
         attachments.extend(uploads);
@@ -122,6 +122,11 @@ pub fn apply_message_body(message: &mut Value, body: &Value, uploads: Vec<Value>
     } else if !uploads.is_empty() {
         message["attachments"] = Value::Array(uploads);
     }
+}
+
+/// A snowflake as text, whether it came as a string or a number.
+fn id_text(id: &Value) -> String {
+    id.as_str().map_or_else(|| id.to_string(), str::to_owned)
 }
 
 /// Gives every component without one the sequential numeric `id` Discord assigns.
@@ -188,10 +193,10 @@ fn canonical_options(value: &mut Value) {
         map.retain(|_, v| !v.is_null());
         let integer_option = map.get("type") == Some(&json!(4));
         for key in ["min_value", "max_value"] {
-            if let Some(v) = map.get_mut(key).filter(|_| integer_option) {
-                if let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0) {
-                    *v = json!(f as i64);
-                }
+            if let Some(v) = map.get_mut(key).filter(|_| integer_option)
+                && let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0)
+            {
+                *v = json!(f as i64);
             }
         }
         if let Some(Value::Array(options)) = map.get_mut("options") {

@@ -56,6 +56,29 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// The outcome of checking one body against the spec.
+#[derive(Debug)]
+pub enum Check {
+    /// The document describes no JSON body for this path, method (and status).
+    NoSchema,
+    Valid,
+    Invalid(Violation),
+}
+
+impl Check {
+    pub fn violation(self) -> Option<Violation> {
+        match self {
+            Check::Invalid(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether a schema was found and applied.
+    pub fn was_checked(&self) -> bool {
+        !matches!(self, Check::NoSchema)
+    }
+}
+
 /// A path template of the document split into segments, `None` for a `{parameter}`.
 struct Template {
     text: String,
@@ -174,35 +197,37 @@ impl Spec {
         Some(format!("{base}/content/application~1json/schema"))
     }
 
-    /// Validates a body the bot sent. `None` when the document has no schema for it.
+    /// Validates a body the bot sent.
     pub fn check_request(
         &self,
         method: &str,
         path: &str,
         content_type: &str,
         body: &Value,
-    ) -> Option<Violation> {
-        let template = self.template_for(path)?;
-        let pointer = self.request_pointer(template, method, content_type)?;
+    ) -> Check {
+        let Some(pointer) = self
+            .template_for(path)
+            .and_then(|t| self.request_pointer(t, method, content_type))
+        else {
+            return Check::NoSchema;
+        };
         let mut body = body.clone();
         accept_documented_forms(&mut body);
-        self.violation(Direction::Request, method, path, 0, pointer, &body)
+        self.check(Direction::Request, method, path, 0, pointer, &body)
     }
 
-    /// Validates a body the stand-in answers. `None` when the document has no schema for it.
-    pub fn check_response(
-        &self,
-        method: &str,
-        path: &str,
-        status: u16,
-        body: &Value,
-    ) -> Option<Violation> {
-        let template = self.template_for(path)?;
-        let pointer = self.response_pointer(template, method, status)?;
-        self.violation(Direction::Response, method, path, status, pointer, body)
+    /// Validates a body the stand-in answers.
+    pub fn check_response(&self, method: &str, path: &str, status: u16, body: &Value) -> Check {
+        let Some(pointer) = self
+            .template_for(path)
+            .and_then(|t| self.response_pointer(t, method, status))
+        else {
+            return Check::NoSchema;
+        };
+        self.check(Direction::Response, method, path, status, pointer, body)
     }
 
-    fn violation(
+    fn check(
         &self,
         direction: Direction,
         method: &str,
@@ -210,9 +235,12 @@ impl Spec {
         status: u16,
         pointer: String,
         body: &Value,
-    ) -> Option<Violation> {
+    ) -> Check {
         let errors = self.errors_at(&pointer, body);
-        (!errors.is_empty()).then(|| Violation {
+        if errors.is_empty() {
+            return Check::Valid;
+        }
+        Check::Invalid(Violation {
             direction,
             method: method.to_owned(),
             path: path.to_owned(),
@@ -262,10 +290,10 @@ impl Spec {
 fn accept_documented_forms(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            if let Some(v) = map.get_mut("default_member_permissions") {
-                if let Some(n) = v.as_str().and_then(|s| s.parse::<u64>().ok()) {
-                    *v = json!(n);
-                }
+            if let Some(v) = map.get_mut("default_member_permissions")
+                && let Some(n) = v.as_str().and_then(|s| s.parse::<u64>().ok())
+            {
+                *v = json!(n);
             }
             if let Some(Value::Array(attachments)) = map.get_mut("attachments") {
                 for a in attachments {

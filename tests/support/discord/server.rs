@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use super::multipart;
 use super::objects;
-use super::openapi::spec;
+use super::openapi::{Check, spec};
 use super::rest::{self, Incoming, Reply};
 use super::state::{Recorded, State, Upload};
 
@@ -80,9 +80,11 @@ async fn api(
         .trim()
         .to_owned();
 
-    let request_violation = (!body.is_null())
-        .then(|| spec().check_request(&method, &path, &media, &body))
-        .flatten();
+    let request_check = if body.is_null() {
+        Check::NoSchema
+    } else {
+        spec().check_request(&method, &path, &media, &body)
+    };
 
     let incoming = Incoming {
         method: &method,
@@ -116,14 +118,16 @@ async fn api(
         }
     };
 
-    let response_violation = reply
-        .body
-        .as_ref()
-        .and_then(|b| spec().check_response(&method, &path, reply.status, b));
+    let response_check = match &reply.body {
+        Some(b) => spec().check_response(&method, &path, reply.status, b),
+        None => Check::NoSchema,
+    };
 
     state.update(|d| {
-        d.violations.extend(request_violation);
-        d.violations.extend(response_violation);
+        d.checked_requests += usize::from(request_check.was_checked());
+        d.checked_responses += usize::from(response_check.was_checked());
+        d.violations.extend(request_check.violation());
+        d.violations.extend(response_check.violation());
         d.failures.extend(reply.failure.clone());
         d.requests.push(Recorded {
             method: method.clone(),

@@ -91,6 +91,9 @@ pub struct Data {
     /// Requests the stand-in could not honour: unknown routes, unknown interactions, ...
     pub failures: Vec<String>,
     pub violations: Vec<Violation>,
+    /// How many request and response bodies a schema was found for and applied to.
+    pub checked_requests: usize,
+    pub checked_responses: usize,
     pub faults: Vec<Fault>,
     /// Hosted files by URL path (`/files/{id}/{name}`), and how often each was downloaded.
     pub files: HashMap<String, Vec<u8>>,
