@@ -2,6 +2,8 @@
 //! manual clock.
 #![allow(dead_code)]
 
+pub mod discord;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
