@@ -1,0 +1,582 @@
+//! The real bot (serenity + poise) end to end, against the loopback Discord stand-in.
+mod support;
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use herald::bot::BotConfig;
+use herald::domain::campaign::CampaignState;
+use herald::domain::credits::TopUp;
+use herald::domain::effects::Actor;
+use herald::domain::ids::AccountId;
+use serde_json::Value;
+use support::discord::{self, DiscordStandIn, InteractionBuilder, Options, perms};
+use support::{Engine, TestApp};
+
+const GUILD: AccountId = AccountId(discord::DEFAULT_GUILD_ID);
+const OWNER: u64 = discord::DEFAULT_USER_ID;
+const BODY: &str = "Spring sale -20% this weekend. STOP au 36180";
+
+struct Bot {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Bot {
+    async fn start(t: &TestApp, discord: &DiscordStandIn) -> Bot {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config = BotConfig {
+            token: discord::TOKEN.to_owned(),
+            api_base: Some(discord.api_base()),
+            dev_guild: None,
+            shards: None,
+            worker: "test".to_owned(),
+        };
+        let app = t.app.clone();
+        let task = tokio::spawn(async move {
+            herald::bot::run(app, config, async move {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("bot ran");
+        });
+        Bot {
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().expect("running").send(());
+        tokio::time::timeout(Duration::from_secs(10), &mut self.task)
+            .await
+            .expect("bot stops")
+            .expect("bot task");
+    }
+}
+
+/// An app with a funded account, the stand-in, and the bot connected to it.
+async fn ready() -> (TestApp, DiscordStandIn, Bot) {
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.app.ensure_account(GUILD, "Test server").await.unwrap();
+    t.app
+        .credit(GUILD, TopUp::new(1000).unwrap(), "test", Actor::Operator)
+        .await
+        .unwrap();
+    let discord = DiscordStandIn::start().await;
+    let bot = Bot::start(&t, &discord).await;
+    discord.wait_for_shards(1).await;
+    (t, discord, bot)
+}
+
+/// A member allowed to send (Manage Server).
+fn manager(b: InteractionBuilder) -> InteractionBuilder {
+    b.permissions(perms::MEMBER | perms::MANAGE_GUILD)
+}
+
+fn campaign(sub: &str, options: Options) -> Options {
+    Options::new().subcommand(sub, options)
+}
+
+fn content(message: &Value) -> String {
+    message["content"].as_str().unwrap_or_default().to_owned()
+}
+
+fn first_button(message: &Value) -> Value {
+    message["components"][0]["components"][0].clone()
+}
+
+/// Creates "spring" through the modal and imports two numbers through an attachment.
+async fn create_and_import(discord: &DiscordStandIn) {
+    let open = discord
+        .inject(manager(discord.slash("campaign").options(campaign(
+            "create",
+            Options::new().string("name", "spring"),
+        ))))
+        .await;
+    let modal = discord.wait_for_callback(open.id).await;
+    assert_eq!(
+        (modal["type"].as_u64(), modal["data"]["custom_id"].as_str()),
+        (Some(9), Some("v1:create:spring"))
+    );
+    let submit = discord
+        .inject(manager(discord.modal_submit(
+            "v1:create:spring",
+            &[("body", BODY), ("sender", "SHOP")],
+        )))
+        .await;
+    let created = discord.wait_for_callback(submit.id).await;
+    assert!(
+        created["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("created as a draft"),
+        "{created}"
+    );
+
+    let file = discord.attachment(
+        "people.csv",
+        b"phone;name\n06 12 34 56 78;Ann\n+33612345679;Bob\nnope;Zed\n",
+    );
+    let options = campaign(
+        "recipients",
+        Options::new()
+            .string("name", "spring")
+            .attachment("file", &file),
+    );
+    let import = discord
+        .inject(manager(discord.slash("campaign").options(options)))
+        .await;
+    assert_eq!(
+        discord.wait_for_callback(import.id).await["type"],
+        5,
+        "deferred: downloads can take time"
+    );
+    let report = discord
+        .wait_for_original(import.id, |m| content(m).contains("Imported"))
+        .await;
+    assert!(content(&report).contains("Imported **2**"), "{report}");
+    assert!(content(&report).contains("Invalid: 1"), "{report}");
+    assert!(
+        content(&report).contains("4"),
+        "the invalid line is named: {report}"
+    );
+}
+
+/// Finalizes "spring" at once; returns the summary message with its Confirm button.
+async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
+    let ix = discord
+        .inject(manager(
+            discord
+                .slash("campaign")
+                .options(campaign("finalize", options)),
+        ))
+        .await;
+    discord
+        .wait_for_original(ix.id, |m| !content(m).is_empty())
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_from_modal_to_validation_with_one_notification() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let text = content(&summary);
+    assert!(
+        text.contains("Recipients: **2**") && text.contains("Cost: **2** credits"),
+        "{text}"
+    );
+    let button = first_button(&summary);
+    let confirm = button["custom_id"].as_str().unwrap().to_owned();
+    assert!(confirm.starts_with("v1:confirm:"), "{button}");
+
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary.clone()))
+        .await;
+    assert_eq!(discord.wait_for_callback(click.id).await["type"], 7);
+    let updated = discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting for validation"))
+        .await;
+    assert_eq!(
+        updated["components"].as_array().map(Vec::len),
+        Some(0),
+        "the button is gone"
+    );
+
+    // A double click (or a replayed interaction) changes nothing.
+    let again = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    let second = discord.wait_for_callback(again.id).await;
+    assert!(
+        second["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("waiting for validation"),
+        "{second}"
+    );
+    let status = t
+        .app
+        .status(
+            herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER)),
+            "spring",
+        )
+        .await;
+    assert_eq!(
+        (status.as_ref().unwrap().state, status.unwrap().version),
+        (CampaignState::PendingReview, Some(1))
+    );
+
+    // The owner hears about the submission once, by DM.
+    let dm = discord
+        .wait_for_dm(OWNER, |m| content(m).contains("submitted"))
+        .await;
+    assert!(content(&dm).contains("spring"), "{dm}");
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(discord.dms_to(OWNER).len(), 1, "sent once");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confirmations_refuse_other_users_and_expire() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let stranger = discord
+        .inject(
+            discord
+                .click(&confirm)
+                .on_message(summary.clone())
+                .by(42_000_000_000_000_042, "eve"),
+        )
+        .await;
+    let refused = discord.wait_for_callback(stranger.id).await;
+    assert_eq!(
+        (refused["type"].as_u64(), refused["data"]["flags"].as_u64()),
+        (Some(4), Some(64)),
+        "ephemeral"
+    );
+    assert!(
+        refused["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("someone else"),
+        "{refused}"
+    );
+
+    t.clock.advance(TimeDelta::minutes(16));
+    let late = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    assert_eq!(discord.wait_for_callback(late.id).await["type"], 7);
+    let expired = discord
+        .wait_for_original(late.id, |m| content(m).contains("expired"))
+        .await;
+    assert_eq!(
+        content(&expired),
+        "This confirmation expired — run /campaign finalize again."
+    );
+    assert_eq!(first_button(&expired)["disabled"], true, "{expired}");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sending_needs_the_role_or_manage_server() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let plain = discord.slash("campaign").options(campaign(
+        "finalize",
+        Options::new().string("name", "spring"),
+    ));
+    let ix = discord.inject(plain).await;
+    let reply = discord.wait_for_callback(ix.id).await;
+    assert_eq!(reply["data"]["flags"], 64);
+    assert!(
+        reply["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("sending role"),
+        "{reply}"
+    );
+
+    // With the configured role, the same member may.
+    let role = 7_000_000_000_000_007;
+    let settings = herald::domain::account::AccountSettings {
+        send_role: Some(role),
+        ..Default::default()
+    };
+    t.app
+        .change_settings(GUILD, settings, Actor::Operator)
+        .await
+        .unwrap();
+    let with_role = discord
+        .slash("campaign")
+        .options(campaign(
+            "finalize",
+            Options::new().string("name", "spring"),
+        ))
+        .roles(&[role]);
+    let ix = discord.inject(with_role).await;
+    let summary = discord
+        .wait_for_original(ix.id, |m| !content(m).is_empty())
+        .await;
+    assert!(content(&summary).contains("Recipients"), "{summary}");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_clear_ephemeral_answer() {
+    let (_t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let scheduled = |date: &str, time: &str, zone: &str| {
+        Options::new()
+            .string("name", "spring")
+            .string("date", date)
+            .string("time", time)
+            .string("timezone", zone)
+    };
+    for (options, expected) in [
+        (
+            scheduled("2027-04-01", "10:00", "Europe/Pari"),
+            "did you mean Europe/Paris",
+        ),
+        (
+            scheduled("2027-03-28", "02:30", "Europe/Paris"),
+            "02:30 does not exist on 2027-03-28 in Europe/Paris",
+        ),
+        (
+            scheduled("2027-03-01", "10:00", "Europe/Paris"),
+            "at least 1 minute ahead",
+        ),
+        (
+            Options::new()
+                .string("name", "spring")
+                .string("date", "2027-04-01"),
+            "both `date` and `time`",
+        ),
+        (
+            Options::new().string("name", "nope"),
+            "no campaign named \"nope\"",
+        ),
+    ] {
+        let ix = discord
+            .inject(manager(
+                discord
+                    .slash("campaign")
+                    .options(campaign("finalize", options)),
+            ))
+            .await;
+        let text = match discord.wait_for_callback(ix.id).await {
+            c if c["type"] == 4 => c["data"]["content"].as_str().unwrap_or_default().to_owned(),
+            _ => content(
+                &discord
+                    .wait_for_original(ix.id, |m| !content(m).is_empty())
+                    .await,
+            ),
+        };
+        assert!(
+            text.contains(expected),
+            "{text:?} should contain {expected:?}"
+        );
+    }
+    let bad_csv = discord.attachment("bad.csv", b"name|city\nAnn|Paris\n");
+    let options = campaign(
+        "recipients",
+        Options::new()
+            .string("name", "spring")
+            .attachment("file", &bad_csv),
+    );
+    let ix = discord
+        .inject(manager(discord.slash("campaign").options(options)))
+        .await;
+    let answer = discord
+        .wait_for_original(ix.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&answer).contains("no column of phone numbers"),
+        "{answer}"
+    );
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_offers_cancel_and_cancel_is_confirmed() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting"))
+        .await;
+
+    let status = discord
+        .inject(
+            discord
+                .slash("campaign")
+                .options(campaign("status", Options::new().string("name", "spring"))),
+        )
+        .await;
+    let reply = discord
+        .wait_for_original(status.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&reply).contains("waiting for validation"),
+        "{reply}"
+    );
+    assert_eq!(first_button(&reply)["custom_id"], "v1:askcancel:spring");
+
+    let ask = discord
+        .inject(manager(
+            discord.click("v1:askcancel:spring").on_message(reply),
+        ))
+        .await;
+    let prompt = discord.wait_for_callback(ask.id).await;
+    let token = prompt["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let prompt_message = discord.wait_for_original(ask.id, |_| true).await;
+    let yes = discord
+        .inject(discord.click(&token).on_message(prompt_message))
+        .await;
+    discord
+        .wait_for_original(yes.id, |m| content(m).contains("back to draft"))
+        .await;
+    let (_, balance) = t.app.account(GUILD).await.unwrap();
+    assert_eq!(balance.reserved.0, 0, "reserved credit released");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_survives_a_restart_of_the_bot() {
+    let (t, discord, bot) = ready().await;
+    create_and_import(&discord).await;
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    bot.stop().await;
+
+    let _bot = Bot::start(&t, &discord).await;
+    tokio::time::timeout(Duration::from_secs(15), async {
+        while discord.identify_count() < 2 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the new bot identifies");
+    discord.wait_for_shards(1).await;
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting for validation"))
+        .await;
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_notification_is_retried_and_sent_once() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    discord.fail_next("POST", "/users/@me/channels", 500, 1);
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting"))
+        .await;
+    // The first DM attempt got a 500; the retry waits for its backoff on Herald's clock.
+    discord
+        .wait_for_request(|r| r.status == 500, Duration::from_secs(5))
+        .await;
+    // Move Herald's clock past the backoff until the retry goes out (the deferral races this test).
+    for _ in 0..25 {
+        if !discord.dms_to(OWNER).is_empty() {
+            break;
+        }
+        t.clock.advance(TimeDelta::seconds(5));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    discord
+        .wait_for_dm(OWNER, |m| content(m).contains("submitted"))
+        .await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(discord.dms_to(OWNER).len(), 1, "sent once");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn french_locale_and_reconnect_after_a_dropped_gateway() {
+    let (_t, discord, _bot) = ready().await;
+    let help = discord.inject(discord.slash("help").locale("fr")).await;
+    let reply = discord.wait_for_callback(help.id).await;
+    assert!(
+        reply["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Comment une campagne"),
+        "{reply}"
+    );
+
+    discord.drop_connections();
+    tokio::time::timeout(Duration::from_secs(15), async {
+        while discord.identify_count() < 2 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the bot reconnects");
+    discord.wait_for_shards(1).await;
+    let help = discord.inject(discord.slash("help")).await;
+    let reply = discord.wait_for_callback(help.id).await;
+    assert!(
+        reply["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("How a campaign"),
+        "{reply}"
+    );
+    // Commands are registered with French names too.
+    let registered = discord.global_commands();
+    let campaign = registered
+        .iter()
+        .find(|c| c["name"] == "campaign")
+        .expect("campaign registered");
+    assert_eq!(campaign["name_localizations"]["fr"], "campagne");
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn autocomplete_suggests_campaigns_and_zones() {
+    let (t, discord, _bot) = ready().await;
+    let who = herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER));
+    t.app
+        .create_campaign(who, "Spring sale", herald::app::DraftInput::default())
+        .await
+        .unwrap();
+    t.app
+        .create_campaign(who, "Summer", herald::app::DraftInput::default())
+        .await
+        .unwrap();
+    let names = campaign("status", Options::new().focused("name", "spr"));
+    let ix = discord
+        .inject(discord.autocomplete("campaign").options(names))
+        .await;
+    let choices = discord.wait_for_callback(ix.id).await;
+    assert_eq!(choices["type"], 8);
+    assert_eq!(choices["data"]["choices"][0]["name"], "Spring sale");
+    assert_eq!(choices["data"]["choices"].as_array().unwrap().len(), 1);
+
+    let zones = campaign(
+        "finalize",
+        Options::new()
+            .string("name", "x")
+            .focused("timezone", "pari"),
+    );
+    let ix = discord
+        .inject(discord.autocomplete("campaign").options(zones))
+        .await;
+    let choices = discord.wait_for_callback(ix.id).await;
+    assert_eq!(choices["data"]["choices"][0]["name"], "Europe/Paris");
+    assert!(choices["data"]["choices"].as_array().unwrap().len() <= 25);
+    discord.assert_clean();
+}
