@@ -580,3 +580,134 @@ async fn autocomplete_suggests_campaigns_and_zones() {
     assert!(choices["data"]["choices"].as_array().unwrap().len() <= 25);
     discord.assert_clean();
 }
+
+/// Two processes' worth of Herald (two apps, two bots, one PostgreSQL), each running one of two
+/// shards: each serves the guilds Discord routes to it, any of them serves any button, and each
+/// notification is sent once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_shard_ranges_share_one_postgresql() {
+    let db = support::TestDb::new(Engine::Postgres).await;
+    let discord = DiscordStandIn::start().await;
+    let apps = [db.store().await, db.store().await].map(|store| {
+        herald::app::App::new(
+            store,
+            std::sync::Arc::new(herald::app::ManualClock::new(support::t0())),
+        )
+    });
+    // Two guilds that land on different shards of 2.
+    let guilds: Vec<u64> = (1u64..).map(|n| (n << 22) | 5).take(2).collect();
+    assert_ne!(
+        support::discord::shard_for(Some(guilds[0]), 2),
+        support::discord::shard_for(Some(guilds[1]), 2)
+    );
+    for g in &guilds {
+        apps[0]
+            .ensure_account(AccountId(*g), "guild")
+            .await
+            .unwrap();
+        apps[0]
+            .credit(
+                AccountId(*g),
+                TopUp::new(100).unwrap(),
+                "test",
+                Actor::Operator,
+            )
+            .await
+            .unwrap();
+    }
+    let mut bots = Vec::new();
+    for (shard, app) in apps.iter().enumerate() {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let config = BotConfig {
+            token: discord::TOKEN.to_owned(),
+            api_base: Some(discord.api_base()),
+            dev_guild: None,
+            shards: Some((shard as u32..shard as u32 + 1, 2)),
+            worker: format!("process-{shard}"),
+        };
+        let app = app.clone();
+        bots.push((
+            stop,
+            tokio::spawn(async move {
+                herald::bot::run(app, config, async move {
+                    let _ = stopped.await;
+                })
+                .await
+            }),
+        ));
+    }
+    discord.wait_for_shards(2).await;
+
+    // Each guild's campaign goes from creation to submission through its own shard.
+    let mut confirms = Vec::new();
+    for g in &guilds {
+        let in_guild = |b: InteractionBuilder| manager(b).in_guild(*g, discord::DEFAULT_CHANNEL_ID);
+        let submit = discord
+            .inject(in_guild(discord.modal_submit(
+                "v1:create:spring",
+                &[("body", BODY), ("sender", "SHOP")],
+            )))
+            .await;
+        discord.wait_for_callback(submit.id).await;
+        let file = discord.attachment("p.csv", b"phone\n0612345678\n");
+        let options = campaign(
+            "recipients",
+            Options::new()
+                .string("name", "spring")
+                .attachment("file", &file),
+        );
+        let import = discord
+            .inject(in_guild(discord.slash("campaign").options(options)))
+            .await;
+        discord
+            .wait_for_original(import.id, |m| content(m).contains("Imported"))
+            .await;
+        let ix = discord
+            .inject(in_guild(discord.slash("campaign").options(campaign(
+                "finalize",
+                Options::new().string("name", "spring"),
+            ))))
+            .await;
+        assert_eq!(ix.shard, support::discord::shard_for(Some(*g), 2));
+        let summary = discord
+            .wait_for_original(ix.id, |m| !content(m).is_empty())
+            .await;
+        confirms.push((*g, summary));
+    }
+    for (g, summary) in confirms {
+        let id = first_button(&summary)["custom_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let click = discord
+            .inject(
+                discord
+                    .click(&id)
+                    .on_message(summary)
+                    .in_guild(g, discord::DEFAULT_CHANNEL_ID),
+            )
+            .await;
+        discord
+            .wait_for_original(click.id, |m| content(m).contains("waiting for validation"))
+            .await;
+    }
+    // Two notifiers drain one outbox: two submissions, two DMs, never more.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while discord.dms_to(OWNER).len() < 2 {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("both notifications sent");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        discord.dms_to(OWNER).len(),
+        2,
+        "each notification sent once"
+    );
+    for (stop, task) in bots {
+        let _ = stop.send(());
+        let _ = tokio::time::timeout(Duration::from_secs(10), task).await;
+    }
+    discord.assert_clean();
+}
