@@ -711,3 +711,172 @@ async fn two_shard_ranges_share_one_postgresql() {
     }
     discord.assert_clean();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_opens_the_form_prefilled_and_list_pages_with_buttons() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let edit = discord
+        .inject(manager(discord.slash("campaign").options(campaign(
+            "edit",
+            Options::new().string("name", "spring"),
+        ))))
+        .await;
+    let modal = discord.wait_for_callback(edit.id).await;
+    assert_eq!(modal["data"]["custom_id"], "v1:edit:spring");
+    assert_eq!(
+        modal["data"]["components"][0]["components"][0]["value"], BODY,
+        "prefilled with the draft"
+    );
+    let submit = discord
+        .inject(manager(discord.modal_submit(
+            "v1:edit:spring",
+            &[("body", "New text. STOP au 36180"), ("sender", "")],
+        )))
+        .await;
+    assert!(
+        discord.wait_for_callback(submit.id).await["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("updated")
+    );
+    let who = herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER));
+    assert_eq!(
+        t.app.draft(who, "spring").await.unwrap().body.as_deref(),
+        Some("New text. STOP au 36180")
+    );
+
+    for i in 0..11 {
+        t.app
+            .create_campaign(
+                who,
+                &format!("extra {i}"),
+                herald::app::DraftInput::default(),
+            )
+            .await
+            .unwrap();
+    }
+    let list = discord
+        .inject(
+            discord
+                .slash("campaign")
+                .options(campaign("list", Options::new())),
+        )
+        .await;
+    let page = discord
+        .wait_for_original(list.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&page).contains("Campaigns (12), page 1/2"),
+        "{page}"
+    );
+    assert_eq!(first_button(&page)["custom_id"], "v1:list:1");
+    let next = discord
+        .inject(discord.click("v1:list:1").on_message(page))
+        .await;
+    let second = discord
+        .wait_for_original(next.id, |m| content(m).contains("page 2/2"))
+        .await;
+    assert_eq!(
+        first_button(&second)["custom_id"],
+        "v1:list:0",
+        "only Previous on the last page"
+    );
+    discord.assert_clean();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credits_settings_and_oversize_files() {
+    let (t, discord, _bot) = ready().await;
+    let credits = discord.inject(discord.slash("credits")).await;
+    let reply = discord
+        .wait_for_original(credits.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&reply).contains("**1000** credits available"),
+        "{reply}"
+    );
+    assert!(
+        content(&reply).contains("credit 1000"),
+        "the ledger line: {reply}"
+    );
+
+    let zone = discord
+        .inject(discord.slash("settings").options(Options::new().subcommand(
+            "timezone",
+            Options::new().string("zone", "America/New_York"),
+        )))
+        .await;
+    assert!(
+        discord.wait_for_callback(zone.id).await["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("America/New_York")
+    );
+    assert_eq!(
+        t.app
+            .user_zone(herald::domain::ids::UserId(OWNER))
+            .await
+            .unwrap()
+            .map(|z| z.name()),
+        Some("America/New_York")
+    );
+
+    let server = |b: InteractionBuilder| {
+        b.options(
+            Options::new().subcommand(
+                "server",
+                Options::new()
+                    .string("sender", "SHOP")
+                    .string("opt_out", "STOP au 36180"),
+            ),
+        )
+    };
+    let denied = discord.inject(server(discord.slash("settings"))).await;
+    assert!(
+        discord.wait_for_callback(denied.id).await["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Manage Server")
+    );
+    let allowed = discord
+        .inject(manager(server(discord.slash("settings"))))
+        .await;
+    assert!(
+        discord.wait_for_callback(allowed.id).await["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("saved")
+    );
+    let (account, _) = t.app.account(GUILD).await.unwrap();
+    assert_eq!(
+        (
+            account.sender.unwrap().as_str(),
+            account.opt_out_text.as_deref()
+        ),
+        ("SHOP", Some("STOP au 36180"))
+    );
+
+    let mut huge = discord.attachment("huge.csv", b"phone\n0612345678\n");
+    huge.size = 30 * 1024 * 1024;
+    let options = campaign(
+        "recipients",
+        Options::new()
+            .string("name", "spring")
+            .attachment("file", &huge),
+    );
+    let ix = discord
+        .inject(manager(discord.slash("campaign").options(options)))
+        .await;
+    let answer = discord.wait_for_callback(ix.id).await;
+    assert_eq!(answer["data"]["flags"], 64);
+    assert!(
+        answer["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("the limit is 25 MB"),
+        "{answer}"
+    );
+    assert_eq!(discord.downloads(&huge.url), 0, "not downloaded");
+    discord.assert_clean();
+}
