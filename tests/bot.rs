@@ -365,6 +365,23 @@ async fn bad_input_gets_a_clear_ephemeral_answer() {
             "{text:?} should contain {expected:?}"
         );
     }
+    let french = discord
+        .inject(
+            manager(
+                discord
+                    .slash("campaign")
+                    .options(campaign("finalize", Options::new().string("name", "nope"))),
+            )
+            .locale("fr"),
+        )
+        .await;
+    let answer = discord
+        .wait_for_original(french.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&answer).contains("aucune campagne « nope »"),
+        "{answer}"
+    );
     let bad_csv = discord.attachment("bad.csv", b"name|city\nAnn|Paris\n");
     let options = campaign(
         "recipients",

@@ -28,7 +28,10 @@ impl BotError {
     /// What the person reads.
     pub fn message(&self, lang: Lang) -> String {
         match self {
-            BotError::App(e) if !e.is_internal() => e.to_string(),
+            BotError::App(e) if !e.is_internal() => match lang {
+                Lang::Fr => super::i18n::fr_errors::app_error(e).unwrap_or_else(|| e.to_string()),
+                Lang::En => e.to_string(),
+            },
             BotError::App(AppError::Internal { incident }) => {
                 fill(lang.texts().internal_error, &[("incident", incident)])
             }

@@ -2,6 +2,7 @@
 //! carry `{name}` placeholders filled by `fill`.
 mod en;
 mod fr;
+pub mod fr_errors;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
