@@ -421,6 +421,13 @@ async fn deferred_reply_dm_channel_message_thread_and_edits() {
         .wait_for_original(ix.id, |m| content(m).ends_with("done"))
         .await;
     assert_eq!(content(&done), "DM sent; done");
+    // The message changes before its request is recorded: wait for the record of that last edit.
+    discord
+        .wait_for_request(
+            |r| r.method == "PATCH" && r.response["content"] == "DM sent; done",
+            discord::WAIT,
+        )
+        .await;
     assert_eq!(discord.callbacks_for(ix.id)[0]["type"], 5, "deferred first");
 
     let dms = discord.dms_to(user);
