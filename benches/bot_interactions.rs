@@ -4,14 +4,12 @@
 //!
 //! `cargo bench --bench bot_interactions` (SQLite; the stand-in needs ../shared/discord-api-spec).
 mod common;
-#[path = "../tests/support/discord/mod.rs"]
-mod discord;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::support::discord::{self, DiscordStandIn, Options, perms};
 use common::{BenchDb, Engine, OWNER, SERVER, ms, percentile};
-use discord::{DiscordStandIn, Options, perms};
 use herald::app::{App, DraftInput, ManualClock, Requester, SendRequest};
 use herald::bot::BotConfig;
 use herald::domain::credits::TopUp;
@@ -152,5 +150,5 @@ async fn run() {
         violations.len(),
         failures.len()
     );
-    db.close().await;
+    drop(db);
 }

@@ -7,7 +7,7 @@
 //! its own (this same executable), which does nothing but set up the database and import, so
 //! its VmHWM (peak resident memory, from /proc/self/status) is the import's.
 //!
-//! `cargo bench --bench csv_import` — HERALD_BENCH_POSTGRES_URL picks the server (default
+//! `cargo bench --bench csv_import` — HERALD_TEST_POSTGRES_URL picks the server (default
 //! postgres://postgres@127.0.0.1:5432/test); HERALD_BENCH_ENGINES=sqlite|postgres runs one
 //! engine only; HERALD_BENCH_RUNS=N repeats each import N times (fresh database each time).
 mod common;
@@ -128,7 +128,7 @@ fn child(engine: Engine, csv: &str) {
         println!("RESULT {secs} {hwm_kib} {before_kib}");
         drop(app);
         drop(_store);
-        db.close().await;
+        drop(db);
     });
 }
 

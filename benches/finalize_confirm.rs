@@ -6,7 +6,7 @@
 //! new version. Between iterations, outside the timed section, the submission is cancelled
 //! (request_cancel + confirm) so the campaign is a draft again.
 //!
-//! `cargo bench --bench finalize_confirm` — HERALD_BENCH_POSTGRES_URL picks the server
+//! `cargo bench --bench finalize_confirm` — HERALD_TEST_POSTGRES_URL picks the server
 //! (default postgres://postgres@127.0.0.1:5432/test); HERALD_BENCH_ENGINES=sqlite|postgres
 //! runs one engine only.
 mod common;
@@ -74,7 +74,7 @@ async fn run(engine: Engine, iterations: usize) -> Timings {
         assert_eq!(back.state, CampaignState::Draft);
     }
     drop(app);
-    db.close().await;
+    drop(db);
     t
 }
 

@@ -17,6 +17,31 @@ pub enum Engine {
     Postgres,
 }
 
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+
+    /// From `sqlite` or `postgres`, as benchmarks take it from the environment.
+    pub fn parse(s: &str) -> Option<Engine> {
+        match s {
+            "sqlite" => Some(Engine::Sqlite),
+            "postgres" => Some(Engine::Postgres),
+            _ => None,
+        }
+    }
+
+    pub fn arg(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres => "postgres",
+        }
+    }
+}
+
 /// The PostgreSQL server tests create their schemas in.
 pub fn postgres_url() -> String {
     std::env::var("HERALD_TEST_POSTGRES_URL")
