@@ -897,3 +897,67 @@ async fn credits_settings_and_oversize_files() {
     assert_eq!(discord.downloads(&huge.url), 0, "not downloaded");
     discord.assert_clean();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_speak_the_owners_language() {
+    let (_t, discord, _bot) = ready().await;
+    let submit = discord
+        .inject(
+            manager(
+                discord.modal_submit("v1:create:printemps", &[("body", BODY), ("sender", "SHOP")]),
+            )
+            .locale("fr"),
+        )
+        .await;
+    let created = discord.wait_for_callback(submit.id).await;
+    assert!(
+        created["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("créée en brouillon"),
+        "{created}"
+    );
+    let file = discord.attachment("p.csv", b"phone\n0612345678\n");
+    let options = campaign(
+        "recipients",
+        Options::new()
+            .string("name", "printemps")
+            .attachment("file", &file),
+    );
+    let import = discord
+        .inject(manager(discord.slash("campaign").options(options)).locale("fr"))
+        .await;
+    discord
+        .wait_for_original(import.id, |m| content(m).contains("importé"))
+        .await;
+    let ix = discord
+        .inject(
+            manager(discord.slash("campaign").options(campaign(
+                "finalize",
+                Options::new().string("name", "printemps"),
+            )))
+            .locale("fr"),
+        )
+        .await;
+    let summary = discord
+        .wait_for_original(ix.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&summary).contains("Destinataires : **1**"),
+        "{summary}"
+    );
+    assert_eq!(first_button(&summary)["label"], "Confirmer");
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary).locale("fr"))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| !content(m).is_empty())
+        .await;
+    let dm = discord.wait_for_dm(OWNER, |m| !content(m).is_empty()).await;
+    assert!(content(&dm).contains("a été soumise"), "{dm}");
+    discord.assert_clean();
+}

@@ -185,5 +185,7 @@ CREATE TABLE ratings (
 CREATE TABLE user_settings (
     user_id          BIGINT  PRIMARY KEY,
     zone             TEXT,
+    -- The language the user last used with the bot, for notifications.
+    locale           TEXT,
     updated_at       BIGINT  NOT NULL
 );

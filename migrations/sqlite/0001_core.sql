@@ -181,5 +181,7 @@ CREATE TABLE ratings (
 CREATE TABLE user_settings (
     user_id          INTEGER PRIMARY KEY,
     zone             TEXT,
+    -- The language the user last used with the bot, for notifications.
+    locale           TEXT,
     updated_at       INTEGER NOT NULL
 );

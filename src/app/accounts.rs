@@ -155,6 +155,29 @@ impl App {
         Ok(saved.and_then(|z| crate::domain::schedule::Zone::parse(&z).ok()))
     }
 
+    /// The language the user last used with the bot ("fr", "en-US"…), for notifications.
+    pub async fn user_locale(
+        &self,
+        user: crate::domain::ids::UserId,
+    ) -> Result<Option<String>, AppError> {
+        Ok(self.store.user_locale(user).await?)
+    }
+
+    /// Remembers the user's language; written only when it changed.
+    pub async fn remember_locale(
+        &self,
+        user: crate::domain::ids::UserId,
+        locale: &str,
+    ) -> Result<(), AppError> {
+        let locale: String = locale.chars().take(16).collect();
+        if self.store.user_locale(user).await?.as_deref() != Some(locale.as_str()) {
+            self.store
+                .set_user_locale(user, &locale, self.now())
+                .await?;
+        }
+        Ok(())
+    }
+
     pub async fn set_user_zone(
         &self,
         user: crate::domain::ids::UserId,

@@ -171,6 +171,7 @@ async fn on_modal(
         body: field("body"),
         sender: field("sender").filter(|s| !s.trim().is_empty()),
     };
+    data.app.remember_locale(who.user, &submit.locale).await?;
     let text = match id {
         CustomId::CreateModal(name) => {
             let status = data.app.create_campaign(who, &name, input).await?;

@@ -38,7 +38,8 @@ async fn deliver(
     item: &OutboxItem,
     attempts: &mut HashMap<i64, u32>,
 ) {
-    let text = render(&item.notification, Lang::En);
+    let locale = app.user_locale(item.notification.user).await.ok().flatten();
+    let text = render(&item.notification, Lang::of(locale.as_deref()));
     match send(http, &item.notification, &text).await {
         Ok(()) => {
             attempts.remove(&item.id);

@@ -230,6 +230,16 @@ pub trait Store: Send + Sync + 'static {
         name: &ModeratorName,
     ) -> Result<Option<String>, StoreError>;
 
+    async fn user_locale(
+        &self,
+        user: crate::domain::ids::UserId,
+    ) -> Result<Option<String>, StoreError>;
+    async fn set_user_locale(
+        &self,
+        user: crate::domain::ids::UserId,
+        locale: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn user_zone(
         &self,
         user: crate::domain::ids::UserId,

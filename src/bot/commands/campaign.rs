@@ -234,6 +234,9 @@ async fn finalize(
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
     let l = lang(ctx);
+    if let Some(locale) = ctx.locale() {
+        ctx.data().app.remember_locale(who.user, locale).await?;
+    }
     let when = match (date, time) {
         (None, None) => SendRequest::Immediate,
         (Some(date), Some(time)) => {

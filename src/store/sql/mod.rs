@@ -511,6 +511,34 @@ impl Store for SqlStore {
         Ok(())
     }
 
+    async fn user_locale(&self, user: UserId) -> Result<Option<String>, StoreError> {
+        let locale: Option<Option<String>> =
+            sqlx::query_scalar("SELECT locale FROM user_settings WHERE user_id = $1")
+                .bind(signed(user.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(locale.flatten())
+    }
+
+    async fn set_user_locale(
+        &self,
+        user: UserId,
+        locale: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO user_settings (user_id, locale, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, updated_at = excluded.updated_at",
+        )
+        .bind(signed(user.0))
+        .bind(locale)
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn user_zone(&self, user: UserId) -> Result<Option<String>, StoreError> {
         let zone: Option<Option<String>> =
             sqlx::query_scalar("SELECT zone FROM user_settings WHERE user_id = $1")
