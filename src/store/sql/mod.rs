@@ -42,8 +42,9 @@ pub struct SqlStore {
 /// fsync the WAL and the database there: a few milliseconds, on the request path, every few dozen
 /// commits. Herald checkpoints from a background task instead, this long after a write (so a
 /// burst of writes shares one checkpoint); the built-in one only steps in, past this many pages,
-/// if the background task falls behind.
-const CHECKPOINT_DELAY: Duration = Duration::from_millis(100);
+/// if the background task falls behind. Fewer checkpoints mean fewer fsyncs beside requests:
+/// finalize+confirm's p99 measured 5.5–6.2 ms with 2 s against 10.8–11.1 ms with 100 ms.
+const CHECKPOINT_DELAY: Duration = Duration::from_millis(2000);
 const FALLBACK_AUTOCHECKPOINT_PAGES: u32 = 16_384;
 
 /// Runs a PASSIVE checkpoint (it waits for no reader or writer) after writes, until the store
