@@ -5,6 +5,7 @@ use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect};
 use crate::domain::ids::AccountId;
 
 use super::{App, AppError, CreditsView};
+use crate::store::UserSetting;
 
 /// Keeps every balance far inside both databases' 64-bit integers.
 pub const MAX_BALANCE: u64 = 1_000_000_000_000_000;
@@ -151,7 +152,7 @@ impl App {
         &self,
         user: crate::domain::ids::UserId,
     ) -> Result<Option<crate::domain::schedule::Zone>, AppError> {
-        let saved = self.store.user_zone(user).await?;
+        let saved = self.store.user_setting(user, UserSetting::Zone).await?;
         Ok(saved.and_then(|z| crate::domain::schedule::Zone::parse(&z).ok()))
     }
 
@@ -160,7 +161,7 @@ impl App {
         &self,
         user: crate::domain::ids::UserId,
     ) -> Result<Option<String>, AppError> {
-        Ok(self.store.user_locale(user).await?)
+        Ok(self.store.user_setting(user, UserSetting::Locale).await?)
     }
 
     /// Remembers the user's language; written only when it changed.
@@ -170,9 +171,15 @@ impl App {
         locale: &str,
     ) -> Result<(), AppError> {
         let locale: String = locale.chars().take(16).collect();
-        if self.store.user_locale(user).await?.as_deref() != Some(locale.as_str()) {
+        if self
+            .store
+            .user_setting(user, UserSetting::Locale)
+            .await?
+            .as_deref()
+            != Some(locale.as_str())
+        {
             self.store
-                .set_user_locale(user, &locale, self.now())
+                .set_user_setting(user, UserSetting::Locale, &locale, self.now())
                 .await?;
         }
         Ok(())
@@ -185,7 +192,7 @@ impl App {
     ) -> Result<crate::domain::schedule::Zone, AppError> {
         let zone = crate::domain::schedule::Zone::parse(zone)?;
         self.store
-            .set_user_zone(user, zone.name(), self.now())
+            .set_user_setting(user, UserSetting::Zone, zone.name(), self.now())
             .await?;
         Ok(zone)
     }

@@ -73,17 +73,29 @@ impl App {
     ) -> Result<CampaignStatus, AppError> {
         retry_on_busy!({
             let campaign = self.campaign_named(who.account, name).await?;
-            let now = self.now();
-            let t = decide(&campaign, now)?;
-            let change = Change {
-                campaign: &t.campaign,
-                effects: &t.effects,
-                confirmation: ConfirmationWrite::None,
-                now,
-            };
-            self.store.commit(change).await?;
-            Ok(CampaignStatus::of(&t.campaign))
+            self.decide_and_commit(&campaign, &decide).await
         })
+    }
+
+    /// Decides a change on `campaign` now, and commits it with its effects.
+    pub(super) async fn decide_and_commit(
+        &self,
+        campaign: &Campaign,
+        decide: &impl Fn(
+            &Campaign,
+            chrono::DateTime<chrono::Utc>,
+        ) -> Result<Transition, crate::domain::campaign::CampaignError>,
+    ) -> Result<CampaignStatus, AppError> {
+        let now = self.now();
+        let t = decide(campaign, now)?;
+        let change = Change {
+            campaign: &t.campaign,
+            effects: &t.effects,
+            confirmation: ConfirmationWrite::None,
+            now,
+        };
+        self.store.commit(change).await?;
+        Ok(CampaignStatus::of(&t.campaign))
     }
 
     /// Names of the server's campaigns containing `typed` (case-insensitive), for autocomplete.

@@ -147,12 +147,28 @@ impl App {
                         first_campaign,
                         now,
                     };
-                    ("submit", campaign.confirm(&stored.pending, ctx)?)
+                    ("submit", campaign.confirm(&stored.pending, ctx))
                 }
                 ConfirmAction::Cancel => (
                     "cancel",
-                    campaign.confirm_cancel(&stored.pending, who.user, now)?,
+                    campaign.confirm_cancel(&stored.pending, who.user, now),
                 ),
+            };
+            let t = match t {
+                Ok(t) => t,
+                // A concurrent click may have spent the token between our two reads: the campaign
+                // then no longer awaits it, and the first click's answer is the answer.
+                Err(refused) => {
+                    return match self
+                        .store
+                        .confirmation(&token)
+                        .await?
+                        .and_then(|c| c.outcome)
+                    {
+                        Some(outcome) => serde_json::from_str(&outcome).map_err(AppError::internal),
+                        None => Err(refused.into()),
+                    };
+                }
             };
             let outcome = ConfirmOutcome::of(action, &t.campaign);
             let recorded = serde_json::to_string(&outcome).map_err(AppError::internal)?;

@@ -3,7 +3,6 @@ use chrono::{DateTime, Utc};
 
 use crate::domain::campaign::{Campaign, CampaignError, Refusal, RefusalCode, Transition};
 use crate::domain::ids::{CampaignId, ModeratorName};
-use crate::store::{Change, ConfirmationWrite};
 
 use super::{App, AppError, CampaignStatus};
 
@@ -40,16 +39,7 @@ impl App {
                 .campaign_by_id(campaign)
                 .await?
                 .ok_or_else(|| AppError::UnknownCampaign(campaign.to_string()))?;
-            let now = self.now();
-            let t = decide(&c, now)?;
-            let change = Change {
-                campaign: &t.campaign,
-                effects: &t.effects,
-                confirmation: ConfirmationWrite::None,
-                now,
-            };
-            self.store.commit(change).await?;
-            Ok(CampaignStatus::of(&t.campaign))
+            self.decide_and_commit(&c, &decide).await
         })
     }
 

@@ -30,6 +30,24 @@ pub enum Engine {
     Postgres,
 }
 
+/// A per-user preference, kept across servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSetting {
+    /// The IANA zone scheduled sends default to.
+    Zone,
+    /// The language the user last used with the bot, for notifications.
+    Locale,
+}
+
+impl UserSetting {
+    pub(crate) fn column(self) -> &'static str {
+        match self {
+            UserSetting::Zone => "zone",
+            UserSetting::Locale => "locale",
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// Someone else changed the record first (optimistic concurrency).
@@ -230,24 +248,16 @@ pub trait Store: Send + Sync + 'static {
         name: &ModeratorName,
     ) -> Result<Option<String>, StoreError>;
 
-    async fn user_locale(
+    async fn user_setting(
         &self,
         user: crate::domain::ids::UserId,
+        setting: UserSetting,
     ) -> Result<Option<String>, StoreError>;
-    async fn set_user_locale(
+    async fn set_user_setting(
         &self,
         user: crate::domain::ids::UserId,
-        locale: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    async fn user_zone(
-        &self,
-        user: crate::domain::ids::UserId,
-    ) -> Result<Option<String>, StoreError>;
-    async fn set_user_zone(
-        &self,
-        user: crate::domain::ids::UserId,
-        zone: &str,
+        setting: UserSetting,
+        value: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 

@@ -9,6 +9,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe, Row};
 use tokio::sync::{Mutex, MutexGuard, mpsc};
 
+use super::UserSetting;
 use super::rows::{self, AccountRow, micros, signed, time, unsigned};
 use super::{
     AuditRecord, Change, Engine, LedgerLine, OutboxItem, Store, StoreError, StoredConfirmation,
@@ -512,59 +513,40 @@ impl Store for SqlStore {
         Ok(())
     }
 
-    async fn user_locale(&self, user: UserId) -> Result<Option<String>, StoreError> {
-        let locale: Option<Option<String>> =
-            sqlx::query_scalar("SELECT locale FROM user_settings WHERE user_id = $1")
-                .bind(signed(user.0))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(locale.flatten())
-    }
-
-    async fn set_user_locale(
+    async fn user_setting(
         &self,
         user: UserId,
-        locale: &str,
+        setting: UserSetting,
+    ) -> Result<Option<String>, StoreError> {
+        let column = setting.column();
+        let sql = format!("SELECT {column} FROM user_settings WHERE user_id = $1");
+        let value: Option<Option<String>> = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(signed(user.0))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(value.flatten())
+    }
+
+    async fn set_user_setting(
+        &self,
+        user: UserId,
+        setting: UserSetting,
+        value: &str,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        sqlx::query(
-            "INSERT INTO user_settings (user_id, locale, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET locale = excluded.locale, updated_at = excluded.updated_at",
-        )
-        .bind(signed(user.0))
-        .bind(locale)
-        .bind(micros(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn user_zone(&self, user: UserId) -> Result<Option<String>, StoreError> {
-        let zone: Option<Option<String>> =
-            sqlx::query_scalar("SELECT zone FROM user_settings WHERE user_id = $1")
-                .bind(signed(user.0))
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(zone.flatten())
-    }
-
-    async fn set_user_zone(
-        &self,
-        user: UserId,
-        zone: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query(
-            "INSERT INTO user_settings (user_id, zone, updated_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, updated_at = excluded.updated_at",
-        )
-        .bind(signed(user.0))
-        .bind(zone)
-        .bind(micros(now))
-        .execute(&self.pool)
-        .await?;
+        // The column name comes from `UserSetting`, never from input.
+        let column = setting.column();
+        let sql = format!(
+            "INSERT INTO user_settings (user_id, {column}, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(signed(user.0))
+            .bind(value)
+            .bind(micros(now))
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
