@@ -91,7 +91,9 @@ impl SqlStore {
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
         };
-        let options = AnyPoolOptions::new();
+        // No ping before handing out a connection: it costs a round trip per query, and a dead
+        // connection fails the query anyway, which the caller reports or retries.
+        let options = AnyPoolOptions::new().test_before_acquire(false);
         let pool = match engine {
             Engine::Sqlite => {
                 options
