@@ -3,5 +3,6 @@
 pub mod app;
 pub mod bot;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod store;

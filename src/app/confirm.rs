@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::campaign::{
     Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
-    FinalizeContext, SendMode, Summary,
+    FinalizeContext, SendMode, Summary, TestNumbers, TestSummary,
 };
 use crate::domain::schedule::{SendAt, Zone};
 use crate::store::{Change, ConfirmationWrite};
@@ -31,6 +31,9 @@ pub struct ConfirmOutcome {
     pub version: Option<u32>,
     pub state: CampaignState,
     pub headline: String,
+    /// A test: how many numbers it went to, and what it cost.
+    #[serde(default)]
+    pub test: Option<(usize, u64)>,
 }
 
 impl ConfirmOutcome {
@@ -41,6 +44,7 @@ impl ConfirmOutcome {
             version: c.submission.as_ref().map(|s| s.version),
             state: c.state,
             headline: super::CampaignStatus::of(c).headline,
+            test: None,
         }
     }
 }
@@ -112,6 +116,38 @@ impl App {
         })
     }
 
+    /// Prices a test of the draft to `numbers` (up to 5, comma-separated); it is sent when the
+    /// returned summary's token is confirmed.
+    pub async fn prepare_test(
+        &self,
+        who: Requester,
+        name: &str,
+        numbers: &str,
+    ) -> Result<TestSummary, AppError> {
+        retry_on_busy!({
+            let (account, balance) = self.account(who.account).await?;
+            let numbers = TestNumbers::parse(numbers, account.region)?;
+            let campaign = self.campaign_named(who.account, name).await?;
+            let now = self.now();
+            let (pending, summary) = campaign.prepare_test(
+                numbers,
+                &account,
+                balance,
+                Self::new_token()?,
+                who.user,
+                now,
+            )?;
+            let change = Change {
+                campaign: &campaign,
+                effects: &[],
+                confirmation: ConfirmationWrite::Create(&pending),
+                now,
+            };
+            self.store.commit(change).await?;
+            Ok(summary)
+        })
+    }
+
     /// Spends a confirmation token: submits a version, or cancels.
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
@@ -136,6 +172,7 @@ impl App {
                 return Err(CampaignError::WrongCampaign.into());
             }
             let now = self.now();
+            let mut test_sent = None;
             let (action, t) = match &stored.pending.action {
                 ConfirmAction::Submit(_) => {
                     let (account, balance) = self.account(who.account).await?;
@@ -153,6 +190,17 @@ impl App {
                     "cancel",
                     campaign.confirm_cancel(&stored.pending, who.user, now),
                 ),
+                ConfirmAction::Test(_) => {
+                    let (account, _) = self.account(who.account).await?;
+                    let test = campaign.confirm_test(&stored.pending, &account, who.user, now);
+                    (
+                        "test",
+                        test.map(|t| {
+                            test_sent = Some((t.numbers, t.cost.0));
+                            t.transition
+                        }),
+                    )
+                }
             };
             let t = match t {
                 Ok(t) => t,
@@ -170,7 +218,12 @@ impl App {
                     };
                 }
             };
-            let outcome = ConfirmOutcome::of(action, &t.campaign);
+            let mut outcome = ConfirmOutcome::of(action, &t.campaign);
+            if let Some((numbers, cost)) = test_sent {
+                outcome.headline =
+                    format!("test SMS queued for {numbers} number(s); {cost} credits spent");
+                outcome.test = test_sent;
+            }
             let recorded = serde_json::to_string(&outcome).map_err(AppError::internal)?;
             let change = Change {
                 campaign: &t.campaign,

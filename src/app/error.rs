@@ -39,6 +39,8 @@ pub enum AppError {
     #[error(transparent)]
     Csv(#[from] CsvError),
     #[error(transparent)]
+    TestNumbers(#[from] crate::domain::campaign::TestNumbersError),
+    #[error(transparent)]
     Rating(#[from] InvalidRating),
     #[error(transparent)]
     ModeratorName(#[from] InvalidModeratorName),

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::domain::campaign::{Campaign, ConfirmationToken};
+use crate::domain::delivery::RetryPolicy;
 use crate::domain::ids::{AccountId, CampaignName, ChannelId, UserId};
 use crate::store::Store;
 
@@ -29,6 +30,7 @@ mod campaigns;
 pub mod clock;
 mod confirm;
 pub mod csv_source;
+mod deliveries;
 mod error;
 mod import;
 mod moderate;
@@ -40,6 +42,7 @@ pub use accounts::MAX_BALANCE;
 pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
+pub use deliveries::ReportEffect;
 pub use error::AppError;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
@@ -68,6 +71,7 @@ impl Requester {
 pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
+    retry: RetryPolicy,
 }
 
 /// How many times a use case re-reads and re-decides after losing a race before giving up.
@@ -75,7 +79,17 @@ const ATTEMPTS: usize = 5;
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> App {
-        App { store, clock }
+        App {
+            store,
+            clock,
+            retry: RetryPolicy::default(),
+        }
+    }
+
+    /// The same use cases with another retry window and backoff.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> App {
+        self.retry = retry;
+        self
     }
 
     fn now(&self) -> DateTime<Utc> {

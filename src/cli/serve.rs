@@ -2,6 +2,8 @@
 use herald::app::App;
 use herald::bot::BotConfig;
 use herald::config::Config;
+use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
+use std::sync::Arc;
 
 use super::Failure;
 
@@ -43,6 +45,8 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         }
         _ => None,
     };
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let delivery = tokio::spawn(run_delivery(app.clone(), stopped(stopping.clone())));
     let Some(token) = config.discord_token.clone() else {
         tracing::info!(
             "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"
@@ -50,6 +54,8 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         tracing::info!("Herald is running; press Ctrl-C to stop");
         shutdown_signal().await;
         tracing::info!("stopping");
+        let _ = stop.send(true);
+        let _ = delivery.await;
         return Ok(());
     };
     let bot = BotConfig {
@@ -60,11 +66,28 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         worker: format!("{}-{}", hostname(), std::process::id()),
     };
     tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
-    herald::bot::run(app, bot, shutdown_signal())
-        .await
-        .map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
+    let ran = herald::bot::run(app, bot, shutdown_signal()).await;
+    let _ = stop.send(true);
+    let _ = delivery.await;
+    ran.map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The delivery engine, on the simulated gateway: campaigns go from 0% to 100% with no SMS
+/// account.
+async fn run_delivery(app: App, shutdown: impl Future<Output = ()>) {
+    let (reports, received) = tokio::sync::mpsc::unbounded_channel();
+    let gateway = Arc::new(SimulatedGateway::new(SimulationProfile::default(), reports));
+    tracing::info!("delivery engine on the simulated gateway: no SMS leaves this machine");
+    Dispatcher::new(app, gateway, DispatcherConfig::default())
+        .run(received, shutdown)
+        .await;
+}
+
+/// Completes once `true` is sent on the channel (or its sender is gone).
+async fn stopped(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|s| *s).await;
 }
 
 fn hostname() -> String {

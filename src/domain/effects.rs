@@ -5,12 +5,26 @@ use serde::{Deserialize, Serialize};
 use super::campaign::RefusalCode;
 use super::credits::{Credits, LedgerEntry};
 use super::ids::{AccountId, CampaignId, ChannelId, ModeratorName, UserId};
+use super::phone::PhoneNumber;
+use super::sender::SenderId;
+use super::sms::SmsBody;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Ledger(LedgerEntry),
     Notify(Notification),
     Audit(AuditEntry),
+    /// A test message to send outside any campaign version.
+    QueueTest(TestMessage),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestMessage {
+    pub account: AccountId,
+    pub campaign: CampaignId,
+    pub to: PhoneNumber,
+    pub sender: SenderId,
+    pub body: SmsBody,
 }
 
 /// A message to a person, drained from the outbox by the bot.
@@ -86,6 +100,7 @@ pub enum AuditAction {
     Completed,
     Credited,
     SettingsChanged,
+    TestSent,
 }
 
 impl AuditAction {
@@ -100,6 +115,7 @@ impl AuditAction {
             AuditAction::Completed => "completed",
             AuditAction::Credited => "credited",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::TestSent => "test_sent",
         }
     }
 }

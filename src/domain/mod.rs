@@ -5,6 +5,7 @@ pub mod campaign;
 pub mod compliance;
 pub mod consent;
 pub mod credits;
+pub mod delivery;
 pub mod effects;
 pub mod ids;
 pub mod phone;

@@ -13,6 +13,7 @@ use crate::domain::account::Account;
 use crate::domain::campaign::{Campaign, ConfirmationToken, PendingConfirmation};
 use crate::domain::consent::ConsentRecord;
 use crate::domain::credits::{Balance, Credits, LedgerKind};
+use crate::domain::delivery::{DeliveryStatus, Step};
 use crate::domain::effects::{AuditEntry, Effect, Notification};
 use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName};
 use crate::domain::phone::PhoneNumber;
@@ -130,6 +131,34 @@ pub struct AuditRecord {
     pub action: String,
     pub detail: String,
     pub at: DateTime<Utc>,
+}
+
+/// An attempt claimed for the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryJob {
+    pub id: i64,
+    pub attempt: u32,
+    pub phone: String,
+    pub body: String,
+    pub sender: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Where one delivery stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub campaign: CampaignId,
+    /// `None`: a test message.
+    pub version: Option<u32>,
+    pub phone: String,
+    pub status: DeliveryStatus,
+    pub attempt: u32,
+    /// The network acknowledged the current attempt (a final report will follow).
+    pub acknowledged: bool,
+    pub due_at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub error: Option<String>,
 }
 
 #[async_trait]
@@ -273,6 +302,35 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<(ConsentRecord, DateTime<Utc>)>, StoreError>;
     async fn add_rating(&self, record: &RatingRecord, now: DateTime<Utc>)
     -> Result<(), StoreError>;
+
+    /// Claims up to `limit` due attempts, each counted and committed before it is sent.
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryJob>, StoreError>;
+    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError>;
+    /// Submitted attempts whose wait for a report ran out.
+    async fn overdue_submissions(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+    /// Applies `step` if the delivery is still at `from` (status, attempt); false otherwise.
+    async fn update_delivery(
+        &self,
+        id: i64,
+        from: (DeliveryStatus, u32),
+        step: &Step,
+        acknowledged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The test messages sent for a campaign, oldest first.
+    async fn test_deliveries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
 }
 
 /// Opens (creating and migrating if needed) the store a URL names: `sqlite://PATH` or

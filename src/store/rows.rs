@@ -6,12 +6,13 @@ use super::StoreError;
 use crate::domain::account::Account;
 use crate::domain::campaign::{
     Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
-    RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission,
+    RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission, TestNumbers,
 };
 use crate::domain::credits::{Balance, Credits};
 use crate::domain::ids::{
     AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
 };
+use crate::domain::phone::PhoneNumber;
 use crate::domain::schedule::{SendAt, Zone};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
@@ -303,6 +304,8 @@ pub struct ConfirmationRow {
     pub action: String,
     pub send_at: Option<i64>,
     pub send_zone: Option<String>,
+    /// Test confirmations: E.164 numbers separated by commas.
+    pub test_numbers: Option<String>,
     pub draft_revision: i64,
     pub requested_by: i64,
     pub expires_at: i64,
@@ -314,6 +317,7 @@ impl ConfirmationRow {
         let action = match self.action.as_str() {
             "submit" => ConfirmAction::Submit(send_mode(self.send_at, self.send_zone.as_deref())?),
             "cancel" => ConfirmAction::Cancel,
+            "test" => ConfirmAction::Test(test_numbers(self.test_numbers.as_deref())?),
             other => return Err(corrupt("confirmation action", other)),
         };
         Ok(super::StoredConfirmation {
@@ -330,4 +334,24 @@ impl ConfirmationRow {
             outcome: self.outcome,
         })
     }
+}
+
+fn test_numbers(column: Option<&str>) -> Result<TestNumbers, StoreError> {
+    let column = column.unwrap_or_default();
+    let numbers = column
+        .split(',')
+        .map(PhoneNumber::from_e164)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| corrupt("test numbers", column))?;
+    TestNumbers::from_stored(numbers).map_err(|_| corrupt("test numbers", column))
+}
+
+/// The column form of a test's numbers.
+pub fn test_numbers_column(numbers: &TestNumbers) -> String {
+    numbers
+        .as_slice()
+        .iter()
+        .map(PhoneNumber::as_e164)
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -53,6 +53,8 @@ impl ConfirmationToken {
 pub enum ConfirmAction {
     Submit(SendMode),
     Cancel,
+    /// Send the draft to these numbers, as a test.
+    Test(super::TestNumbers),
 }
 
 /// A finalized action waiting for its Confirm click.
@@ -379,7 +381,7 @@ impl Campaign {
     }
 }
 
-fn check_pending(
+pub(super) fn check_pending(
     campaign: &Campaign,
     pending: &PendingConfirmation,
     user: UserId,

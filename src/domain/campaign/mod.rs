@@ -18,6 +18,7 @@ mod drafting;
 mod error;
 mod review;
 mod sending;
+mod test_send;
 #[cfg(test)]
 mod tests;
 
@@ -26,6 +27,7 @@ pub use confirmation::{
 };
 pub use drafting::DraftEdit;
 pub use error::CampaignError;
+pub use test_send::{MAX_TEST_NUMBERS, TestNumbers, TestNumbersError, TestSend, TestSummary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -5,7 +5,9 @@ use sqlx::{Any, AnyPool};
 use super::effects::{self, Tx};
 use super::{SqlStore, is_unique_violation};
 use crate::domain::campaign::{Campaign, ConfirmAction, Review, Submission};
-use crate::store::rows::{CampaignRow, micros, reviewer_column, send_mode_columns, signed};
+use crate::store::rows::{
+    CampaignRow, micros, reviewer_column, send_mode_columns, signed, test_numbers_column,
+};
 use crate::store::{Change, ConfirmationWrite, StoreError};
 
 type CampaignQuery<'q> = QueryAs<'q, Any, CampaignRow, <Any as sqlx::Database>::Arguments>;
@@ -58,22 +60,26 @@ impl SqlStore {
         match change.confirmation {
             ConfirmationWrite::None => {}
             ConfirmationWrite::Create(p) => {
-                let (send_at, send_zone, action) = match &p.action {
+                let (send_at, send_zone, numbers, action) = match &p.action {
                     ConfirmAction::Submit(mode) => {
                         let (at, zone) = send_mode_columns(mode);
-                        (at, zone, "submit")
+                        (at, zone, None, "submit")
                     }
-                    ConfirmAction::Cancel => (None, None, "cancel"),
+                    ConfirmAction::Cancel => (None, None, None, "cancel"),
+                    ConfirmAction::Test(numbers) => {
+                        (None, None, Some(test_numbers_column(numbers)), "test")
+                    }
                 };
                 sqlx::query(
-                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, draft_revision, requested_by, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 )
                 .bind(p.token.as_str())
                 .bind(p.campaign.0)
                 .bind(action)
                 .bind(send_at)
                 .bind(send_zone)
+                .bind(numbers)
                 .bind(i64::from(p.draft_revision))
                 .bind(signed(p.requested_by.0))
                 .bind(micros(p.expires_at))

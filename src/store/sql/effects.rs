@@ -21,6 +21,9 @@ pub(super) async fn apply(
         Effect::Ledger(entry) => ledger(tx, account, entry, now).await.map(Some),
         Effect::Notify(n) => notify(tx, n, now).await.map(|()| None),
         Effect::Audit(a) => insert_audit(tx, a, now).await.map(|()| None),
+        Effect::QueueTest(m) => super::deliveries::queue_test(tx, m, now)
+            .await
+            .map(|()| None),
     }
 }
 

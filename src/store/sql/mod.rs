@@ -12,12 +12,14 @@ use tokio::sync::{Mutex, MutexGuard, mpsc};
 use super::UserSetting;
 use super::rows::{self, AccountRow, micros, signed, time, unsigned};
 use super::{
-    AuditRecord, Change, Engine, LedgerLine, OutboxItem, Store, StoreError, StoredConfirmation,
+    AuditRecord, Change, DeliveryJob, DeliveryRecord, Engine, LedgerLine, OutboxItem, Store,
+    StoreError, StoredConfirmation,
 };
 use crate::domain::account::Account;
 use crate::domain::campaign::{Campaign, ConfirmationToken};
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
 use crate::domain::credits::{Balance, Credits, LedgerKind};
+use crate::domain::delivery::{DeliveryStatus, Step};
 use crate::domain::effects::{AuditEntry, Effect};
 use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
 use crate::domain::phone::PhoneNumber;
@@ -25,6 +27,7 @@ use crate::domain::rating::RatingRecord;
 use crate::domain::recipients::Recipient;
 
 mod campaigns;
+mod deliveries;
 mod effects;
 mod outbox;
 mod recipients;
@@ -380,7 +383,7 @@ impl Store for SqlStore {
         token: &ConfirmationToken,
     ) -> Result<Option<StoredConfirmation>, StoreError> {
         let row: Option<rows::ConfirmationRow> = sqlx::query_as(
-            "SELECT token, campaign_id, action, send_at, send_zone, draft_revision, requested_by, expires_at, outcome \
+            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome \
              FROM confirmations WHERE token = $1",
         )
         .bind(token.as_str())
@@ -721,5 +724,44 @@ impl Store for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryJob>, StoreError> {
+        self.claim_due_deliveries(now, lease_until, limit).await
+    }
+
+    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
+        self.fetch_delivery(id).await
+    }
+
+    async fn overdue_submissions(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        SqlStore::overdue_submissions(self, now, limit).await
+    }
+
+    async fn update_delivery(
+        &self,
+        id: i64,
+        from: (DeliveryStatus, u32),
+        step: &Step,
+        acknowledged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        SqlStore::update_delivery(self, id, from, step, acknowledged, now).await
+    }
+
+    async fn test_deliveries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        SqlStore::test_deliveries(self, campaign.0).await
     }
 }

@@ -1,0 +1,136 @@
+//! Claims due attempts in batches and hands them to the gateway, at most `rate` per second and
+//! `in_flight` at a time; applies the reports that come back; closes attempts left unanswered.
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, mpsc};
+use tokio::task::JoinSet;
+
+use super::gateway::{GatewayReport, SmsGateway};
+use crate::app::App;
+use crate::domain::delivery::{OutgoingSms, SubmitOutcome};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
+use crate::store::DeliveryJob;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DispatcherConfig {
+    /// Messages per second handed to the gateway; `None`: as fast as it takes them.
+    pub rate: Option<u32>,
+    pub batch: u32,
+    pub in_flight: usize,
+    /// How long to wait before looking again when nothing was due.
+    pub idle_poll: Duration,
+}
+
+impl Default for DispatcherConfig {
+    fn default() -> DispatcherConfig {
+        DispatcherConfig {
+            rate: None,
+            batch: 500,
+            in_flight: 64,
+            idle_poll: Duration::from_millis(200),
+        }
+    }
+}
+
+pub struct Dispatcher {
+    app: App,
+    gateway: Arc<dyn SmsGateway>,
+    config: DispatcherConfig,
+}
+
+impl Dispatcher {
+    pub fn new(app: App, gateway: Arc<dyn SmsGateway>, config: DispatcherConfig) -> Dispatcher {
+        Dispatcher {
+            app,
+            gateway,
+            config,
+        }
+    }
+
+    /// Runs until `shutdown` completes; attempts in flight then finish being recorded.
+    pub async fn run(
+        self,
+        mut reports: mpsc::UnboundedReceiver<GatewayReport>,
+        shutdown: impl Future<Output = ()>,
+    ) {
+        let app = self.app.clone();
+        let report_task = tokio::spawn(async move {
+            while let Some(r) = reports.recv().await {
+                if let Err(e) = app.delivery_report(r.delivery, r.attempt, &r.report).await {
+                    tracing::warn!(delivery = r.delivery, error = %e, "delivery report not applied");
+                }
+            }
+        });
+        tokio::select! {
+            () = self.send_loop() => {}
+            () = shutdown => {}
+        }
+        report_task.abort();
+    }
+
+    async fn send_loop(&self) {
+        let slots = Arc::new(Semaphore::new(self.config.in_flight));
+        let mut pace = self.config.rate.map(|r| {
+            let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
+            t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            t
+        });
+        let mut running = JoinSet::new();
+        loop {
+            if let Err(e) = self.app.sweep_overdue(self.config.batch).await {
+                tracing::warn!(error = %e, "could not close unanswered attempts");
+            }
+            let jobs = match self.app.claim_deliveries(self.config.batch).await {
+                Ok(jobs) => jobs,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not claim deliveries");
+                    Vec::new()
+                }
+            };
+            if jobs.is_empty() {
+                while running.try_join_next().is_some() {}
+                tokio::time::sleep(self.config.idle_poll).await;
+                continue;
+            }
+            for job in jobs {
+                if let Some(pace) = pace.as_mut() {
+                    pace.tick().await;
+                }
+                let Ok(slot) = slots.clone().acquire_owned().await else {
+                    return;
+                };
+                let (app, gateway) = (self.app.clone(), self.gateway.clone());
+                running.spawn(async move {
+                    send_one(&app, gateway.as_ref(), &job).await;
+                    drop(slot);
+                });
+                while running.try_join_next().is_some() {}
+            }
+        }
+    }
+}
+
+async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
+    let outcome = match outgoing(job) {
+        Ok(sms) => gateway.submit(&sms).await,
+        Err(why) => SubmitOutcome::PermanentFailure(why),
+    };
+    if let Err(e) = app.delivery_submitted(job, &outcome).await {
+        // The attempt stays 'submitted' and is closed when its wait runs out.
+        tracing::warn!(delivery = job.id, error = %e, "gateway answer not recorded");
+    }
+}
+
+/// The stored message, checked again before it leaves.
+fn outgoing(job: &DeliveryJob) -> Result<OutgoingSms, String> {
+    Ok(OutgoingSms {
+        delivery: job.id,
+        attempt: job.attempt,
+        to: PhoneNumber::from_e164(&job.phone).map_err(|e| e.to_string())?,
+        sender: SenderId::parse(&job.sender).map_err(|e| e.to_string())?,
+        body: SmsBody::parse(&job.body).map_err(|e| e.to_string())?,
+    })
+}

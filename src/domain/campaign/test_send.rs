@@ -1,0 +1,226 @@
+//! Test messages: the draft's text sent to a few numbers of the team's own, priced and
+//! confirmed first like everything that costs credit. A test changes nothing in the campaign.
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::confirmation::{
+    CONFIRMATION_TTL, ConfirmAction, ConfirmationToken, PendingConfirmation,
+};
+use super::{Campaign, CampaignError, Transition};
+use crate::domain::account::Account;
+use crate::domain::credits::{Balance, Credits, LedgerEntry, LedgerKind};
+use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect, TestMessage};
+use crate::domain::ids::UserId;
+use crate::domain::phone::{PhoneNumber, PhoneNumberError, Region};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::{Encoding, SmsBody};
+
+pub const MAX_TEST_NUMBERS: usize = 5;
+
+/// One to five distinct numbers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestNumbers(Vec<PhoneNumber>);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TestNumbersError {
+    #[error("give at least one phone number to send the test to")]
+    Empty,
+    #[error(
+        "a test goes to at most {MAX_TEST_NUMBERS} numbers and {0} were given: keep {MAX_TEST_NUMBERS} or fewer"
+    )]
+    TooMany(usize),
+    #[error(transparent)]
+    Invalid(#[from] PhoneNumberError),
+}
+
+impl TestNumbers {
+    /// Numbers separated by commas, semicolons or new lines, each in E.164 or in the national
+    /// format of `region`; repeats count once.
+    pub fn parse(input: &str, region: Region) -> Result<TestNumbers, TestNumbersError> {
+        let mut numbers: Vec<PhoneNumber> = Vec::new();
+        for part in input
+            .split([',', ';', '\n'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let number = PhoneNumber::parse(part, region)?;
+            if !numbers.contains(&number) {
+                numbers.push(number);
+            }
+        }
+        match numbers.len() {
+            0 => Err(TestNumbersError::Empty),
+            n if n > MAX_TEST_NUMBERS => Err(TestNumbersError::TooMany(n)),
+            _ => Ok(TestNumbers(numbers)),
+        }
+    }
+
+    /// Numbers read back from storage, already checked when they were stored.
+    pub fn from_stored(numbers: Vec<PhoneNumber>) -> Result<TestNumbers, TestNumbersError> {
+        match numbers.len() {
+            0 => Err(TestNumbersError::Empty),
+            n if n > MAX_TEST_NUMBERS => Err(TestNumbersError::TooMany(n)),
+            _ => Ok(TestNumbers(numbers)),
+        }
+    }
+
+    pub fn as_slice(&self) -> &[PhoneNumber] {
+        &self.0
+    }
+}
+
+/// What a person sees before confirming a test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestSummary {
+    pub campaign: String,
+    pub numbers: Vec<String>,
+    pub encoding: Encoding,
+    pub segments: u8,
+    pub cost: Credits,
+    pub available: Credits,
+    pub balance_after: u64,
+    pub token: ConfirmationToken,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A confirmed test: the credit it spends and the messages to send, all as effects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestSend {
+    /// The campaign itself is unchanged.
+    pub transition: Transition,
+    pub numbers: usize,
+    pub cost: Credits,
+}
+
+impl Campaign {
+    fn test_content<'a>(
+        &'a self,
+        account: &Account,
+        numbers: &TestNumbers,
+    ) -> Result<(&'a SmsBody, SenderId, Credits), CampaignError> {
+        let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
+        let sender = self
+            .draft
+            .sender
+            .clone()
+            .or_else(|| account.sender.clone())
+            .ok_or(CampaignError::NoSender)?;
+        let cost = Credits::cost_of(body.segments(), numbers.as_slice().len() as u64)
+            .ok_or(CampaignError::CostOverflow)?;
+        Ok((body, sender, cost))
+    }
+
+    /// Prices a test of the draft; it is sent when the returned confirmation is confirmed.
+    pub fn prepare_test(
+        &self,
+        numbers: TestNumbers,
+        account: &Account,
+        balance: Balance,
+        token: ConfirmationToken,
+        requested_by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<(PendingConfirmation, TestSummary), CampaignError> {
+        let (body, _, cost) = self.test_content(account, &numbers)?;
+        let balance_after =
+            balance
+                .available
+                .checked_sub(cost)
+                .ok_or(CampaignError::InsufficientCredit {
+                    needed: cost,
+                    available: balance.available,
+                })?;
+        let expires_at = now + CONFIRMATION_TTL;
+        let summary = TestSummary {
+            campaign: self.name.to_string(),
+            numbers: numbers
+                .as_slice()
+                .iter()
+                .map(|n| n.as_e164().to_owned())
+                .collect(),
+            encoding: body.encoding(),
+            segments: body.segments(),
+            cost,
+            available: balance.available,
+            balance_after: balance_after.0,
+            token: token.clone(),
+            expires_at,
+        };
+        let pending = PendingConfirmation {
+            token,
+            campaign: self.id,
+            action: ConfirmAction::Test(numbers),
+            draft_revision: self.draft.revision,
+            requested_by,
+            expires_at,
+        };
+        Ok((pending, summary))
+    }
+
+    /// Spends the test's credit and queues its messages, exactly as summarised.
+    pub fn confirm_test(
+        &self,
+        pending: &PendingConfirmation,
+        account: &Account,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<TestSend, CampaignError> {
+        super::confirmation::check_pending(self, pending, user, now)?;
+        let ConfirmAction::Test(numbers) = &pending.action else {
+            return Err(CampaignError::Corrupt(
+                "confirm_test called with another confirmation",
+            ));
+        };
+        if pending.draft_revision != self.draft.revision {
+            return Err(CampaignError::DraftChanged);
+        }
+        let (body, sender, cost) = self.test_content(account, numbers)?;
+        let reason = Some(format!(
+            "test SMS to {} number(s)",
+            numbers.as_slice().len()
+        ));
+        // Reserve then debit: the guarded ledger refuses the whole test if the balance fell
+        // short since the summary.
+        let mut effects = vec![
+            Effect::Ledger(LedgerEntry {
+                kind: LedgerKind::Reserve,
+                amount: cost,
+                campaign: None,
+                reason: reason.clone(),
+            }),
+            Effect::Ledger(LedgerEntry {
+                kind: LedgerKind::Debit,
+                amount: cost,
+                campaign: None,
+                reason,
+            }),
+            Effect::Audit(AuditEntry {
+                account: self.account,
+                campaign: None,
+                actor: Actor::User(user),
+                action: AuditAction::TestSent,
+                detail: format!(
+                    "campaign {}: {} number(s), cost {cost}",
+                    self.name,
+                    numbers.as_slice().len()
+                ),
+            }),
+        ];
+        effects.extend(numbers.as_slice().iter().map(|to| {
+            Effect::QueueTest(TestMessage {
+                account: self.account,
+                campaign: self.id,
+                to: to.clone(),
+                sender: sender.clone(),
+                body: body.clone(),
+            })
+        }));
+        Ok(TestSend {
+            transition: Transition {
+                campaign: self.changed(now),
+                effects,
+            },
+            numbers: numbers.as_slice().len(),
+            cost,
+        })
+    }
+}

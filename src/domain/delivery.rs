@@ -1,0 +1,371 @@
+//! One message to one phone, from queued to a final outcome: what a gateway's answer and its
+//! delivery reports do to it, and when a failed message is tried again.
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::phone::PhoneNumber;
+use super::sender::SenderId;
+use super::sms::SmsBody;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for its (next) attempt.
+    Pending,
+    /// Handed to the gateway; waiting for a report.
+    Submitted,
+    /// Failed for now; tried again at its due time.
+    Retrying,
+    Delivered,
+    /// Failed for good, or still failing when the retry window closed.
+    Bounced,
+    /// On the opt-out list at send time: never sent.
+    Skipped,
+}
+
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Submitted => "submitted",
+            DeliveryStatus::Retrying => "retrying",
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Bounced => "bounced",
+            DeliveryStatus::Skipped => "skipped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DeliveryStatus> {
+        Some(match s {
+            "pending" => DeliveryStatus::Pending,
+            "submitted" => DeliveryStatus::Submitted,
+            "retrying" => DeliveryStatus::Retrying,
+            "delivered" => DeliveryStatus::Delivered,
+            "bounced" => DeliveryStatus::Bounced,
+            "skipped" => DeliveryStatus::Skipped,
+            _ => return None,
+        })
+    }
+
+    /// Final statuses never change again: a late or repeated report is ignored.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            DeliveryStatus::Delivered | DeliveryStatus::Bounced | DeliveryStatus::Skipped
+        )
+    }
+}
+
+/// What a gateway said when the message was handed to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitOutcome {
+    Accepted,
+    /// Worth trying again later (gateway busy, queue full, network error).
+    TemporaryFailure(String),
+    /// Never worth trying again (invalid number, refused content).
+    PermanentFailure(String),
+}
+
+/// A delivery report, as the SMS gateways describe them (Kannel's DLR bits 1, 2, 4, 8, 16).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Report {
+    Delivered,
+    /// Accepted by the network, then not delivered (phone off, unreachable): worth retrying.
+    Failed,
+    /// Queued by the network; a final report follows.
+    Buffered,
+    /// Accepted by the network; a final report follows.
+    Accepted,
+    /// Refused by the network; `temporary` when the gateway gave up after its own retries.
+    Rejected {
+        temporary: bool,
+    },
+}
+
+impl Report {
+    /// Kannel's DLR type (`%d`) and SMSC answer (`%A`).
+    pub fn from_kannel(status: u8, answer: &str) -> Option<Report> {
+        Some(match status {
+            1 => Report::Delivered,
+            2 => Report::Failed,
+            4 => Report::Buffered,
+            8 => Report::Accepted,
+            16 => Report::Rejected {
+                temporary: answer.contains("Retries Exceeded") || answer.contains("TEMPFAIL"),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// How long and how often failed messages are tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// After this long from the start of sending, a message still failing is a bounce.
+    pub window: TimeDelta,
+    /// The wait before the first retry; it doubles each attempt, up to `max_backoff`.
+    pub first_backoff: TimeDelta,
+    pub max_backoff: TimeDelta,
+    /// A message with no report at all after this long is treated as lost and sent again.
+    pub report_timeout: TimeDelta,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> RetryPolicy {
+        RetryPolicy {
+            window: TimeDelta::hours(48),
+            first_backoff: TimeDelta::minutes(1),
+            max_backoff: TimeDelta::hours(2),
+            report_timeout: TimeDelta::hours(1),
+        }
+    }
+}
+
+/// Where a delivery goes next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub status: DeliveryStatus,
+    /// Retrying: when to try again; Submitted: when to give up waiting for a report.
+    pub due_at: Option<DateTime<Utc>>,
+    pub error: Option<String>,
+}
+
+impl Step {
+    fn to(status: DeliveryStatus) -> Step {
+        Step {
+            status,
+            due_at: None,
+            error: None,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempt + 1`, after `attempt` failed (attempts count from 1).
+    pub fn backoff(&self, attempt: u32) -> TimeDelta {
+        let doublings = attempt.saturating_sub(1).min(20);
+        let wait = self.first_backoff * (1i32 << doublings);
+        wait.min(self.max_backoff)
+    }
+
+    /// A failure of attempt `attempt`: retried at its backoff, or a bounce if that falls after
+    /// the window closes (or the failure is permanent).
+    fn failed(
+        &self,
+        attempt: u32,
+        permanent: bool,
+        error: String,
+        started_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        let retry_at = now + self.backoff(attempt);
+        if permanent || retry_at > started_at + self.window {
+            return Step {
+                error: Some(error),
+                ..Step::to(DeliveryStatus::Bounced)
+            };
+        }
+        Step {
+            status: DeliveryStatus::Retrying,
+            due_at: Some(retry_at),
+            error: Some(error),
+        }
+    }
+
+    /// After attempt `attempt` was handed to the gateway.
+    pub fn after_submit(
+        &self,
+        attempt: u32,
+        outcome: &SubmitOutcome,
+        started_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        match outcome {
+            SubmitOutcome::Accepted => Step {
+                due_at: Some(now + self.report_timeout),
+                ..Step::to(DeliveryStatus::Submitted)
+            },
+            SubmitOutcome::TemporaryFailure(e) => {
+                self.failed(attempt, false, e.clone(), started_at, now)
+            }
+            SubmitOutcome::PermanentFailure(e) => {
+                self.failed(attempt, true, e.clone(), started_at, now)
+            }
+        }
+    }
+
+    /// A report about attempt `attempt`; `None` when it changes nothing (the delivery is
+    /// already final, or the report is an intermediate one).
+    pub fn after_report(
+        &self,
+        current: DeliveryStatus,
+        attempt: u32,
+        report: &Report,
+        started_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Option<Step> {
+        if current.is_final() {
+            return None;
+        }
+        match report {
+            Report::Delivered => Some(Step::to(DeliveryStatus::Delivered)),
+            // Intermediate reports: the message is alive, keep waiting for the final one up to
+            // the end of the window (an accepted message is never sent twice).
+            Report::Accepted | Report::Buffered => {
+                (current == DeliveryStatus::Submitted).then(|| Step {
+                    due_at: Some(started_at + self.window),
+                    ..Step::to(DeliveryStatus::Submitted)
+                })
+            }
+            Report::Failed => Some(self.failed(
+                attempt,
+                false,
+                "not delivered by the network".into(),
+                started_at,
+                now,
+            )),
+            Report::Rejected { temporary } => Some(self.failed(
+                attempt,
+                !temporary,
+                "refused by the network".into(),
+                started_at,
+                now,
+            )),
+        }
+    }
+
+    /// A submitted message whose wait ran out (`due_at` passed) with no final report: lost
+    /// before the network acknowledged it (sent again), or acknowledged and never reported
+    /// (a bounce once the window has closed).
+    pub fn after_timeout(
+        &self,
+        attempt: u32,
+        acknowledged: bool,
+        started_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Step {
+        if acknowledged || now >= started_at + self.window {
+            return Step {
+                error: Some("no delivery report before the retry window closed".into()),
+                ..Step::to(DeliveryStatus::Bounced)
+            };
+        }
+        self.failed(
+            attempt,
+            false,
+            "no report from the gateway".into(),
+            started_at,
+            now,
+        )
+    }
+}
+
+/// A message ready for a gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingSms {
+    /// Herald's delivery id: carried through the gateway and back in its reports.
+    pub delivery: i64,
+    pub attempt: u32,
+    pub to: PhoneNumber,
+    pub sender: SenderId,
+    pub body: SmsBody,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(h: i64) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap() + TimeDelta::hours(h)
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_its_ceiling() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.backoff(1), TimeDelta::minutes(1));
+        assert_eq!(p.backoff(2), TimeDelta::minutes(2));
+        assert_eq!(p.backoff(4), TimeDelta::minutes(8));
+        assert_eq!(p.backoff(30), TimeDelta::hours(2));
+    }
+
+    #[test]
+    fn a_temporary_failure_is_retried_inside_the_window_then_bounces() {
+        let p = RetryPolicy::default();
+        let fail = SubmitOutcome::TemporaryFailure("busy".into());
+        let step = p.after_submit(1, &fail, t(0), t(0));
+        assert_eq!(step.status, DeliveryStatus::Retrying);
+        assert_eq!(step.due_at, Some(t(0) + TimeDelta::minutes(1)));
+        let late = p.after_submit(9, &fail, t(0), t(47));
+        assert_eq!(late.status, DeliveryStatus::Bounced);
+    }
+
+    #[test]
+    fn a_permanent_failure_bounces_at_once() {
+        let p = RetryPolicy::default();
+        let step = p.after_submit(
+            1,
+            &SubmitOutcome::PermanentFailure("bad".into()),
+            t(0),
+            t(0),
+        );
+        assert_eq!(step.status, DeliveryStatus::Bounced);
+        let rejected = p.after_report(
+            DeliveryStatus::Submitted,
+            1,
+            &Report::Rejected { temporary: false },
+            t(0),
+            t(0),
+        );
+        assert_eq!(rejected.unwrap().status, DeliveryStatus::Bounced);
+    }
+
+    #[test]
+    fn a_final_report_wins_over_late_intermediate_ones() {
+        let p = RetryPolicy::default();
+        let done = p
+            .after_report(DeliveryStatus::Submitted, 1, &Report::Delivered, t(0), t(0))
+            .unwrap();
+        assert_eq!(done.status, DeliveryStatus::Delivered);
+        assert_eq!(
+            p.after_report(DeliveryStatus::Delivered, 1, &Report::Accepted, t(0), t(0)),
+            None
+        );
+        assert_eq!(
+            p.after_report(DeliveryStatus::Delivered, 1, &Report::Failed, t(0), t(0)),
+            None
+        );
+    }
+
+    #[test]
+    fn an_acknowledged_message_waits_for_its_report_until_the_window_closes() {
+        let p = RetryPolicy::default();
+        let step = p
+            .after_report(DeliveryStatus::Submitted, 1, &Report::Accepted, t(0), t(0))
+            .unwrap();
+        assert_eq!(step.due_at, Some(t(48)));
+        assert_eq!(
+            p.after_timeout(1, true, t(0), t(48)).status,
+            DeliveryStatus::Bounced
+        );
+        // Never acknowledged: lost on the way, sent again.
+        assert_eq!(
+            p.after_timeout(1, false, t(0), t(1)).status,
+            DeliveryStatus::Retrying
+        );
+    }
+
+    #[test]
+    fn kannel_reports_map_to_reports() {
+        assert_eq!(Report::from_kannel(1, ""), Some(Report::Delivered));
+        assert_eq!(
+            Report::from_kannel(16, "NACK/Retries Exceeded"),
+            Some(Report::Rejected { temporary: true })
+        );
+        assert_eq!(
+            Report::from_kannel(16, "NACK/PERMFAIL unknown subscriber"),
+            Some(Report::Rejected { temporary: false })
+        );
+        assert_eq!(Report::from_kannel(3, ""), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! Per-recipient deliveries: claiming attempts for the gateway and recording what happened.
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, Row};
+
+use super::SqlStore;
+use super::effects::Tx;
+use crate::domain::delivery::{DeliveryStatus, Step};
+use crate::domain::effects::TestMessage;
+use crate::store::rows::{corrupt, micros, signed, time};
+use crate::store::{DeliveryJob, DeliveryRecord, Engine, StoreError};
+
+/// Queues one test message (inside the confirming transaction).
+pub(super) async fn queue_test(
+    tx: &mut Tx,
+    m: &TestMessage,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO deliveries (account_id, campaign_id, version, phone, body, sender, status, due_at, started_at, updated_at) \
+         VALUES ($1, $2, NULL, $3, $4, $5, 'pending', $6, $6, $6)",
+    )
+    .bind(signed(m.account.0))
+    .bind(m.campaign.0)
+    .bind(m.to.as_e164())
+    .bind(m.body.as_str())
+    .bind(m.sender.as_str())
+    .bind(micros(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn status_of(row: &sqlx::any::AnyRow) -> Result<DeliveryStatus, StoreError> {
+    let s: String = row.try_get("status")?;
+    DeliveryStatus::parse(&s).ok_or_else(|| corrupt("delivery status", s))
+}
+
+fn attempt_of(row: &sqlx::any::AnyRow) -> Result<u32, StoreError> {
+    let a: i64 = row.try_get("attempt")?;
+    u32::try_from(a).map_err(|_| corrupt("delivery attempt", a))
+}
+
+impl SqlStore {
+    /// Claims due attempts: each comes back as `submitted` with its attempt counted, committed
+    /// before anything reaches the gateway, and waits there until `lease_until`.
+    pub(super) async fn claim_due_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryJob>, StoreError> {
+        let lock = match self.engine {
+            Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+            Engine::Sqlite => "",
+        };
+        let sql = format!(
+            "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
+             WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND due_at <= $2 \
+             ORDER BY due_at, id LIMIT $3{lock}) \
+             RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at"
+        );
+        let rows = {
+            let _turn = self.write_turn().await;
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(micros(lease_until))
+                .bind(micros(now))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+        };
+        // A campaign's messages carry no text of their own: it is their version's.
+        let mut texts: HashMap<(i64, i64), (String, String)> = HashMap::new();
+        let mut jobs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let campaign: i64 = row.try_get("campaign_id")?;
+            let version: Option<i64> = row.try_get("version")?;
+            let (body, sender) = match (row.try_get("body")?, row.try_get("sender")?, version) {
+                (Some(body), Some(sender), _) => (body, sender),
+                (_, _, Some(version)) => match texts.get(&(campaign, version)) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t = self.version_text(campaign, version).await?;
+                        texts.insert((campaign, version), t.clone());
+                        t
+                    }
+                },
+                _ => return Err(corrupt("delivery without text", campaign)),
+            };
+            jobs.push(DeliveryJob {
+                id: row.try_get("id")?,
+                attempt: attempt_of(row)?,
+                phone: row.try_get("phone")?,
+                body,
+                sender,
+                started_at: time(row.try_get("started_at")?)?,
+            });
+        }
+        jobs.sort_by_key(|j| j.id);
+        Ok(jobs)
+    }
+
+    async fn version_text(
+        &self,
+        campaign: i64,
+        version: i64,
+    ) -> Result<(String, String), StoreError> {
+        let row = sqlx::query(
+            "SELECT body, sender FROM submissions WHERE campaign_id = $1 AND version = $2",
+        )
+        .bind(campaign)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("submission"))?;
+        Ok((row.try_get("body")?, row.try_get("sender")?))
+    }
+
+    pub(super) async fn fetch_delivery(
+        &self,
+        id: i64,
+    ) -> Result<Option<DeliveryRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
+             FROM deliveries WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| record(&r)).transpose()
+    }
+
+    pub(super) async fn overdue_submissions(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
+             FROM deliveries WHERE status = 'submitted' AND due_at <= $1 ORDER BY due_at LIMIT $2",
+        )
+        .bind(micros(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+
+    /// Moves a delivery on, if it is still in the status and attempt the step was computed from.
+    pub(super) async fn update_delivery(
+        &self,
+        id: i64,
+        from: (DeliveryStatus, u32),
+        step: &Step,
+        acknowledged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let done = sqlx::query(
+            "UPDATE deliveries SET status = $1, due_at = COALESCE($2, due_at), acknowledged = $3, \
+             error = COALESCE($4, error), updated_at = $5 WHERE id = $6 AND status = $7 AND attempt = $8",
+        )
+        .bind(step.status.as_str())
+        .bind(step.due_at.map(micros))
+        .bind(i64::from(acknowledged))
+        .bind(step.error.clone())
+        .bind(micros(now))
+        .bind(id)
+        .bind(from.0.as_str())
+        .bind(i64::from(from.1))
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn test_deliveries(
+        &self,
+        campaign: i64,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
+             FROM deliveries WHERE campaign_id = $1 AND version IS NULL ORDER BY id",
+        )
+        .bind(campaign)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(record).collect()
+    }
+}
+
+fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
+    let version: Option<i64> = r.try_get("version")?;
+    let acknowledged: i64 = r.try_get("acknowledged")?;
+    Ok(DeliveryRecord {
+        id: r.try_get("id")?,
+        campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
+        version: version
+            .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
+            .transpose()?,
+        phone: r.try_get("phone")?,
+        status: status_of(r)?,
+        attempt: attempt_of(r)?,
+        acknowledged: acknowledged != 0,
+        due_at: time(r.try_get("due_at")?)?,
+        started_at: time(r.try_get("started_at")?)?,
+        error: r.try_get("error")?,
+    })
+}
