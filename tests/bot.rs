@@ -961,3 +961,74 @@ async fn notifications_speak_the_owners_language() {
     assert!(content(&dm).contains("a été soumise"), "{dm}");
     discord.assert_clean();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_test_sms_is_priced_confirmed_then_queued() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let test = |numbers: &str| {
+        manager(
+            discord.slash("campaign").options(campaign(
+                "test",
+                Options::new()
+                    .string("name", "spring")
+                    .string("numbers", numbers),
+            )),
+        )
+    };
+
+    // Too many numbers, or a bad one: a clear ephemeral answer, nothing spent.
+    for (numbers, expected) in [
+        (
+            "0600000001,0600000002,0600000003,0600000004,0600000005,0600000006",
+            "at most 5 numbers",
+        ),
+        ("06 12", "is not a valid number"),
+    ] {
+        let ix = discord.inject(test(numbers)).await;
+        let answer = discord.wait_for_callback(ix.id).await;
+        let text = answer["data"]["content"].as_str().unwrap_or_default();
+        assert!(text.contains(expected), "{numbers}: {answer}");
+        assert_eq!(answer["data"]["flags"], 64, "ephemeral: {answer}");
+    }
+
+    let ix = discord.inject(test("06 12 34 56 78, +33781234567")).await;
+    let summary = discord
+        .wait_for_original(ix.id, |m| content(m).contains("To:"))
+        .await;
+    let text = content(&summary);
+    assert!(
+        text.contains("To: +33612345678, +33781234567") && text.contains("Cost: **2** credits"),
+        "{text}"
+    );
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(confirm.starts_with("v1:confirm:"), "{summary}");
+    let owner = herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER));
+    assert!(
+        t.app
+            .test_deliveries(owner, "spring")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary.clone()))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| {
+            content(m).contains("sent to 2 number(s): 2 credits spent")
+        })
+        .await;
+    let again = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord.wait_for_callback(again.id).await;
+    let queued = t.app.test_deliveries(owner, "spring").await.unwrap();
+    assert_eq!(queued.len(), 2, "a double click sends once");
+    let (_, balance) = t.app.account(GUILD).await.unwrap();
+    assert_eq!(balance.available.0, 998);
+}

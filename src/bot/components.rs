@@ -71,6 +71,15 @@ async fn on_click(
             Ok(outcome) => {
                 let text = if outcome.action == "cancel" {
                     fill(t.cancelled, &[("name", &outcome.campaign)])
+                } else if let Some((count, cost)) = outcome.test {
+                    fill(
+                        t.test_queued,
+                        &[
+                            ("name", &outcome.campaign),
+                            ("count", &count),
+                            ("cost", &cost),
+                        ],
+                    )
                 } else {
                     fill(
                         t.submitted,

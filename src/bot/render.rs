@@ -4,7 +4,7 @@ use poise::serenity_prelude as serenity;
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use crate::app::{CampaignListItem, CampaignStatus, CreditsView};
-use crate::domain::campaign::Summary;
+use crate::domain::campaign::{Summary, TestSummary};
 use crate::domain::recipients::ImportReport;
 
 /// `<t:UNIX:F>`: Discord shows it in each reader's own time zone.
@@ -20,6 +20,32 @@ pub fn button(id: &CustomId, label: &str, style: serenity::ButtonStyle) -> seren
     serenity::CreateButton::new(id.to_string())
         .label(label)
         .style(style)
+}
+
+/// The price of a test, before its Confirm button.
+pub fn test_summary(s: &TestSummary, lang: Lang) -> String {
+    let t = lang.texts();
+    [
+        fill(t.test_title, &[("name", &s.campaign)]),
+        fill(t.test_numbers, &[("numbers", &s.numbers.join(", "))]),
+        fill(
+            t.summary_message,
+            &[("segments", &s.segments), ("encoding", &s.encoding)],
+        ),
+        fill(
+            t.summary_cost,
+            &[
+                ("cost", &s.cost),
+                ("available", &s.available),
+                ("after", &s.balance_after),
+            ],
+        ),
+        fill(
+            t.summary_confirm_before,
+            &[("expiry", &relative_time(s.expires_at))],
+        ),
+    ]
+    .join("\n")
 }
 
 pub fn summary(s: &Summary, lang: Lang) -> String {

@@ -44,7 +44,16 @@ pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocomp
 #[poise::command(
     slash_command,
     guild_only,
-    subcommands("create", "edit", "recipients", "finalize", "cancel", "status", "list"),
+    subcommands(
+        "create",
+        "edit",
+        "recipients",
+        "test",
+        "finalize",
+        "cancel",
+        "status",
+        "list"
+    ),
     subcommand_required,
     name_localized("fr", "campagne"),
     description_localized("fr", "Créer, préparer et suivre des campagnes SMS")
@@ -193,6 +202,47 @@ async fn recipients(
     ctx.send(
         poise::CreateReply::default()
             .content(render::import_report(&name, &report, lang(ctx)))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Send the draft to up to 5 numbers as a test (priced, then confirmed with the button).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "tester"),
+    description_localized(
+        "fr",
+        "Envoyer le brouillon à 5 numéros au plus, en test (chiffré, puis confirmé par le bouton)"
+    )
+)]
+async fn test(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "campaign_names"]
+    name: String,
+    #[description = "Up to 5 phone numbers, separated by commas"]
+    #[name_localized("fr", "numeros")]
+    #[description_localized("fr", "Jusqu'à 5 numéros, séparés par des virgules")]
+    numbers: String,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let l = lang(ctx);
+    let summary = ctx.data().app.prepare_test(who, &name, &numbers).await?;
+    let confirm = CustomId::Confirm(summary.token.as_str().to_owned());
+    let row = serenity::CreateActionRow::Buttons(vec![render::button(
+        &confirm,
+        l.texts().confirm,
+        serenity::ButtonStyle::Success,
+    )]);
+    ctx.send(
+        poise::CreateReply::default()
+            .content(render::test_summary(&summary, l))
+            .components(vec![row])
             .ephemeral(true),
     )
     .await?;

@@ -3,6 +3,7 @@
 use crate::app::AppError;
 use crate::app::csv_source::CsvError;
 use crate::domain::campaign::CampaignError as C;
+use crate::domain::campaign::{MAX_TEST_NUMBERS, TestNumbersError};
 use crate::domain::schedule::SendAtError as S;
 use crate::domain::sms::SmsBodyError;
 
@@ -45,6 +46,12 @@ pub fn app_error(e: &AppError) -> Option<String> {
         }
         AppError::NoRecipients(detail) => format!(
             "le fichier ne contient aucun destinataire utilisable ({detail}) : corrigez-le puis importez-le à nouveau"
+        ),
+        AppError::TestNumbers(TestNumbersError::Empty) => {
+            "indiquez au moins un numéro de téléphone pour le test".to_owned()
+        }
+        AppError::TestNumbers(TestNumbersError::TooMany(n)) => format!(
+            "un test part vers {MAX_TEST_NUMBERS} numéros au plus et {n} ont été donnés : gardez-en {MAX_TEST_NUMBERS} ou moins"
         ),
         AppError::Busy => {
             "quelqu'un a modifié cette campagne au même moment : regardez son statut puis réessayez"
