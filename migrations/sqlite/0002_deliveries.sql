@@ -31,7 +31,7 @@ CREATE TABLE deliveries (
     phone            TEXT    NOT NULL,
     body             TEXT,               -- test messages only: a version's text is in submissions
     sender           TEXT,
-    status           TEXT    NOT NULL CHECK (status IN ('pending', 'submitted', 'retrying', 'delivered', 'bounced', 'skipped')),
+    status           TEXT    NOT NULL CHECK (status IN ('pending', 'submitted', 'retrying', 'delivered', 'bounced', 'skipped', 'stopped')),
     attempt          INTEGER NOT NULL DEFAULT 0,
     acknowledged     INTEGER NOT NULL DEFAULT 0,
     due_at           INTEGER NOT NULL,

@@ -1,4 +1,5 @@
 //! Creating and editing drafts; reading campaigns back.
+use crate::domain::campaign::CampaignState as State;
 use crate::domain::campaign::{Campaign, DraftEdit, Transition};
 use crate::domain::ids::{CampaignId, CampaignName};
 use crate::domain::sender::SenderId;
@@ -125,9 +126,15 @@ impl App {
     }
 
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
-        Ok(CampaignStatus::of(
-            &self.campaign_named(who.account, name).await?,
-        ))
+        let campaign = self.campaign_named(who.account, name).await?;
+        let status = CampaignStatus::of(&campaign);
+        match (campaign.state, status.version) {
+            (State::Sending | State::Completed, Some(version)) => {
+                let counts = self.store.delivery_counts(campaign.id, version).await?;
+                Ok(status.with_deliveries(counts))
+            }
+            _ => Ok(status),
+        }
     }
 
     /// One page of the server's campaigns, most recently changed first, and the total count.

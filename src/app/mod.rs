@@ -36,6 +36,7 @@ mod import;
 mod moderate;
 mod notify;
 mod people;
+mod sending;
 mod views;
 
 pub use accounts::MAX_BALANCE;
@@ -46,6 +47,7 @@ pub use deliveries::ReportEffect;
 pub use error::AppError;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
+pub use sending::SchedulerPass;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 
 /// Who is asking: a user in a server.

@@ -1,4 +1,5 @@
 //! Typed results for the adapters to render.
+use crate::domain::delivery::DeliveryCounts;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -38,9 +39,27 @@ pub struct CampaignStatus {
     pub draft_recipients: Option<u64>,
     pub draft_segments: Option<u8>,
     pub cancellable: bool,
+    /// Sending, and asked to stop: what was not handed to the gateway will not be sent.
+    pub stopping: bool,
+    /// Sending or sent: the messages counted by status.
+    pub deliveries: Option<DeliveryCounts>,
 }
 
 impl CampaignStatus {
+    /// The status with the progress of its messages.
+    pub fn with_deliveries(mut self, counts: DeliveryCounts) -> CampaignStatus {
+        self.percent = counts.percent();
+        if self.state == CampaignState::Sending {
+            self.headline = if self.stopping {
+                format!("stopping: {}% completed", self.percent)
+            } else {
+                format!("{}% completed", self.percent)
+            };
+        }
+        self.deliveries = Some(counts);
+        self
+    }
+
     pub fn of(c: &Campaign) -> CampaignStatus {
         let s = c.submission.as_ref();
         let refusal = c.refusal().and_then(|r| {
@@ -56,7 +75,7 @@ impl CampaignStatus {
                 at: *at,
             })
         });
-        // Until the delivery engine reports progress, a campaign is at 0% until it completes.
+        // Progress comes from the deliveries (`with_deliveries`); without them, 0% until done.
         let percent = if c.state == CampaignState::Completed {
             100
         } else {
@@ -68,6 +87,8 @@ impl CampaignStatus {
             (CampaignState::Completed, _) => "100% completed".to_owned(),
             (state, _) => state.describe().to_owned(),
         };
+        let stopping =
+            c.state == CampaignState::Sending && s.is_some_and(|s| s.cancelled.is_some());
         let in_flight = !matches!(
             c.state,
             CampaignState::Draft | CampaignState::AwaitingConfirmation
@@ -94,7 +115,9 @@ impl CampaignStatus {
                     | CampaignState::Approved
                     | CampaignState::Scheduled
                     | CampaignState::OnHold
-            ),
+            ) || (c.state == CampaignState::Sending && !stopping),
+            stopping,
+            deliveries: None,
         }
     }
 }

@@ -2,8 +2,11 @@
 use herald::app::App;
 use herald::bot::BotConfig;
 use herald::config::Config;
-use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
+use herald::delivery::{
+    Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile, run_scheduler,
+};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::Failure;
 
@@ -80,9 +83,11 @@ async fn run_delivery(app: App, shutdown: impl Future<Output = ()>) {
     let (reports, received) = tokio::sync::mpsc::unbounded_channel();
     let gateway = Arc::new(SimulatedGateway::new(SimulationProfile::default(), reports));
     tracing::info!("delivery engine on the simulated gateway: no SMS leaves this machine");
+    let scheduler = tokio::spawn(run_scheduler(app.clone(), Duration::from_millis(500)));
     Dispatcher::new(app, gateway, DispatcherConfig::default())
         .run(received, shutdown)
         .await;
+    scheduler.abort();
 }
 
 /// Completes once `true` is sent on the channel (or its sender is gone).

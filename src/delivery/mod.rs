@@ -2,8 +2,10 @@
 //! feeds the gateway's reports back into the use cases.
 mod dispatcher;
 mod gateway;
+mod scheduler;
 mod simulated;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig};
 pub use gateway::{GatewayReport, ReportSink, SmsGateway};
+pub use scheduler::run_scheduler;
 pub use simulated::{SimulatedGateway, SimulationProfile};

@@ -21,6 +21,8 @@ pub enum DeliveryStatus {
     Bounced,
     /// On the opt-out list at send time: never sent.
     Skipped,
+    /// Not sent because the campaign was stopped.
+    Stopped,
 }
 
 impl DeliveryStatus {
@@ -32,6 +34,7 @@ impl DeliveryStatus {
             DeliveryStatus::Delivered => "delivered",
             DeliveryStatus::Bounced => "bounced",
             DeliveryStatus::Skipped => "skipped",
+            DeliveryStatus::Stopped => "stopped",
         }
     }
 
@@ -43,6 +46,7 @@ impl DeliveryStatus {
             "delivered" => DeliveryStatus::Delivered,
             "bounced" => DeliveryStatus::Bounced,
             "skipped" => DeliveryStatus::Skipped,
+            "stopped" => DeliveryStatus::Stopped,
             _ => return None,
         })
     }
@@ -51,7 +55,10 @@ impl DeliveryStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            DeliveryStatus::Delivered | DeliveryStatus::Bounced | DeliveryStatus::Skipped
+            DeliveryStatus::Delivered
+                | DeliveryStatus::Bounced
+                | DeliveryStatus::Skipped
+                | DeliveryStatus::Stopped
         )
     }
 }
@@ -260,6 +267,59 @@ impl RetryPolicy {
     }
 }
 
+/// Where a version's messages stand, counted by status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct DeliveryCounts {
+    pub pending: u64,
+    pub submitted: u64,
+    pub retrying: u64,
+    pub delivered: u64,
+    pub bounced: u64,
+    pub skipped: u64,
+    pub stopped: u64,
+    /// The earliest retry due.
+    pub next_retry: Option<DateTime<Utc>>,
+}
+
+impl DeliveryCounts {
+    pub fn add(&mut self, status: DeliveryStatus, n: u64) {
+        let slot = match status {
+            DeliveryStatus::Pending => &mut self.pending,
+            DeliveryStatus::Submitted => &mut self.submitted,
+            DeliveryStatus::Retrying => &mut self.retrying,
+            DeliveryStatus::Delivered => &mut self.delivered,
+            DeliveryStatus::Bounced => &mut self.bounced,
+            DeliveryStatus::Skipped => &mut self.skipped,
+            DeliveryStatus::Stopped => &mut self.stopped,
+        };
+        *slot += n;
+    }
+
+    /// The messages that are, were or will be sent.
+    pub fn to_send(&self) -> u64 {
+        self.pending + self.submitted + self.retrying + self.delivered + self.bounced
+    }
+
+    /// Messages with a final outcome, in percent of those to send, rounded down: 100 only
+    /// when every one has its outcome.
+    pub fn percent(&self) -> u8 {
+        match self.to_send() {
+            0 => 100,
+            total => ((self.delivered + self.bounced) * 100 / total) as u8,
+        }
+    }
+
+    /// Nothing is waiting to be sent or to be reported.
+    pub fn is_done(&self) -> bool {
+        self.pending + self.submitted + self.retrying == 0
+    }
+
+    /// Messages paid for at the start and never sent: refunded at the end.
+    pub fn unsent(&self) -> u64 {
+        self.skipped + self.stopped
+    }
+}
+
 /// A message ready for a gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingSms {
@@ -353,6 +413,20 @@ mod tests {
             p.after_timeout(1, false, t(0), t(1)).status,
             DeliveryStatus::Retrying
         );
+    }
+
+    #[test]
+    fn percent_counts_final_outcomes_of_the_messages_to_send() {
+        let mut c = DeliveryCounts::default();
+        c.add(DeliveryStatus::Delivered, 41);
+        c.add(DeliveryStatus::Bounced, 1);
+        c.add(DeliveryStatus::Retrying, 58);
+        c.add(DeliveryStatus::Skipped, 7);
+        assert_eq!((c.percent(), c.is_done(), c.unsent()), (42, false, 7));
+        let mut almost = DeliveryCounts::default();
+        almost.add(DeliveryStatus::Delivered, 999);
+        almost.add(DeliveryStatus::Submitted, 1);
+        assert_eq!(almost.percent(), 99, "100% only when all are done");
     }
 
     #[test]

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::campaign::RefusalCode;
 use super::credits::{Credits, LedgerEntry};
-use super::ids::{AccountId, CampaignId, ChannelId, ModeratorName, UserId};
+use super::ids::{AccountId, CampaignId, ChannelId, ListId, ModeratorName, UserId};
 use super::phone::PhoneNumber;
 use super::sender::SenderId;
 use super::sms::SmsBody;
@@ -16,6 +16,18 @@ pub enum Effect {
     Audit(AuditEntry),
     /// A test message to send outside any campaign version.
     QueueTest(TestMessage),
+    /// One message per recipient of the version's list (opted-out numbers skipped).
+    QueueVersion {
+        account: AccountId,
+        campaign: CampaignId,
+        version: u32,
+        list: ListId,
+    },
+    /// The version's messages not yet handed to the gateway are not sent.
+    StopVersion {
+        campaign: CampaignId,
+        version: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

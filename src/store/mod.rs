@@ -10,10 +10,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::domain::account::Account;
-use crate::domain::campaign::{Campaign, ConfirmationToken, PendingConfirmation};
+use crate::domain::campaign::{Campaign, CampaignState, ConfirmationToken, PendingConfirmation};
 use crate::domain::consent::ConsentRecord;
 use crate::domain::credits::{Balance, Credits, LedgerKind};
-use crate::domain::delivery::{DeliveryStatus, Step};
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Step};
 use crate::domain::effects::{AuditEntry, Effect, Notification};
 use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName};
 use crate::domain::phone::PhoneNumber;
@@ -326,6 +326,17 @@ pub trait Store: Send + Sync + 'static {
         acknowledged: bool,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    async fn delivery_counts(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<DeliveryCounts, StoreError>;
+    /// Campaigns of every account in one of `states`, least recently changed first.
+    async fn campaigns_in_states(
+        &self,
+        states: &[CampaignState],
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError>;
     /// The test messages sent for a campaign, oldest first.
     async fn test_deliveries(
         &self,

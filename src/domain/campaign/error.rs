@@ -75,6 +75,8 @@ pub enum CampaignError {
     NotOnHold(&'static str),
     #[error("the campaign is {0}: only a sending campaign can complete")]
     NotSending(&'static str),
+    #[error("the campaign is still sending ({0}% done)")]
+    StillSending(u8),
     #[error("internal inconsistency: {0}")]
     Corrupt(&'static str),
 }

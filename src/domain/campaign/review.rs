@@ -113,6 +113,14 @@ impl Campaign {
             | CampaignState::Approved
             | CampaignState::Scheduled
             | CampaignState::OnHold => Ok(()),
+            CampaignState::Sending
+                if self
+                    .submission
+                    .as_ref()
+                    .is_some_and(|s| s.cancelled.is_none()) =>
+            {
+                Ok(())
+            }
             CampaignState::Draft => Err(CampaignError::NothingToCancel),
             other => Err(CampaignError::CannotCancel(other.describe())),
         }
@@ -121,6 +129,9 @@ impl Campaign {
     /// Back to draft, the reserved credit released. A version not yet sent is closed as cancelled.
     pub fn cancel(&self, by: UserId, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
         self.check_cancellable()?;
+        if self.state == CampaignState::Sending {
+            return self.stop(by, now);
+        }
         let mut next = self.changed(now);
         next.state = CampaignState::Draft;
         if self.state == CampaignState::AwaitingConfirmation {

@@ -2,8 +2,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{Campaign, CampaignError, CampaignState, Transition};
-use crate::domain::credits::{Balance, LedgerEntry, LedgerKind};
+use crate::domain::credits::{Balance, Credits, LedgerEntry, LedgerKind};
+use crate::domain::delivery::DeliveryCounts;
 use crate::domain::effects::{Actor, AuditAction, Effect, NotificationKind};
+use crate::domain::ids::UserId;
 
 impl Campaign {
     /// Starts an approved campaign whose time has come: the cost is taken from credit, or the
@@ -81,6 +83,12 @@ impl Campaign {
         s.reserved = crate::domain::credits::Credits::ZERO;
         s.debited = s.cost;
         s.started_at = Some(now);
+        effects.push(Effect::QueueVersion {
+            account: self.account,
+            campaign: self.id,
+            version,
+            list: submission.recipients.id,
+        });
         effects.push(next.audit(Actor::System, AuditAction::StartedSending, String::new()));
         effects.push(next.notify(NotificationKind::StartedSending));
         Ok(Transition {
@@ -89,10 +97,31 @@ impl Campaign {
         })
     }
 
-    /// Every recipient is delivered or bounced: 100%.
-    pub fn complete(&self, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+    /// Every message has its outcome: 100%. Messages paid for and never sent (opted out, or
+    /// stopped) are refunded.
+    pub fn complete(
+        &self,
+        counts: &DeliveryCounts,
+        now: DateTime<Utc>,
+    ) -> Result<Transition, CampaignError> {
         if self.state != CampaignState::Sending {
             return Err(CampaignError::NotSending(self.state.describe()));
+        }
+        if !counts.is_done() {
+            return Err(CampaignError::StillSending(counts.percent()));
+        }
+        let submission = self.current_submission()?;
+        let refund = Credits::cost_of(submission.body.segments(), counts.unsent())
+            .ok_or(CampaignError::CostOverflow)?
+            .min(submission.debited);
+        let mut effects = Vec::new();
+        if refund > Credits::ZERO {
+            effects.push(Effect::Ledger(LedgerEntry {
+                kind: LedgerKind::Refund,
+                amount: refund,
+                campaign: Some((self.id, submission.version)),
+                reason: Some(format!("{} message(s) not sent", counts.unsent())),
+            }));
         }
         let mut next = self.changed(now);
         next.state = CampaignState::Completed;
@@ -100,9 +129,43 @@ impl Campaign {
             .as_mut()
             .expect("a sending campaign has a submission")
             .completed_at = Some(now);
+        effects.push(next.audit(
+            Actor::System,
+            AuditAction::Completed,
+            format!(
+                "{} delivered, {} bounced, {} not sent",
+                counts.delivered,
+                counts.bounced,
+                counts.unsent()
+            ),
+        ));
+        effects.push(next.notify(NotificationKind::Completed));
+        Ok(Transition {
+            campaign: next,
+            effects,
+        })
+    }
+
+    /// Stops a sending campaign: messages not yet handed to the gateway are not sent (and are
+    /// refunded at completion); those already handed over finish normally.
+    pub(super) fn stop(&self, by: UserId, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
+        let submission = self.current_submission()?;
+        if self.state != CampaignState::Sending || submission.cancelled.is_some() {
+            return Err(CampaignError::CannotCancel(self.state.describe()));
+        }
+        let version = submission.version;
+        let mut next = self.changed(now);
+        next.submission.as_mut().expect("checked above").cancelled = Some((by, now));
         let effects = vec![
-            next.audit(Actor::System, AuditAction::Completed, String::new()),
-            next.notify(NotificationKind::Completed),
+            Effect::StopVersion {
+                campaign: self.id,
+                version,
+            },
+            next.audit(
+                Actor::User(by),
+                AuditAction::Cancelled,
+                "stopped while sending".into(),
+            ),
         ];
         Ok(Transition {
             campaign: next,

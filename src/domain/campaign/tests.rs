@@ -273,8 +273,17 @@ fn cancel_is_allowed_only_before_sending() {
     let approved = c.approve(1, &moderator(), now()).unwrap().campaign;
     let sending = approved.start(balance(0), now()).unwrap().campaign;
     assert_eq!(sending.state, CampaignState::Sending);
+    // Sending: a cancel stops what is not sent yet, once.
+    let stopping = sending.cancel(UserId(5), now()).unwrap();
+    assert_eq!(stopping.campaign.state, CampaignState::Sending);
+    assert!(
+        stopping
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::StopVersion { version: 1, .. }))
+    );
     assert!(matches!(
-        sending.cancel(UserId(5), now()),
+        stopping.campaign.cancel(UserId(5), now()),
         Err(CampaignError::CannotCancel(_))
     ));
 }
@@ -287,7 +296,20 @@ fn starting_debits_the_reserve_and_completion_notifies() {
         .campaign;
     let started = approved.start(balance(90), now()).unwrap();
     assert_eq!(ledger_kinds(&started.effects), [LedgerKind::Debit]);
-    let done = started.campaign.complete(now()).unwrap();
+    let mut counts = crate::domain::delivery::DeliveryCounts::default();
+    counts.add(crate::domain::delivery::DeliveryStatus::Submitted, 1);
+    assert_eq!(
+        started.campaign.complete(&counts, now()).unwrap_err(),
+        CampaignError::StillSending(0)
+    );
+    counts = Default::default();
+    counts.add(crate::domain::delivery::DeliveryStatus::Delivered, 3);
+    let done = started.campaign.complete(&counts, now()).unwrap();
+    assert_eq!(
+        ledger_kinds(&done.effects),
+        [],
+        "all sent: nothing to refund"
+    );
     assert_eq!(done.campaign.state, CampaignState::Completed);
     assert!(
         done.effects

@@ -6,8 +6,9 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::SqlStore;
 use super::effects::Tx;
-use crate::domain::delivery::{DeliveryStatus, Step};
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Step};
 use crate::domain::effects::TestMessage;
+use crate::domain::ids::{AccountId, CampaignId, ListId};
 use crate::store::rows::{corrupt, micros, signed, time};
 use crate::store::{DeliveryJob, DeliveryRecord, Engine, StoreError};
 
@@ -27,6 +28,50 @@ pub(super) async fn queue_test(
     .bind(m.body.as_str())
     .bind(m.sender.as_str())
     .bind(micros(now))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// One message per recipient of the list, in list order; numbers on the account's opt-out
+/// list at this moment are recorded as skipped, never sent.
+pub(super) async fn queue_version(
+    tx: &mut Tx,
+    account: AccountId,
+    campaign: CampaignId,
+    version: u32,
+    list: ListId,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO deliveries (account_id, campaign_id, version, phone, status, due_at, started_at, updated_at) \
+         SELECT $1, $2, $3, r.phone, CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END, $4, $4, $4 \
+         FROM recipients r LEFT JOIN opt_outs o ON o.account_id = $1 AND o.phone = r.phone \
+         WHERE r.list_id = $5 ORDER BY r.position",
+    )
+    .bind(signed(account.0))
+    .bind(campaign.0)
+    .bind(i64::from(version))
+    .bind(micros(now))
+    .bind(list.0)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn stop_version(
+    tx: &mut Tx,
+    campaign: CampaignId,
+    version: u32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "UPDATE deliveries SET status = 'stopped', updated_at = $1 \
+         WHERE campaign_id = $2 AND version = $3 AND status IN ('pending', 'retrying')",
+    )
+    .bind(micros(now))
+    .bind(campaign.0)
+    .bind(i64::from(version))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -172,6 +217,31 @@ impl SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    pub(super) async fn count_deliveries(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<DeliveryCounts, StoreError> {
+        let rows = sqlx::query(
+            "SELECT status, COUNT(*) AS n, MIN(due_at) AS next_due FROM deliveries \
+             WHERE campaign_id = $1 AND version = $2 GROUP BY status",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut counts = DeliveryCounts::default();
+        for row in &rows {
+            let status = status_of(row)?;
+            let n: i64 = row.try_get("n")?;
+            counts.add(status, u64::try_from(n).map_err(|_| corrupt("count", n))?);
+            if status == DeliveryStatus::Retrying {
+                counts.next_retry = Some(time(row.try_get("next_due")?)?);
+            }
+        }
+        Ok(counts)
     }
 
     pub(super) async fn test_deliveries(

@@ -24,6 +24,19 @@ pub(super) async fn apply(
         Effect::QueueTest(m) => super::deliveries::queue_test(tx, m, now)
             .await
             .map(|()| None),
+        Effect::QueueVersion {
+            account,
+            campaign,
+            version,
+            list,
+        } => super::deliveries::queue_version(tx, *account, *campaign, *version, *list, now)
+            .await
+            .map(|()| None),
+        Effect::StopVersion { campaign, version } => {
+            super::deliveries::stop_version(tx, *campaign, *version, now)
+                .await
+                .map(|()| None)
+        }
     }
 }
 

@@ -16,10 +16,10 @@ use super::{
     StoreError, StoredConfirmation,
 };
 use crate::domain::account::Account;
-use crate::domain::campaign::{Campaign, ConfirmationToken};
+use crate::domain::campaign::{Campaign, CampaignState, ConfirmationToken};
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
 use crate::domain::credits::{Balance, Credits, LedgerKind};
-use crate::domain::delivery::{DeliveryStatus, Step};
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Step};
 use crate::domain::effects::{AuditEntry, Effect};
 use crate::domain::ids::{AccountId, CampaignId, CampaignName, ListId, ModeratorName, UserId};
 use crate::domain::phone::PhoneNumber;
@@ -763,5 +763,37 @@ impl Store for SqlStore {
         campaign: CampaignId,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
         SqlStore::test_deliveries(self, campaign.0).await
+    }
+
+    async fn delivery_counts(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<DeliveryCounts, StoreError> {
+        self.count_deliveries(campaign, version).await
+    }
+
+    async fn campaigns_in_states(
+        &self,
+        states: &[CampaignState],
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        // The states are our own fixed identifiers, never user input.
+        let list = states
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {} WHERE c.state IN ({list}) ORDER BY c.updated_at, c.id LIMIT $1",
+            rows::CAMPAIGN_COLUMNS
+        );
+        let rows: Vec<rows::CampaignRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(rows::CampaignRow::into_domain)
+            .collect()
     }
 }
