@@ -1032,3 +1032,87 @@ async fn a_test_sms_is_priced_confirmed_then_queued() {
     let (_, balance) = t.app.account(GUILD).await.unwrap();
     assert_eq!(balance.available.0, 998);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sending_campaign_shows_its_progress_and_can_be_stopped() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting"))
+        .await;
+    let (id, _) = t.app.campaign_id(GUILD, "spring").await.unwrap();
+    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(id, 1, &alice, herald::app::Decision::Approve)
+        .await
+        .unwrap();
+    assert_eq!(t.app.advance_campaigns().await.unwrap().started, 1);
+    let job = t.app.claim_deliveries(1).await.unwrap().remove(0);
+    t.app
+        .delivery_submitted(&job, &herald::domain::delivery::SubmitOutcome::Accepted)
+        .await
+        .unwrap();
+    t.app
+        .delivery_report(job.id, Some(1), &herald::domain::delivery::Report::Delivered)
+        .await
+        .unwrap();
+
+    let status = discord
+        .inject(
+            discord
+                .slash("campaign")
+                .options(campaign("status", Options::new().string("name", "spring"))),
+        )
+        .await;
+    let reply = discord
+        .wait_for_original(status.id, |m| !content(m).is_empty())
+        .await;
+    let text = content(&reply);
+    assert!(text.contains("50% completed"), "{text}");
+    assert!(
+        text.contains("delivered 1 · retrying 0 · bounced 0"),
+        "{text}"
+    );
+    assert_eq!(first_button(&reply)["custom_id"], "v1:askcancel:spring");
+
+    let ask = discord
+        .inject(manager(
+            discord.click("v1:askcancel:spring").on_message(reply),
+        ))
+        .await;
+    let prompt = discord.wait_for_callback(ask.id).await;
+    assert!(
+        prompt["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Stop sending **spring**"),
+        "{prompt}"
+    );
+    let token = prompt["data"]["components"][0]["components"][0]["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let prompt_message = discord.wait_for_original(ask.id, |_| true).await;
+    let yes = discord
+        .inject(discord.click(&token).on_message(prompt_message))
+        .await;
+    discord
+        .wait_for_original(yes.id, |m| content(m).contains("is stopping"))
+        .await;
+    assert_eq!(t.app.advance_campaigns().await.unwrap().completed, 1);
+    let ledger = t.app.credits(GUILD, 1).await.unwrap().ledger;
+    assert_eq!(
+        (ledger[0].kind, ledger[0].amount.0),
+        (herald::domain::credits::LedgerKind::Refund, 1),
+        "the message not sent is refunded"
+    );
+    discord.assert_clean();
+}

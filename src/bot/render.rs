@@ -142,17 +142,23 @@ pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateAc
     if let Some(v) = s.version {
         lines.push(fill(t.status_version, &[("version", &v)]));
     }
-    if s.state == crate::domain::campaign::CampaignState::Sending || s.percent > 0 {
+    if let Some(d) = &s.deliveries {
         lines.push(fill(
             t.status_counts,
             &[
                 ("bar", &progress_bar(s.percent)),
                 ("percent", &s.percent),
-                ("delivered", &0),
-                ("retrying", &0),
-                ("bounced", &0),
+                ("delivered", &d.delivered),
+                ("retrying", &d.retrying),
+                ("bounced", &d.bounced),
             ],
         ));
+        if let Some(next) = d.next_retry {
+            lines.push(fill(
+                t.status_next_retry,
+                &[("relative", &relative_time(next))],
+            ));
+        }
     }
     if let Some(utc) = s.send_utc {
         lines.push(fill(

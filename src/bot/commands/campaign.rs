@@ -1,4 +1,5 @@
 //! `/campaign …`: create, edit, recipients, finalize, cancel, status, list.
+use crate::domain::campaign::CampaignState;
 use std::io::Cursor;
 use std::sync::atomic::Ordering;
 
@@ -362,12 +363,14 @@ pub async fn cancel_prompt(
 ) -> Result<(String, Vec<serenity::CreateActionRow>), BotError> {
     let token = data.app.request_cancel(who, name, is_manager).await?;
     let t = lang.texts();
+    let sending = data.app.status(who, name).await?.state == CampaignState::Sending;
     let row = serenity::CreateActionRow::Buttons(vec![render::button(
         &CustomId::Confirm(token.as_str().to_owned()),
         t.confirm,
         serenity::ButtonStyle::Danger,
     )]);
-    Ok((fill(t.cancel_ask, &[("name", &name)]), vec![row]))
+    let ask = if sending { t.stop_ask } else { t.cancel_ask };
+    Ok((fill(ask, &[("name", &name)]), vec![row]))
 }
 
 /// Show a campaign's state, version and progress.
