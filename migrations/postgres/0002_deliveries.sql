@@ -24,3 +24,9 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (due_at) WHERE status IN ('pending', 'submitted', 'retrying');
 CREATE INDEX deliveries_of_campaign ON deliveries (campaign_id, version, status);
+
+-- Keys Herald generates once and every process shares (the delivery-report signing key).
+CREATE TABLE server_keys (
+    name             TEXT    PRIMARY KEY,
+    value            TEXT    NOT NULL
+);

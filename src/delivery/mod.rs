@@ -2,10 +2,16 @@
 //! feeds the gateway's reports back into the use cases.
 mod dispatcher;
 mod gateway;
+mod kannel;
+mod report_endpoint;
+mod signature;
 mod scheduler;
 mod simulated;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig};
+pub use kannel::{KannelConfig, KannelGateway};
+pub use report_endpoint::report_routes;
+pub use signature::ReportSigner;
 pub use gateway::{GatewayReport, ReportSink, SmsGateway};
 pub use scheduler::run_scheduler;
 pub use simulated::{SimulatedGateway, SimulationProfile};

@@ -337,6 +337,9 @@ pub trait Store: Send + Sync + 'static {
         states: &[CampaignState],
         limit: u32,
     ) -> Result<Vec<Campaign>, StoreError>;
+    /// The key stored under `name`, storing `candidate` first if there is none: every process
+    /// gets the same key.
+    async fn server_key(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
     /// The test messages sent for a campaign, oldest first.
     async fn test_deliveries(
         &self,

@@ -796,4 +796,23 @@ impl Store for SqlStore {
             .map(rows::CampaignRow::into_domain)
             .collect()
     }
+
+    async fn server_key(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        {
+            let _turn = self.write_turn().await;
+            sqlx::query(
+                "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
 }

@@ -1,0 +1,59 @@
+//! The HTTP endpoint Kannel calls with delivery reports. A wrong signature is refused; the same
+//! report twice, or reports out of order, change nothing more (a final status wins); an error
+//! on our side answers 503 so that Kannel tries again.
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use serde::Deserialize;
+
+use super::signature::ReportSigner;
+use crate::app::{App, ReportEffect};
+use crate::domain::delivery::Report;
+
+#[derive(Clone)]
+struct ReportState {
+    app: App,
+    signer: ReportSigner,
+}
+
+#[derive(Deserialize)]
+struct KannelReport {
+    d: i64,
+    a: u32,
+    s: String,
+    #[serde(rename = "type")]
+    kind: u8,
+    #[serde(default)]
+    answer: String,
+}
+
+pub fn report_routes(app: App, signer: ReportSigner) -> Router {
+    Router::new()
+        .route("/kannel/report", get(kannel_report))
+        .with_state(ReportState { app, signer })
+}
+
+async fn kannel_report(
+    State(state): State<ReportState>,
+    query: Result<Query<KannelReport>, axum::extract::rejection::QueryRejection>,
+) -> (StatusCode, &'static str) {
+    let Ok(Query(r)) = query else {
+        return (StatusCode::BAD_REQUEST, "malformed report\n");
+    };
+    if !state.signer.verify(r.d, r.a, &r.s) {
+        tracing::warn!(delivery = r.d, "delivery report with a wrong signature refused");
+        return (StatusCode::FORBIDDEN, "wrong signature\n");
+    }
+    let Some(report) = Report::from_kannel(r.kind, &r.answer) else {
+        return (StatusCode::BAD_REQUEST, "unknown report type\n");
+    };
+    match state.app.delivery_report(r.d, Some(r.a), &report).await {
+        Ok(ReportEffect::Applied | ReportEffect::Ignored) => (StatusCode::OK, "ok\n"),
+        Ok(ReportEffect::UnknownDelivery) => (StatusCode::NOT_FOUND, "unknown delivery\n"),
+        Err(e) => {
+            tracing::warn!(delivery = r.d, error = %e, "delivery report not applied; Kannel will retry");
+            (StatusCode::SERVICE_UNAVAILABLE, "try again\n")
+        }
+    }
+}
