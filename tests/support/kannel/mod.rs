@@ -70,7 +70,7 @@ const ATTEMPTS: usize = 3;
 pub struct Kannel {
     ports: Ports,
     started_in: Duration,
-    // Stopped together in `Drop`; smsbox first in case `Drop` of the fields runs.
+    // Both stopped together in `Drop`; the directory (logs) goes after they have exited.
     smsbox: Daemon,
     bearerbox: Daemon,
     dir: tempfile::TempDir,
