@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Herald's whole test suite on a fresh machine: installs and starts what the tests need
-# (PostgreSQL when none answers), then formatting, lints and every test on SQLite and PostgreSQL.
+# (PostgreSQL when none answers, the Kannel SMS gateway when missing), then formatting, lints and
+# every test on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,18 @@ ensure_postgres() {
   export HERALD_TEST_POSTGRES_URL=postgres://postgres:herald-tests@127.0.0.1:5432/test
 }
 
+# Tests start their own bearerbox and smsbox on loopback (tests/support/kannel); the package's
+# system-wide instance stays off thanks to policy-rc.d.
+ensure_kannel() {
+  if command -v bearerbox >/dev/null || [ -x /usr/sbin/bearerbox ]; then return; fi
+  log "installing Kannel"
+  [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null; as_root chmod +x /usr/sbin/policy-rc.d; }
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends kannel >/dev/null
+}
+
 ensure_postgres
+ensure_kannel
 
 log "cargo fmt --check"
 cargo fmt --check

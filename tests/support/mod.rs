@@ -1,8 +1,9 @@
 //! Test support: a fresh database per test on either engine, and an app over it with a
-//! manual clock.
+//! manual clock; stand-ins for Discord and for an SMS operator behind a real Kannel.
 #![allow(dead_code)]
 
 pub mod discord;
+pub mod kannel;
 
 use std::sync::Arc;
 
