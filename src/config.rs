@@ -15,7 +15,20 @@ pub struct Config {
     pub discord_api_base: Option<String>,
     /// Register commands in this server only (development) instead of globally.
     pub discord_guild_id: Option<u64>,
+    /// Where Herald's HTTP server listens (delivery reports, console).
+    pub http_addr: String,
+    /// How the SMS gateway reaches that server; defaults to `http://{http_addr}`.
+    pub public_url: String,
+    /// Kannel's smsbox `sendsms` URL: set, Herald sends through Kannel; unset, through the
+    /// simulated gateway.
+    pub kannel_sendsms_url: Option<String>,
+    pub kannel_username: Option<String>,
+    pub kannel_password: Option<String>,
+    /// Messages per second handed to the gateway; unset: as fast as it accepts them.
+    pub send_rate: Option<u32>,
 }
+
+pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,6 +37,12 @@ struct FileConfig {
     discord_token: Option<String>,
     discord_api_base: Option<String>,
     discord_guild_id: Option<u64>,
+    http_addr: Option<String>,
+    public_url: Option<String>,
+    kannel_sendsms_url: Option<String>,
+    kannel_username: Option<String>,
+    kannel_password: Option<String>,
+    send_rate: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,7 +70,29 @@ impl Config {
         }
         .unwrap_or_default();
         let non_empty = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+        let setting =
+            |var: &str, from_file: Option<String>| non_empty(env(var)).or(non_empty(from_file));
+        let http_addr = setting("HERALD_HTTP_ADDR", file.http_addr)
+            .unwrap_or_else(|| DEFAULT_HTTP_ADDR.to_owned());
+        let send_rate = match non_empty(env("HERALD_SEND_RATE")) {
+            Some(rate) => Some(rate.trim().parse().ok().filter(|r| *r > 0).ok_or_else(|| {
+                ConfigError::Parse {
+                    path: "HERALD_SEND_RATE".into(),
+                    message: format!(
+                        "\"{rate}\" is not a rate: give messages per second, e.g. 100"
+                    ),
+                }
+            })?),
+            None => file.send_rate,
+        };
         Ok(Config {
+            public_url: setting("HERALD_PUBLIC_URL", file.public_url)
+                .unwrap_or_else(|| format!("http://{http_addr}")),
+            http_addr,
+            kannel_sendsms_url: setting("KANNEL_SENDSMS_URL", file.kannel_sendsms_url),
+            kannel_username: setting("KANNEL_USERNAME", file.kannel_username),
+            kannel_password: setting("KANNEL_PASSWORD", file.kannel_password),
+            send_rate,
             database_url: non_empty(env("HERALD_DATABASE_URL"))
                 .or(file.database_url)
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),

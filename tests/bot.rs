@@ -1061,7 +1061,11 @@ async fn a_sending_campaign_shows_its_progress_and_can_be_stopped() {
         .await
         .unwrap();
     t.app
-        .delivery_report(job.id, Some(1), &herald::domain::delivery::Report::Delivered)
+        .delivery_report(
+            job.id,
+            Some(1),
+            &herald::domain::delivery::Report::Delivered,
+        )
         .await
         .unwrap();
 

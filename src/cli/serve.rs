@@ -3,7 +3,8 @@ use herald::app::App;
 use herald::bot::BotConfig;
 use herald::config::Config;
 use herald::delivery::{
-    Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile, run_scheduler,
+    Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
+    SimulationProfile, SmsGateway, report_routes, run_scheduler,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -48,8 +49,7 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         }
         _ => None,
     };
-    let (stop, stopping) = tokio::sync::watch::channel(false);
-    let delivery = tokio::spawn(run_delivery(app.clone(), stopped(stopping.clone())));
+    let delivery = DeliveryEngine::start(app.clone(), config).await?;
     let Some(token) = config.discord_token.clone() else {
         tracing::info!(
             "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"
@@ -57,8 +57,7 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         tracing::info!("Herald is running; press Ctrl-C to stop");
         shutdown_signal().await;
         tracing::info!("stopping");
-        let _ = stop.send(true);
-        let _ = delivery.await;
+        delivery.stop().await;
         return Ok(());
     };
     let bot = BotConfig {
@@ -70,24 +69,89 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
     };
     tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
     let ran = herald::bot::run(app, bot, shutdown_signal()).await;
-    let _ = stop.send(true);
-    let _ = delivery.await;
+    delivery.stop().await;
     ran.map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The delivery engine, on the simulated gateway: campaigns go from 0% to 100% with no SMS
-/// account.
-async fn run_delivery(app: App, shutdown: impl Future<Output = ()>) {
-    let (reports, received) = tokio::sync::mpsc::unbounded_channel();
-    let gateway = Arc::new(SimulatedGateway::new(SimulationProfile::default(), reports));
-    tracing::info!("delivery engine on the simulated gateway: no SMS leaves this machine");
-    let scheduler = tokio::spawn(run_scheduler(app.clone(), Duration::from_millis(500)));
-    Dispatcher::new(app, gateway, DispatcherConfig::default())
-        .run(received, shutdown)
-        .await;
-    scheduler.abort();
+/// The delivery engine: the scheduler, the dispatcher on the configured gateway, and the HTTP
+/// server that receives the gateway's delivery reports. Binding happens before it returns, so a
+/// taken address fails `serve` at once.
+struct DeliveryEngine {
+    stop: tokio::sync::watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl DeliveryEngine {
+    async fn start(app: App, config: &Config) -> Result<DeliveryEngine, Failure> {
+        let key = app
+            .report_signing_key()
+            .await
+            .map_err(|e| Failure::Internal(e.to_string()))?;
+        let signer = ReportSigner::new(&key);
+        let listener = tokio::net::TcpListener::bind(&config.http_addr)
+            .await
+            .map_err(|e| {
+                Failure::User(format!(
+                    "could not listen on {}: {e}; set HERALD_HTTP_ADDR to a free address",
+                    config.http_addr
+                ))
+            })?;
+        let (reports, received) = tokio::sync::mpsc::unbounded_channel();
+        let gateway: Arc<dyn SmsGateway> = match &config.kannel_sendsms_url {
+            Some(url) => {
+                let kannel = KannelConfig {
+                    sendsms_url: url.clone(),
+                    username: config.kannel_username.clone().unwrap_or_default(),
+                    password: config.kannel_password.clone().unwrap_or_default(),
+                    report_base: config.public_url.clone(),
+                };
+                tracing::info!(sendsms = %url, reports = %config.public_url, "sending through Kannel");
+                Arc::new(
+                    KannelGateway::new(kannel, signer.clone())
+                        .map_err(|e| Failure::Internal(format!("HTTP client: {e}")))?,
+                )
+            }
+            None => {
+                tracing::info!(
+                    "sending through the simulated gateway: no SMS leaves this machine (set KANNEL_SENDSMS_URL to send through Kannel)"
+                );
+                Arc::new(SimulatedGateway::new(SimulationProfile::default(), reports))
+            }
+        };
+        tracing::info!(addr = %config.http_addr, "HTTP server listening");
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let routes = report_routes(app.clone(), signer);
+        let http = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, routes).await {
+                tracing::error!(error = %e, "HTTP server stopped");
+            }
+        });
+        let scheduler = tokio::spawn(run_scheduler(app.clone(), Duration::from_millis(500)));
+        let dispatch = DispatcherConfig {
+            rate: config.send_rate,
+            ..DispatcherConfig::default()
+        };
+        let dispatcher =
+            tokio::spawn(Dispatcher::new(app, gateway, dispatch).run(received, stopped(stopping)));
+        Ok(DeliveryEngine {
+            stop,
+            tasks: vec![http, scheduler, dispatcher],
+        })
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(true);
+        let mut tasks = self.tasks;
+        // The dispatcher (last) finishes recording what it sent; the others just end.
+        if let Some(dispatcher) = tasks.pop() {
+            let _ = dispatcher.await;
+        }
+        for t in tasks {
+            t.abort();
+        }
+    }
 }
 
 /// Completes once `true` is sent on the channel (or its sender is gone).

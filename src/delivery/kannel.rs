@@ -29,7 +29,10 @@ pub struct KannelGateway {
 const DLR_MASK: &str = "31";
 
 impl KannelGateway {
-    pub fn new(config: KannelConfig, signer: ReportSigner) -> Result<KannelGateway, reqwest::Error> {
+    pub fn new(
+        config: KannelConfig,
+        signer: ReportSigner,
+    ) -> Result<KannelGateway, reqwest::Error> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .pool_max_idle_per_host(64)

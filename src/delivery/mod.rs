@@ -4,14 +4,14 @@ mod dispatcher;
 mod gateway;
 mod kannel;
 mod report_endpoint;
-mod signature;
 mod scheduler;
+mod signature;
 mod simulated;
 
 pub use dispatcher::{Dispatcher, DispatcherConfig};
+pub use gateway::{GatewayReport, ReportSink, SmsGateway};
 pub use kannel::{KannelConfig, KannelGateway};
 pub use report_endpoint::report_routes;
-pub use signature::ReportSigner;
-pub use gateway::{GatewayReport, ReportSink, SmsGateway};
 pub use scheduler::run_scheduler;
+pub use signature::ReportSigner;
 pub use simulated::{SimulatedGateway, SimulationProfile};

@@ -42,7 +42,10 @@ async fn kannel_report(
         return (StatusCode::BAD_REQUEST, "malformed report\n");
     };
     if !state.signer.verify(r.d, r.a, &r.s) {
-        tracing::warn!(delivery = r.d, "delivery report with a wrong signature refused");
+        tracing::warn!(
+            delivery = r.d,
+            "delivery report with a wrong signature refused"
+        );
         return (StatusCode::FORBIDDEN, "wrong signature\n");
     }
     let Some(report) = Report::from_kannel(r.kind, &r.answer) else {

@@ -30,7 +30,10 @@ impl ReportSigner {
         let Some(bytes) = hex(signature) else {
             return false;
         };
-        self.mac(delivery, attempt).verify_truncated_left(&bytes).is_ok() && bytes.len() == 16
+        self.mac(delivery, attempt)
+            .verify_truncated_left(&bytes)
+            .is_ok()
+            && bytes.len() == 16
     }
 }
 

@@ -345,6 +345,12 @@ pub trait Store: Send + Sync + 'static {
         &self,
         campaign: CampaignId,
     ) -> Result<Vec<DeliveryRecord>, StoreError>;
+    /// Every message of a version, in list order.
+    async fn deliveries_of(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
 }
 
 /// Opens (creating and migrating if needed) the store a URL names: `sqlite://PATH` or

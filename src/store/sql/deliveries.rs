@@ -244,17 +244,25 @@ impl SqlStore {
         Ok(counts)
     }
 
-    pub(super) async fn test_deliveries(
+    /// A version's messages, or with `None` the campaign's test messages.
+    pub(super) async fn list_deliveries(
         &self,
         campaign: i64,
+        version: Option<u32>,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let rows = sqlx::query(
+        let which = match version {
+            Some(_) => "version = $2",
+            None => "version IS NULL AND $2 IS NULL",
+        };
+        let sql = format!(
             "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
-             FROM deliveries WHERE campaign_id = $1 AND version IS NULL ORDER BY id",
-        )
-        .bind(campaign)
-        .fetch_all(&self.pool)
-        .await?;
+             FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(campaign)
+            .bind(version.map(i64::from))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(record).collect()
     }
 }

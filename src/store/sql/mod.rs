@@ -762,7 +762,15 @@ impl Store for SqlStore {
         &self,
         campaign: CampaignId,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        SqlStore::test_deliveries(self, campaign.0).await
+        self.list_deliveries(campaign.0, None).await
+    }
+
+    async fn deliveries_of(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        self.list_deliveries(campaign.0, Some(version)).await
     }
 
     async fn delivery_counts(

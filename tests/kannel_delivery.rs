@@ -1,0 +1,250 @@
+//! Herald's delivery engine through a real Kannel: the dispatcher submits over `sendsms`,
+//! Kannel talks to a scripted fake operator, and the operator's reports come back through
+//! Kannel to Herald's signed report endpoint. The clock is Herald's manual one, so the 48-hour
+//! window closes without waiting 48 hours.
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use herald::app::{Decision, SendRequest};
+use herald::delivery::{
+    Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, report_routes,
+};
+use herald::domain::campaign::CampaignState;
+use herald::domain::credits::Credits;
+use herald::domain::delivery::DeliveryStatus;
+use herald::domain::ids::ModeratorName;
+use support::kannel::{FakeOperator, Kannel, Script};
+use support::{Engine, OWNER, SERVER, TestApp};
+
+/// Herald's HTTP server for reports, on a port of its own.
+async fn serve_reports(
+    t: &TestApp,
+    signer: ReportSigner,
+    listener: tokio::net::TcpListener,
+) -> tokio::task::JoinHandle<()> {
+    let routes = report_routes(t.app.clone(), signer);
+    tokio::spawn(async move {
+        axum::serve(listener, routes).await.unwrap();
+    })
+}
+
+struct Engine2 {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Engine2 {
+    fn start(t: &TestApp, kannel: &Kannel, signer: ReportSigner, report_base: String) -> Engine2 {
+        let config = KannelConfig {
+            sendsms_url: kannel.sendsms_url(),
+            username: kannel.username().to_owned(),
+            password: kannel.password().to_owned(),
+            report_base,
+        };
+        let gateway = Arc::new(KannelGateway::new(config, signer).unwrap());
+        let (_reports, received) = tokio::sync::mpsc::unbounded_channel();
+        let dispatch = DispatcherConfig {
+            idle_poll: Duration::from_millis(20),
+            ..DispatcherConfig::default()
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(Dispatcher::new(t.app.clone(), gateway, dispatch).run(
+            received,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Engine2 {
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        self.task.await.unwrap();
+    }
+}
+
+async fn approve_and_start(t: &TestApp) {
+    let summary = t
+        .app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let alice = ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(id, 1, &alice, Decision::Approve)
+        .await
+        .unwrap();
+    assert_eq!(t.app.advance_campaigns().await.unwrap().started, 1);
+}
+
+/// The status and attempt of each recipient, by the number's last 4 digits.
+async fn by_suffix(t: &TestApp) -> Vec<(String, DeliveryStatus, u32)> {
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let mut out: Vec<_> = t
+        .store
+        .deliveries_of(id, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.phone[d.phone.len() - 4..].to_owned(), d.status, d.attempt))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+async fn wait_until(
+    t: &TestApp,
+    what: &str,
+    done: impl Fn(&[(String, DeliveryStatus, u32)]) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = by_suffix(t).await;
+        if done(&now) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}: {now:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn status_of(rows: &[(String, DeliveryStatus, u32)], suffix: &str) -> (DeliveryStatus, u32) {
+    let row = rows
+        .iter()
+        .find(|r| r.0 == suffix)
+        .expect("a row per recipient");
+    (row.1, row.2)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_outcome_through_kannel_ends_delivered_or_bounced_and_money_is_exact() {
+    use DeliveryStatus::*;
+    let operator =
+        FakeOperator::start(Script::standard().report_delay(Duration::from_millis(20))).await;
+    let kannel = Kannel::start(&operator).await;
+    let t = TestApp::new(Engine::Sqlite).await;
+    // 0000 delivered, 0001 rejected, 0002 temp-fail twice (Kannel retries), 0003 fails after
+    // acceptance, 0004 buffered then delivered, 0005 never reports.
+    t.ready_campaign("spring", 100, 6).await;
+    let signer = ReportSigner::new(&t.app.report_signing_key().await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let _http = serve_reports(&t, signer.clone(), listener).await;
+    approve_and_start(&t).await;
+    let engine = Engine2::start(&t, &kannel, signer, base);
+
+    wait_until(&t, "first outcomes", |rows| {
+        status_of(rows, "0000") == (Delivered, 1)
+            && status_of(rows, "0001") == (Bounced, 1)
+            && status_of(rows, "0002") == (Delivered, 1)
+            && status_of(rows, "0003") == (Retrying, 1)
+            && status_of(rows, "0004") == (Delivered, 1)
+    })
+    .await;
+    // 0005 was acknowledged (8) and then nothing: Herald keeps waiting, it never sends it twice.
+    assert_eq!(status_of(&by_suffix(&t).await, "0005"), (Submitted, 1));
+    assert_eq!(t.app.status(OWNER, "spring").await.unwrap().percent, 66);
+
+    // 0003 is retried after its backoff, and fails again.
+    t.clock.advance(TimeDelta::minutes(1));
+    wait_until(&t, "the retry of 0003", |rows| {
+        status_of(rows, "0003") == (Retrying, 2)
+    })
+    .await;
+    // The window closes: 0005 bounces for lack of a final report, 0003's next try would fall
+    // after the window, so it bounces too.
+    t.clock.advance(TimeDelta::hours(48));
+    wait_until(&t, "the window to close", |rows| {
+        rows.iter().all(|r| r.1 == Delivered || r.1 == Bounced)
+    })
+    .await;
+    engine.stop().await;
+    assert_eq!(
+        status_of(&by_suffix(&t).await, "0003").1,
+        3,
+        "tried at its due time once more"
+    );
+
+    assert_eq!(t.app.advance_campaigns().await.unwrap().completed, 1);
+    let status = t.app.status(OWNER, "spring").await.unwrap();
+    assert_eq!(
+        (status.state, status.percent),
+        (CampaignState::Completed, 100)
+    );
+    let counts = status.deliveries.unwrap();
+    assert_eq!((counts.delivered, counts.bounced), (3, 3));
+    // The operator saw each attempt exactly once: Kannel's own retries of 0002 aside.
+    let sent = |suffix: &str| operator.submits_to(&format!("+3361000{suffix}"));
+    assert_eq!(
+        ["0000", "0001", "0002", "0003", "0004", "0005"].map(sent),
+        [1, 1, 3, 3, 1, 1]
+    );
+    let (_, balance) = t.app.account(SERVER).await.unwrap();
+    assert_eq!(
+        balance.available,
+        Credits(94),
+        "6 messages paid, bounces included"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_reach_herald_after_its_endpoint_was_down_and_forged_ones_are_refused() {
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(10))).await;
+    let kannel = Kannel::start(&operator).await;
+    let t = TestApp::new(Engine::Postgres).await;
+    t.ready_campaign("spring", 100, 3).await;
+    let signer = ReportSigner::new(&t.app.report_signing_key().await.unwrap());
+    // The endpoint's address is known, but nothing listens there yet.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    approve_and_start(&t).await;
+    let engine = Engine2::start(&t, &kannel, signer.clone(), format!("http://{addr}"));
+    operator
+        .wait_for(Duration::from_secs(10), |log| log.len() == 3)
+        .await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        by_suffix(&t)
+            .await
+            .iter()
+            .all(|r| r.1 == DeliveryStatus::Submitted)
+    );
+
+    // Up again: Kannel retries its report calls (http-request-retry) and they land.
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let _http = serve_reports(&t, signer, listener).await;
+    wait_until(&t, "the retried reports", |rows| {
+        rows.iter().all(|r| r.1 == DeliveryStatus::Delivered)
+    })
+    .await;
+    engine.stop().await;
+
+    // A report with a wrong signature changes nothing.
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let first = t.store.deliveries_of(id, 1).await.unwrap()[0].id;
+    let forged = format!(
+        "http://{addr}/kannel/report?d={first}&a=1&s={}&type=16&answer=x",
+        "0".repeat(32)
+    );
+    let reply = support::kannel::http::get(&forged).await.unwrap();
+    assert_eq!(reply.status, 403);
+    assert!(
+        by_suffix(&t)
+            .await
+            .iter()
+            .all(|r| r.1 == DeliveryStatus::Delivered)
+    );
+}
