@@ -26,6 +26,10 @@ pub struct Config {
     pub kannel_password: Option<String>,
     /// Messages per second handed to the gateway; unset: as fast as it accepts them.
     pub send_rate: Option<u32>,
+    /// Failed messages are retried until this many hours after their campaign started.
+    pub retry_window_hours: u32,
+    /// A message with no answer at all after this many seconds is sent again.
+    pub report_timeout_secs: u32,
 }
 
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
@@ -43,6 +47,8 @@ struct FileConfig {
     kannel_username: Option<String>,
     kannel_password: Option<String>,
     send_rate: Option<u32>,
+    retry_window_hours: Option<u32>,
+    report_timeout_secs: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -74,17 +80,39 @@ impl Config {
             |var: &str, from_file: Option<String>| non_empty(env(var)).or(non_empty(from_file));
         let http_addr = setting("HERALD_HTTP_ADDR", file.http_addr)
             .unwrap_or_else(|| DEFAULT_HTTP_ADDR.to_owned());
-        let send_rate = match non_empty(env("HERALD_SEND_RATE")) {
-            Some(rate) => Some(rate.trim().parse().ok().filter(|r| *r > 0).ok_or_else(|| {
-                ConfigError::Parse {
-                    path: "HERALD_SEND_RATE".into(),
-                    message: format!(
-                        "\"{rate}\" is not a rate: give messages per second, e.g. 100"
-                    ),
+        let positive =
+            |var: &str, what: &str, from_file: Option<u32>| -> Result<Option<u32>, ConfigError> {
+                match non_empty(env(var)) {
+                    Some(v) => v
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|n: &u32| *n > 0)
+                        .map(Some)
+                        .ok_or_else(|| ConfigError::Parse {
+                            path: var.into(),
+                            message: format!("\"{v}\" is not {what}"),
+                        }),
+                    None => Ok(from_file),
                 }
-            })?),
-            None => file.send_rate,
-        };
+            };
+        let send_rate = positive(
+            "HERALD_SEND_RATE",
+            "a rate: give messages per second, e.g. 100",
+            file.send_rate,
+        )?;
+        let retry_window_hours = positive(
+            "HERALD_RETRY_WINDOW_HOURS",
+            "a number of hours, e.g. 48",
+            file.retry_window_hours,
+        )?
+        .unwrap_or(48);
+        let report_timeout_secs = positive(
+            "HERALD_REPORT_TIMEOUT_SECS",
+            "a number of seconds, e.g. 3600",
+            file.report_timeout_secs,
+        )?
+        .unwrap_or(3600);
         Ok(Config {
             public_url: setting("HERALD_PUBLIC_URL", file.public_url)
                 .unwrap_or_else(|| format!("http://{http_addr}")),
@@ -93,6 +121,8 @@ impl Config {
             kannel_username: setting("KANNEL_USERNAME", file.kannel_username),
             kannel_password: setting("KANNEL_PASSWORD", file.kannel_password),
             send_rate,
+            retry_window_hours,
+            report_timeout_secs,
             database_url: non_empty(env("HERALD_DATABASE_URL"))
                 .or(file.database_url)
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),

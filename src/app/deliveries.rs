@@ -101,9 +101,7 @@ impl App {
         let now = self.now();
         let mut moved = 0;
         for d in self.store.overdue_submissions(now, limit).await? {
-            let step = self
-                .retry
-                .after_timeout(d.attempt, d.acknowledged, d.started_at, now);
+            let step = self.retry.after_timeout(d.acknowledged, d.started_at, now);
             if self
                 .store
                 .update_delivery(

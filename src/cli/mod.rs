@@ -1,4 +1,5 @@
 //! Command-line interface (clap). An adapter like the bot: it only calls `herald::app`.
+use herald::domain::delivery::RetryPolicy;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -117,7 +118,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                 redact(&config.database_url)
             ))
         })?;
-    let app = App::new(store, Arc::new(SystemClock));
+    let retry = RetryPolicy {
+        window: chrono::TimeDelta::hours(i64::from(config.retry_window_hours)),
+        report_timeout: chrono::TimeDelta::seconds(i64::from(config.report_timeout_secs)),
+        ..RetryPolicy::default()
+    };
+    let app = App::new(store, Arc::new(SystemClock)).with_retry_policy(retry);
     let out = output::Output { json: cli.json };
     match cli.command {
         Command::Serve(args) => serve::run(app, &config, args).await,

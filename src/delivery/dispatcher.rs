@@ -83,7 +83,13 @@ impl Dispatcher {
             if let Err(e) = self.app.sweep_overdue(self.config.batch).await {
                 tracing::warn!(error = %e, "could not close unanswered attempts");
             }
-            let jobs = match self.app.claim_deliveries(self.config.batch).await {
+            // Claim no more than about a second's worth: what is claimed and not yet sent when
+            // the process dies waits out its lease before it goes again.
+            let batch = self
+                .config
+                .rate
+                .map_or(self.config.batch, |r| r.min(self.config.batch));
+            let jobs = match self.app.claim_deliveries(batch).await {
                 Ok(jobs) => jobs,
                 Err(e) => {
                     tracing::warn!(error = %e, "could not claim deliveries");

@@ -246,7 +246,6 @@ impl RetryPolicy {
     /// (a bounce once the window has closed).
     pub fn after_timeout(
         &self,
-        attempt: u32,
         acknowledged: bool,
         started_at: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -257,13 +256,13 @@ impl RetryPolicy {
                 ..Step::to(DeliveryStatus::Bounced)
             };
         }
-        self.failed(
-            attempt,
-            false,
-            "no report from the gateway".into(),
-            started_at,
-            now,
-        )
+        // Nothing failed: the attempt got lost (a crash before it left, say). It has already
+        // waited `report_timeout`, so it goes again at once.
+        Step {
+            status: DeliveryStatus::Retrying,
+            due_at: Some(now),
+            error: Some("no answer from the gateway: sent again".into()),
+        }
     }
 }
 
@@ -405,13 +404,14 @@ mod tests {
             .unwrap();
         assert_eq!(step.due_at, Some(t(48)));
         assert_eq!(
-            p.after_timeout(1, true, t(0), t(48)).status,
+            p.after_timeout(true, t(0), t(48)).status,
             DeliveryStatus::Bounced
         );
-        // Never acknowledged: lost on the way, sent again.
+        // Never acknowledged: lost on the way, sent again at once.
+        let lost = p.after_timeout(false, t(0), t(1));
         assert_eq!(
-            p.after_timeout(1, false, t(0), t(1)).status,
-            DeliveryStatus::Retrying
+            (lost.status, lost.due_at),
+            (DeliveryStatus::Retrying, Some(t(1)))
         );
     }
 

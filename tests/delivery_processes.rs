@@ -1,0 +1,195 @@
+//! The real `herald` binary sending through a real Kannel: killed with SIGKILL mid-campaign and
+//! restarted, it loses no recipient and never sends an attempt twice; two processes on one
+//! PostgreSQL share a campaign with no recipient sent twice.
+mod support;
+
+use std::collections::HashMap;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use herald::app::{Decision, SendRequest};
+use herald::domain::campaign::CampaignState;
+use herald::domain::delivery::DeliveryStatus;
+use herald::domain::ids::ModeratorName;
+use support::kannel::{FakeOperator, Kannel, Script};
+use support::{Engine, OWNER, SERVER, TestApp};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running `herald serve`, killed (SIGKILL) when dropped, so a failing test leaves none behind.
+struct Herald(Child);
+
+impl Herald {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Herald {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// `herald serve` on the test's database, sending through `kannel`.
+fn serve(t: &TestApp, kannel: &Kannel, port: u16, rate: u32) -> Herald {
+    let child = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("serve")
+        .env("HERALD_DATABASE_URL", &t.db.url)
+        .env("HERALD_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .env("KANNEL_SENDSMS_URL", kannel.sendsms_url())
+        .env("KANNEL_USERNAME", kannel.username())
+        .env("KANNEL_PASSWORD", kannel.password())
+        .env("HERALD_SEND_RATE", rate.to_string())
+        .env("HERALD_REPORT_TIMEOUT_SECS", "8")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("DISCORD_TOKEN")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start herald serve");
+    Herald(child)
+}
+
+async fn approve(t: &TestApp) {
+    let summary = t
+        .app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let alice = ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(id, 1, &alice, Decision::Approve)
+        .await
+        .unwrap();
+}
+
+async fn wait_for_completion(t: &TestApp, timeout: Duration) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let status = t.app.status(OWNER, "spring").await.unwrap();
+        if status.state == CampaignState::Completed {
+            return;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+            let stuck: Vec<_> = t
+                .store
+                .deliveries_of(id, 1)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|d| !d.status.is_final())
+                .take(5)
+                .collect();
+            panic!("not completed: {status:?}\nfirst unfinished: {stuck:#?}");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Per recipient: Herald's final status and attempts, and how often the operator got it.
+async fn accounting(
+    t: &TestApp,
+    operator: &FakeOperator,
+) -> Vec<(String, DeliveryStatus, u32, usize)> {
+    let mut sent: HashMap<String, usize> = HashMap::new();
+    for submit in operator.log() {
+        *sent.entry(submit.to.clone()).or_default() += 1;
+    }
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    t.store
+        .deliveries_of(id, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| {
+            let n = sent.get(&d.phone).copied().unwrap_or(0);
+            (d.phone, d.status, d.attempt, n)
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_mid_campaign_then_restart_loses_nothing_and_repeats_no_attempt() {
+    const RECIPIENTS: usize = 1500;
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(20))).await;
+    let kannel = Kannel::start(&operator).await;
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.ready_campaign("spring", 10_000, RECIPIENTS).await;
+    approve(&t).await;
+
+    let port = free_port();
+    let mut first = serve(&t, &kannel, port, 300);
+    operator
+        .wait_for(Duration::from_secs(30), |log| log.len() >= 400)
+        .await;
+    first.kill();
+    let before = operator.submit_count();
+    assert!(before < RECIPIENTS, "killed mid-campaign ({before} sent)");
+
+    let mut second = serve(&t, &kannel, port, 600);
+    wait_for_completion(&t, Duration::from_secs(60)).await;
+    second.kill();
+
+    let rows = accounting(&t, &operator).await;
+    assert_eq!(rows.len(), RECIPIENTS);
+    let mut resent = 0;
+    for (phone, status, attempts, submits) in &rows {
+        assert_eq!(*status, DeliveryStatus::Delivered, "{phone}");
+        assert!(*submits >= 1, "{phone} was never sent");
+        assert!(
+            submits <= &(*attempts as usize),
+            "{phone}: an attempt was sent twice"
+        );
+        resent += usize::from(*submits > 1);
+    }
+    // Only attempts in flight at the kill can have been sent again (as a new attempt).
+    assert!(resent <= 64, "{resent} sent more than once");
+    let counts = t
+        .app
+        .status(OWNER, "spring")
+        .await
+        .unwrap()
+        .deliveries
+        .unwrap();
+    assert_eq!(counts.delivered, RECIPIENTS as u64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgresql_send_each_recipient_once() {
+    const RECIPIENTS: usize = 2000;
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(20))).await;
+    let kannel = Kannel::start(&operator).await;
+    let t = TestApp::new(Engine::Postgres).await;
+    t.ready_campaign("spring", 10_000, RECIPIENTS).await;
+    approve(&t).await;
+
+    let mut a = serve(&t, &kannel, free_port(), 400);
+    let mut b = serve(&t, &kannel, free_port(), 400);
+    wait_for_completion(&t, Duration::from_secs(60)).await;
+    a.kill();
+    b.kill();
+    let rows = accounting(&t, &operator).await;
+    assert_eq!(rows.len(), RECIPIENTS);
+    for (phone, status, attempts, submits) in &rows {
+        assert_eq!(
+            (*status, *attempts, *submits),
+            (DeliveryStatus::Delivered, 1, 1),
+            "{phone}"
+        );
+    }
+    assert_eq!(operator.submit_count(), RECIPIENTS);
+}
