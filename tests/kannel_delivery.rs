@@ -248,3 +248,57 @@ async fn reports_reach_herald_after_its_endpoint_was_down_and_forged_ones_are_re
             .all(|r| r.1 == DeliveryStatus::Delivered)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stop_reply_through_kannel_opts_the_number_out() {
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(10))).await;
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.ready_campaign("spring", 100, 2).await;
+    let signer = ReportSigner::new(&t.app.report_signing_key().await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let _http = serve_reports(&t, signer.clone(), listener).await;
+    let mo_url = format!("{base}/kannel/mo?k={}", signer.mo_key());
+    let kannel = Kannel::start_with_mo(&operator, Some(&mo_url)).await;
+    approve_and_start(&t).await;
+    let engine = Engine2::start(&t, &kannel, signer, base.clone());
+    wait_until(&t, "both delivered", |rows| {
+        rows.iter().all(|r| r.1 == DeliveryStatus::Delivered)
+    })
+    .await;
+    engine.stop().await;
+
+    // A reply that is not an opt-out changes nothing; "Stop" does, for this account.
+    operator.send_mo("+33610000000", "Merci !").await;
+    operator.send_mo("+33610000001", "Stop").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let out = t.store.opted_out(SERVER).await.unwrap();
+        if out.contains("+33610000001") {
+            assert!(!out.contains("+33610000000"), "{out:?}");
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no opt-out: {out:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A forged MO (wrong key) is refused.
+    let forged = format!(
+        "{base}/kannel/mo?k={}&from=%2B33610000000&text=STOP",
+        "0".repeat(32)
+    );
+    assert_eq!(
+        support::kannel::http::get(&forged).await.unwrap().status,
+        403
+    );
+    assert!(
+        !t.store
+            .opted_out(SERVER)
+            .await
+            .unwrap()
+            .contains("+33610000000")
+    );
+}

@@ -41,6 +41,7 @@ CREATE TABLE deliveries (
 );
 CREATE INDEX deliveries_due ON deliveries (due_at) WHERE status IN ('pending', 'submitted', 'retrying');
 CREATE INDEX deliveries_of_campaign ON deliveries (campaign_id, version, status);
+CREATE INDEX deliveries_by_phone ON deliveries (phone);
 
 -- Keys Herald generates once and every process shares (the delivery-report signing key).
 CREATE TABLE server_keys (

@@ -104,4 +104,26 @@ impl App {
         self.store.add_opt_out(account, &phone, self.now()).await?;
         Ok(phone)
     }
+
+    /// A message from a phone: an opt-out reply ("STOP") puts the number on the opt-out list
+    /// of every account that has sent to it. Returns how many lists it joined.
+    pub async fn reply_received(&self, from: &str, text: &str) -> Result<usize, AppError> {
+        if !crate::domain::replies::is_opt_out(text) {
+            return Ok(0);
+        }
+        let from = from.trim();
+        let e164 = if from.starts_with('+') {
+            from.to_owned()
+        } else {
+            format!("+{from}")
+        };
+        let phone = crate::domain::phone::PhoneNumber::from_e164(&e164)?;
+        let accounts = self.store.accounts_that_sent_to(&phone).await?;
+        let now = self.now();
+        for account in &accounts {
+            self.store.add_opt_out(*account, &phone, now).await?;
+        }
+        tracing::info!(accounts = accounts.len(), "opt-out reply received");
+        Ok(accounts.len())
+    }
 }

@@ -108,6 +108,11 @@ impl DeliveryEngine {
                     report_base: config.public_url.clone(),
                 };
                 tracing::info!(sendsms = %url, reports = %config.public_url, "sending through Kannel");
+                tracing::info!(
+                    "for STOP replies, set Kannel's sms-service get-url to \"{}/kannel/mo?k={}&from=%p&text=%a\"",
+                    config.public_url.trim_end_matches('/'),
+                    signer.mo_key()
+                );
                 Arc::new(
                     KannelGateway::new(kannel, signer.clone())
                         .map_err(|e| Failure::Internal(format!("HTTP client: {e}")))?,

@@ -31,6 +31,7 @@ struct KannelReport {
 pub fn report_routes(app: App, signer: ReportSigner) -> Router {
     Router::new()
         .route("/kannel/report", get(kannel_report))
+        .route("/kannel/mo", get(kannel_mo))
         .with_state(ReportState { app, signer })
 }
 
@@ -58,5 +59,36 @@ async fn kannel_report(
             tracing::warn!(delivery = r.d, error = %e, "delivery report not applied; Kannel will retry");
             (StatusCode::SERVICE_UNAVAILABLE, "try again\n")
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct KannelMo {
+    k: String,
+    from: String,
+    #[serde(default)]
+    text: String,
+}
+
+/// Messages from phones, from Kannel's `sms-service` (`get-url`): "STOP" opts the number out.
+/// The answer's body would go back to the phone as an SMS, so it is always empty.
+async fn kannel_mo(
+    State(state): State<ReportState>,
+    query: Result<Query<KannelMo>, axum::extract::rejection::QueryRejection>,
+) -> StatusCode {
+    let Ok(Query(mo)) = query else {
+        return StatusCode::BAD_REQUEST;
+    };
+    if !state.signer.verify_mo_key(&mo.k) {
+        tracing::warn!("message from a phone with a wrong key refused");
+        return StatusCode::FORBIDDEN;
+    }
+    match state.app.reply_received(&mo.from, &mo.text).await {
+        Ok(_) => StatusCode::OK,
+        Err(e) if !e.is_internal() => {
+            tracing::warn!(error = %e, "message from a phone not understood");
+            StatusCode::OK
+        }
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }

@@ -25,6 +25,15 @@ impl ReportSigner {
         tag[..16].iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The key Kannel's `sms-service` puts in the MO URL (`/kannel/mo?k=KEY`).
+    pub fn mo_key(&self) -> String {
+        self.sign(0, 0)
+    }
+
+    pub fn verify_mo_key(&self, key: &str) -> bool {
+        self.verify(0, 0, key)
+    }
+
     /// Compares in constant time.
     pub fn verify(&self, delivery: i64, attempt: u32, signature: &str) -> bool {
         let Some(bytes) = hex(signature) else {

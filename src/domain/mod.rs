@@ -11,6 +11,7 @@ pub mod ids;
 pub mod phone;
 pub mod rating;
 pub mod recipients;
+pub mod replies;
 pub mod schedule;
 pub mod sender;
 pub mod sms;

@@ -236,6 +236,11 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError>;
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError>;
+    /// The accounts with a message (campaign or test) to this number.
+    async fn accounts_that_sent_to(
+        &self,
+        phone: &PhoneNumber,
+    ) -> Result<Vec<AccountId>, StoreError>;
     async fn add_opt_out(
         &self,
         account: AccountId,

@@ -823,4 +823,18 @@ impl Store for SqlStore {
                 .await?,
         )
     }
+
+    async fn accounts_that_sent_to(
+        &self,
+        phone: &PhoneNumber,
+    ) -> Result<Vec<AccountId>, StoreError> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT DISTINCT account_id FROM deliveries WHERE phone = $1")
+                .bind(phone.as_e164())
+                .fetch_all(&self.pool)
+                .await?;
+        ids.into_iter()
+            .map(|id| Ok(AccountId(unsigned("account_id", id)?)))
+            .collect()
+    }
 }

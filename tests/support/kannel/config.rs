@@ -36,8 +36,16 @@ impl Ports {
 }
 
 /// The configuration text; logs go to `dir`, messages to the operator on `operator_port`.
-pub fn render(ports: Ports, operator_port: u16, dir: &Path) -> String {
+pub fn render(ports: Ports, operator_port: u16, dir: &Path, mo_url: Option<&str>) -> String {
+    // `%p` the phone, `%a` the whole text; an empty answer sends no reply to the phone.
+    let mo_service = match mo_url {
+        Some(url) => {
+            format!("get-url = \"{url}&from=%p&text=%a\"\nomit-empty = true\nmax-messages = 0")
+        }
+        None => "text = \"No service specified\"".to_owned(),
+    };
     let conf = TEMPLATE
+        .replace("@MO_SERVICE@", &mo_service)
         .replace("@ADMIN_PORT@", &ports.admin.to_string())
         .replace("@BOX_PORT@", &ports.boxes.to_string())
         .replace("@SENDSMS_PORT@", &ports.sendsms.to_string())

@@ -80,12 +80,17 @@ impl Kannel {
     /// Starts Kannel sending to `operator`, and points the operator's reports at it. Panics
     /// with the daemons' log tails if it is not ready within [`START_TIMEOUT`].
     pub async fn start(operator: &FakeOperator) -> Kannel {
+        Kannel::start_with_mo(operator, None).await
+    }
+
+    /// As `start`, with messages from phones passed to `mo_url` (which already holds a `?`).
+    pub async fn start_with_mo(operator: &FakeOperator, mo_url: Option<&str>) -> Kannel {
         // Fail with the install hint before anything else.
         daemon::find("bearerbox");
         daemon::find("smsbox");
         let mut failures = Vec::new();
         for _ in 0..ATTEMPTS {
-            match Kannel::try_start(operator).await {
+            match Kannel::try_start(operator, mo_url).await {
                 Ok(kannel) => return kannel,
                 Err(why) => failures.push(why),
             }
@@ -96,7 +101,7 @@ impl Kannel {
         );
     }
 
-    async fn try_start(operator: &FakeOperator) -> Result<Kannel, String> {
+    async fn try_start(operator: &FakeOperator, mo_url: Option<&str>) -> Result<Kannel, String> {
         let began = Instant::now();
         let deadline = began + START_TIMEOUT;
         let dir = tempfile::Builder::new()
@@ -105,8 +110,11 @@ impl Kannel {
             .expect("temp dir");
         let ports = Ports::fresh();
         let conf = dir.path().join("kannel.conf");
-        std::fs::write(&conf, config::render(ports, operator.port(), dir.path()))
-            .expect("write kannel.conf");
+        std::fs::write(
+            &conf,
+            config::render(ports, operator.port(), dir.path(), mo_url),
+        )
+        .expect("write kannel.conf");
 
         let mut bearerbox = Daemon::spawn("bearerbox", &conf, dir.path());
         let status_url = status_url(ports.admin);

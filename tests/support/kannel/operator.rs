@@ -132,6 +132,17 @@ impl FakeOperator {
         self.inner.callback_port.store(smsc_port, Ordering::SeqCst);
     }
 
+    /// A message from `from` to the gateway's number, as the network would hand it to Kannel.
+    pub async fn send_mo(&self, from: &str, text: &str) -> super::http::Reply {
+        let port = self.inner.callback_port.load(Ordering::SeqCst);
+        let url = format!(
+            "http://127.0.0.1:{port}/?from={}&to=36180&text={}",
+            super::http::encode(from),
+            super::http::encode(text)
+        );
+        super::http::get(&url).await.expect("Kannel takes the MO")
+    }
+
     /// Every submit so far, in arrival order.
     pub fn log(&self) -> Vec<Submit> {
         self.inner.log.lock().unwrap().submits.clone()
