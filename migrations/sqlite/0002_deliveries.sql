@@ -39,7 +39,9 @@ CREATE TABLE deliveries (
     updated_at       INTEGER NOT NULL,
     error            TEXT
 );
-CREATE INDEX deliveries_due ON deliveries (due_at) WHERE status IN ('pending', 'submitted', 'retrying');
+-- Claims and sweeps read one status at a time, in due order. (Not a partial index: SQLite
+-- would not use one for `status = 'pending'`, as it can't prove that within an IN list.)
+CREATE INDEX deliveries_due ON deliveries (status, due_at);
 CREATE INDEX deliveries_of_campaign ON deliveries (campaign_id, version, status);
 CREATE INDEX deliveries_by_phone ON deliveries (phone);
 

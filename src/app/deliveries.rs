@@ -33,6 +33,10 @@ impl App {
         job: &DeliveryJob,
         outcome: &SubmitOutcome,
     ) -> Result<(), AppError> {
+        // The claim already recorded an accepted attempt: submitted, waiting for its report.
+        if *outcome == SubmitOutcome::Accepted {
+            return Ok(());
+        }
         let now = self.now();
         let step = self
             .retry

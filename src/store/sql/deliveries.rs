@@ -100,21 +100,30 @@ impl SqlStore {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
             Engine::Sqlite => "",
         };
-        let sql = format!(
-            "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
-             WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND due_at <= $2 \
-             ORDER BY due_at, id LIMIT $3{lock}) \
-             RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at"
-        );
-        let rows = {
+        // One status per statement, so each reads its own range of the (status, due_at) index in
+        // order: retries first, then first attempts.
+        let mut rows = Vec::new();
+        for status in ["retrying", "pending"] {
+            let left = i64::from(limit) - rows.len() as i64;
+            if left <= 0 {
+                break;
+            }
+            let sql = format!(
+                "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
+                 WHERE id IN (SELECT id FROM deliveries WHERE status = '{status}' AND due_at <= $2 \
+                 ORDER BY due_at LIMIT $3{lock}) \
+                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at"
+            );
             let _turn = self.write_turn().await;
-            sqlx::query(AssertSqlSafe(sql))
-                .bind(micros(lease_until))
-                .bind(micros(now))
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await?
-        };
+            rows.extend(
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(micros(lease_until))
+                    .bind(micros(now))
+                    .bind(left)
+                    .fetch_all(&self.pool)
+                    .await?,
+            );
+        }
         // A campaign's messages carry no text of their own: it is their version's.
         let mut texts: HashMap<(i64, i64), (String, String)> = HashMap::new();
         let mut jobs = Vec::with_capacity(rows.len());

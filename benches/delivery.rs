@@ -1,0 +1,296 @@
+//! The delivery engine's throughput:
+//! - `null`: the dispatcher against a gateway that accepts at once (recipients per second,
+//!   SQLite and PostgreSQL): what Herald itself costs per message;
+//! - `kannel`: through a real Kannel on this machine, Herald's sustained submit rate against
+//!   Kannel's own `sendsms` ceiling measured with wrk in the same run;
+//! - `million`: a 1,000,000-recipient campaign end to end on the simulated gateway, from the
+//!   scheduler starting it to 100%: wall time and peak memory.
+//!
+//! `cargo bench --bench delivery` (all parts) or `HERALD_BENCH_PARTS=null,kannel cargo bench
+//! --bench delivery`; `kannel` needs Kannel and wrk (`apt-get install kannel wrk`).
+mod common;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use herald::app::{App, Decision, SendRequest};
+use herald::delivery::{
+    Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
+    SimulationProfile, SmsGateway, report_routes,
+};
+use herald::domain::campaign::CampaignState;
+use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
+use herald::domain::ids::ModeratorName;
+
+use common::support::kannel::{FakeOperator, Kannel, Script};
+use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign};
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let parts =
+        std::env::var("HERALD_BENCH_PARTS").unwrap_or_else(|_| "null,kannel,million".into());
+    runtime.block_on(async {
+        for part in parts.split(',') {
+            match part.trim() {
+                "null" => {
+                    null_gateway(Engine::Sqlite, 300_000).await;
+                    null_gateway(Engine::Postgres, 100_000).await;
+                }
+                "kannel" => through_kannel(30_000).await,
+                "million" => million().await,
+                other => panic!("unknown part {other}: null, kannel or million"),
+            }
+        }
+    });
+}
+
+/// A campaign of `n` recipients, approved and started: its deliveries are queued.
+async fn sending_campaign(db: &BenchDb, n: usize) -> App {
+    let (app, _) = app_with_campaign(db, "spring", 10 * n as u64 + 10).await;
+    let import = Instant::now();
+    app.import_recipients(
+        OWNER,
+        "spring",
+        std::io::Cursor::new(common::support::csv_of(n)),
+    )
+    .await
+    .unwrap();
+    let summary = app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = app.campaign_id(SERVER, "spring").await.unwrap();
+    let alice = ModeratorName::parse("alice").unwrap();
+    app.decide(id, 1, &alice, Decision::Approve).await.unwrap();
+    eprintln!(
+        "  {n} recipients imported and approved in {:.1?}",
+        import.elapsed()
+    );
+    app
+}
+
+/// Counts what a gateway finished submitting.
+struct Counting<G> {
+    inner: G,
+    done: AtomicU64,
+}
+
+#[async_trait]
+impl<G: SmsGateway> SmsGateway for Counting<G> {
+    fn name(&self) -> &'static str {
+        self.inner.name()
+    }
+    async fn submit(&self, sms: &OutgoingSms) -> SubmitOutcome {
+        let outcome = self.inner.submit(sms).await;
+        self.done.fetch_add(1, Ordering::Relaxed);
+        outcome
+    }
+}
+
+/// Accepts every message at once and sends nothing.
+struct NullGateway;
+
+#[async_trait]
+impl SmsGateway for NullGateway {
+    fn name(&self) -> &'static str {
+        "null"
+    }
+    async fn submit(&self, _sms: &OutgoingSms) -> SubmitOutcome {
+        SubmitOutcome::Accepted
+    }
+}
+
+/// Runs a dispatcher over `gateway` until it has submitted `n` messages; returns how long.
+async fn dispatch<G: SmsGateway + 'static>(
+    app: &App,
+    gateway: G,
+    n: u64,
+    config: DispatcherConfig,
+) -> Duration {
+    let gateway = Arc::new(Counting {
+        inner: gateway,
+        done: AtomicU64::new(0),
+    });
+    let (_reports, received) = tokio::sync::mpsc::unbounded_channel();
+    let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+    let start = Instant::now();
+    let task = tokio::spawn(Dispatcher::new(app.clone(), gateway.clone(), config).run(
+        received,
+        async {
+            let _ = stopping.await;
+        },
+    ));
+    while gateway.done.load(Ordering::Relaxed) < n {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let took = start.elapsed();
+    let _ = stop.send(());
+    task.await.unwrap();
+    took
+}
+
+async fn null_gateway(engine: Engine, n: usize) {
+    eprintln!("null gateway, {}, {n} recipients…", engine.name());
+    let db = BenchDb::new(engine).await;
+    let app = sending_campaign(&db, n).await;
+    let started = Instant::now();
+    app.advance_campaigns().await.unwrap();
+    let queued = started.elapsed();
+    let config = DispatcherConfig {
+        batch: 2_000,
+        in_flight: 256,
+        idle_poll: Duration::from_millis(1),
+        ..DispatcherConfig::default()
+    };
+    let took = dispatch(&app, NullGateway, n as u64, config).await;
+    println!(
+        "| null gateway | {} | {n} | {:.2} s | {:.0} recipients/s | queued in {:.2} s |",
+        engine.name(),
+        took.as_secs_f64(),
+        n as f64 / took.as_secs_f64(),
+        queued.as_secs_f64()
+    );
+}
+
+/// wrk's requests per second against `url` for `secs` seconds (2 threads, 20 connections).
+fn wrk(url: &str, secs: u32) -> f64 {
+    let out = std::process::Command::new("wrk")
+        .args(["-t2", "-c20", &format!("-d{secs}s"), url])
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("wrk installed (apt-get install wrk)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("wrk output: {text}"))
+}
+
+async fn through_kannel(n: usize) {
+    eprintln!("through Kannel, {n} recipients…");
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(20))).await;
+    let kannel = Kannel::start(&operator).await;
+    // The same work for Kannel as Herald's messages: each asks for every delivery report, sent
+    // to an endpoint that answers at once.
+    let sink = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sink_url = format!("http://{}/dlr?type=%d", sink.local_addr().unwrap());
+    let routes = axum::Router::new().route("/dlr", axum::routing::get(|| async { "ok" }));
+    tokio::spawn(async move { axum::serve(sink, routes).await.unwrap() });
+    let probe = format!(
+        "{}?username={}&password={}&from=HERALD&to=%2B33612345678&text=Hello&dlr-mask=31&dlr-url={}",
+        kannel.sendsms_url(),
+        kannel.username(),
+        kannel.password(),
+        common::support::kannel::http::encode(&sink_url)
+    );
+    let url = probe.clone();
+    let ceiling = tokio::task::spawn_blocking(move || wrk(&url, 10))
+        .await
+        .unwrap();
+    // Let Kannel drain what wrk queued before Herald's turn.
+    let mut seen = 0;
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let now = operator.submit_count();
+        if now == seen {
+            break;
+        }
+        seen = now;
+    }
+
+    let db = BenchDb::new(Engine::Sqlite).await;
+    let app = sending_campaign(&db, n).await;
+    let signer = ReportSigner::new(&app.report_signing_key().await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let routes = report_routes(app.clone(), signer.clone());
+    tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
+    app.advance_campaigns().await.unwrap();
+    let gateway = KannelGateway::new(
+        KannelConfig {
+            sendsms_url: kannel.sendsms_url(),
+            username: kannel.username().into(),
+            password: kannel.password().into(),
+            report_base: base,
+        },
+        signer,
+    )
+    .unwrap();
+    let config = DispatcherConfig {
+        in_flight: 20,
+        ..DispatcherConfig::default()
+    };
+    let took = dispatch(&app, gateway, n as u64, config).await;
+    let herald = n as f64 / took.as_secs_f64();
+    println!(
+        "| through Kannel | wrk -t2 -c20 on sendsms (with DLRs): {ceiling:.0} req/s | Herald: {n} in {:.2} s = {herald:.0} msg/s | ratio {:.0}% |",
+        took.as_secs_f64(),
+        100.0 * herald / ceiling
+    );
+}
+
+fn status_kib(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("{field}:")))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+async fn million() {
+    const N: usize = 1_000_000;
+    eprintln!("1,000,000 recipients on the simulated gateway (SQLite)…");
+    let db = BenchDb::new(Engine::Sqlite).await;
+    let app = sending_campaign(&db, N).await;
+    let before = status_kib("VmHWM");
+    // Reset the peak so that it is the sending's, not the import's.
+    std::fs::write("/proc/self/clear_refs", "5").expect("reset VmHWM");
+    let (reports, received) = tokio::sync::mpsc::unbounded_channel();
+    let profile = SimulationProfile {
+        permanent_failure: 0.01,
+        temporary_failure: 0.0,
+        report_delay: Duration::from_millis(200),
+        seed: 1,
+    };
+    let gateway = Arc::new(SimulatedGateway::new(profile, reports));
+    let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
+    let start = Instant::now();
+    let dispatcher = tokio::spawn(
+        Dispatcher::new(app.clone(), gateway, DispatcherConfig::default()).run(received, async {
+            let _ = stopping.await;
+        }),
+    );
+    loop {
+        app.advance_campaigns().await.unwrap();
+        if app.status(OWNER, "spring").await.unwrap().state == CampaignState::Completed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let took = start.elapsed();
+    let _ = stop.send(());
+    dispatcher.await.unwrap();
+    let counts = app
+        .status(OWNER, "spring")
+        .await
+        .unwrap()
+        .deliveries
+        .unwrap();
+    println!(
+        "| 1,000,000 on the simulated gateway | SQLite | {:.1} s | {:.0} msg/s | peak {:.1} MB (import before: {:.1} MB) | delivered {} bounced {} |",
+        took.as_secs_f64(),
+        N as f64 / took.as_secs_f64(),
+        status_kib("VmHWM") as f64 / 1024.0,
+        before as f64 / 1024.0,
+        counts.delivered,
+        counts.bounced
+    );
+}
