@@ -161,7 +161,7 @@ async fn null_gateway(engine: Engine, n: usize) {
 /// wrk's requests per second against `url` for `secs` seconds (2 threads, 20 connections).
 fn wrk(url: &str, secs: u32) -> f64 {
     let out = std::process::Command::new("wrk")
-        .args(["-t2", "-c20", &format!("-d{secs}s"), url])
+        .args(["-t2", "-c20", "--latency", &format!("-d{secs}s"), url])
         .env("NO_PROXY", "127.0.0.1,localhost")
         .output()
         .expect("wrk installed (apt-get install wrk)");
@@ -181,7 +181,9 @@ async fn through_kannel(n: usize) {
     // to an endpoint that answers at once.
     let sink = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let sink_url = format!("http://{}/dlr?type=%d", sink.local_addr().unwrap());
-    let routes = axum::Router::new().route("/dlr", axum::routing::get(|| async { "ok" }));
+    let routes = axum::Router::new()
+        .route("/dlr", axum::routing::get(|| async { "ok" }))
+        .route("/sink/kannel/report", axum::routing::get(|| async { "ok" }));
     tokio::spawn(async move { axum::serve(sink, routes).await.unwrap() });
     let probe = format!(
         "{}?username={}&password={}&from=HERALD&to=%2B33612345678&text=Hello&dlr-mask=31&dlr-url={}",
@@ -191,9 +193,16 @@ async fn through_kannel(n: usize) {
         common::support::kannel::http::encode(&sink_url)
     );
     let url = probe.clone();
-    let ceiling = tokio::task::spawn_blocking(move || wrk(&url, 10))
-        .await
-        .unwrap();
+    let wrk_secs = std::env::var("HERALD_BENCH_WRK_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let ceiling = match wrk_secs {
+        0 => f64::NAN,
+        secs => tokio::task::spawn_blocking(move || wrk(&url, secs))
+            .await
+            .unwrap(),
+    };
     // Let Kannel drain what wrk queued before Herald's turn.
     let mut seen = 0;
     loop {
@@ -218,13 +227,20 @@ async fn through_kannel(n: usize) {
             sendsms_url: kannel.sendsms_url(),
             username: kannel.username().into(),
             password: kannel.password().into(),
-            report_base: base,
+            report_base: match std::env::var("HERALD_BENCH_REPORTS_TO_SINK") {
+                Ok(_) => sink_url.trim_end_matches("/dlr?type=%d").to_owned() + "/sink",
+                Err(_) => base,
+            },
         },
         signer,
     )
     .unwrap();
+    let in_flight = std::env::var("HERALD_BENCH_IN_FLIGHT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
     let config = DispatcherConfig {
-        in_flight: 20,
+        in_flight,
         ..DispatcherConfig::default()
     };
     let took = dispatch(&app, gateway, n as u64, config).await;
