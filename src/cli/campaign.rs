@@ -342,6 +342,21 @@ fn status_text(s: &CampaignStatus) -> String {
     if let (Some(local), Some(zone)) = (&s.send_local, s.send_zone) {
         text.push_str(&format!("\n  send: {local} {zone}"));
     }
+    if let Some(d) = &s.deliveries {
+        text.push_str(&format!(
+            "\n  delivered {}, retrying {}, bounced {}, not sent {}",
+            d.delivered,
+            d.retrying,
+            d.bounced,
+            d.unsent()
+        ));
+        if let Some(next) = d.next_retry {
+            text.push_str(&format!(
+                "\n  next retry: {}",
+                next.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+    }
     if let Some(r) = &s.refusal {
         text.push_str(&format!(
             "\n  version {} refused by {} ({}): {}",
