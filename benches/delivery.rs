@@ -79,6 +79,9 @@ async fn sending_campaign(db: &BenchDb, n: usize) -> App {
 struct Counting<G> {
     inner: G,
     done: AtomicU64,
+    refused: AtomicU64,
+    /// Time spent inside `submit`, summed: the mean latency of a submission.
+    busy_micros: AtomicU64,
 }
 
 #[async_trait]
@@ -87,7 +90,13 @@ impl<G: SmsGateway> SmsGateway for Counting<G> {
         self.inner.name()
     }
     async fn submit(&self, sms: &OutgoingSms) -> SubmitOutcome {
+        let start = Instant::now();
         let outcome = self.inner.submit(sms).await;
+        self.busy_micros
+            .fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
+        if !matches!(outcome, SubmitOutcome::Accepted) {
+            self.refused.fetch_add(1, Ordering::Relaxed);
+        }
         self.done.fetch_add(1, Ordering::Relaxed);
         outcome
     }
@@ -116,6 +125,8 @@ async fn dispatch<G: SmsGateway + 'static>(
     let gateway = Arc::new(Counting {
         inner: gateway,
         done: AtomicU64::new(0),
+        refused: AtomicU64::new(0),
+        busy_micros: AtomicU64::new(0),
     });
     let (_reports, received) = tokio::sync::mpsc::unbounded_channel();
     let (stop, stopping) = tokio::sync::oneshot::channel::<()>();
@@ -132,6 +143,11 @@ async fn dispatch<G: SmsGateway + 'static>(
     let took = start.elapsed();
     let _ = stop.send(());
     task.await.unwrap();
+    eprintln!(
+        "  mean submit latency {:.2} ms, {} not accepted",
+        gateway.busy_micros.load(Ordering::Relaxed) as f64 / n as f64 / 1000.0,
+        gateway.refused.load(Ordering::Relaxed)
+    );
     took
 }
 
@@ -166,6 +182,7 @@ fn wrk(url: &str, secs: u32) -> f64 {
         .output()
         .expect("wrk installed (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{text}");
     text.lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))
         .and_then(|v| v.trim().parse().ok())

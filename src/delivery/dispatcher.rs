@@ -78,42 +78,59 @@ impl Dispatcher {
             t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             t
         });
+        // Claiming runs ahead of sending, one batch deep, so the gateway never waits for a
+        // claim (on SQLite a claim queues behind delivery-report writes).
+        let batch = self
+            .config
+            .rate
+            .map_or(self.config.batch, |r| r.min(self.config.batch));
+        let (claimed, mut to_send) = mpsc::channel::<DeliveryJob>(batch as usize);
         let mut running = JoinSet::new();
-        loop {
-            if let Err(e) = self.app.sweep_overdue(self.config.batch).await {
-                tracing::warn!(error = %e, "could not close unanswered attempts");
+        running.spawn(claim_loop(
+            self.app.clone(),
+            batch,
+            self.config.idle_poll,
+            claimed,
+        ));
+        while let Some(job) = to_send.recv().await {
+            if let Some(pace) = pace.as_mut() {
+                pace.tick().await;
             }
-            // Claim no more than about a second's worth: what is claimed and not yet sent when
-            // the process dies waits out its lease before it goes again.
-            let batch = self
-                .config
-                .rate
-                .map_or(self.config.batch, |r| r.min(self.config.batch));
-            let jobs = match self.app.claim_deliveries(batch).await {
-                Ok(jobs) => jobs,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not claim deliveries");
-                    Vec::new()
-                }
+            let Ok(slot) = slots.clone().acquire_owned().await else {
+                return;
             };
-            if jobs.is_empty() {
-                while running.try_join_next().is_some() {}
-                tokio::time::sleep(self.config.idle_poll).await;
-                continue;
+            let (app, gateway) = (self.app.clone(), self.gateway.clone());
+            running.spawn(async move {
+                send_one(&app, gateway.as_ref(), &job).await;
+                drop(slot);
+            });
+            while running.try_join_next().is_some() {}
+        }
+    }
+}
+
+/// Closes unanswered attempts and claims due ones, handing them to the sender. Claims no more
+/// than about a second's worth at a time (`batch`): what is claimed and not yet sent when the
+/// process dies waits out its lease before it goes again.
+async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Sender<DeliveryJob>) {
+    loop {
+        if let Err(e) = app.sweep_overdue(batch).await {
+            tracing::warn!(error = %e, "could not close unanswered attempts");
+        }
+        let jobs = match app.claim_deliveries(batch).await {
+            Ok(jobs) => jobs,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not claim deliveries");
+                Vec::new()
             }
-            for job in jobs {
-                if let Some(pace) = pace.as_mut() {
-                    pace.tick().await;
-                }
-                let Ok(slot) = slots.clone().acquire_owned().await else {
-                    return;
-                };
-                let (app, gateway) = (self.app.clone(), self.gateway.clone());
-                running.spawn(async move {
-                    send_one(&app, gateway.as_ref(), &job).await;
-                    drop(slot);
-                });
-                while running.try_join_next().is_some() {}
+        };
+        if jobs.is_empty() {
+            tokio::time::sleep(idle_poll).await;
+            continue;
+        }
+        for job in jobs {
+            if claimed.send(job).await.is_err() {
+                return;
             }
         }
     }
