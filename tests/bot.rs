@@ -157,6 +157,21 @@ async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
         .await
 }
 
+/// Finalizes "spring" and presses its Confirm button: waiting for validation.
+async fn submit_spring(discord: &DiscordStandIn) {
+    let summary = finalize(discord, Options::new().string("name", "spring")).await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let click = discord
+        .inject(discord.click(&confirm).on_message(summary))
+        .await;
+    discord
+        .wait_for_original(click.id, |m| content(m).contains("waiting"))
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_campaign_from_modal_to_validation_with_one_notification() {
     let (t, discord, _bot) = ready().await;
@@ -406,17 +421,7 @@ async fn bad_input_gets_a_clear_ephemeral_answer() {
 async fn status_offers_cancel_and_cancel_is_confirmed() {
     let (t, discord, _bot) = ready().await;
     create_and_import(&discord).await;
-    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
-    let confirm = first_button(&summary)["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let click = discord
-        .inject(discord.click(&confirm).on_message(summary))
-        .await;
-    discord
-        .wait_for_original(click.id, |m| content(m).contains("waiting"))
-        .await;
+    submit_spring(&discord).await;
 
     let status = discord
         .inject(
@@ -490,17 +495,7 @@ async fn a_failed_notification_is_retried_and_sent_once() {
     let (t, discord, _bot) = ready().await;
     create_and_import(&discord).await;
     discord.fail_next("POST", "/users/@me/channels", 500, 1);
-    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
-    let confirm = first_button(&summary)["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let click = discord
-        .inject(discord.click(&confirm).on_message(summary))
-        .await;
-    discord
-        .wait_for_original(click.id, |m| content(m).contains("waiting"))
-        .await;
+    submit_spring(&discord).await;
     // The first DM attempt got a 500; the retry waits for its backoff on Herald's clock.
     discord
         .wait_for_request(|r| r.status == 500, Duration::from_secs(5))
@@ -1037,17 +1032,7 @@ async fn a_test_sms_is_priced_confirmed_then_queued() {
 async fn a_sending_campaign_shows_its_progress_and_can_be_stopped() {
     let (t, discord, _bot) = ready().await;
     create_and_import(&discord).await;
-    let summary = finalize(&discord, Options::new().string("name", "spring")).await;
-    let confirm = first_button(&summary)["custom_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let click = discord
-        .inject(discord.click(&confirm).on_message(summary))
-        .await;
-    discord
-        .wait_for_original(click.id, |m| content(m).contains("waiting"))
-        .await;
+    submit_spring(&discord).await;
     let (id, _) = t.app.campaign_id(GUILD, "spring").await.unwrap();
     let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
     t.app

@@ -7,10 +7,9 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use herald::app::{Decision, SendRequest};
+use herald::app::SendRequest;
 use herald::domain::campaign::CampaignState;
 use herald::domain::delivery::DeliveryStatus;
-use herald::domain::ids::ModeratorName;
 use support::kannel::{FakeOperator, Kannel, Script};
 use support::{Engine, OWNER, SERVER, TestApp};
 
@@ -57,21 +56,6 @@ fn serve(t: &TestApp, kannel: &Kannel, port: u16, rate: u32) -> Herald {
         .spawn()
         .expect("start herald serve");
     Herald(child)
-}
-
-async fn approve(t: &TestApp) {
-    let summary = t
-        .app
-        .finalize(OWNER, "spring", SendRequest::Immediate)
-        .await
-        .unwrap();
-    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, Decision::Approve)
-        .await
-        .unwrap();
 }
 
 async fn wait_for_completion(t: &TestApp, timeout: Duration) {
@@ -128,7 +112,7 @@ async fn sigkill_mid_campaign_then_restart_loses_nothing_and_repeats_no_attempt(
     let kannel = Kannel::start(&operator).await;
     let t = TestApp::new(Engine::Sqlite).await;
     t.ready_campaign("spring", 10_000, RECIPIENTS).await;
-    approve(&t).await;
+    t.approve("spring", SendRequest::Immediate).await;
 
     let port = free_port();
     let mut first = serve(&t, &kannel, port, 300);
@@ -175,7 +159,7 @@ async fn two_processes_on_one_postgresql_send_each_recipient_once() {
     let kannel = Kannel::start(&operator).await;
     let t = TestApp::new(Engine::Postgres).await;
     t.ready_campaign("spring", 10_000, RECIPIENTS).await;
-    approve(&t).await;
+    t.approve("spring", SendRequest::Immediate).await;
 
     let mut a = serve(&t, &kannel, free_port(), 400);
     let mut b = serve(&t, &kannel, free_port(), 400);

@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use herald::app::{Decision, SendRequest};
+use herald::app::SendRequest;
 use herald::delivery::{
     Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, report_routes,
 };
 use herald::domain::campaign::CampaignState;
 use herald::domain::credits::Credits;
 use herald::domain::delivery::DeliveryStatus;
-use herald::domain::ids::ModeratorName;
 use support::kannel::{FakeOperator, Kannel, Script};
 use support::{Engine, OWNER, SERVER, TestApp};
 
@@ -70,18 +69,7 @@ impl Engine2 {
 }
 
 async fn approve_and_start(t: &TestApp) {
-    let summary = t
-        .app
-        .finalize(OWNER, "spring", SendRequest::Immediate)
-        .await
-        .unwrap();
-    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, Decision::Approve)
-        .await
-        .unwrap();
+    t.approve("spring", SendRequest::Immediate).await;
     assert_eq!(t.app.advance_campaigns().await.unwrap().started, 1);
 }
 

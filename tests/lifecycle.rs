@@ -18,16 +18,6 @@ async fn submit(t: &TestApp, name: &str, when: SendRequest) -> herald::app::Conf
     t.app.confirm(OWNER, summary.token.as_str()).await.unwrap()
 }
 
-async fn kinds_in_outbox(t: &TestApp) -> Vec<&'static str> {
-    t.store
-        .undelivered_notifications(100)
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.notification.kind.as_str())
-        .collect()
-}
-
 async fn submit_then_approve(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 1000, 3).await;
@@ -63,7 +53,7 @@ async fn submit_then_approve(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(status.state, CampaignState::Approved);
-    assert_eq!(kinds_in_outbox(&t).await, ["submitted", "approved"]);
+    assert_eq!(t.outbox_kinds().await, ["submitted", "approved"]);
     let ledger = t.app.credits(SERVER, 10).await.unwrap().ledger;
     assert_eq!(
         ledger.iter().map(|l| l.kind).collect::<Vec<_>>(),
@@ -164,7 +154,8 @@ async fn concurrent_decisions_one_wins_the_other_is_told_who(engine: Engine) {
             .count(),
         1
     );
-    let decided = kinds_in_outbox(&t)
+    let decided = t
+        .outbox_kinds()
         .await
         .into_iter()
         .filter(|k| *k == "approved" || *k == "refused")
@@ -192,7 +183,7 @@ async fn a_confirmation_is_spent_once(engine: Engine) {
     );
     let (_, balance) = t.app.account(SERVER).await.unwrap();
     assert_eq!(balance.reserved, Credits(2), "reserved once");
-    assert_eq!(kinds_in_outbox(&t).await, ["submitted"]);
+    assert_eq!(t.outbox_kinds().await, ["submitted"]);
 }
 
 async fn confirmations_expire_and_belong_to_their_user(engine: Engine) {
@@ -394,7 +385,7 @@ async fn immediate_sends_need_credit_scheduled_ones_are_held(engine: Engine) {
     let held = c.start(balance, t.clock_now()).unwrap();
     assert_eq!(held.campaign.state, CampaignState::OnHold);
     commit(&t, &held).await;
-    assert_eq!(kinds_in_outbox(&t).await.last(), Some(&"held_for_credit"));
+    assert_eq!(t.outbox_kinds().await.last(), Some(&"held_for_credit"));
 
     t.app
         .credit(SERVER, TopUp::new(10).unwrap(), "reload", Actor::Operator)
@@ -431,7 +422,7 @@ async fn auto_validated_accounts_skip_review(engine: Engine) {
         c.submission.unwrap().review,
         Review::Approved { .. }
     ));
-    assert_eq!(kinds_in_outbox(&t).await, ["submitted", "approved"]);
+    assert_eq!(t.outbox_kinds().await, ["submitted", "approved"]);
 }
 
 async fn the_ledger_never_goes_negative_and_a_failed_change_writes_nothing(engine: Engine) {
@@ -511,7 +502,7 @@ async fn the_ledger_never_goes_negative_and_a_failed_change_writes_nothing(engin
         CampaignState::AwaitingConfirmation
     );
     assert_eq!(
-        kinds_in_outbox(&t).await,
+        t.outbox_kinds().await,
         ["submitted"],
         "only summer's notification"
     );

@@ -6,25 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use herald::app::{Decision, SendRequest};
+use herald::app::SendRequest;
 use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
 use herald::domain::campaign::CampaignState;
 use herald::domain::credits::{Credits, LedgerKind, TopUp};
 use herald::domain::delivery::{Report, SubmitOutcome};
 use herald::domain::effects::Actor;
-use herald::domain::ids::ModeratorName;
 use support::{Engine, OWNER, SERVER, TestApp};
-
-async fn approved(t: &TestApp, when: SendRequest) {
-    let summary = t.app.finalize(OWNER, "spring", when).await.unwrap();
-    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, Decision::Approve)
-        .await
-        .unwrap();
-}
 
 async fn state(t: &TestApp) -> CampaignState {
     t.app.status(OWNER, "spring").await.unwrap().state
@@ -36,22 +24,12 @@ async fn ledger_kinds(t: &TestApp) -> Vec<(LedgerKind, u64)> {
     lines.iter().map(|l| (l.kind, l.amount.0)).collect()
 }
 
-async fn outbox_kinds(t: &TestApp) -> Vec<&'static str> {
-    t.store
-        .undelivered_notifications(100)
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.notification.kind.as_str())
-        .collect()
-}
-
 async fn an_approved_campaign_is_sent_to_each_recipient_once_and_completes(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 100, 4).await;
     // On the opt-out list by send time: skipped, and its credit refunded at the end.
     t.app.opt_out(SERVER, "06 10 00 00 03").await.unwrap();
-    approved(&t, SendRequest::Immediate).await;
+    t.approve("spring", SendRequest::Immediate).await;
 
     let pass = t.app.advance_campaigns().await.unwrap();
     assert_eq!(pass.started, 1);
@@ -117,7 +95,7 @@ async fn an_approved_campaign_is_sent_to_each_recipient_once_and_completes(engin
         (Credits(97), Credits(0))
     );
     assert_eq!(
-        outbox_kinds(&t).await,
+        t.outbox_kinds().await,
         ["submitted", "approved", "started_sending", "completed"]
     );
 }
@@ -130,14 +108,14 @@ async fn short_credit_at_send_time_holds_then_resumes(engine: Engine) {
         time: "10:00".into(),
         zone: Some("Europe/Paris".into()),
     };
-    approved(&t, when).await;
+    t.approve("spring", when).await;
     assert_eq!(state(&t).await, CampaignState::Scheduled);
     t.clock
         .set(Utc.with_ymd_and_hms(2027, 3, 3, 9, 0, 0).unwrap());
     let pass = t.app.advance_campaigns().await.unwrap();
     assert_eq!((pass.started, pass.held), (0, 1));
     assert_eq!(state(&t).await, CampaignState::OnHold);
-    assert!(outbox_kinds(&t).await.contains(&"held_for_credit"));
+    assert!(t.outbox_kinds().await.contains(&"held_for_credit"));
     assert_eq!(
         t.app.advance_campaigns().await.unwrap().started,
         0,
@@ -168,7 +146,7 @@ async fn a_scheduled_campaign_starts_on_time_across_a_dst_change(engine: Engine)
         time: "08:30".into(),
         zone: Some("Europe/Paris".into()),
     };
-    approved(&t, when).await;
+    t.approve("spring", when).await;
     t.clock
         .set(Utc.with_ymd_and_hms(2027, 3, 29, 6, 29, 59).unwrap());
     assert_eq!(t.app.advance_campaigns().await.unwrap().started, 0);
@@ -179,7 +157,7 @@ async fn a_scheduled_campaign_starts_on_time_across_a_dst_change(engine: Engine)
 async fn stopping_mid_send_refunds_what_was_not_sent(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 10, 3).await;
-    approved(&t, SendRequest::Immediate).await;
+    t.approve("spring", SendRequest::Immediate).await;
     t.app.advance_campaigns().await.unwrap();
     let first = t.app.claim_deliveries(1).await.unwrap();
     t.app
@@ -222,7 +200,7 @@ async fn stopping_mid_send_refunds_what_was_not_sent(engine: Engine) {
 async fn the_engine_takes_a_campaign_to_100_percent_on_the_simulated_gateway(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 1000, 200).await;
-    approved(&t, SendRequest::Immediate).await;
+    t.approve("spring", SendRequest::Immediate).await;
     let (reports, received) = tokio::sync::mpsc::unbounded_channel();
     let profile = SimulationProfile {
         permanent_failure: 0.05,

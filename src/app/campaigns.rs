@@ -89,14 +89,41 @@ impl App {
     ) -> Result<CampaignStatus, AppError> {
         let now = self.now();
         let t = decide(campaign, now)?;
+        self.commit_transition(&t, now).await?;
+        Ok(CampaignStatus::of(&t.campaign))
+    }
+
+    /// Commits a transition with its effects, in one transaction.
+    pub(super) async fn commit_transition(
+        &self,
+        t: &Transition,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
         let change = Change {
             campaign: &t.campaign,
             effects: &t.effects,
             confirmation: ConfirmationWrite::None,
             now,
         };
-        self.store.commit(change).await?;
-        Ok(CampaignStatus::of(&t.campaign))
+        Ok(self.store.commit(change).await?)
+    }
+
+    /// Stores a confirmation waiting for its click. Writing the campaign unchanged bumps its
+    /// revision: a confirmation prepared against a state that has since moved on is caught by
+    /// the guard when it is confirmed.
+    pub(super) async fn store_confirmation(
+        &self,
+        campaign: &Campaign,
+        pending: &crate::domain::campaign::PendingConfirmation,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), AppError> {
+        let change = Change {
+            campaign,
+            effects: &[],
+            confirmation: ConfirmationWrite::Create(pending),
+            now,
+        };
+        Ok(self.store.commit(change).await?)
     }
 
     /// Names of the server's campaigns containing `typed` (case-insensitive), for autocomplete.

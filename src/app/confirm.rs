@@ -103,15 +103,7 @@ impl App {
             let campaign = self.campaign_named(who.account, name).await?;
             let now = self.now();
             let pending = campaign.prepare_cancel(Self::new_token()?, who.user, is_manager, now)?;
-            // Writing the campaign unchanged bumps its revision: a cancel prepared against a state
-            // that has since moved on is caught by the guard when it is confirmed.
-            let change = Change {
-                campaign: &campaign,
-                effects: &[],
-                confirmation: ConfirmationWrite::Create(&pending),
-                now,
-            };
-            self.store.commit(change).await?;
+            self.store_confirmation(&campaign, &pending, now).await?;
             Ok(pending.token)
         })
     }
@@ -137,13 +129,7 @@ impl App {
                 who.user,
                 now,
             )?;
-            let change = Change {
-                campaign: &campaign,
-                effects: &[],
-                confirmation: ConfirmationWrite::Create(&pending),
-                now,
-            };
-            self.store.commit(change).await?;
+            self.store_confirmation(&campaign, &pending, now).await?;
             Ok(summary)
         })
     }

@@ -66,14 +66,11 @@ impl App {
             let Some(current) = self.store.delivery(id).await? else {
                 return Ok(ReportEffect::UnknownDelivery);
             };
-            let stale = attempt.is_some_and(|a| a != current.attempt);
-            if stale && *report != Report::Delivered {
-                return Ok(ReportEffect::Ignored);
-            }
             let now = self.now();
             let Some(step) = self.retry.after_report(
                 current.status,
                 current.attempt,
+                attempt,
                 report,
                 current.started_at,
                 now,

@@ -72,14 +72,7 @@ impl App {
             }
             _ => return Ok(None),
         };
-        let state = transition.campaign.state;
-        let change = crate::store::Change {
-            campaign: &transition.campaign,
-            effects: &transition.effects,
-            confirmation: crate::store::ConfirmationWrite::None,
-            now,
-        };
-        self.store.commit(change).await?;
-        Ok(Some(state))
+        self.commit_transition(&transition, now).await?;
+        Ok(Some(transition.campaign.state))
     }
 }

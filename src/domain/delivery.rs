@@ -201,17 +201,21 @@ impl RetryPolicy {
         }
     }
 
-    /// A report about attempt `attempt`; `None` when it changes nothing (the delivery is
-    /// already final, or the report is an intermediate one).
+    /// A report on a delivery at `current` status and `attempt`; `about` is the attempt the
+    /// report names, when the gateway carried it back. `None` when it changes nothing: the
+    /// delivery is already final, the report is an intermediate one, or it is about an older
+    /// attempt and says anything but "delivered" (good news about any attempt counts).
     pub fn after_report(
         &self,
         current: DeliveryStatus,
         attempt: u32,
+        about: Option<u32>,
         report: &Report,
         started_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> Option<Step> {
-        if current.is_final() {
+        let stale = about.is_some_and(|a| a != attempt);
+        if current.is_final() || (stale && *report != Report::Delivered) {
             return None;
         }
         match report {
@@ -372,6 +376,7 @@ mod tests {
         let rejected = p.after_report(
             DeliveryStatus::Submitted,
             1,
+            None,
             &Report::Rejected { temporary: false },
             t(0),
             t(0),
@@ -383,15 +388,36 @@ mod tests {
     fn a_final_report_wins_over_late_intermediate_ones() {
         let p = RetryPolicy::default();
         let done = p
-            .after_report(DeliveryStatus::Submitted, 1, &Report::Delivered, t(0), t(0))
+            .after_report(
+                DeliveryStatus::Submitted,
+                1,
+                None,
+                &Report::Delivered,
+                t(0),
+                t(0),
+            )
             .unwrap();
         assert_eq!(done.status, DeliveryStatus::Delivered);
         assert_eq!(
-            p.after_report(DeliveryStatus::Delivered, 1, &Report::Accepted, t(0), t(0)),
+            p.after_report(
+                DeliveryStatus::Delivered,
+                1,
+                None,
+                &Report::Accepted,
+                t(0),
+                t(0)
+            ),
             None
         );
         assert_eq!(
-            p.after_report(DeliveryStatus::Delivered, 1, &Report::Failed, t(0), t(0)),
+            p.after_report(
+                DeliveryStatus::Delivered,
+                1,
+                None,
+                &Report::Failed,
+                t(0),
+                t(0)
+            ),
             None
         );
     }
@@ -400,7 +426,14 @@ mod tests {
     fn an_acknowledged_message_waits_for_its_report_until_the_window_closes() {
         let p = RetryPolicy::default();
         let step = p
-            .after_report(DeliveryStatus::Submitted, 1, &Report::Accepted, t(0), t(0))
+            .after_report(
+                DeliveryStatus::Submitted,
+                1,
+                None,
+                &Report::Accepted,
+                t(0),
+                t(0),
+            )
             .unwrap();
         assert_eq!(step.due_at, Some(t(48)));
         assert_eq!(

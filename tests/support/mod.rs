@@ -185,6 +185,34 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Finalizes, confirms and approves (moderator "alice") version 1 of `name`.
+    pub async fn approve(&self, name: &str, when: herald::app::SendRequest) {
+        let summary = self.app.finalize(OWNER, name, when).await.unwrap();
+        self.app
+            .confirm(OWNER, summary.token.as_str())
+            .await
+            .unwrap();
+        let (id, _) = self.app.campaign_id(SERVER, name).await.unwrap();
+        let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+        self.app
+            .decide(id, 1, &alice, herald::app::Decision::Approve)
+            .await
+            .unwrap();
+    }
+
+    /// The kinds of the notifications waiting in the outbox, oldest first.
+    pub async fn outbox_kinds(&self) -> Vec<&'static str> {
+        self.store
+            .undelivered_notifications(100)
+            .await
+            .unwrap()
+            .iter()
+            .map(|i| i.notification.kind.as_str())
+            .collect()
+    }
+}
+
 /// A CSV with a header and `n` distinct valid French mobile numbers.
 pub fn csv_of(n: usize) -> Vec<u8> {
     let mut csv = String::from("phone,name\n");

@@ -1,5 +1,4 @@
 //! `/campaign …`: create, edit, recipients, finalize, cancel, status, list.
-use crate::domain::campaign::CampaignState;
 use std::io::Cursor;
 use std::sync::atomic::Ordering;
 
@@ -8,9 +7,11 @@ use poise::serenity_prelude as serenity;
 use crate::app::SendRequest;
 use crate::bot::access::{self, lang};
 use crate::bot::custom_id::CustomId;
+use crate::bot::i18n::Lang;
 use crate::bot::i18n::fill;
 use crate::bot::render;
 use crate::bot::{BotError, Context};
+use crate::domain::campaign::{CampaignState, ConfirmationToken};
 
 /// The largest CSV accepted as an attachment (about a million numbers).
 const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
@@ -234,20 +235,7 @@ async fn test(
     let who = access::require_sender(ctx).await?;
     let l = lang(ctx);
     let summary = ctx.data().app.prepare_test(who, &name, &numbers).await?;
-    let confirm = CustomId::Confirm(summary.token.as_str().to_owned());
-    let row = serenity::CreateActionRow::Buttons(vec![render::button(
-        &confirm,
-        l.texts().confirm,
-        serenity::ButtonStyle::Success,
-    )]);
-    ctx.send(
-        poise::CreateReply::default()
-            .content(render::test_summary(&summary, l))
-            .components(vec![row])
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
+    reply_with_confirm(ctx, render::test_summary(&summary, l), &summary.token, l).await
 }
 
 /// Check and price a campaign, then confirm it with the button.
@@ -306,20 +294,7 @@ async fn finalize(
     };
     ctx.defer_ephemeral().await?;
     let summary = ctx.data().app.finalize(who, &name, when).await?;
-    let confirm = CustomId::Confirm(summary.token.as_str().to_owned());
-    let row = serenity::CreateActionRow::Buttons(vec![render::button(
-        &confirm,
-        l.texts().confirm,
-        serenity::ButtonStyle::Success,
-    )]);
-    ctx.send(
-        poise::CreateReply::default()
-            .content(render::summary(&summary, l))
-            .components(vec![row])
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
+    reply_with_confirm(ctx, render::summary(&summary, l), &summary.token, l).await
 }
 
 /// Take a submitted campaign back to draft (asks for confirmation).
@@ -347,6 +322,29 @@ async fn cancel(
         poise::CreateReply::default()
             .content(text)
             .components(rows)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A summary and its Confirm button, shown to the requester only.
+async fn reply_with_confirm(
+    ctx: Context<'_>,
+    text: String,
+    token: &ConfirmationToken,
+    l: Lang,
+) -> Result<(), BotError> {
+    let confirm = CustomId::Confirm(token.as_str().to_owned());
+    let row = serenity::CreateActionRow::Buttons(vec![render::button(
+        &confirm,
+        l.texts().confirm,
+        serenity::ButtonStyle::Success,
+    )]);
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .components(vec![row])
             .ephemeral(true),
     )
     .await?;

@@ -121,6 +121,15 @@ struct Ready<'a> {
 }
 
 impl Campaign {
+    /// The draft's sender ID, else the account's default.
+    pub(super) fn draft_sender(&self, account: &Account) -> Result<SenderId, CampaignError> {
+        self.draft
+            .sender
+            .clone()
+            .or_else(|| account.sender.clone())
+            .ok_or(CampaignError::NoSender)
+    }
+
     fn ready_to_submit<'a>(&'a self, account: &Account) -> Result<Ready<'a>, CampaignError> {
         match self.state {
             CampaignState::Draft | CampaignState::AwaitingConfirmation => {}
@@ -135,12 +144,7 @@ impl Campaign {
             .recipients
             .filter(|l| l.count > 0)
             .ok_or(CampaignError::NoRecipients)?;
-        let sender = self
-            .draft
-            .sender
-            .clone()
-            .or_else(|| account.sender.clone())
-            .ok_or(CampaignError::NoSender)?;
+        let sender = self.draft_sender(account)?;
         let cost = Credits::cost_of(body.segments(), recipients.count)
             .ok_or(CampaignError::CostOverflow)?;
         Ok(Ready {

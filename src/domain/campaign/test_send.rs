@@ -99,12 +99,7 @@ impl Campaign {
         numbers: &TestNumbers,
     ) -> Result<(&'a SmsBody, SenderId, Credits), CampaignError> {
         let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
-        let sender = self
-            .draft
-            .sender
-            .clone()
-            .or_else(|| account.sender.clone())
-            .ok_or(CampaignError::NoSender)?;
+        let sender = self.draft_sender(account)?;
         let cost = Credits::cost_of(body.segments(), numbers.as_slice().len() as u64)
             .ok_or(CampaignError::CostOverflow)?;
         Ok((body, sender, cost))
