@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Herald's whole test suite on a fresh machine: installs and starts what the tests need
-# (PostgreSQL when none answers, the Kannel SMS gateway when missing), then formatting, lints and
-# every test on SQLite and PostgreSQL.
+# (PostgreSQL when none answers, the Kannel SMS gateway and Chromium with its WebDriver when
+# missing), then formatting, lints and every test on SQLite and PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,8 +46,17 @@ ensure_kannel() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends kannel >/dev/null
 }
 
+# The console's browser test drives Debian's chromium through chromedriver.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return; fi
+  log "installing Chromium and chromedriver"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-dejavu-core >/dev/null
+}
+
 ensure_postgres
 ensure_kannel
+ensure_chromium
 
 log "cargo fmt --check"
 cargo fmt --check

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod bot;
 pub mod config;
+pub mod console;
 pub mod delivery;
 pub mod domain;
 pub mod store;

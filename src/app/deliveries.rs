@@ -122,10 +122,8 @@ impl App {
 
     /// The key that signs delivery-report URLs: made once, then shared by every process.
     pub async fn report_signing_key(&self) -> Result<Vec<u8>, AppError> {
-        let mut candidate = [0u8; 32];
-        getrandom::fill(&mut candidate).map_err(AppError::internal)?;
-        let hex: String = candidate.iter().map(|b| format!("{b:02x}")).collect();
-        let key = self.store.server_key("report_signing", &hex).await?;
+        let candidate = super::random_hex(32)?;
+        let key = self.store.server_key("report_signing", &candidate).await?;
         Ok(key.into_bytes())
     }
 

@@ -60,6 +60,10 @@ pub enum AppError {
     BalanceTooLarge { max: u64 },
     #[error("the password must be at least {0} characters long")]
     WeakPassword(usize),
+    #[error("wrong name or password: check both and try again")]
+    SignInRefused,
+    #[error("too many failed sign-ins: wait {minutes} minutes and try again")]
+    TooManySignIns { minutes: i64 },
     #[error(
         "someone else changed this campaign at the same moment: look at its status and try again"
     )]

@@ -29,6 +29,7 @@ mod accounts;
 mod campaigns;
 pub mod clock;
 mod confirm;
+pub mod console;
 pub mod csv_source;
 mod deliveries;
 mod error;
@@ -111,4 +112,11 @@ impl App {
             .await?
             .ok_or_else(|| AppError::UnknownCampaign(parsed.to_string()))
     }
+}
+
+/// `bytes` random bytes as lowercase hex: tokens and keys.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, AppError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(AppError::internal)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
 }

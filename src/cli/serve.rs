@@ -2,10 +2,12 @@
 use herald::app::App;
 use herald::bot::BotConfig;
 use herald::config::Config;
+use herald::console::{ConsoleConfig, console_routes};
 use herald::delivery::{
     Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
     SimulationProfile, SmsGateway, report_routes, run_scheduler,
 };
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +22,26 @@ pub struct ServeArgs {
     /// How many shards all processes run together.
     #[arg(long, requires = "shards")]
     total_shards: Option<u32>,
+    /// Run one part only (default: all of them in this process).
+    #[arg(long, value_enum)]
+    only: Option<Part>,
+}
+
+/// What a `herald serve` process runs.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The moderation console (HTTP).
+    Console,
+    /// The scheduler, the dispatcher and the delivery-report endpoint (HTTP).
+    Delivery,
+    /// The Discord bot and its notifier.
+    Bot,
+}
+
+impl ServeArgs {
+    fn runs(&self, part: Part) -> bool {
+        self.only.is_none_or(|only| only == part)
+    }
 }
 
 fn parse_range(s: &str) -> Result<(u32, u32), String> {
@@ -49,55 +71,102 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         }
         _ => None,
     };
-    let delivery = DeliveryEngine::start(app.clone(), config).await?;
-    let Some(token) = config.discord_token.clone() else {
+    let (console, delivering) = (args.runs(Part::Console), args.runs(Part::Delivery));
+    let listener = match console || delivering {
+        true => Some(
+            tokio::net::TcpListener::bind(&config.http_addr)
+                .await
+                .map_err(|e| {
+                    Failure::User(format!(
+                        "could not listen on {}: {e}; set HERALD_HTTP_ADDR to a free address",
+                        config.http_addr
+                    ))
+                })?,
+        ),
+        false => None,
+    };
+    let mut routes = axum::Router::new();
+    let delivery = match delivering {
+        true => {
+            let (engine, reports) = DeliveryEngine::start(app.clone(), config).await?;
+            routes = routes.merge(reports);
+            Some(engine)
+        }
+        false => None,
+    };
+    if console {
+        let secure_cookies = config.public_url.starts_with("https://");
+        routes = routes.merge(console_routes(
+            app.clone(),
+            ConsoleConfig { secure_cookies },
+        ));
         tracing::info!(
-            "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"
+            "moderation console at http://{}/ (add a moderator with `herald moderator add NAME`)",
+            config.http_addr
         );
-        tracing::info!("Herald is running; press Ctrl-C to stop");
-        shutdown_signal().await;
-        tracing::info!("stopping");
+    }
+    let http = listener.map(|listener| {
+        tracing::info!(addr = %config.http_addr, "HTTP server listening");
+        let service = routes.into_make_service_with_connect_info::<SocketAddr>();
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, service).await {
+                tracing::error!(error = %e, "HTTP server stopped");
+            }
+        })
+    });
+    let bot_token = match args.runs(Part::Bot) {
+        true => config.discord_token.clone(),
+        false => None,
+    };
+    let ran = match bot_token {
+        None => {
+            if args.runs(Part::Bot) {
+                tracing::info!(
+                    "Discord bot is off: set DISCORD_TOKEN (or discord_token in herald.toml) to turn it on"
+                );
+            }
+            tracing::info!("Herald is running; press Ctrl-C to stop");
+            shutdown_signal().await;
+            tracing::info!("stopping");
+            Ok(())
+        }
+        Some(token) => {
+            let bot = BotConfig {
+                token,
+                api_base: config.discord_api_base.clone(),
+                dev_guild: config.discord_guild_id,
+                shards,
+                worker: format!("{}-{}", hostname(), std::process::id()),
+            };
+            tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
+            herald::bot::run(app, bot, shutdown_signal()).await
+        }
+    };
+    if let Some(delivery) = delivery {
         delivery.stop().await;
-        return Ok(());
-    };
-    let bot = BotConfig {
-        token,
-        api_base: config.discord_api_base.clone(),
-        dev_guild: config.discord_guild_id,
-        shards,
-        worker: format!("{}-{}", hostname(), std::process::id()),
-    };
-    tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
-    let ran = herald::bot::run(app, bot, shutdown_signal()).await;
-    delivery.stop().await;
+    }
+    if let Some(http) = http {
+        http.abort();
+    }
     ran.map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The delivery engine: the scheduler, the dispatcher on the configured gateway, and the HTTP
-/// server that receives the gateway's delivery reports. Binding happens before it returns, so a
-/// taken address fails `serve` at once.
+/// The delivery engine: the scheduler and the dispatcher on the configured gateway; `start` also
+/// returns the routes that receive the gateway's delivery reports and replies.
 struct DeliveryEngine {
     stop: tokio::sync::watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl DeliveryEngine {
-    async fn start(app: App, config: &Config) -> Result<DeliveryEngine, Failure> {
+    async fn start(app: App, config: &Config) -> Result<(DeliveryEngine, axum::Router), Failure> {
         let key = app
             .report_signing_key()
             .await
             .map_err(|e| Failure::Internal(e.to_string()))?;
         let signer = ReportSigner::new(&key);
-        let listener = tokio::net::TcpListener::bind(&config.http_addr)
-            .await
-            .map_err(|e| {
-                Failure::User(format!(
-                    "could not listen on {}: {e}; set HERALD_HTTP_ADDR to a free address",
-                    config.http_addr
-                ))
-            })?;
         let (reports, received) = tokio::sync::mpsc::unbounded_channel();
         let gateway: Arc<dyn SmsGateway> = match &config.kannel_sendsms_url {
             Some(url) => {
@@ -125,14 +194,8 @@ impl DeliveryEngine {
                 Arc::new(SimulatedGateway::new(SimulationProfile::default(), reports))
             }
         };
-        tracing::info!(addr = %config.http_addr, "HTTP server listening");
         let (stop, stopping) = tokio::sync::watch::channel(false);
         let routes = report_routes(app.clone(), signer);
-        let http = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, routes).await {
-                tracing::error!(error = %e, "HTTP server stopped");
-            }
-        });
         let scheduler = tokio::spawn(run_scheduler(app.clone(), Duration::from_millis(500)));
         let dispatch = DispatcherConfig {
             rate: config.send_rate,
@@ -140,10 +203,11 @@ impl DeliveryEngine {
         };
         let dispatcher =
             tokio::spawn(Dispatcher::new(app, gateway, dispatch).run(received, stopped(stopping)));
-        Ok(DeliveryEngine {
+        let engine = DeliveryEngine {
             stop,
-            tasks: vec![http, scheduler, dispatcher],
-        })
+            tasks: vec![scheduler, dispatcher],
+        };
+        Ok((engine, routes))
     }
 
     async fn stop(self) {

@@ -20,8 +20,11 @@ use crate::domain::phone::PhoneNumber;
 use crate::domain::rating::RatingRecord;
 use crate::domain::recipients::Recipient;
 
+mod console;
 mod rows;
 mod sql;
+
+pub use console::{ConsoleStore, DecisionFilter, PastRefusal, PendingReview, SessionRecord};
 
 pub use sql::SqlStore;
 
@@ -162,7 +165,7 @@ pub struct DeliveryRecord {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: ConsoleStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError>;

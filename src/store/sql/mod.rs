@@ -27,6 +27,7 @@ use crate::domain::rating::RatingRecord;
 use crate::domain::recipients::Recipient;
 
 mod campaigns;
+mod console;
 mod deliveries;
 mod effects;
 mod outbox;
@@ -167,6 +168,26 @@ fn sqlite_url(path: &str) -> Result<String, StoreError> {
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+/// One `audit_log` row.
+fn audit_record(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
+    let campaign: Option<i64> = r.try_get("campaign_id")?;
+    let version: Option<i64> = r.try_get("version")?;
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        account: AccountId(unsigned("account", r.try_get("account_id")?)?),
+        campaign: campaign.map(|c| {
+            (
+                CampaignId(c),
+                version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+            )
+        }),
+        actor: r.try_get("actor")?,
+        action: r.try_get("action")?,
+        detail: r.try_get("detail")?,
+        at: time(r.try_get("created_at")?)?,
+    })
 }
 
 const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";
@@ -592,26 +613,7 @@ impl Store for SqlStore {
                     .await?
             }
         };
-        rows.iter()
-            .map(|r| {
-                let campaign: Option<i64> = r.try_get("campaign_id")?;
-                let version: Option<i64> = r.try_get("version")?;
-                Ok(AuditRecord {
-                    id: r.try_get("id")?,
-                    account: AccountId(unsigned("account", r.try_get("account_id")?)?),
-                    campaign: campaign.map(|c| {
-                        (
-                            CampaignId(c),
-                            version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
-                        )
-                    }),
-                    actor: r.try_get("actor")?,
-                    action: r.try_get("action")?,
-                    detail: r.try_get("detail")?,
-                    at: time(r.try_get("created_at")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(audit_record).collect()
     }
 
     async fn add_moderator(

@@ -1,0 +1,359 @@
+//! The moderation console's use cases: signing in and out, and what its pages show.
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use chrono::{DateTime, TimeDelta, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::domain::account::{Account, AccountSettings};
+use crate::domain::campaign::{Campaign, CampaignState};
+use crate::domain::credits::Balance;
+use crate::domain::delivery::DeliveryCounts;
+use crate::domain::effects::Actor;
+use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
+use crate::store::{AuditRecord, DecisionFilter, PastRefusal, PendingReview, SessionRecord};
+
+use super::{App, AppError, random_hex};
+
+/// A session lasts a working day; signing in again is cheap.
+pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
+/// Failed sign-ins are counted over this window…
+pub const SIGN_IN_WINDOW: TimeDelta = TimeDelta::minutes(15);
+/// …and refused past these many for one moderator name, or from one address.
+pub const MAX_FAILURES_PER_MODERATOR: u32 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
+
+/// How many rows the queue and the history show per page.
+pub const PAGE_SIZE: u32 = 25;
+
+/// A moderator's live session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModeratorSession {
+    pub moderator: ModeratorName,
+    /// Every form of the session carries it back.
+    pub csrf_token: String,
+}
+
+/// A new session: the token goes into the cookie and is never stored as is.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub session: ModeratorSession,
+}
+
+#[derive(Debug, Clone)]
+pub struct QueuePage {
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub reviews: Vec<PendingReview>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewView {
+    pub campaign: Campaign,
+    pub account_name: String,
+    pub refusals: Vec<PastRefusal>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HistoryPage {
+    pub decisions: Vec<AuditRecord>,
+    pub page: u32,
+    /// Another page follows.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CampaignProgress {
+    pub campaign: Campaign,
+    pub counts: DeliveryCounts,
+}
+
+#[derive(Debug, Clone)]
+pub struct CampaignsOverview {
+    pub sending: Vec<CampaignProgress>,
+    pub on_hold: Vec<Campaign>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub queue_size: u64,
+    pub oldest_wait: Option<TimeDelta>,
+    /// Over the versions decided today (UTC), from confirmation to decision.
+    pub median_wait_today: Option<TimeDelta>,
+    pub decisions_today: u64,
+    pub ratings: [u64; 5],
+}
+
+/// How many campaigns and accounts one console page lists at most.
+const OVERVIEW_LIMIT: u32 = 500;
+
+/// A token for a form shown before any session exists (the sign-in form).
+pub fn new_form_token() -> Result<String, AppError> {
+    random_hex(32)
+}
+
+fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A hash of a password nobody has, checked when the name is unknown so that an unknown name
+/// costs the same time as a wrong password.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let salt = SaltString::encode_b64(b"herald-decoy-salt").expect("static salt");
+        Argon2::default()
+            .hash_password(b"no moderator has this password", &salt)
+            .expect("hashing a constant")
+            .to_string()
+    })
+}
+
+fn password_matches(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+fn median(mut waits: Vec<TimeDelta>) -> Option<TimeDelta> {
+    waits.sort();
+    let n = waits.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(waits[n / 2]),
+        _ => Some((waits[n / 2 - 1] + waits[n / 2]) / 2),
+    }
+}
+
+impl App {
+    /// Checks a moderator's name and password and opens a session. `address` is where the
+    /// attempt came from: failures are limited per address and per name.
+    pub async fn sign_in(
+        &self,
+        name: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<SignedIn, AppError> {
+        let now = self.now();
+        let since = now - SIGN_IN_WINDOW;
+        let by_address = format!("address:{address}");
+        let by_name = format!("moderator:{}", name.trim().to_lowercase());
+        if self.store.login_failures(&by_address, since).await? >= MAX_FAILURES_PER_ADDRESS
+            || self.store.login_failures(&by_name, since).await? >= MAX_FAILURES_PER_MODERATOR
+        {
+            return Err(AppError::TooManySignIns {
+                minutes: SIGN_IN_WINDOW.num_minutes(),
+            });
+        }
+        let moderator = ModeratorName::parse(name).ok();
+        let stored = match &moderator {
+            Some(m) => self.store.moderator_password_hash(m).await?,
+            None => None,
+        };
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| decoy_hash().to_owned());
+        let password = password.to_owned();
+        // Hashing takes tens of milliseconds of CPU: off the async workers.
+        let matches = tokio::task::spawn_blocking(move || password_matches(&hash, &password))
+            .await
+            .map_err(AppError::internal)?;
+        let moderator = match moderator {
+            Some(m) if known && matches => m,
+            _ => {
+                self.store
+                    .record_login_failure(&[by_address, by_name], now)
+                    .await?;
+                return Err(AppError::SignInRefused);
+            }
+        };
+        self.store.clear_login_failures(&by_name).await?;
+        self.store.prune_console(now, since).await?;
+        let token = random_hex(32)?;
+        let session = ModeratorSession {
+            moderator,
+            csrf_token: random_hex(32)?,
+        };
+        self.store
+            .create_session(&SessionRecord {
+                token_hash: sha256_hex(&token),
+                moderator: session.moderator.clone(),
+                csrf_token: session.csrf_token.clone(),
+                created_at: now,
+                expires_at: now + SESSION_LIFETIME,
+            })
+            .await?;
+        tracing::info!(moderator = %session.moderator, "moderator signed in");
+        Ok(SignedIn { token, session })
+    }
+
+    /// The live session a cookie's token opens, if any.
+    pub async fn console_session(&self, token: &str) -> Result<Option<ModeratorSession>, AppError> {
+        Ok(self
+            .store
+            .session(&sha256_hex(token), self.now())
+            .await?
+            .map(|s| ModeratorSession {
+                moderator: s.moderator,
+                csrf_token: s.csrf_token,
+            }))
+    }
+
+    pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
+        Ok(self.store.delete_session(&sha256_hex(token)).await?)
+    }
+
+    /// One page (from 1) of the versions waiting for review, oldest first.
+    pub async fn review_queue(&self, page: u32) -> Result<QueuePage, AppError> {
+        let total = self.store.pending_count().await?;
+        let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
+            .unwrap_or(u32::MAX)
+            .max(1);
+        let page = page.clamp(1, pages);
+        let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
+        Ok(QueuePage {
+            total,
+            page,
+            pages,
+            reviews: self.store.pending_reviews(offset, PAGE_SIZE).await?,
+            now: self.now(),
+        })
+    }
+
+    /// A campaign as a moderator reviews it.
+    pub async fn review(&self, campaign: CampaignId) -> Result<ReviewView, AppError> {
+        let unknown = || AppError::UnknownCampaign(format!("#{}", campaign.0));
+        let found = self
+            .store
+            .campaign_by_id(campaign)
+            .await?
+            .ok_or_else(unknown)?;
+        let account_name = self
+            .store
+            .account_name(campaign)
+            .await?
+            .ok_or_else(unknown)?;
+        Ok(ReviewView {
+            refusals: self.store.past_refusals(campaign).await?,
+            campaign: found,
+            account_name,
+            now: self.now(),
+        })
+    }
+
+    /// One page (from 1) of review decisions, newest first.
+    pub async fn decision_history(
+        &self,
+        filter: &DecisionFilter,
+        page: u32,
+    ) -> Result<HistoryPage, AppError> {
+        let page = page.max(1);
+        let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
+        let mut decisions = self.store.decisions(filter, offset, PAGE_SIZE + 1).await?;
+        let more = decisions.len() > PAGE_SIZE as usize;
+        decisions.truncate(PAGE_SIZE as usize);
+        Ok(HistoryPage {
+            decisions,
+            page,
+            more,
+        })
+    }
+
+    /// Campaigns sending now with their progress, and those on hold for credit.
+    pub async fn campaigns_overview(&self) -> Result<CampaignsOverview, AppError> {
+        let sending = self
+            .store
+            .campaigns_in_states(&[CampaignState::Sending], OVERVIEW_LIMIT)
+            .await?;
+        let mut progress = Vec::with_capacity(sending.len());
+        for campaign in sending {
+            let Some(version) = campaign.submission.as_ref().map(|s| s.version) else {
+                continue;
+            };
+            let counts = self.store.delivery_counts(campaign.id, version).await?;
+            progress.push(CampaignProgress { campaign, counts });
+        }
+        Ok(CampaignsOverview {
+            sending: progress,
+            on_hold: self
+                .store
+                .campaigns_in_states(&[CampaignState::OnHold], OVERVIEW_LIMIT)
+                .await?,
+        })
+    }
+
+    pub async fn accounts_overview(&self) -> Result<Vec<(Account, Balance)>, AppError> {
+        Ok(self.store.accounts(OVERVIEW_LIMIT).await?)
+    }
+
+    /// Turns automatic validation on or off for an account (audited under the moderator).
+    pub async fn set_auto_validation(
+        &self,
+        account: AccountId,
+        on: bool,
+        moderator: &ModeratorName,
+    ) -> Result<Account, AppError> {
+        let settings = AccountSettings {
+            auto_validation: Some(on),
+            ..AccountSettings::default()
+        };
+        self.change_settings(account, settings, Actor::Moderator(moderator.clone()))
+            .await
+    }
+
+    pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
+        let now = self.now();
+        let today = now
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists in UTC")
+            .and_utc();
+        let waits: Vec<TimeDelta> = self
+            .store
+            .review_waits(today)
+            .await?
+            .into_iter()
+            .map(|(confirmed, decided)| decided - confirmed)
+            .collect();
+        let oldest = self.store.pending_reviews(0, 1).await?;
+        Ok(Dashboard {
+            queue_size: self.store.pending_count().await?,
+            oldest_wait: oldest
+                .first()
+                .and_then(|r| r.campaign.submission.as_ref())
+                .map(|s| now - s.confirmed_at),
+            decisions_today: waits.len() as u64,
+            median_wait_today: median(waits),
+            ratings: self.store.rating_counts().await?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_even_and_odd_counts() {
+        let m = |v: &[i64]| median(v.iter().map(|s| TimeDelta::seconds(*s)).collect());
+        assert_eq!(m(&[]), None);
+        assert_eq!(m(&[30, 10, 20]), Some(TimeDelta::seconds(20)));
+        assert_eq!(m(&[40, 10, 20, 30]), Some(TimeDelta::seconds(25)));
+    }
+
+    #[test]
+    fn decoy_hash_matches_no_password() {
+        assert!(!password_matches(decoy_hash(), ""));
+        assert!(!password_matches(decoy_hash(), "hunter2hunter2"));
+        assert!(!password_matches("not a hash", "x"));
+    }
+}

@@ -1,0 +1,63 @@
+//! The moderation console: askama pages on axum where moderators approve or refuse
+//! submissions, follow campaigns and manage accounts. Every page works without JavaScript.
+//!
+//! Only `/login` and the stylesheet answer without a session; every form carries the session's
+//! CSRF token; every response carries the security headers (`security.rs`).
+mod error;
+mod format;
+mod pages;
+mod security;
+mod session;
+mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::App;
+
+pub use error::ConsoleError;
+
+/// How the console sets its cookies.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ConsoleConfig {
+    /// Behind TLS: cookies get `Secure`.
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub(crate) struct Console {
+    app: App,
+    config: ConsoleConfig,
+}
+
+/// The console's routes. Serve them with `into_make_service_with_connect_info::<SocketAddr>()`
+/// so that failed sign-ins are limited per address.
+pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
+    let console = Console { app, config };
+    let signed_in = Router::new()
+        .route("/", get(pages::dashboard::show))
+        .route("/queue", get(pages::queue::show))
+        .route("/reviews/{campaign}", get(pages::review::show))
+        .route("/reviews/{campaign}/approve", post(pages::review::approve))
+        .route("/reviews/{campaign}/refuse", post(pages::review::refuse))
+        .route("/history", get(pages::history::show))
+        .route("/campaigns", get(pages::campaigns::show))
+        .route("/accounts", get(pages::accounts::show))
+        .route(
+            "/accounts/{account}/auto-validation",
+            post(pages::accounts::auto_validation),
+        )
+        .route("/accounts/{account}/credit", post(pages::accounts::credit))
+        .route("/logout", post(pages::login::logout))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            console.clone(),
+            session::require_session,
+        ));
+    Router::new()
+        .route("/login", get(pages::login::form).post(pages::login::submit))
+        .route("/static/console.css", get(pages::stylesheet))
+        .merge(signed_in)
+        .layer(axum::middleware::from_fn(security::headers))
+        .with_state(console)
+}

@@ -1,0 +1,120 @@
+//! The audit log of review decisions, filtered by moderator, date and outcome.
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{NaiveDate, TimeDelta};
+use serde::Deserialize;
+
+use crate::app::console::ModeratorSession;
+use crate::store::DecisionFilter;
+
+use super::super::views::{HistoryPage, HistoryRow, Nav};
+use super::super::{Console, ConsoleError, format};
+use super::render;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct HistoryQuery {
+    #[serde(default)]
+    moderator: String,
+    #[serde(default)]
+    outcome: String,
+    /// `YYYY-MM-DD`, UTC, inclusive.
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    until: String,
+    page: Option<u32>,
+}
+
+fn day(field: &str, text: &str) -> Result<Option<NaiveDate>, ConsoleError> {
+    match text.trim() {
+        "" => Ok(None),
+        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                ConsoleError::BadInput(format!(
+                    "\"{t}\" is not a date for \"{field}\": write it as YYYY-MM-DD, e.g. 2027-03-02"
+                ))
+            }),
+    }
+}
+
+impl HistoryQuery {
+    fn filter(&self) -> Result<DecisionFilter, ConsoleError> {
+        let outcome = match self.outcome.trim() {
+            "" => None,
+            "approved" => Some("approved"),
+            "refused" => Some("refused"),
+            other => {
+                return Err(ConsoleError::BadInput(format!(
+                    "\"{other}\" is not an outcome: choose approved or refused"
+                )));
+            }
+        };
+        let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+        Ok(DecisionFilter {
+            moderator: Some(self.moderator.trim().to_owned()).filter(|m| !m.is_empty()),
+            outcome,
+            from: day("from", &self.from)?.map(midnight),
+            until: day("until", &self.until)?.map(|d| midnight(d) + TimeDelta::days(1)),
+        })
+    }
+
+    /// This query on another page, encoded for a link.
+    fn on_page(&self, page: u32) -> String {
+        let enc = |s: &str| {
+            let mut out = String::new();
+            for b in s.trim().bytes() {
+                match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                        out.push(char::from(b))
+                    }
+                    _ => out.push_str(&format!("%{b:02X}")),
+                }
+            }
+            out
+        };
+        format!(
+            "?moderator={}&outcome={}&from={}&until={}&page={page}",
+            enc(&self.moderator),
+            enc(&self.outcome),
+            enc(&self.from),
+            enc(&self.until)
+        )
+    }
+}
+
+pub async fn show(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Query(query): Query<HistoryQuery>,
+) -> Result<Response, ConsoleError> {
+    let filter = query.filter()?;
+    let history = console
+        .app
+        .decision_history(&filter, query.page.unwrap_or(1))
+        .await?;
+    let rows = history
+        .decisions
+        .iter()
+        .map(|d| HistoryRow {
+            at: format::utc(d.at),
+            moderator: d.actor.clone(),
+            outcome: d.action.clone(),
+            campaign_id: d.campaign.map(|(c, _)| c.0),
+            version: d.campaign.map(|(_, v)| v).unwrap_or(0),
+            detail: d.detail.clone(),
+        })
+        .collect();
+    render(&HistoryPage {
+        nav: Nav::new(&session, "history"),
+        rows,
+        moderator: query.moderator.trim().to_owned(),
+        outcome: query.outcome.trim().to_owned(),
+        from: query.from.trim().to_owned(),
+        until: query.until.trim().to_owned(),
+        page: history.page,
+        previous: (history.page > 1).then(|| query.on_page(history.page - 1)),
+        next: history.more.then(|| query.on_page(history.page + 1)),
+    })
+}

@@ -1,0 +1,141 @@
+//! Signing in and out.
+use axum::Form;
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::http::header::SET_COOKIE;
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
+use axum::{Extension, http::HeaderMap};
+use serde::Deserialize;
+
+use crate::app::AppError;
+use crate::app::console::{ModeratorSession, SESSION_LIFETIME};
+
+use super::super::security::csrf_matches;
+use super::super::session::{
+    LOGIN_COOKIE, SESSION_COOKIE, SessionToken, client_address, cookie, set_cookie,
+};
+use super::super::views::LoginPage;
+use super::super::{Console, ConsoleError};
+use super::render;
+
+#[derive(Debug, Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The sign-in form, with a fresh token in a short-lived cookie (the form's CSRF check before
+/// any session exists).
+pub async fn form(
+    State(console): State<Console>,
+    headers: HeaderMap,
+) -> Result<Response, ConsoleError> {
+    if let Some(token) = cookie(&headers, SESSION_COOKIE)
+        && console.app.console_session(token).await?.is_some()
+    {
+        return Ok(Redirect::to("/queue").into_response());
+    }
+    let token = cookie(&headers, LOGIN_COOKIE).map(str::to_owned);
+    page(&console, token, String::new(), None, StatusCode::OK)
+}
+
+/// The sign-in page. It keeps the browser's form token when it has a well-formed one: a second
+/// load (another tab, the browser fetching /favicon.ico through the redirect) must not void the
+/// form already shown.
+fn page(
+    console: &Console,
+    token: Option<String>,
+    name: String,
+    error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, ConsoleError> {
+    let csrf = match token.filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())) {
+        Some(kept) => kept,
+        None => crate::app::console::new_form_token()?,
+    };
+    let cookie = set_cookie(console.config, LOGIN_COOKIE, &csrf, "/login", 3_600);
+    let mut response = render(&LoginPage { csrf, name, error })?;
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, cookie.parse().expect("cookie is ASCII"));
+    Ok(response)
+}
+
+pub async fn submit(
+    State(console): State<Console>,
+    request: Request,
+) -> Result<Response, ConsoleError> {
+    let address = client_address(request.extensions());
+    let expected = cookie(request.headers(), LOGIN_COOKIE)
+        .unwrap_or_default()
+        .to_owned();
+    let Form(form) = Form::<SignInForm>::from_request(request, &())
+        .await
+        .map_err(|e| ConsoleError::BadInput(e.body_text()))?;
+    if !csrf_matches(&form.csrf, &expected) {
+        return Err(ConsoleError::Csrf);
+    }
+    match console
+        .app
+        .sign_in(&form.name, &form.password, &address)
+        .await
+    {
+        Ok(signed_in) => {
+            let session = set_cookie(
+                console.config,
+                SESSION_COOKIE,
+                &signed_in.token,
+                "/",
+                SESSION_LIFETIME.num_seconds(),
+            );
+            let spent = set_cookie(console.config, LOGIN_COOKIE, "", "/login", 0);
+            Ok((
+                AppendHeaders([(SET_COOKIE, session), (SET_COOKIE, spent)]),
+                Redirect::to("/queue"),
+            )
+                .into_response())
+        }
+        Err(e @ AppError::SignInRefused) => page(
+            &console,
+            Some(expected),
+            form.name,
+            Some(e.to_string()),
+            StatusCode::UNAUTHORIZED,
+        ),
+        Err(e @ AppError::TooManySignIns { .. }) => page(
+            &console,
+            Some(expected),
+            form.name,
+            Some(e.to_string()),
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Extension(SessionToken(token)): Extension<SessionToken>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, ConsoleError> {
+    if !csrf_matches(&form.csrf, &session.csrf_token) {
+        return Err(ConsoleError::Csrf);
+    }
+    console.app.sign_out(&token).await?;
+    let cleared = set_cookie(console.config, SESSION_COOKIE, "", "/", 0);
+    Ok(([(SET_COOKIE, cleared)], Redirect::to("/login")).into_response())
+}
+
+use axum::extract::FromRequest;

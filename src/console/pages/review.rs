@@ -1,0 +1,167 @@
+//! One submission: approve it, or refuse it with a reason.
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use crate::app::console::ModeratorSession;
+use crate::app::{AppError, Decision};
+use crate::domain::campaign::{Refusal, RefusalCode, Review};
+use crate::domain::ids::CampaignId;
+
+use super::super::security::csrf_matches;
+use super::super::views::{Nav, ReviewPage, SubmissionCard};
+use super::super::{Console, ConsoleError};
+use super::render;
+
+#[derive(Debug, Deserialize)]
+pub struct ApproveForm {
+    #[serde(default)]
+    csrf: String,
+    version: u32,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefuseForm {
+    #[serde(default)]
+    csrf: String,
+    version: u32,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn show(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Path(campaign): Path<i64>,
+) -> Result<Response, ConsoleError> {
+    page(&console, &session, CampaignId(campaign), None, "", "").await
+}
+
+async fn page(
+    console: &Console,
+    session: &ModeratorSession,
+    campaign: CampaignId,
+    error: Option<String>,
+    code: &str,
+    reason: &str,
+) -> Result<Response, ConsoleError> {
+    let review = console.app.review(campaign).await?;
+    let card = SubmissionCard::of(
+        &review.campaign,
+        &review.account_name,
+        &review.refusals,
+        review.now,
+    )
+    .ok_or_else(|| {
+        ConsoleError::BadInput("this campaign has never been submitted: nothing to review".into())
+    })?;
+    let pending = review
+        .campaign
+        .submission
+        .as_ref()
+        .is_some_and(|s| s.review == Review::Pending && s.cancelled.is_none());
+    let mut response = render(&ReviewPage {
+        nav: Nav::new(session, "queue"),
+        card,
+        pending,
+        error: error.clone(),
+        code: code.to_owned(),
+        reason: reason.to_owned(),
+        max_reason: Refusal::MAX_CHARS,
+    })?;
+    if error.is_some() {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
+}
+
+/// Decides, then shows the queue; a decision someone else took first, or a refusal without a
+/// valid reason, comes back to the page with the message and what was typed.
+async fn decide(
+    console: &Console,
+    session: &ModeratorSession,
+    campaign: CampaignId,
+    version: u32,
+    decision: Decision,
+    typed: (&str, &str),
+) -> Result<Response, ConsoleError> {
+    match console
+        .app
+        .decide(campaign, version, &session.moderator, decision)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/queue").into_response()),
+        Err(e @ (AppError::Campaign(_) | AppError::Busy)) => {
+            page(
+                console,
+                session,
+                campaign,
+                Some(e.to_string()),
+                typed.0,
+                typed.1,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn approve(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Path(campaign): Path<i64>,
+    Form(form): Form<ApproveForm>,
+) -> Result<Response, ConsoleError> {
+    if !csrf_matches(&form.csrf, &session.csrf_token) {
+        return Err(ConsoleError::Csrf);
+    }
+    decide(
+        &console,
+        &session,
+        CampaignId(campaign),
+        form.version,
+        Decision::Approve,
+        ("", ""),
+    )
+    .await
+}
+
+pub async fn refuse(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Path(campaign): Path<i64>,
+    Form(form): Form<RefuseForm>,
+) -> Result<Response, ConsoleError> {
+    if !csrf_matches(&form.csrf, &session.csrf_token) {
+        return Err(ConsoleError::Csrf);
+    }
+    let campaign = CampaignId(campaign);
+    let Some(code) = RefusalCode::parse(&form.code) else {
+        let message = "choose a reason code: technical or code of conduct".to_owned();
+        return page(
+            &console,
+            &session,
+            campaign,
+            Some(message),
+            &form.code,
+            &form.reason,
+        )
+        .await;
+    };
+    let decision = Decision::Refuse {
+        code,
+        reason: form.reason.clone(),
+    };
+    decide(
+        &console,
+        &session,
+        campaign,
+        form.version,
+        decision,
+        (&form.code, &form.reason),
+    )
+    .await
+}

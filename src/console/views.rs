@@ -1,0 +1,251 @@
+//! The pages' templates and the rows they show; every value is escaped by askama.
+use askama::Template;
+use chrono::{DateTime, Utc};
+
+use crate::app::console::ModeratorSession;
+use crate::domain::campaign::{Campaign, Review, Reviewer};
+use crate::store::PastRefusal;
+
+use super::format;
+
+/// The menu and the sign-out form every signed-in page shows.
+pub struct Nav {
+    pub moderator: String,
+    pub csrf: String,
+    pub active: &'static str,
+}
+
+impl Nav {
+    pub fn new(session: &ModeratorSession, active: &'static str) -> Nav {
+        Nav {
+            moderator: session.moderator.to_string(),
+            csrf: session.csrf_token.clone(),
+            active,
+        }
+    }
+}
+
+pub struct RefusalLine {
+    pub version: u32,
+    pub code: String,
+    pub text: String,
+    pub by: String,
+    pub at: String,
+}
+
+/// A submitted version as a moderator reads it.
+pub struct SubmissionCard {
+    pub campaign_id: i64,
+    pub name: String,
+    pub account: String,
+    pub author: String,
+    pub version: u32,
+    pub body: String,
+    pub encoding: String,
+    pub segments: u8,
+    pub sender: String,
+    pub recipients: u64,
+    pub cost: u64,
+    pub send: String,
+    pub flags: Vec<String>,
+    pub refusals: Vec<RefusalLine>,
+    pub confirmed: String,
+    pub waited: String,
+    /// "approved by alice at …" once decided.
+    pub decided: Option<String>,
+}
+
+impl SubmissionCard {
+    pub fn of(
+        campaign: &Campaign,
+        account: &str,
+        refusals: &[PastRefusal],
+        now: DateTime<Utc>,
+    ) -> Option<SubmissionCard> {
+        let s = campaign.submission.as_ref()?;
+        let decided = match &s.review {
+            Review::Pending => None,
+            Review::Approved { by, at } => Some(format!(
+                "approved by {} at {}",
+                reviewer(by),
+                format::utc(*at)
+            )),
+            Review::Refused { by, at, refusal } => Some(format!(
+                "refused by {} at {} ({}: {})",
+                reviewer(by),
+                format::utc(*at),
+                refusal.code().as_str(),
+                refusal.text()
+            )),
+        };
+        Some(SubmissionCard {
+            campaign_id: campaign.id.0,
+            name: campaign.name.to_string(),
+            account: account.to_owned(),
+            author: format!("user {}", s.confirmed_by),
+            version: s.version,
+            body: s.body.as_str().to_owned(),
+            encoding: s.body.encoding().to_string(),
+            segments: s.body.segments(),
+            sender: s.sender.as_str().to_owned(),
+            recipients: s.recipients.count,
+            cost: s.cost.0,
+            send: format::send_mode(&s.mode),
+            flags: s.flags.iter().map(ToString::to_string).collect(),
+            refusals: refusals
+                .iter()
+                .filter(|r| r.version != s.version)
+                .map(|r| RefusalLine {
+                    version: r.version,
+                    code: r.code.clone(),
+                    text: r.text.clone(),
+                    by: r.by.clone(),
+                    at: format::utc(r.at),
+                })
+                .collect(),
+            confirmed: format::utc(s.confirmed_at),
+            waited: format::wait(now - s.confirmed_at),
+            decided,
+        })
+    }
+}
+
+fn reviewer(by: &Reviewer) -> String {
+    match by {
+        Reviewer::AutoValidation => "automatic validation".to_owned(),
+        Reviewer::Moderator(name) => name.to_string(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "login/login.html")]
+pub struct LoginPage {
+    pub csrf: String,
+    pub name: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "queue/queue.html")]
+pub struct QueuePage {
+    pub nav: Nav,
+    pub total: u64,
+    pub page: u32,
+    pub pages: u32,
+    pub cards: Vec<SubmissionCard>,
+}
+
+#[derive(Template)]
+#[template(path = "queue/review.html")]
+pub struct ReviewPage {
+    pub nav: Nav,
+    pub card: SubmissionCard,
+    pub pending: bool,
+    /// What went wrong with the last decision sent, if anything.
+    pub error: Option<String>,
+    pub code: String,
+    pub reason: String,
+    pub max_reason: usize,
+}
+
+pub struct HistoryRow {
+    pub at: String,
+    pub moderator: String,
+    pub outcome: String,
+    pub campaign_id: Option<i64>,
+    pub version: u32,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "history/history.html")]
+pub struct HistoryPage {
+    pub nav: Nav,
+    pub rows: Vec<HistoryRow>,
+    pub moderator: String,
+    pub outcome: String,
+    pub from: String,
+    pub until: String,
+    pub page: u32,
+    /// Query strings (already encoded) for the previous and next pages.
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
+
+pub struct ProgressRow {
+    pub campaign_id: i64,
+    pub name: String,
+    pub version: u32,
+    pub percent: u8,
+    pub total: u64,
+    pub delivered: u64,
+    pub retrying: u64,
+    pub bounced: u64,
+    pub next_retry: Option<String>,
+}
+
+pub struct HoldRow {
+    pub campaign_id: i64,
+    pub name: String,
+    pub version: u32,
+    pub cost: u64,
+    pub since: String,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/campaigns.html")]
+pub struct CampaignsPage {
+    pub nav: Nav,
+    pub sending: Vec<ProgressRow>,
+    pub on_hold: Vec<HoldRow>,
+}
+
+pub struct AccountRow {
+    pub id: u64,
+    pub name: String,
+    pub available: u64,
+    pub reserved: u64,
+    pub auto_validation: bool,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/accounts.html")]
+pub struct AccountsPage {
+    pub nav: Nav,
+    pub accounts: Vec<AccountRow>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+/// One bar of the ratings chart, in SVG user units.
+pub struct Bar {
+    pub rating: u8,
+    pub count: u64,
+    pub x: u32,
+    pub y: u32,
+    pub height: u32,
+}
+
+pub struct RatingChart {
+    pub bars: Vec<Bar>,
+    pub total: u64,
+    pub average: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard/dashboard.html")]
+pub struct DashboardPage {
+    pub nav: Nav,
+    pub queue_size: u64,
+    pub oldest_wait: Option<String>,
+    pub median_wait: Option<String>,
+    pub decisions_today: u64,
+    pub chart: RatingChart,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub message: String,
+}

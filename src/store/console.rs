@@ -1,0 +1,101 @@
+//! What the moderation console reads and writes beyond the campaigns themselves: sessions,
+//! failed logins, the review queue, the decision history and the dashboard's figures.
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{AuditRecord, StoreError};
+use crate::domain::account::Account;
+use crate::domain::campaign::Campaign;
+use crate::domain::credits::Balance;
+use crate::domain::ids::{CampaignId, ModeratorName};
+
+/// A signed-in moderator's session. The cookie carries the token; the store keeps its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub moderator: ModeratorName,
+    pub csrf_token: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// A version waiting for review, with what a moderator needs beside it.
+#[derive(Debug, Clone)]
+pub struct PendingReview {
+    pub campaign: Campaign,
+    pub account_name: String,
+    /// Earlier versions of the same campaign that were refused, oldest first.
+    pub refusals: Vec<PastRefusal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastRefusal {
+    pub version: u32,
+    pub code: String,
+    pub text: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Which review decisions the history shows.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionFilter {
+    pub moderator: Option<String>,
+    /// `approved` or `refused`.
+    pub outcome: Option<&'static str>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+#[async_trait]
+pub trait ConsoleStore: Send + Sync {
+    async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
+    /// The session with this token hash, if it has not expired at `now`.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError>;
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError>;
+    /// Forgets expired sessions and failed logins older than `failures_before`.
+    async fn prune_console(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    async fn record_login_failure(
+        &self,
+        subjects: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    async fn login_failures(&self, subject: &str, since: DateTime<Utc>) -> Result<u32, StoreError>;
+    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError>;
+
+    async fn pending_count(&self) -> Result<u64, StoreError>;
+    /// Versions waiting for review, oldest first.
+    async fn pending_reviews(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<PendingReview>, StoreError>;
+    async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError>;
+    async fn account_name(&self, campaign: CampaignId) -> Result<Option<String>, StoreError>;
+
+    /// Review decisions (moderators' and automatic), newest first.
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError>;
+    /// (confirmed, decided) times of the versions decided since `since`.
+    async fn review_waits(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError>;
+
+    async fn accounts(&self, limit: u32) -> Result<Vec<(Account, Balance)>, StoreError>;
+    /// How many ratings of 1, 2, 3, 4 and 5.
+    async fn rating_counts(&self) -> Result<[u64; 5], StoreError>;
+}

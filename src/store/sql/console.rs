@@ -1,0 +1,339 @@
+//! The console's queries: sessions, failed logins, the review queue, history and figures.
+use std::collections::HashMap;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::{AssertSqlSafe, Row};
+
+use super::{ACCOUNT_COLUMNS, SqlStore};
+use crate::domain::account::Account;
+use crate::domain::credits::Balance;
+use crate::domain::ids::{CampaignId, ModeratorName};
+use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
+use crate::store::{
+    AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, SessionRecord,
+    StoreError,
+};
+
+const REFUSAL_COLUMNS: &str =
+    "campaign_id, version, refusal_code, refusal_text, reviewer, reviewed_at";
+
+fn past_refusal(r: &sqlx::any::AnyRow) -> Result<(CampaignId, PastRefusal), StoreError> {
+    let version: i64 = r.try_get("version")?;
+    let reviewer: String = r.try_get("reviewer")?;
+    Ok((
+        CampaignId(r.try_get("campaign_id")?),
+        PastRefusal {
+            version: u32::try_from(version).map_err(|_| corrupt("version", version))?,
+            code: r
+                .try_get::<Option<String>, _>("refusal_code")?
+                .unwrap_or_default(),
+            text: r
+                .try_get::<Option<String>, _>("refusal_text")?
+                .unwrap_or_default(),
+            by: reviewer
+                .strip_prefix("moderator:")
+                .unwrap_or(&reviewer)
+                .to_owned(),
+            at: time(r.try_get("reviewed_at")?)?,
+        },
+    ))
+}
+
+#[async_trait]
+impl ConsoleStore for SqlStore {
+    async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO console_sessions (token_hash, moderator, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.moderator.as_str())
+        .bind(&s.csrf_token)
+        .bind(micros(s.created_at))
+        .bind(micros(s.expires_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT moderator, csrf_token, created_at, expires_at FROM console_sessions \
+             WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(micros(now))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            let name: String = r.try_get("moderator")?;
+            Ok(SessionRecord {
+                token_hash: token_hash.to_owned(),
+                moderator: ModeratorName::parse(&name).map_err(|_| corrupt("moderator", &name))?,
+                csrf_token: r.try_get("csrf_token")?,
+                created_at: time(r.try_get("created_at")?)?,
+                expires_at: time(r.try_get("expires_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM console_sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn prune_console(
+        &self,
+        now: DateTime<Utc>,
+        failures_before: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM console_sessions WHERE expires_at <= $1")
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM login_failures WHERE created_at < $1")
+            .bind(micros(failures_before))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn record_login_failure(
+        &self,
+        subjects: &[String],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for subject in subjects {
+            sqlx::query("INSERT INTO login_failures (subject, created_at) VALUES ($1, $2)")
+                .bind(subject)
+                .bind(micros(now))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn login_failures(&self, subject: &str, since: DateTime<Utc>) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND created_at >= $2",
+        )
+        .bind(subject)
+        .bind(micros(since))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            .bind(subject)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn pending_count(&self) -> Result<u64, StoreError> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE state = 'pending_review'")
+                .fetch_one(&self.pool)
+                .await?;
+        rows::unsigned("count", n)
+    }
+
+    async fn pending_reviews(
+        &self,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<PendingReview>, StoreError> {
+        let sql = format!(
+            "SELECT a.name AS account_name, {} \
+             JOIN accounts a ON a.id = c.account_id \
+             WHERE s.review = 'pending' AND c.state = 'pending_review' \
+             ORDER BY s.confirmed_at, c.id LIMIT $1 OFFSET $2",
+            rows::CAMPAIGN_COLUMNS
+        );
+        let found = sqlx::query(AssertSqlSafe(sql))
+            .bind(i64::from(limit))
+            .bind(signed(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        let mut reviews = Vec::with_capacity(found.len());
+        for r in &found {
+            let account_name: String = r.try_get("account_name")?;
+            let campaign = <rows::CampaignRow as sqlx::FromRow<_>>::from_row(r)?.into_domain()?;
+            reviews.push(PendingReview {
+                campaign,
+                account_name,
+                refusals: Vec::new(),
+            });
+        }
+        if reviews.is_empty() {
+            return Ok(reviews);
+        }
+        // Ids are integers from the rows above, never user input.
+        let ids = reviews
+            .iter()
+            .map(|r| r.campaign.id.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {REFUSAL_COLUMNS} FROM submissions \
+             WHERE campaign_id IN ({ids}) AND review = 'refused' ORDER BY version"
+        );
+        let mut refusals: HashMap<CampaignId, Vec<PastRefusal>> = HashMap::new();
+        for r in sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let (campaign, refusal) = past_refusal(&r)?;
+            refusals.entry(campaign).or_default().push(refusal);
+        }
+        for review in &mut reviews {
+            review.refusals = refusals.remove(&review.campaign.id).unwrap_or_default();
+        }
+        Ok(reviews)
+    }
+
+    async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError> {
+        let sql = format!(
+            "SELECT {REFUSAL_COLUMNS} FROM submissions \
+             WHERE campaign_id = $1 AND review = 'refused' ORDER BY version"
+        );
+        sqlx::query(AssertSqlSafe(sql))
+            .bind(campaign.0)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| past_refusal(r).map(|(_, refusal)| refusal))
+            .collect()
+    }
+
+    async fn account_name(&self, campaign: CampaignId) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT a.name FROM campaigns c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1",
+        )
+        .bind(campaign.0)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn decisions(
+        &self,
+        filter: &DecisionFilter,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let mut sql = String::from(
+            "SELECT id, account_id, campaign_id, version, actor, action, detail, created_at FROM audit_log \
+             WHERE action IN ('approved', 'refused')",
+        );
+        // Placeholders are numbered in the order their values are bound below.
+        let mut n = 0;
+        let mut next = || {
+            n += 1;
+            format!("${n}")
+        };
+        if filter.moderator.is_some() {
+            sql += &format!(" AND actor = {}", next());
+        }
+        if filter.outcome.is_some() {
+            sql += &format!(" AND action = {}", next());
+        }
+        if filter.from.is_some() {
+            sql += &format!(" AND created_at >= {}", next());
+        }
+        if filter.until.is_some() {
+            sql += &format!(" AND created_at < {}", next());
+        }
+        sql += &format!(
+            " ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+            next(),
+            next()
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        if let Some(m) = &filter.moderator {
+            query = query.bind(m.clone());
+        }
+        if let Some(o) = filter.outcome {
+            query = query.bind(o);
+        }
+        if let Some(from) = filter.from {
+            query = query.bind(micros(from));
+        }
+        if let Some(until) = filter.until {
+            query = query.bind(micros(until));
+        }
+        let rows = query
+            .bind(i64::from(limit))
+            .bind(signed(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(super::audit_record).collect()
+    }
+
+    async fn review_waits(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, StoreError> {
+        sqlx::query(
+            "SELECT confirmed_at, reviewed_at FROM submissions \
+             WHERE review IN ('approved', 'refused') AND reviewed_at >= $1",
+        )
+        .bind(micros(since))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                time(r.try_get("confirmed_at")?)?,
+                time(r.try_get("reviewed_at")?)?,
+            ))
+        })
+        .collect()
+    }
+
+    async fn accounts(&self, limit: u32) -> Result<Vec<(Account, Balance)>, StoreError> {
+        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY name, id LIMIT $1");
+        let found: Vec<AccountRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        found.into_iter().map(AccountRow::into_domain).collect()
+    }
+
+    async fn rating_counts(&self) -> Result<[u64; 5], StoreError> {
+        let mut counts = [0; 5];
+        for r in sqlx::query("SELECT rating, COUNT(*) AS n FROM ratings GROUP BY rating")
+            .fetch_all(&self.pool)
+            .await?
+        {
+            let rating: i64 = r.try_get("rating")?;
+            let n: i64 = r.try_get("n")?;
+            if let Some(slot) = usize::try_from(rating - 1)
+                .ok()
+                .and_then(|i| counts.get_mut(i))
+            {
+                *slot = rows::unsigned("count", n)?;
+            }
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,647 @@
+//! The moderation console over real HTTP, on both engines: access, sessions, CSRF, every page
+//! and action, with the HTML parsed and checked by CSS selectors.
+mod support;
+
+use chrono::{Duration, TimeZone, Utc};
+use herald::app::{DraftInput, SendRequest};
+use herald::domain::campaign::CampaignState;
+use herald::domain::credits::Credits;
+use herald::domain::ids::CampaignId;
+use herald::domain::rating::RatedInteraction;
+
+use support::console::{ConsoleClient, PASSWORD, serve_console};
+use support::{Engine, OWNER, SERVER, TestApp};
+
+/// A test app with moderators alice and bob, and its console.
+async fn console(engine: Engine) -> (TestApp, String) {
+    let t = TestApp::new(engine).await;
+    t.app.add_moderator("alice", PASSWORD).await.unwrap();
+    t.app.add_moderator("bob", PASSWORD).await.unwrap();
+    let base = serve_console(&t.app).await;
+    (t, base)
+}
+
+async fn signed_in(base: &str, name: &str) -> ConsoleClient {
+    let mut client = ConsoleClient::new(base);
+    let page = client.sign_in(name, PASSWORD).await;
+    assert_eq!(
+        (page.status, page.location()),
+        (303, Some("/queue")),
+        "{}",
+        page.text
+    );
+    client
+}
+
+/// Creates campaign `name` with `body` and submits version 1 (waiting for review).
+async fn submit(t: &TestApp, name: &str, body: &str) -> CampaignId {
+    t.ready_campaign(name, 1_000, 3).await;
+    t.app
+        .edit_campaign(
+            OWNER,
+            name,
+            DraftInput {
+                body: Some(body.into()),
+                sender: None,
+            },
+        )
+        .await
+        .unwrap();
+    resubmit(t, name).await
+}
+
+async fn resubmit(t: &TestApp, name: &str) -> CampaignId {
+    let summary = t
+        .app
+        .finalize(OWNER, name, SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    t.app.campaign_id(SERVER, name).await.unwrap().0
+}
+
+async fn state(t: &TestApp, id: CampaignId) -> CampaignState {
+    t.store.campaign_by_id(id).await.unwrap().unwrap().state
+}
+
+async fn nothing_answers_without_a_session(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let id = submit(&t, "spring", "Spring sale. STOP au 36180").await;
+    let mut anonymous = ConsoleClient::new(&base);
+    for path in [
+        "/",
+        "/queue",
+        &format!("/reviews/{}", id.0),
+        "/history",
+        "/campaigns",
+        "/accounts",
+        "/no-such-page",
+    ] {
+        let page = anonymous.get(path).await;
+        assert_eq!(
+            (page.status, page.location()),
+            (303, Some("/login")),
+            "GET {path}"
+        );
+    }
+    let version = "1";
+    let page = anonymous
+        .post(
+            &format!("/reviews/{}/approve", id.0),
+            &[("version", version), ("csrf", "x")],
+        )
+        .await;
+    assert_eq!((page.status, page.location()), (303, Some("/login")));
+    assert_eq!(state(&t, id).await, CampaignState::PendingReview);
+    let login = anonymous.get("/login").await;
+    assert_eq!(login.status, 200);
+    assert_eq!(login.count("form.login input[name=csrf]"), 1);
+    // The stylesheet is the only other thing served to anyone.
+    assert_eq!(anonymous.get("/static/console.css").await.status, 200);
+}
+
+async fn every_response_carries_the_security_headers(engine: Engine) {
+    let (_t, base) = console(engine).await;
+    let mut client = ConsoleClient::new(&base);
+    let login = client.get("/login").await;
+    let mut alice = signed_in(&base, "alice").await;
+    let queue = alice.get("/queue").await;
+    for page in [&login, &queue] {
+        let csp = page.header("content-security-policy");
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert!(
+            !csp.contains("unsafe-inline") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(page.header("x-frame-options"), "DENY");
+        assert_eq!(page.header("referrer-policy"), "no-referrer");
+        assert_eq!(page.header("cache-control"), "no-store");
+        // No script anywhere: everything works with forms and redirects.
+        assert_eq!(page.count("script"), 0);
+    }
+}
+
+async fn signing_in_and_out(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let mut client = ConsoleClient::new(&base);
+    let wrong = client.sign_in("alice", "not the password").await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(
+        wrong.text_of(".error"),
+        "wrong name or password: check both and try again"
+    );
+    let unknown = client.sign_in("mallory", PASSWORD).await;
+    assert_eq!(unknown.status, 401);
+    assert_eq!(unknown.text_of(".error"), wrong.text_of(".error"));
+    assert_eq!(unknown.attr("input[name=name]", "value"), "mallory");
+
+    let ok = client.sign_in("alice", PASSWORD).await;
+    assert_eq!((ok.status, ok.location()), (303, Some("/queue")));
+    let session = client
+        .set_cookies
+        .iter()
+        .rev()
+        .find(|c| c.starts_with("herald_session="))
+        .unwrap()
+        .clone();
+    for attr in ["HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(session.contains(attr), "{session}");
+    }
+    assert!(
+        !session.contains("Secure"),
+        "plain HTTP on loopback: {session}"
+    );
+    // Only a hash of the token is stored.
+    let token = client.cookies["herald_session"].clone();
+    let queue = client.get("/queue").await;
+    assert_eq!(queue.status, 200);
+    assert_eq!(queue.text_of("header .who"), "alice");
+    // Already signed in: the form sends you on.
+    assert_eq!(client.get("/login").await.location(), Some("/queue"));
+
+    let forged = client.post("/logout", &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(client.get("/queue").await.status, 200);
+    let out = client.submit("/queue", "/logout", &[]).await;
+    assert_eq!((out.status, out.location()), (303, Some("/login")));
+    assert!(!client.cookies.contains_key("herald_session"));
+    // The old cookie opens nothing any more.
+    client.cookies.insert("herald_session".into(), token);
+    assert_eq!(client.get("/queue").await.location(), Some("/login"));
+    drop(t);
+}
+
+async fn the_sign_in_form_needs_its_token(engine: Engine) {
+    let (_t, base) = console(engine).await;
+    let mut client = ConsoleClient::new(&base);
+    let page = client
+        .post("/login", &[("name", "alice"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(page.status, 403);
+    assert!(page.text_of(".error").contains("reload the page"));
+    assert!(!client.cookies.contains_key("herald_session"));
+}
+
+async fn failed_sign_ins_are_limited_per_name_and_per_address(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let mut client = ConsoleClient::new(&base);
+    for _ in 0..5 {
+        assert_eq!(client.sign_in("alice", "guess").await.status, 401);
+    }
+    // Even the right password waits now.
+    let limited = client.sign_in("alice", PASSWORD).await;
+    assert_eq!(limited.status, 429);
+    assert_eq!(
+        limited.text_of(".error"),
+        "too many failed sign-ins: wait 15 minutes and try again"
+    );
+    // Another name from the same address still may…
+    assert_eq!(client.sign_in("bob", PASSWORD).await.status, 303);
+    client.cookies.remove("herald_session");
+    // …until the address itself has failed 20 times.
+    for i in 0..15 {
+        assert_eq!(
+            client.sign_in(&format!("nobody{i}"), "guess").await.status,
+            401
+        );
+    }
+    assert_eq!(client.sign_in("bob", PASSWORD).await.status, 429);
+    // The window passes.
+    t.clock.advance(Duration::minutes(16));
+    assert_eq!(client.sign_in("alice", PASSWORD).await.status, 303);
+}
+
+async fn the_queue_shows_what_a_moderator_needs_oldest_first(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let payload = "<script>alert(1)</script><img src=x onerror=alert(2)> STOP au 36180";
+    let old = submit(&t, "first", payload).await;
+    t.clock.advance(Duration::minutes(90));
+    // The second was refused once, then submitted again.
+    let second = submit(&t, "second", "Soldes ✨ -20 %. STOP au 36180").await;
+    let alice_name = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(
+            second,
+            1,
+            &alice_name,
+            herald::app::Decision::Refuse {
+                code: herald::domain::campaign::RefusalCode::Technical,
+                reason: "Sender <b>HERALD</b> is not registered".into(),
+            },
+        )
+        .await
+        .unwrap();
+    resubmit(&t, "second").await;
+    t.clock.advance(Duration::minutes(30));
+
+    let mut alice = signed_in(&base, "alice").await;
+    let queue = alice.get("/queue").await;
+    assert_eq!(queue.status, 200);
+    assert_eq!(queue.text_of("h1 .count"), "2");
+    assert_eq!(queue.texts("article.submission h2 a"), ["first", "second"]);
+    assert_eq!(queue.count("meta[http-equiv=refresh]"), 1);
+    let first = format!("article#c{}", old.0);
+    assert_eq!(
+        queue.text_of(&format!("{first} .waited")),
+        "waiting 2 h 00 min"
+    );
+    assert_eq!(queue.text_of(&format!("{first} .account")), "Test server");
+    assert_eq!(
+        queue.text_of(&format!("{first} .author")),
+        format!("user {}", OWNER.user)
+    );
+    assert_eq!(queue.text_of(&format!("{first} .version")), "1");
+    assert_eq!(queue.text_of(&format!("{first} .sender")), "HERALD");
+    assert_eq!(
+        queue.text_of(&format!("{first} .encoding")),
+        "GSM-7, 1 segment"
+    );
+    assert_eq!(queue.text_of(&format!("{first} .recipients")), "3");
+    assert_eq!(queue.text_of(&format!("{first} .cost")), "3 credits");
+    assert_eq!(
+        queue.text_of(&format!("{first} .send")),
+        "immediately, once approved"
+    );
+    // The payload is shown as text, inert.
+    assert_eq!(queue.text_of(&format!("{first} pre.body")), payload);
+    assert_eq!(queue.count("script"), 0);
+    assert_eq!(queue.count("article img"), 0);
+    assert!(!queue.text.contains("<script") && !queue.text.contains("<img"));
+
+    let again = format!("article#c{}", second.0);
+    assert_eq!(queue.text_of(&format!("{again} .version")), "2");
+    assert_eq!(
+        queue.text_of(&format!("{again} .encoding")),
+        "UCS-2, 1 segment"
+    );
+    assert_eq!(
+        queue.text_of(&format!("{again} .refusal")),
+        "v1, technical: Sender <b>HERALD</b> is not registered (alice, 2027-03-02 10:30 UTC)"
+    );
+    assert_eq!(queue.count(&format!("{again} .refusal b")), 0);
+}
+
+async fn the_queue_is_paginated(engine: Engine) {
+    let (t, base) = console(engine).await;
+    for i in 0..27 {
+        submit(&t, &format!("c{i:02}"), "Hello. STOP au 36180").await;
+        t.clock.advance(Duration::seconds(1));
+    }
+    let mut alice = signed_in(&base, "alice").await;
+    let first = alice.get("/queue").await;
+    assert_eq!(first.count("article.submission"), 25);
+    assert_eq!(first.text_of(".pager span"), "page 1 of 2");
+    assert_eq!(first.attr(".pager a[rel=next]", "href"), "/queue?page=2");
+    let second = alice.get("/queue?page=2").await;
+    assert_eq!(second.texts("article.submission h2 a"), ["c25", "c26"]);
+    assert_eq!(second.attr(".pager a[rel=prev]", "href"), "/queue?page=1");
+}
+
+async fn approving_and_refusing(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let spring = submit(&t, "spring", "Spring sale. STOP au 36180").await;
+    let autumn = submit(&t, "autumn", "Autumn sale. STOP au 36180").await;
+    let mut alice = signed_in(&base, "alice").await;
+    let review = format!("/reviews/{}", spring.0);
+
+    // A forged form changes nothing.
+    let forged = alice
+        .post(
+            &format!("{review}/approve"),
+            &[("csrf", "forged"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(state(&t, spring).await, CampaignState::PendingReview);
+
+    let page = alice.get(&review).await;
+    assert_eq!(page.count("form.approve"), 1);
+    assert_eq!(page.attr("form.refuse textarea", "maxlength"), "500");
+    let approved = alice
+        .submit(&review, &format!("{review}/approve"), &[("version", "1")])
+        .await;
+    assert_eq!(
+        (approved.status, approved.location()),
+        (303, Some("/queue"))
+    );
+    assert_eq!(state(&t, spring).await, CampaignState::Approved);
+
+    // Someone else, a moment later, on the same version: told, nothing changed.
+    let mut bob = signed_in(&base, "bob").await;
+    let late = bob
+        .submit(
+            &review,
+            &format!("{review}/refuse"),
+            &[("version", "1"), ("code", "technical"), ("reason", "late")],
+        )
+        .await;
+    assert_eq!(late.status, 422);
+    assert_eq!(
+        late.text_of(".error"),
+        "version 1 was already approved by alice at 2027-03-02 09:00:00 UTC"
+    );
+    assert_eq!(late.count("form.approve"), 0);
+    assert_eq!(state(&t, spring).await, CampaignState::Approved);
+
+    // A refusal needs a code and a reason of at most 500 characters.
+    let refuse = format!("/reviews/{}/refuse", autumn.0);
+    let from = format!("/reviews/{}", autumn.0);
+    let no_reason = alice
+        .submit(
+            &from,
+            &refuse,
+            &[("version", "1"), ("code", "technical"), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(
+        no_reason.text_of(".error").contains("reason"),
+        "{}",
+        no_reason.text_of(".error")
+    );
+    let long = "x".repeat(501);
+    let too_long = alice
+        .submit(
+            &from,
+            &refuse,
+            &[
+                ("version", "1"),
+                ("code", "code_of_conduct"),
+                ("reason", &long),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, 422);
+    assert!(
+        too_long.text_of(".error").contains("501"),
+        "{}",
+        too_long.text_of(".error")
+    );
+    // What was typed stays in the form.
+    assert_eq!(too_long.text_of("form.refuse textarea"), long);
+    assert_eq!(too_long.attr("input[value=code_of_conduct]", "checked"), "");
+    let no_code = alice
+        .submit(&from, &refuse, &[("version", "1"), ("reason", "why")])
+        .await;
+    assert_eq!(no_code.status, 422);
+    assert_eq!(state(&t, autumn).await, CampaignState::PendingReview);
+
+    let refused = alice
+        .submit(
+            &from,
+            &refuse,
+            &[
+                ("version", "1"),
+                ("code", "code_of_conduct"),
+                ("reason", "Misleading price claim"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.location(), Some("/queue"));
+    assert_eq!(state(&t, autumn).await, CampaignState::Draft);
+    // The owners are told through the outbox.
+    assert_eq!(
+        t.outbox_kinds().await,
+        ["submitted", "submitted", "approved", "refused"]
+    );
+    let after = alice.get(&from).await;
+    assert_eq!(
+        after.text_of(".decided"),
+        "This version was refused by alice at 2027-03-02 09:00 UTC (code_of_conduct: Misleading price claim)."
+    );
+    assert_eq!(alice.get("/queue").await.text_of("h1 .count"), "0");
+    assert_eq!(alice.get("/reviews/999999").await.status, 404);
+}
+
+async fn history_filters_by_moderator_date_and_outcome(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let a = submit(&t, "a", "A. STOP au 36180").await;
+    let b = submit(&t, "b", "B. STOP au 36180").await;
+    let mut alice = signed_in(&base, "alice").await;
+    alice
+        .submit(
+            &format!("/reviews/{}", a.0),
+            &format!("/reviews/{}/approve", a.0),
+            &[("version", "1")],
+        )
+        .await;
+    t.clock.advance(Duration::days(1));
+    let mut bob = signed_in(&base, "bob").await;
+    bob.submit(
+        &format!("/reviews/{}", b.0),
+        &format!("/reviews/{}/refuse", b.0),
+        &[
+            ("version", "1"),
+            ("code", "technical"),
+            ("reason", "Bad link"),
+        ],
+    )
+    .await;
+
+    // A day later alice's session has expired (12 hours): she signs in again.
+    assert_eq!(alice.get("/history").await.location(), Some("/login"));
+    let mut alice = signed_in(&base, "alice").await;
+    let all = alice.get("/history").await;
+    assert_eq!(all.texts("table.history .moderator"), ["bob", "alice"]);
+    assert_eq!(all.texts("table.history .outcome"), ["refused", "approved"]);
+    assert_eq!(all.text_of("table.history .detail"), "technical: Bad link");
+    let by_alice = alice.get("/history?moderator=alice").await;
+    assert_eq!(by_alice.texts("table.history .moderator"), ["alice"]);
+    assert_eq!(by_alice.attr("input[name=moderator]", "value"), "alice");
+    let refused = alice.get("/history?outcome=refused").await;
+    assert_eq!(refused.texts("table.history .moderator"), ["bob"]);
+    let day_one = alice.get("/history?from=2027-03-02&until=2027-03-02").await;
+    assert_eq!(day_one.texts("table.history .moderator"), ["alice"]);
+    let later = alice.get("/history?from=2027-03-04").await;
+    assert_eq!(later.text_of(".empty"), "No decision matches.");
+    let bad = alice.get("/history?from=03/02/2027").await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(
+        bad.text_of(".error"),
+        "\"03/02/2027\" is not a date for \"from\": write it as YYYY-MM-DD, e.g. 2027-03-02"
+    );
+}
+
+async fn campaigns_in_progress_and_on_hold(engine: Engine) {
+    let (t, base) = console(engine).await;
+    // Spring spends the whole balance.
+    t.ready_campaign("spring", 4, 4).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    // Short of credit on its date: held.
+    t.ready_campaign("autumn", 0, 3).await;
+    let when = SendRequest::Scheduled {
+        date: "2027-03-02".into(),
+        time: "11:00".into(),
+        zone: Some("Europe/Paris".into()),
+    };
+    let summary = t.app.finalize(OWNER, "autumn", when).await.unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (autumn, _) = t.app.campaign_id(SERVER, "autumn").await.unwrap();
+    let alice_name = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(autumn, 1, &alice_name, herald::app::Decision::Approve)
+        .await
+        .unwrap();
+    t.clock
+        .set(Utc.with_ymd_and_hms(2027, 3, 2, 10, 0, 1).unwrap());
+    t.app.advance_campaigns().await.unwrap();
+    assert_eq!(state(&t, autumn).await, CampaignState::OnHold);
+
+    let (spring, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let mut alice = signed_in(&base, "alice").await;
+    let page = alice.get("/campaigns").await;
+    let row = format!("table.progress tr#c{}", spring.0);
+    assert_eq!(page.text_of(&format!("{row} .percent")), "0%");
+    assert_eq!(page.attr(&format!("{row} progress"), "value"), "0");
+    assert_eq!(page.text_of(&format!("{row} .delivered")), "0");
+    assert_eq!(page.text_of(&format!("{row} .bounced")), "0");
+    assert_eq!(
+        page.text_of(&format!("table.on-hold tr#c{}", autumn.0)),
+        "autumn v1 3 credits 2027-03-02 10:00 UTC"
+    );
+}
+
+async fn accounts_auto_validation_and_credit_are_audited(engine: Engine) {
+    let (t, base) = console(engine).await;
+    t.ready_campaign("spring", 50, 1).await;
+    let mut alice = signed_in(&base, "alice").await;
+    let row = format!("tr#a{}", SERVER.0);
+    let page = alice.get("/accounts").await;
+    assert_eq!(page.text_of(&format!("{row} .available")), "50");
+    assert_eq!(page.text_of(&format!("{row} .state")), "off");
+
+    let action = format!("/accounts/{}/auto-validation", SERVER.0);
+    let forged = alice
+        .post(&action, &[("csrf", "x"), ("enabled", "on")])
+        .await;
+    assert_eq!(forged.status, 403);
+    let toggled = alice
+        .submit("/accounts", &action, &[("enabled", "on")])
+        .await;
+    assert_eq!(toggled.location(), Some("/accounts?done=auto-validation"));
+    let page = alice.get("/accounts?done=auto-validation").await;
+    assert_eq!(page.text_of(&format!("{row} .state")), "on");
+    assert_eq!(page.text_of(".notice"), "Automatic validation changed.");
+    assert!(t.app.account(SERVER).await.unwrap().0.auto_validation);
+
+    let credit = format!("/accounts/{}/credit", SERVER.0);
+    let bad = alice
+        .submit(
+            "/accounts",
+            &credit,
+            &[("amount", "ten"), ("reason", "promo")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.text_of(".error").contains("ten"),
+        "{}",
+        bad.text_of(".error")
+    );
+    let no_reason = alice
+        .submit("/accounts", &credit, &[("amount", "10"), ("reason", " ")])
+        .await;
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.text_of(".error").starts_with("say why"));
+    let added = alice
+        .submit(
+            "/accounts",
+            &credit,
+            &[("amount", "250"), ("reason", "Goodwill <gesture>")],
+        )
+        .await;
+    assert_eq!(added.location(), Some("/accounts?done=credit"));
+    let (_, balance) = t.app.account(SERVER).await.unwrap();
+    assert_eq!(balance.available, Credits(300));
+
+    let audit = t.store.audit_log(Some(SERVER), 10).await.unwrap();
+    let mine: Vec<(String, String, String)> = audit
+        .iter()
+        .filter(|a| a.actor == "alice")
+        .map(|a| (a.actor.clone(), a.action.clone(), a.detail.clone()))
+        .collect();
+    assert_eq!(mine.len(), 2, "{audit:?}");
+    assert_eq!(mine[0].1, "credited");
+    assert_eq!(mine[0].2, "+250: Goodwill <gesture>");
+    assert_eq!(mine[1].1, "settings_changed");
+    assert!(mine[1].2.contains("auto"), "{}", mine[1].2);
+}
+
+async fn the_dashboard_sums_up(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let a = submit(&t, "a", "A. STOP au 36180").await;
+    submit(&t, "b", "B. STOP au 36180").await;
+    submit(&t, "c", "C. STOP au 36180").await;
+    t.clock.advance(Duration::minutes(10));
+    let mut alice = signed_in(&base, "alice").await;
+    alice
+        .submit(
+            &format!("/reviews/{}", a.0),
+            &format!("/reviews/{}/approve", a.0),
+            &[("version", "1")],
+        )
+        .await;
+    t.clock.advance(Duration::minutes(20));
+    let page = alice.get("/").await;
+    assert_eq!(page.text_of(".queue-size"), "2");
+    assert_eq!(page.text_of(".oldest"), "30 min");
+    assert_eq!(page.text_of(".median"), "10 min");
+    assert_eq!(page.text_of(".decisions-today"), "1");
+    assert!(page.text_of(".ratings-empty").starts_with("No rating yet"));
+    assert_eq!(page.count("svg.ratings g.bar"), 5);
+
+    for (user, rating) in [(1, 5), (2, 5), (3, 4), (4, 1)] {
+        t.app
+            .rate(
+                SERVER,
+                herald::domain::ids::UserId(user),
+                RatedInteraction::Campaign { campaign: a },
+                rating,
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    let page = alice.get("/").await;
+    assert_eq!(
+        page.text_of(".ratings-summary"),
+        "4 ratings, average 3.75 / 5"
+    );
+    assert_eq!(page.attr("g.bar[data-rating='5'] rect", "height"), "160");
+    assert_eq!(page.attr("g.bar[data-rating='4'] rect", "height"), "80");
+    assert_eq!(page.attr("g.bar[data-rating='2'] rect", "height"), "0");
+    assert_eq!(page.text_of("g.bar[data-rating='1'] text.count"), "1");
+}
+
+/// Two console processes on one database: a session opened on one works on the other, and
+/// signing out on one closes it on both.
+async fn sessions_are_shared_by_console_processes(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let other_store = t.db.store().await;
+    let other = herald::app::App::new(other_store, t.clock.clone());
+    let other_base = serve_console(&other).await;
+    let mut alice = signed_in(&base, "alice").await;
+    let mut elsewhere = ConsoleClient::new(&other_base);
+    elsewhere.cookies = alice.cookies.clone();
+    assert_eq!(elsewhere.get("/queue").await.status, 200);
+    elsewhere.submit("/queue", "/logout", &[]).await;
+    assert_eq!(alice.get("/queue").await.location(), Some("/login"));
+}
+
+on_both_engines!(
+    nothing_answers_without_a_session,
+    every_response_carries_the_security_headers,
+    signing_in_and_out,
+    the_sign_in_form_needs_its_token,
+    failed_sign_ins_are_limited_per_name_and_per_address,
+    the_queue_shows_what_a_moderator_needs_oldest_first,
+    the_queue_is_paginated,
+    approving_and_refusing,
+    history_filters_by_moderator_date_and_outcome,
+    campaigns_in_progress_and_on_hold,
+    accounts_auto_validation_and_credit_are_audited,
+    the_dashboard_sums_up,
+    sessions_are_shared_by_console_processes,
+);

@@ -1,0 +1,226 @@
+//! A real browser on the console: Debian's chromium, headless, driven through chromedriver.
+//! A moderator signs in, approves one submission and refuses another; the owners' notifications
+//! land in the outbox. Screenshots are saved under `target/console-screenshots/`.
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use herald::app::SendRequest;
+use herald::domain::campaign::CampaignState;
+
+use support::console::{PASSWORD, serve_console};
+use support::{Engine, OWNER, SERVER, TestApp};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// chromedriver on a free port, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Driver {
+    async fn start() -> Driver {
+        assert!(
+            std::path::Path::new(CHROMEDRIVER).exists(),
+            "{CHROMEDRIVER} is missing: install Debian's chromium and chromium-driver (scripts/test.sh does)"
+        );
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Driver {
+                    child,
+                    url: format!("http://127.0.0.1:{port}"),
+                };
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("chromedriver did not listen on port {port}");
+    }
+
+    async fn browser(&self) -> Client {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         "--no-proxy-server"]
+            }),
+        );
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a chromium session")
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn screenshots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn snap(browser: &Client, name: &str) {
+    let png = browser.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "a PNG");
+    std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(browser: &Client, css: &str) -> String {
+    browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+async fn submit(t: &TestApp, name: &str) -> herald::domain::ids::CampaignId {
+    t.ready_campaign(name, 100, 2).await;
+    let summary = t
+        .app
+        .finalize(OWNER, name, SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    t.app.campaign_id(SERVER, name).await.unwrap().0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_moderator_approves_and_refuses_in_a_real_browser() {
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.app.add_moderator("alice", PASSWORD).await.unwrap();
+    let spring = submit(&t, "spring").await;
+    let autumn = submit(&t, "autumn").await;
+    let base = serve_console(&t.app).await;
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+
+    browser.goto(&format!("{base}/queue")).await.unwrap();
+    // Sent to the sign-in page first.
+    assert_eq!(browser.current_url().await.unwrap().path(), "/login");
+    snap(&browser, "1-login").await;
+    browser
+        .find(Locator::Css("input[name=name]"))
+        .await
+        .unwrap()
+        .send_keys("alice")
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.login button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    assert_eq!(text(&browser, "h1 .count").await, "2");
+    assert_eq!(text(&browser, "header .who").await, "alice");
+    snap(&browser, "2-queue").await;
+
+    browser
+        .find(Locator::Css(&format!("article#c{} a.review", spring.0)))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    snap(&browser, "3-review").await;
+    browser
+        .find(Locator::Css("form.approve button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    assert_eq!(text(&browser, "h1 .count").await, "1");
+
+    browser
+        .goto(&format!("{base}/reviews/{}", autumn.0))
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("input[value=code_of_conduct]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .find(Locator::Css("form.refuse textarea"))
+        .await
+        .unwrap()
+        .send_keys("The offer's end date is missing.")
+        .await
+        .unwrap();
+    snap(&browser, "4-refusing").await;
+    browser
+        .find(Locator::Css("form.refuse button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    assert_eq!(text(&browser, "h1 .count").await, "0");
+    snap(&browser, "5-empty-queue").await;
+
+    browser.goto(&format!("{base}/history")).await.unwrap();
+    assert_eq!(
+        text(&browser, "table.history tr.refused .detail").await,
+        "code_of_conduct: The offer's end date is missing."
+    );
+    snap(&browser, "6-history").await;
+    browser.close().await.unwrap();
+
+    for (id, expected) in [
+        (spring, CampaignState::Approved),
+        (autumn, CampaignState::Draft),
+    ] {
+        let campaign = t.store.campaign_by_id(id).await.unwrap().unwrap();
+        assert_eq!(campaign.state, expected);
+    }
+    assert_eq!(
+        t.outbox_kinds().await,
+        ["submitted", "submitted", "approved", "refused"]
+    );
+}
