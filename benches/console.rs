@@ -7,15 +7,16 @@
 //! `HERALD_BENCH_PENDING` (10000), `HERALD_BENCH_WRK_SECS` (10). Needs wrk (`apt-get install wrk`).
 mod common;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use herald::app::{App, SendRequest};
 use herald::domain::credits::TopUp;
 use herald::domain::effects::Actor;
 
-use common::support::console::{ConsoleClient, PASSWORD, serve_console};
+use common::support::console::{ConsoleClient, PASSWORD, serve_console_with};
 use common::support::csv_of;
 use common::{BenchDb, Engine, OWNER, SERVER, ms, percentile, t0};
+use herald::console::ConsoleConfig;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -102,10 +103,28 @@ async fn run() {
     eprintln!("  in {:.1} s", started.elapsed().as_secs_f64());
     clock.advance(chrono::Duration::hours(3));
     app.add_moderator("alice", PASSWORD).await.unwrap();
-    let base = serve_console(&app).await;
-    let mut client = ConsoleClient::new(&base);
-    client.sign_in("alice", PASSWORD).await;
+    let mut rows = Vec::new();
+    for (label, ttl) in [
+        ("no cache", Duration::ZERO),
+        ("1 s page cache (default)", Duration::from_secs(1)),
+    ] {
+        let config = ConsoleConfig {
+            cache_ttl: ttl,
+            ..ConsoleConfig::default()
+        };
+        let base = serve_console_with(&app, config).await;
+        let label = format!("{}, {label}", engine.name());
+        rows.push(measure(&base, n, secs, &label).await);
+    }
+    for row in rows {
+        println!("{row}");
+    }
+}
 
+/// Render times and wrk's rate for the console at `base`, against a bare handler.
+async fn measure(base: &str, n: usize, secs: u32, label: &str) -> String {
+    let mut client = ConsoleClient::new(base);
+    client.sign_in("alice", PASSWORD).await;
     let first = client.get("/queue").await;
     assert_eq!(first.status, 200);
     assert_eq!(first.text_of("h1 .count"), n.to_string());
@@ -151,12 +170,11 @@ async fn run() {
     let ceiling = tokio::task::spawn_blocking(move || wrk(&bare_url, None, secs))
         .await
         .unwrap();
-    println!(
-        "| queue page, {n} pending, {} | {page_bytes} bytes | p50 {} ms, p99 {} ms, max {} ms | wrk: Herald {herald:.0} req/s, bare axum {ceiling:.0} req/s, ratio {:.0}% |",
-        engine.name(),
+    format!(
+        "| queue page, {n} pending, {label} | {page_bytes} bytes | p50 {} ms, p99 {} ms, max {} ms | wrk: Herald {herald:.0} req/s, bare axum {ceiling:.0} req/s, ratio {:.0}% |",
         ms(p50),
         ms(p99),
         ms(max),
         100.0 * herald / ceiling
-    );
+    )
 }

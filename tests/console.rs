@@ -630,7 +630,24 @@ async fn sessions_are_shared_by_console_processes(engine: Engine) {
     assert_eq!(alice.get("/queue").await.location(), Some("/login"));
 }
 
+/// A decision taken elsewhere (another process, the command line) shows on the queue within a
+/// second: the rendered page is reused that long at most.
+async fn the_queue_page_is_at_most_a_second_old(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let id = submit(&t, "spring", "Spring sale. STOP au 36180").await;
+    let mut alice = signed_in(&base, "alice").await;
+    assert_eq!(alice.get("/queue").await.text_of("h1 .count"), "1");
+    let bob = herald::domain::ids::ModeratorName::parse("bob").unwrap();
+    t.app
+        .decide(id, 1, &bob, herald::app::Decision::Approve)
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    assert_eq!(alice.get("/queue").await.text_of("h1 .count"), "0");
+}
+
 on_both_engines!(
+    the_queue_page_is_at_most_a_second_old,
     nothing_answers_without_a_session,
     every_response_carries_the_security_headers,
     signing_in_and_out,
@@ -645,3 +662,69 @@ on_both_engines!(
     the_dashboard_sums_up,
     sessions_are_shared_by_console_processes,
 );
+
+/// `herald serve` kills its child on drop, so a failing test leaves no process behind.
+struct Serve(std::process::Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn serve_binary(db_url: &str, only: Option<&str>) -> (Serve, ConsoleClient) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_herald"));
+    command.arg("serve");
+    if let Some(part) = only {
+        command.args(["--only", part]);
+    }
+    let child = command
+        .env("HERALD_DATABASE_URL", db_url)
+        .env("HERALD_HTTP_ADDR", format!("127.0.0.1:{port}"))
+        .env_remove("DISCORD_TOKEN")
+        .env_remove("KANNEL_SENDSMS_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("start herald serve");
+    let serve = Serve(child);
+    let mut client = ConsoleClient::new(&format!("http://127.0.0.1:{port}"));
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return (serve, client);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    client.get("/login").await;
+    panic!("herald serve did not listen on {port}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn herald_serve_runs_the_console_with_the_workers_or_alone() {
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.app.add_moderator("alice", PASSWORD).await.unwrap();
+    let report = "/kannel/report?d=1&a=1&s=forged&type=1";
+    {
+        let (_serve, mut all) = serve_binary(&t.db.url, None).await;
+        assert_eq!(all.get("/login").await.status, 200);
+        // The delivery-report endpoint shares the server, and refuses a forged report.
+        assert_eq!(all.get(report).await.status, 403);
+        assert_eq!(
+            all.sign_in("alice", PASSWORD).await.location(),
+            Some("/queue")
+        );
+    }
+    let (_serve, mut console) = serve_binary(&t.db.url, Some("console")).await;
+    assert_eq!(console.get("/login").await.status, 200);
+    // No delivery endpoint here: the path is just another page that needs a session.
+    assert_eq!(console.get(report).await.location(), Some("/login"));
+}

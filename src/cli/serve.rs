@@ -98,7 +98,10 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         let secure_cookies = config.public_url.starts_with("https://");
         routes = routes.merge(console_routes(
             app.clone(),
-            ConsoleConfig { secure_cookies },
+            ConsoleConfig {
+                secure_cookies,
+                ..ConsoleConfig::default()
+            },
         ));
         tracing::info!(
             "moderation console at http://{}/ (add a moderator with `herald moderator add NAME`)",

@@ -3,12 +3,16 @@
 //!
 //! Only `/login` and the stylesheet answer without a session; every form carries the session's
 //! CSRF token; every response carries the security headers (`security.rs`).
+mod cache;
 mod error;
 mod format;
 mod pages;
 mod security;
 mod session;
 mod views;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -17,23 +21,39 @@ use crate::app::App;
 
 pub use error::ConsoleError;
 
-/// How the console sets its cookies.
-#[derive(Debug, Clone, Copy, Default)]
+/// How the console sets its cookies and how long it keeps its short-lived copies.
+#[derive(Debug, Clone, Copy)]
 pub struct ConsoleConfig {
     /// Behind TLS: cookies get `Secure`.
     pub secure_cookies: bool,
+    /// How long a rendered queue page is reused (`cache.rs`); zero: never.
+    pub cache_ttl: Duration,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> ConsoleConfig {
+        ConsoleConfig {
+            secure_cookies: false,
+            cache_ttl: Duration::from_secs(1),
+        }
+    }
 }
 
 #[derive(Clone)]
 pub(crate) struct Console {
     app: App,
     config: ConsoleConfig,
+    cache: Arc<cache::ConsoleCache>,
 }
 
 /// The console's routes. Serve them with `into_make_service_with_connect_info::<SocketAddr>()`
 /// so that failed sign-ins are limited per address.
 pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
-    let console = Console { app, config };
+    let console = Console {
+        app,
+        config,
+        cache: Arc::new(cache::ConsoleCache::new(config.cache_ttl)),
+    };
     let signed_in = Router::new()
         .route("/", get(pages::dashboard::show))
         .route("/queue", get(pages::queue::show))

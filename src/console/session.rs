@@ -55,6 +55,7 @@ pub async fn require_session(
     next: Next,
 ) -> Response {
     let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+    // Read on every request, never cached: signing out anywhere ends the session everywhere.
     let session = match token {
         Some(token) => match console.app.console_session(&token).await {
             Ok(found) => found.map(|s| (token, s)),

@@ -125,14 +125,22 @@ pub struct LoginPage {
     pub error: Option<String>,
 }
 
+/// The queue's cards and pager, rendered once for everyone (no per-session value in it).
 #[derive(Template)]
-#[template(path = "queue/queue.html")]
-pub struct QueuePage {
-    pub nav: Nav,
-    pub total: u64,
+#[template(path = "queue/cards.html")]
+pub struct QueueCards {
     pub page: u32,
     pub pages: u32,
     pub cards: Vec<SubmissionCard>,
+}
+
+#[derive(Template)]
+#[template(path = "queue/queue.html")]
+pub struct QueuePage<'a> {
+    pub nav: Nav,
+    pub total: u64,
+    /// `QueueCards`, already rendered (and escaped) by askama.
+    pub cards: &'a str,
 }
 
 #[derive(Template)]

@@ -13,10 +13,14 @@ pub const PASSWORD: &str = "correct horse battery";
 
 /// Serves the console of `app` until the test ends; returns its base URL.
 pub async fn serve_console(app: &App) -> String {
+    serve_console_with(app, ConsoleConfig::default()).await
+}
+
+pub async fn serve_console_with(app: &App, config: ConsoleConfig) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let routes = console_routes(app.clone(), ConsoleConfig::default())
-        .into_make_service_with_connect_info::<SocketAddr>();
+    let routes =
+        console_routes(app.clone(), config).into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, routes).await.unwrap() });
     base
 }

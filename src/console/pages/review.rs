@@ -93,7 +93,10 @@ async fn decide(
         .decide(campaign, version, &session.moderator, decision)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/queue").into_response()),
+        Ok(_) => {
+            console.cache.forget_queue();
+            Ok(Redirect::to("/queue").into_response())
+        }
         Err(e @ (AppError::Campaign(_) | AppError::Busy)) => {
             page(
                 console,
