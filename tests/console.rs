@@ -439,7 +439,9 @@ async fn history_filters_by_moderator_date_and_outcome(engine: Engine) {
     )
     .await;
 
-    // A day later alice's session has expired (12 hours): she signs in again.
+    // A day later alice's session has expired (12 hours): she signs in again. (The console
+    // re-reads a session after a second of real time; the test's clock jumped.)
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     assert_eq!(alice.get("/history").await.location(), Some("/login"));
     let mut alice = signed_in(&base, "alice").await;
     let all = alice.get("/history").await;
@@ -623,10 +625,14 @@ async fn sessions_are_shared_by_console_processes(engine: Engine) {
     let other = herald::app::App::new(other_store, t.clock.clone());
     let other_base = serve_console(&other).await;
     let mut alice = signed_in(&base, "alice").await;
+    assert_eq!(alice.get("/queue").await.status, 200);
     let mut elsewhere = ConsoleClient::new(&other_base);
     elsewhere.cookies = alice.cookies.clone();
     assert_eq!(elsewhere.get("/queue").await.status, 200);
     elsewhere.submit("/queue", "/logout", &[]).await;
+    // At once where she signed out; within a second on the other process (its copy expires).
+    assert_eq!(elsewhere.get("/queue").await.location(), Some("/login"));
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
     assert_eq!(alice.get("/queue").await.location(), Some("/login"));
 }
 

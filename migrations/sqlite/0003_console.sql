@@ -21,3 +21,7 @@ CREATE INDEX login_failures_by_subject ON login_failures (subject, created_at);
 -- History filters by moderator and outcome.
 CREATE INDEX audit_by_action ON audit_log (action, created_at);
 CREATE INDEX ratings_by_time ON ratings (created_at);
+
+-- The review queue reads pending versions oldest first straight from this index, ties broken by
+-- campaign: no sort, however long the queue.
+CREATE INDEX submissions_queue ON submissions (review, confirmed_at, campaign_id);

@@ -26,7 +26,7 @@ pub use error::ConsoleError;
 pub struct ConsoleConfig {
     /// Behind TLS: cookies get `Secure`.
     pub secure_cookies: bool,
-    /// How long a rendered queue page is reused (`cache.rs`); zero: never.
+    /// How long a session check and a rendered queue page are reused (`cache.rs`); zero: never.
     pub cache_ttl: Duration,
 }
 

@@ -55,11 +55,16 @@ pub async fn require_session(
     next: Next,
 ) -> Response {
     let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
-    // Read on every request, never cached: signing out anywhere ends the session everywhere.
     let session = match token {
-        Some(token) => match console.app.console_session(&token).await {
-            Ok(found) => found.map(|s| (token, s)),
-            Err(e) => return ConsoleError::from(e).into_response(),
+        Some(token) => match console.cache.session(&token) {
+            Some(kept) => Some((token, kept)),
+            None => match console.app.console_session(&token).await {
+                Ok(found) => found.map(|s| {
+                    console.cache.keep_session(&token, s.clone());
+                    (token, s)
+                }),
+                Err(e) => return ConsoleError::from(e).into_response(),
+            },
         },
         None => None,
     };

@@ -62,7 +62,7 @@ mod tests {
         let heights: Vec<u32> = c.bars.iter().map(|b| b.height).collect();
         assert_eq!(heights, [40, 0, 80, 160, 40]);
         assert_eq!(c.total, 8);
-        assert_eq!(c.average.as_deref(), Some("3.38"));
+        assert_eq!(c.average.as_deref(), Some("3.50"));
         assert!(chart([0; 5]).average.is_none());
     }
 }

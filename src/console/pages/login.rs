@@ -134,6 +134,7 @@ pub async fn logout(
         return Err(ConsoleError::Csrf);
     }
     console.app.sign_out(&token).await?;
+    console.cache.forget_session(&token);
     let cleared = set_cookie(console.config, SESSION_COOKIE, "", "/", 0);
     Ok(([(SET_COOKIE, cleared)], Redirect::to("/login")).into_response())
 }

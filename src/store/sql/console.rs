@@ -167,7 +167,7 @@ impl ConsoleStore for SqlStore {
             "SELECT a.name AS account_name, {} \
              JOIN accounts a ON a.id = c.account_id \
              WHERE s.review = 'pending' AND c.state = 'pending_review' \
-             ORDER BY s.confirmed_at, c.id LIMIT $1 OFFSET $2",
+             ORDER BY s.confirmed_at, s.campaign_id LIMIT $1 OFFSET $2",
             rows::CAMPAIGN_COLUMNS
         );
         let found = sqlx::query(AssertSqlSafe(sql))
