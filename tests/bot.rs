@@ -1105,3 +1105,214 @@ async fn a_sending_campaign_shows_its_progress_and_can_be_stopped() {
     );
     discord.assert_clean();
 }
+
+fn button_ids(message: &Value) -> Vec<String> {
+    message["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .filter_map(|b| b["custom_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Refuses the owner's latest version of "spring" (moderator alice) and returns the DM it causes.
+async fn refuse_spring(t: &TestApp, discord: &DiscordStandIn, version: u32) -> Value {
+    let (id, _) = t.app.campaign_id(GUILD, "spring").await.unwrap();
+    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    let refusal = herald::app::Decision::Refuse {
+        code: herald::domain::campaign::RefusalCode::Technical,
+        reason: format!("fix v{version}"),
+    };
+    t.app.decide(id, version, &alice, refusal).await.unwrap();
+    discord
+        .wait_for_dm(OWNER, |m| content(m).contains(&format!("fix v{version}")))
+        .await
+}
+
+async fn resubmit_spring(t: &TestApp) {
+    let who = herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER));
+    let summary = t
+        .app
+        .finalize(who, "spring", herald::app::SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(who, summary.token.as_str()).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    submit_spring(&discord).await;
+
+    // Version 1 refused: the DM asks how it went, with five buttons.
+    let dm = refuse_spring(&t, &discord, 1).await;
+    let text = content(&dm);
+    assert!(text.contains("How was your experience?"), "{text}");
+    let ids = button_ids(&dm);
+    assert_eq!(ids.len(), 5, "{dm}");
+    let survey: i64 = ids[0]
+        .strip_prefix("v1:rate:")
+        .and_then(|s| s.strip_suffix("-1"))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        ids,
+        (1..=5)
+            .map(|n| format!("v1:rate:{survey}-{n}"))
+            .collect::<Vec<_>>()
+    );
+    let channel = dm["channel_id"].as_str().unwrap().parse::<u64>().unwrap();
+
+    // 2/5: an apology, and the public review offered all the same, with its notice.
+    let two = discord
+        .inject(
+            discord
+                .click(&format!("v1:rate:{survey}-2"))
+                .in_dm(channel)
+                .on_message(dm.clone()),
+        )
+        .await;
+    let answer = discord.wait_for_callback(two.id).await;
+    assert_eq!(answer["type"], 7, "the survey message is updated: {answer}");
+    let followed = answer["data"]["content"].as_str().unwrap();
+    assert!(followed.contains("fix v1"), "the notification stays: {followed}");
+    assert!(followed.contains("You rated this 2/5. We are sorry"), "{followed}");
+    assert!(followed.contains("may publish your review"), "{followed}");
+    assert!(!followed.contains("How was your experience?"), "{followed}");
+    assert_eq!(button_ids(&answer["data"]), [format!("v1:review:{survey}")]);
+
+    // A second click changes nothing and says so.
+    let again = discord
+        .inject(
+            discord
+                .click(&format!("v1:rate:{survey}-5"))
+                .in_dm(channel)
+                .on_message(dm.clone()),
+        )
+        .await;
+    let refused = discord.wait_for_callback(again.id).await;
+    assert_eq!(refused["data"]["flags"], 64, "ephemeral: {refused}");
+    assert!(
+        refused["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("you already rated this 2/5"),
+        "{refused}"
+    );
+    assert_eq!(t.store.rating_counts().await.unwrap(), [0, 1, 0, 0, 0]);
+
+    // The public review: a form, then stored with the consent to publish.
+    let share = discord
+        .inject(
+            discord
+                .click(&format!("v1:review:{survey}"))
+                .in_dm(channel)
+                .on_message(dm.clone()),
+        )
+        .await;
+    let form = discord.wait_for_callback(share.id).await;
+    assert_eq!(form["type"], 9, "a modal: {form}");
+    assert_eq!(form["data"]["custom_id"], format!("v1:reviewform:{survey}"));
+    let empty = discord
+        .inject(
+            discord
+                .modal_submit(&format!("v1:reviewform:{survey}"), &[("review", "   ")])
+                .in_dm(channel),
+        )
+        .await;
+    let empty = discord.wait_for_callback(empty.id).await;
+    assert!(
+        empty["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("a review can't be empty"),
+        "{empty}"
+    );
+    let sent = discord
+        .inject(
+            discord
+                .modal_submit(
+                    &format!("v1:reviewform:{survey}"),
+                    &[("review", "The refusal was fair but slow.")],
+                )
+                .in_dm(channel),
+        )
+        .await;
+    let thanks = discord.wait_for_callback(sent.id).await;
+    assert!(
+        thanks["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("saved with your consent"),
+        "{thanks}"
+    );
+    let consents = t
+        .store
+        .consents(GUILD, herald::domain::ids::UserId(OWNER))
+        .await
+        .unwrap();
+    let (review_consent, _) = consents.last().unwrap();
+    assert_eq!(
+        review_consent.purpose,
+        herald::domain::consent::ConsentPurpose::PublicReview
+    );
+    assert_eq!(review_consent.notice.version, "review-2026-11-en");
+    assert_eq!(review_consent.notice.hash.len(), 64);
+    assert_eq!(
+        review_consent.interaction.as_deref(),
+        Some(sent.id.to_string().as_str())
+    );
+
+    // Refused again a day later: not asked again (once per 14 days).
+    t.clock.advance(TimeDelta::days(1));
+    resubmit_spring(&t).await;
+    let dm2 = refuse_spring(&t, &discord, 2).await;
+    assert!(button_ids(&dm2).is_empty(), "{dm2}");
+    assert!(!content(&dm2).contains("How was your experience?"));
+
+    // Fifteen days on, asked again; a week later that survey has expired.
+    t.clock.advance(TimeDelta::days(15));
+    resubmit_spring(&t).await;
+    let dm3 = refuse_spring(&t, &discord, 3).await;
+    let late = button_ids(&dm3)[3].clone();
+    t.clock.advance(TimeDelta::days(7));
+    let expired = discord
+        .inject(discord.click(&late).in_dm(channel).on_message(dm3))
+        .await;
+    let expired = discord.wait_for_callback(expired.id).await;
+    assert!(
+        expired["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("this survey has expired"),
+        "{expired}"
+    );
+
+    // A server can ask more often and turn the public invitation off.
+    t.app
+        .set_survey_settings(
+            GUILD,
+            herald::store::SurveySettings {
+                fatigue_days: 0,
+                public_review_invitation: false,
+            },
+        )
+        .await
+        .unwrap();
+    resubmit_spring(&t).await;
+    let dm4 = refuse_spring(&t, &discord, 4).await;
+    let five = button_ids(&dm4)[4].clone();
+    let happy = discord
+        .inject(discord.click(&five).in_dm(channel).on_message(dm4))
+        .await;
+    let happy = discord.wait_for_callback(happy.id).await;
+    let text = happy["data"]["content"].as_str().unwrap();
+    assert!(text.contains("You rated this 5/5. Thank you!"), "{text}");
+    assert!(!text.contains("publish"), "{text}");
+    assert!(button_ids(&happy["data"]).is_empty(), "{happy}");
+    assert_eq!(t.store.rating_counts().await.unwrap(), [0, 1, 0, 0, 1]);
+    discord.assert_clean();
+}

@@ -44,6 +44,12 @@ pub enum AppError {
     Rating(#[from] InvalidRating),
     #[error(transparent)]
     ModeratorName(#[from] InvalidModeratorName),
+    #[error(transparent)]
+    Survey(#[from] crate::domain::survey::SurveyError),
+    #[error("this survey is unknown: it may have been deleted")]
+    UnknownSurvey,
+    #[error("you already shared a review of this: thank you, it is kept as it was")]
+    ReviewExists,
     #[error("no campaign named \"{0}\" in this server: check the name in the campaign list")]
     UnknownCampaign(String),
     #[error("this server has no Herald account yet: create a campaign first")]

@@ -38,6 +38,7 @@ mod moderate;
 mod notify;
 mod people;
 mod sending;
+mod surveys;
 mod views;
 
 pub use accounts::MAX_BALANCE;
@@ -49,6 +50,7 @@ pub use error::AppError;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
 pub use sending::SchedulerPass;
+pub use surveys::SurveyAnswer;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView};
 
 /// Who is asking: a user in a server.

@@ -65,6 +65,16 @@ async fn on_click(
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
+    // Surveys come to DMs as well as servers.
+    match id {
+        CustomId::Rate(survey, rating) => {
+            return super::surveys::rate(ctx, data, click, survey, rating, lang).await;
+        }
+        CustomId::Review(survey) => {
+            return super::surveys::open_review_form(ctx, click, survey, lang).await;
+        }
+        _ => {}
+    }
     let who = requester(click.guild_id, &click.user, click.channel_id, lang)?;
     match id {
         CustomId::Confirm(token) => match data.app.confirm(who, &token).await {
@@ -131,7 +141,11 @@ async fn on_click(
             let (text, rows) = render::list_page(&items, total, page, lang);
             update_message(ctx, click, text, rows).await
         }
-        CustomId::CreateModal(_) | CustomId::EditModal(_) => Ok(()),
+        CustomId::CreateModal(_)
+        | CustomId::EditModal(_)
+        | CustomId::Rate(..)
+        | CustomId::Review(_)
+        | CustomId::ReviewForm(_) => Ok(()),
     }
 }
 
@@ -161,11 +175,6 @@ async fn on_modal(
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
-    let who = requester(submit.guild_id, &submit.user, submit.channel_id, lang)?;
-    let (account, _) = data.app.ensure_account(who.account, "server").await?;
-    if !member_may_send(submit.member.as_ref(), account.send_role) {
-        return Err(BotError::User(t.need_send_role.to_owned()));
-    }
     let field = |name: &str| {
         submit
             .data
@@ -179,6 +188,15 @@ async fn on_modal(
                 _ => None,
             })
     };
+    if let CustomId::ReviewForm(survey) = id {
+        let text = field("review").unwrap_or_default();
+        return super::surveys::submit_review(ctx, data, submit, survey, &text, lang).await;
+    }
+    let who = requester(submit.guild_id, &submit.user, submit.channel_id, lang)?;
+    let (account, _) = data.app.ensure_account(who.account, "server").await?;
+    if !member_may_send(submit.member.as_ref(), account.send_role) {
+        return Err(BotError::User(t.need_send_role.to_owned()));
+    }
     let input = DraftInput {
         body: field("body"),
         sender: field("sender").filter(|s| !s.trim().is_empty()),

@@ -14,6 +14,12 @@ pub enum CustomId {
     /// The create / edit modals, for the named campaign.
     CreateModal(String),
     EditModal(String),
+    /// A survey's rating button: survey id and 1..=5.
+    Rate(i64, u8),
+    /// "Share your opinion publicly?": opens the review form of a survey.
+    Review(i64),
+    /// The review form of a survey.
+    ReviewForm(i64),
 }
 
 const VERSION: &str = "v1";
@@ -28,6 +34,12 @@ impl CustomId {
             "list" => CustomId::ListPage(arg.parse().ok()?),
             "create" => CustomId::CreateModal(arg.to_owned()),
             "edit" => CustomId::EditModal(arg.to_owned()),
+            "rate" => {
+                let (survey, rating) = arg.split_once('-')?;
+                CustomId::Rate(survey.parse().ok()?, rating.parse().ok()?)
+            }
+            "review" => CustomId::Review(arg.parse().ok()?),
+            "reviewform" => CustomId::ReviewForm(arg.parse().ok()?),
             _ => return None,
         })
     }
@@ -41,6 +53,9 @@ impl fmt::Display for CustomId {
             CustomId::ListPage(page) => write!(f, "{VERSION}:list:{page}"),
             CustomId::CreateModal(name) => write!(f, "{VERSION}:create:{name}"),
             CustomId::EditModal(name) => write!(f, "{VERSION}:edit:{name}"),
+            CustomId::Rate(survey, rating) => write!(f, "{VERSION}:rate:{survey}-{rating}"),
+            CustomId::Review(survey) => write!(f, "{VERSION}:review:{survey}"),
+            CustomId::ReviewForm(survey) => write!(f, "{VERSION}:reviewform:{survey}"),
         }
     }
 }
@@ -57,6 +72,9 @@ mod tests {
             CustomId::ListPage(3),
             CustomId::CreateModal("a:b".into()),
             CustomId::EditModal("x".into()),
+            CustomId::Rate(42, 5),
+            CustomId::Review(7),
+            CustomId::ReviewForm(7),
         ] {
             assert_eq!(CustomId::parse(&id.to_string()), Some(id.clone()));
             // Discord caps custom_id at 100 characters; campaign names are at most 64.

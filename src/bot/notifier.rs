@@ -10,6 +10,7 @@ use poise::serenity_prelude as serenity;
 use super::i18n::{Lang, fill};
 use crate::app::App;
 use crate::domain::effects::{Notification, NotificationKind};
+use crate::domain::rating::RatedInteraction;
 use crate::store::OutboxItem;
 
 const POLL: Duration = Duration::from_millis(500);
@@ -39,8 +40,15 @@ async fn deliver(
     attempts: &mut HashMap<i64, u32>,
 ) {
     let locale = app.user_locale(item.notification.user).await.ok().flatten();
-    let text = render(&item.notification, Lang::of(locale.as_deref()));
-    match send(http, &item.notification, &text).await {
+    let lang = Lang::of(locale.as_deref());
+    let mut text = render(&item.notification, lang);
+    let mut rows = Vec::new();
+    if let Some(survey) = survey_for(app, item).await {
+        let (question, buttons) = super::surveys::question(survey, lang);
+        text = format!("{text}\n\n{question}");
+        rows = buttons;
+    }
+    match send(http, &item.notification, &text, rows).await {
         Ok(()) => {
             attempts.remove(&item.id);
             if let Err(e) = app.notification_delivered(item.id).await {
@@ -58,21 +66,53 @@ async fn deliver(
     }
 }
 
+/// The survey that ends a completed campaign or a refusal, unless the owner was asked lately.
+/// A failure to offer one is logged and the notification goes without it.
+async fn survey_for(app: &App, item: &OutboxItem) -> Option<i64> {
+    let n = &item.notification;
+    let subject = match n.kind {
+        NotificationKind::Completed => RatedInteraction::Campaign {
+            campaign: n.campaign,
+        },
+        NotificationKind::Refused { .. } => RatedInteraction::Refusal {
+            campaign: n.campaign,
+            version: n.version,
+        },
+        _ => return None,
+    };
+    let source = format!("outbox:{}", item.id);
+    match app.offer_survey(&source, n.account, n.user, subject).await {
+        Ok(survey) => survey,
+        Err(e) => {
+            tracing::warn!(id = item.id, error = %e, "could not offer a survey");
+            None
+        }
+    }
+}
+
 /// A DM first; the campaign's channel when Discord refuses the DM (closed DMs answer 403).
-async fn send(http: &serenity::Http, n: &Notification, text: &str) -> Result<(), serenity::Error> {
+async fn send(
+    http: &serenity::Http,
+    n: &Notification,
+    text: &str,
+    rows: Vec<serenity::CreateActionRow>,
+) -> Result<(), serenity::Error> {
     let user = serenity::UserId::new(n.user.0);
+    let message = |content: String| {
+        serenity::CreateMessage::new()
+            .content(content)
+            .components(rows.clone())
+    };
     let dm = async {
         let channel = user.create_dm_channel(http).await?;
-        channel
-            .send_message(http, serenity::CreateMessage::new().content(text))
-            .await
+        channel.send_message(http, message(text.to_owned())).await
     };
     match (dm.await, n.channel) {
         (Ok(_), _) => Ok(()),
         (Err(e), Some(channel)) if is_forbidden(&e) => {
             let mention = format!("<@{}> {text}", n.user.0);
             serenity::ChannelId::new(channel.0)
-                .send_message(http, serenity::CreateMessage::new().content(mention))
+                .send_message(http, message(mention))
                 .await
                 .map(|_| ())
         }

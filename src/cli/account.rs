@@ -55,6 +55,12 @@ pub struct SetArgs {
     /// Discord role id allowed to send, schedule and cancel (besides server managers).
     #[arg(long)]
     send_role: Option<u64>,
+    /// Ask a person for a rating at most once in this many days (default 14).
+    #[arg(long)]
+    survey_fatigue_days: Option<u32>,
+    /// Invite raters to share their opinion publicly (default true).
+    #[arg(long)]
+    public_reviews: Option<bool>,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +154,16 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
             app.ensure_account(id, &format!("server {}", args.server))
                 .await?;
             let account = app.change_settings(id, settings, Actor::Operator).await?;
+            if args.survey_fatigue_days.is_some() || args.public_reviews.is_some() {
+                let current = app.survey_settings(id).await?;
+                let surveys = herald::store::SurveySettings {
+                    fatigue_days: args.survey_fatigue_days.unwrap_or(current.fatigue_days),
+                    public_review_invitation: args
+                        .public_reviews
+                        .unwrap_or(current.public_review_invitation),
+                };
+                app.set_survey_settings(id, surveys).await?;
+            }
             out.done(
                 &format!("account {} updated", account.id),
                 &serde_json::json!({"id": account.id}),

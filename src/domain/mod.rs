@@ -15,4 +15,5 @@ pub mod replies;
 pub mod schedule;
 pub mod sender;
 pub mod sms;
+pub mod survey;
 pub mod window;

@@ -23,8 +23,10 @@ use crate::domain::recipients::Recipient;
 mod console;
 mod rows;
 mod sql;
+mod surveys;
 
 pub use console::{ConsoleStore, DecisionFilter, PastRefusal, PendingReview, SessionRecord};
+pub use surveys::{SurveySettings, SurveyStore};
 
 pub use sql::SqlStore;
 
@@ -165,7 +167,7 @@ pub struct DeliveryRecord {
 }
 
 #[async_trait]
-pub trait Store: ConsoleStore + Send + Sync + 'static {
+pub trait Store: ConsoleStore + SurveyStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError>;

@@ -64,4 +64,12 @@ pub const TEXTS: Texts = Texts {
     notify_started: "**{name}** started sending.",
     notify_held: "**{name}** is on hold: it needs {needed} credits and {available} are available. Reload your account to resume.",
     notify_completed: "**{name}** is complete: 100%.",
+    survey_question: "How was your experience? Rate it from 1 (bad) to 5 (great).",
+    survey_thanks: "You rated this {rating}/5. Thank you!",
+    survey_sorry: "You rated this {rating}/5. We are sorry it went badly; the team reads every low rating and will do better.",
+    share_publicly: "Share your opinion publicly?",
+    review_title: "Public review",
+    review_label: "Your review (may be published)",
+    review_notice: "By sending this form you agree that Herald's team may publish your review, with your rating and your Discord name, on its website and in its marketing. You can ask for it to be removed at any time.",
+    review_thanks: "Thank you: your review was saved with your consent to publish it.",
 };

@@ -64,4 +64,12 @@ pub const TEXTS: Texts = Texts {
     notify_started: "L'envoi de **{name}** a commencé.",
     notify_held: "**{name}** est suspendue : il faut {needed} crédits et {available} sont disponibles. Rechargez votre compte pour reprendre.",
     notify_completed: "**{name}** est terminée : 100 %.",
+    survey_question: "Comment s'est passée votre expérience ? Notez-la de 1 (mauvaise) à 5 (excellente).",
+    survey_thanks: "Vous avez donné {rating}/5. Merci !",
+    survey_sorry: "Vous avez donné {rating}/5. Nous sommes désolés que cela se soit mal passé ; l'équipe lit chaque note basse et fera mieux.",
+    share_publicly: "Partager votre avis publiquement ?",
+    review_title: "Avis public",
+    review_label: "Votre avis (peut être publié)",
+    review_notice: "En envoyant ce formulaire, vous acceptez que l'équipe de Herald publie votre avis, avec votre note et votre nom Discord, sur son site et dans sa communication. Vous pouvez en demander le retrait à tout moment.",
+    review_thanks: "Merci : votre avis est enregistré avec votre accord pour le publier.",
 };

@@ -6,6 +6,7 @@ use crate::domain::campaign::CampaignError as C;
 use crate::domain::campaign::{MAX_TEST_NUMBERS, TestNumbersError};
 use crate::domain::schedule::SendAtError as S;
 use crate::domain::sms::SmsBodyError;
+use crate::domain::survey::SurveyError;
 
 pub fn app_error(e: &AppError) -> Option<String> {
     Some(match e {
@@ -57,8 +58,33 @@ pub fn app_error(e: &AppError) -> Option<String> {
             "quelqu'un a modifié cette campagne au même moment : regardez son statut puis réessayez"
                 .to_owned()
         }
+        AppError::Survey(e) => survey(e),
+        AppError::ReviewExists => {
+            "vous avez déjà partagé un avis sur ceci : merci, il est conservé tel quel".to_owned()
+        }
         _ => return None,
     })
+}
+
+fn survey(e: &SurveyError) -> String {
+    match e {
+        SurveyError::AlreadyAnswered(n) => {
+            format!("vous avez déjà donné {n}/5 : merci, votre réponse est conservée telle quelle")
+        }
+        SurveyError::Expired => {
+            "ce questionnaire a expiré (il reste ouvert 7 jours) : merci tout de même".to_owned()
+        }
+        SurveyError::NotYours => {
+            "ce questionnaire s'adressait à quelqu'un d'autre : rien n'a été enregistré".to_owned()
+        }
+        SurveyError::NotAnswered => "donnez d'abord une note : un avis public l'accompagne".to_owned(),
+        SurveyError::EmptyReview => {
+            "un avis ne peut pas être vide : écrivez quelques mots, ou fermez le formulaire".to_owned()
+        }
+        SurveyError::ReviewTooLong { chars, max } => {
+            format!("un avis compte au plus {max} caractères ; celui-ci en a {chars} : raccourcissez-le")
+        }
+    }
 }
 
 fn campaign(c: &C) -> Option<String> {

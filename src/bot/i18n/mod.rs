@@ -19,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// "en" or "fr".
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::En => &en::TEXTS,
@@ -94,6 +102,15 @@ pub struct Texts {
     pub notify_started: &'static str,
     pub notify_held: &'static str,
     pub notify_completed: &'static str,
+    pub survey_question: &'static str,
+    pub survey_thanks: &'static str,
+    pub survey_sorry: &'static str,
+    pub share_publicly: &'static str,
+    pub review_title: &'static str,
+    pub review_label: &'static str,
+    /// What a reviewer agrees to by sending the form; its hash is kept with their consent.
+    pub review_notice: &'static str,
+    pub review_thanks: &'static str,
 }
 
 #[cfg(test)]

@@ -1,0 +1,150 @@
+//! The survey after an interaction: five rating buttons, the follow-up that fits the answer,
+//! and the public review form offered to every rater.
+use poise::serenity_prelude as serenity;
+use sha2::{Digest, Sha256};
+
+use super::custom_id::CustomId;
+use super::i18n::{Lang, fill};
+use super::{BotError, Data, render};
+use crate::domain::consent::Notice;
+use crate::domain::ids::UserId;
+use crate::domain::survey::{FollowUp, ReviewText};
+
+/// Version of the review notice; bump it whenever its text changes.
+const REVIEW_NOTICE_VERSION: &str = "review-2026-11";
+
+/// The question and its five buttons, added under a notification.
+pub fn question(survey: i64, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
+    let buttons = (1..=5u8)
+        .map(|n| {
+            render::button(
+                &CustomId::Rate(survey, n),
+                &n.to_string(),
+                serenity::ButtonStyle::Secondary,
+            )
+        })
+        .collect();
+    (
+        lang.texts().survey_question.to_owned(),
+        vec![serenity::CreateActionRow::Buttons(buttons)],
+    )
+}
+
+/// A rating button: the survey's message becomes the follow-up.
+pub async fn rate(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    survey: i64,
+    rating: u8,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let t = lang.texts();
+    let user = UserId(click.user.id.get());
+    let answer = data
+        .app
+        .answer_survey(survey, user, i64::from(rating))
+        .await?;
+    let follow_up = match answer.follow_up {
+        FollowUp::Apology => t.survey_sorry,
+        FollowUp::Thanks => t.survey_thanks,
+    };
+    let follow_up = fill(follow_up, &[("rating", &answer.rating.value())]);
+    // The notification stays; the question gives way to the follow-up.
+    let original = click.message.content.as_str();
+    let kept = original
+        .rsplit_once("\n\n")
+        .map_or(original, |(before, _)| before);
+    let mut rows = Vec::new();
+    let mut follow_up = follow_up;
+    if answer.invite_public_review {
+        // Shown before the form opens: sending the form is agreeing to it.
+        follow_up = format!("{follow_up}\n{}\n-# {}", t.share_publicly, t.review_notice);
+        rows.push(serenity::CreateActionRow::Buttons(vec![render::button(
+            &CustomId::Review(survey),
+            t.share_publicly,
+            serenity::ButtonStyle::Primary,
+        )]));
+    }
+    let message = serenity::CreateInteractionResponseMessage::new()
+        .content(format!("{kept}\n\n{follow_up}"))
+        .components(rows);
+    click
+        .create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::UpdateMessage(message),
+        )
+        .await?;
+    Ok(())
+}
+
+/// "Share your opinion publicly?": the form, whose title and notice say it may be published.
+pub async fn open_review_form(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    survey: i64,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let t = lang.texts();
+    let notice = serenity::CreateInputText::new(serenity::InputTextStyle::Paragraph, t.review_label, "review")
+        .placeholder(truncate(t.review_notice, 100))
+        .min_length(1)
+        .max_length(ReviewText::MAX_CHARS as u16)
+        .required(true);
+    let modal = serenity::CreateModal::new(CustomId::ReviewForm(survey).to_string(), t.review_title)
+        .components(vec![serenity::CreateActionRow::InputText(notice)]);
+    click
+        .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
+        .await?;
+    Ok(())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max - 1) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_owned(),
+    }
+}
+
+/// The notice a reviewer agreed to, as recorded with their consent.
+fn review_notice(lang: Lang) -> Notice {
+    let text = lang.texts().review_notice;
+    Notice {
+        version: format!("{REVIEW_NOTICE_VERSION}-{}", lang.code()),
+        hash: Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    }
+}
+
+/// The review form sent: stored with the consent to publish it.
+pub async fn submit_review(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &serenity::ModalInteraction,
+    survey: i64,
+    text: &str,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let t = lang.texts();
+    data.app
+        .share_review(
+            survey,
+            UserId(submit.user.id.get()),
+            text,
+            review_notice(lang),
+            Some(submit.id.to_string()),
+        )
+        .await?;
+    let message = serenity::CreateInteractionResponseMessage::new()
+        .content(format!("{}\n-# {}", t.review_thanks, t.review_notice))
+        .ephemeral(true);
+    submit
+        .create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::Message(message),
+        )
+        .await?;
+    Ok(())
+}
