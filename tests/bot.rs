@@ -1178,8 +1178,14 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
     let answer = discord.wait_for_callback(two.id).await;
     assert_eq!(answer["type"], 7, "the survey message is updated: {answer}");
     let followed = answer["data"]["content"].as_str().unwrap();
-    assert!(followed.contains("fix v1"), "the notification stays: {followed}");
-    assert!(followed.contains("You rated this 2/5. We are sorry"), "{followed}");
+    assert!(
+        followed.contains("fix v1"),
+        "the notification stays: {followed}"
+    );
+    assert!(
+        followed.contains("You rated this 2/5. We are sorry"),
+        "{followed}"
+    );
     assert!(followed.contains("may publish your review"), "{followed}");
     assert!(!followed.contains("How was your experience?"), "{followed}");
     assert_eq!(button_ids(&answer["data"]), [format!("v1:review:{survey}")]);

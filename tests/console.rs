@@ -652,7 +652,69 @@ async fn the_queue_page_is_at_most_a_second_old(engine: Engine) {
     assert_eq!(alice.get("/queue").await.text_of("h1 .count"), "0");
 }
 
+async fn ratings_reviews_and_consents(engine: Engine) {
+    let (t, base) = console(engine).await;
+    t.ready_campaign("spring", 10, 1).await;
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let subject = RatedInteraction::Campaign { campaign: id };
+    let mut alice = signed_in(&base, "alice").await;
+    let empty = alice.get("/ratings").await;
+    assert!(empty.text_of(".empty").starts_with("No public review yet"));
+    for (user, rating) in [(11u64, 2i64), (12, 5)] {
+        let who = herald::domain::ids::UserId(user);
+        let survey = t
+            .app
+            .offer_survey(&format!("test:{user}"), SERVER, who, subject.clone())
+            .await
+            .unwrap()
+            .unwrap();
+        t.app.answer_survey(survey, who, rating).await.unwrap();
+        let notice = herald::domain::consent::Notice {
+            version: "review-test".into(),
+            hash: "00".repeat(32),
+        };
+        t.app
+            .share_review(survey, who, &format!("<i>Rated {rating}</i>"), notice, None)
+            .await
+            .unwrap();
+    }
+    let page = alice.get("/ratings").await;
+    assert_eq!(page.count("table.months tbody tr"), 12);
+    assert_eq!(
+        page.texts("tr#m2027-03 td.count"),
+        ["0", "1", "0", "0", "1"]
+    );
+    assert_eq!(page.text_of("tr#m2027-03 .average"), "3.50");
+    assert_eq!(page.text_of("tr#m2027-02 .average"), "—");
+    assert_eq!(
+        page.texts("article.review .body"),
+        ["<i>Rated 5</i>", "<i>Rated 2</i>"]
+    );
+    assert_eq!(
+        page.count("article.review i"),
+        0,
+        "markup in a review stays text"
+    );
+    assert_eq!(page.text_of("table.consents .purpose"), "public_review");
+    assert_eq!(page.text_of("table.consents .count"), "2");
+
+    let first = page.attr("article.review form.unpublish", "action");
+    let forged = alice.post(&first, &[("csrf", "forged")]).await;
+    assert_eq!(forged.status, 403);
+    let done = alice.submit("/ratings", &first, &[]).await;
+    assert_eq!(done.location(), Some("/ratings"));
+    let page = alice.get("/ratings").await;
+    assert_eq!(
+        page.text_of("article.review .unpublished"),
+        "unpublished by alice at 2027-03-02 09:00 UTC"
+    );
+    assert_eq!(page.count("form.unpublish"), 1);
+    let again = alice.submit("/ratings", &first, &[]).await;
+    assert_eq!(again.status, 404);
+}
+
 on_both_engines!(
+    ratings_reviews_and_consents,
     the_queue_page_is_at_most_a_second_old,
     nothing_answers_without_a_session,
     every_response_carries_the_security_headers,

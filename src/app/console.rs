@@ -12,7 +12,9 @@ use crate::domain::credits::Balance;
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::effects::Actor;
 use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
-use crate::store::{AuditRecord, DecisionFilter, PastRefusal, PendingReview, SessionRecord};
+use crate::store::{
+    AuditRecord, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
+};
 
 use super::{App, AppError, random_hex};
 
@@ -87,6 +89,54 @@ pub struct Dashboard {
     pub median_wait_today: Option<TimeDelta>,
     pub decisions_today: u64,
     pub ratings: [u64; 5],
+}
+
+/// Ratings given in one calendar month (UTC).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonthRatings {
+    /// "2027-03".
+    pub month: String,
+    pub counts: [u64; 5],
+    pub total: u64,
+    pub average: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RatingsOverview {
+    /// The last 12 months, oldest first, months without ratings included.
+    pub months: Vec<MonthRatings>,
+    pub reviews: Vec<ReviewRecord>,
+    /// (purpose, decision, how many records).
+    pub consents: Vec<(String, String, u64)>,
+}
+
+/// Counts `ratings` per month for the 12 months ending with `now`'s.
+fn by_month(ratings: &[(u8, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<MonthRatings> {
+    use chrono::Datelike;
+    let (year, month) = (now.year(), now.month0() as i32);
+    (0..12)
+        .rev()
+        .map(|back| {
+            let m = year * 12 + month - back;
+            let label = format!("{}-{:02}", m.div_euclid(12), m.rem_euclid(12) + 1);
+            let mut counts = [0u64; 5];
+            for (rating, at) in ratings {
+                if at.year() * 12 + at.month0() as i32 == m
+                    && let Some(slot) = counts.get_mut(usize::from(rating.saturating_sub(1)))
+                {
+                    *slot += 1;
+                }
+            }
+            let total: u64 = counts.iter().sum();
+            let sum: u64 = (1u64..=5).zip(counts).map(|(r, n)| r * n).sum();
+            MonthRatings {
+                month: label,
+                counts,
+                total,
+                average: (total > 0).then(|| sum as f64 / total as f64),
+            }
+        })
+        .collect()
 }
 
 /// How many campaigns and accounts one console page lists at most.
@@ -310,6 +360,34 @@ impl App {
             .await
     }
 
+    /// Ratings per month, public reviews and consent counts.
+    pub async fn ratings_overview(&self) -> Result<RatingsOverview, AppError> {
+        let now = self.now();
+        let since = now - TimeDelta::days(370);
+        let ratings = self.store.ratings_since(since).await?;
+        Ok(RatingsOverview {
+            months: by_month(&ratings, now),
+            reviews: self.store.reviews(OVERVIEW_LIMIT).await?,
+            consents: self.store.consent_counts().await?,
+        })
+    }
+
+    /// Takes a public review off publication (kept, marked with who and when).
+    pub async fn unpublish_review(
+        &self,
+        id: i64,
+        moderator: &ModeratorName,
+    ) -> Result<(), AppError> {
+        match self
+            .store
+            .unpublish_review(id, moderator, self.now())
+            .await?
+        {
+            true => Ok(()),
+            false => Err(AppError::UnknownReview),
+        }
+    }
+
     pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
         let now = self.now();
         let today = now
@@ -348,6 +426,36 @@ mod tests {
         assert_eq!(m(&[]), None);
         assert_eq!(m(&[30, 10, 20]), Some(TimeDelta::seconds(20)));
         assert_eq!(m(&[40, 10, 20, 30]), Some(TimeDelta::seconds(25)));
+    }
+
+    #[test]
+    fn ratings_are_counted_per_calendar_month() {
+        use chrono::TimeZone;
+        let now = Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap();
+        let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap();
+        let months = by_month(
+            &[
+                (5, at(2027, 3, 1)),
+                (2, at(2027, 3, 2)),
+                (4, at(2026, 12, 31)),
+                (1, at(2026, 3, 1)),
+            ],
+            now,
+        );
+        assert_eq!(months.len(), 12);
+        assert_eq!(months[0].month, "2026-04");
+        let march = &months[11];
+        assert_eq!(
+            (march.month.as_str(), march.counts, march.average),
+            ("2027-03", [0, 1, 0, 0, 1], Some(3.5))
+        );
+        assert_eq!(months[8].month, "2026-12");
+        assert_eq!(months[8].counts, [0, 0, 0, 1, 0]);
+        assert_eq!(
+            months.iter().map(|m| m.total).sum::<u64>(),
+            3,
+            "March 2026 is out of the window"
+        );
     }
 
     #[test]

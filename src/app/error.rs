@@ -50,6 +50,8 @@ pub enum AppError {
     UnknownSurvey,
     #[error("you already shared a review of this: thank you, it is kept as it was")]
     ReviewExists,
+    #[error("no such review, or it is already unpublished: reload the page")]
+    UnknownReview,
     #[error("no campaign named \"{0}\" in this server: check the name in the campaign list")]
     UnknownCampaign(String),
     #[error("this server has no Herald account yet: create a campaign first")]

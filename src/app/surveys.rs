@@ -55,11 +55,19 @@ impl App {
         rating: i64,
     ) -> Result<SurveyAnswer, AppError> {
         let rating = Rating::new(rating)?;
-        let survey = self.store.survey(id).await?.ok_or(AppError::UnknownSurvey)?;
+        let survey = self
+            .store
+            .survey(id)
+            .await?
+            .ok_or(AppError::UnknownSurvey)?;
         let (answered, follow_up) = survey.answer(user, rating, self.now())?;
         if !self.store.record_answer(&answered).await? {
             // Someone (another click, another process) answered in between: read what stands.
-            let now_stored = self.store.survey(id).await?.ok_or(AppError::UnknownSurvey)?;
+            let now_stored = self
+                .store
+                .survey(id)
+                .await?
+                .ok_or(AppError::UnknownSurvey)?;
             let given = now_stored.answer.map_or(rating.value(), |(r, _)| r.value());
             return Err(SurveyError::AlreadyAnswered(given).into());
         }
@@ -83,7 +91,11 @@ impl App {
         interaction: Option<String>,
     ) -> Result<(), AppError> {
         let text = ReviewText::parse(text)?;
-        let survey = self.store.survey(id).await?.ok_or(AppError::UnknownSurvey)?;
+        let survey = self
+            .store
+            .survey(id)
+            .await?
+            .ok_or(AppError::UnknownSurvey)?;
         if survey.user != user {
             return Err(SurveyError::NotYours.into());
         }

@@ -86,13 +86,18 @@ pub async fn open_review_form(
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
-    let notice = serenity::CreateInputText::new(serenity::InputTextStyle::Paragraph, t.review_label, "review")
-        .placeholder(truncate(t.review_notice, 100))
-        .min_length(1)
-        .max_length(ReviewText::MAX_CHARS as u16)
-        .required(true);
-    let modal = serenity::CreateModal::new(CustomId::ReviewForm(survey).to_string(), t.review_title)
-        .components(vec![serenity::CreateActionRow::InputText(notice)]);
+    let notice = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        t.review_label,
+        "review",
+    )
+    .placeholder(truncate(t.review_notice, 100))
+    .min_length(1)
+    .max_length(ReviewText::MAX_CHARS as u16)
+    .required(true);
+    let modal =
+        serenity::CreateModal::new(CustomId::ReviewForm(survey).to_string(), t.review_title)
+            .components(vec![serenity::CreateActionRow::InputText(notice)]);
     click
         .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
         .await?;

@@ -27,9 +27,9 @@ impl ConsoleError {
     fn status(&self) -> StatusCode {
         match self {
             ConsoleError::App(e) if e.is_internal() => StatusCode::INTERNAL_SERVER_ERROR,
-            ConsoleError::App(AppError::UnknownCampaign(_) | AppError::UnknownAccount) => {
-                StatusCode::NOT_FOUND
-            }
+            ConsoleError::App(
+                AppError::UnknownCampaign(_) | AppError::UnknownAccount | AppError::UnknownReview,
+            ) => StatusCode::NOT_FOUND,
             ConsoleError::App(AppError::Busy) => StatusCode::CONFLICT,
             ConsoleError::App(_) | ConsoleError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ConsoleError::Csrf => StatusCode::FORBIDDEN,

@@ -68,6 +68,11 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
             post(pages::accounts::auto_validation),
         )
         .route("/accounts/{account}/credit", post(pages::accounts::credit))
+        .route("/ratings", get(pages::ratings::show))
+        .route(
+            "/reviews/public/{review}/unpublish",
+            post(pages::ratings::unpublish),
+        )
         .route("/logout", post(pages::login::logout))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(

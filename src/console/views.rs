@@ -251,6 +251,38 @@ pub struct DashboardPage {
     pub chart: RatingChart,
 }
 
+pub struct MonthLine {
+    pub month: String,
+    pub counts: [u64; 5],
+    pub total: u64,
+    pub average: Option<String>,
+}
+
+pub struct ReviewLine {
+    pub id: i64,
+    pub account: u64,
+    pub user: u64,
+    pub rating: u8,
+    pub body: String,
+    pub at: String,
+    pub unpublished: Option<String>,
+}
+
+pub struct ConsentLine {
+    pub purpose: String,
+    pub decision: String,
+    pub count: u64,
+}
+
+#[derive(Template)]
+#[template(path = "ratings/ratings.html")]
+pub struct RatingsPage {
+    pub nav: Nav,
+    pub months: Vec<MonthLine>,
+    pub reviews: Vec<ReviewLine>,
+    pub consents: Vec<ConsentLine>,
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {

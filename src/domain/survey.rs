@@ -10,7 +10,11 @@ pub const SURVEY_LIFETIME: TimeDelta = TimeDelta::days(7);
 pub const DEFAULT_FATIGUE_DAYS: u32 = 14;
 
 /// Whether a person last asked at `last_offered` may be asked again at `now`.
-pub fn may_offer(last_offered: Option<DateTime<Utc>>, now: DateTime<Utc>, fatigue_days: u32) -> bool {
+pub fn may_offer(
+    last_offered: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    fatigue_days: u32,
+) -> bool {
     last_offered.is_none_or(|last| now >= last + TimeDelta::days(i64::from(fatigue_days)))
 }
 
@@ -132,7 +136,9 @@ mod tests {
     fn at_most_one_offer_per_fatigue_window() {
         let mut seed: u64 = 0x5eed;
         let mut next = |bound: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % bound
         };
         for _ in 0..10_000 {
@@ -168,13 +174,18 @@ mod tests {
             Err(SurveyError::AlreadyAnswered(4))
         );
         assert_eq!(
-            s.answer(UserId(2), Rating::new(2).unwrap(), t0()).unwrap().1,
+            s.answer(UserId(2), Rating::new(2).unwrap(), t0())
+                .unwrap()
+                .1,
             FollowUp::Apology
         );
         assert_eq!(s.answer(UserId(9), four, t0()), Err(SurveyError::NotYours));
         let late = t0() + SURVEY_LIFETIME;
         assert_eq!(s.answer(UserId(2), four, late), Err(SurveyError::Expired));
-        assert!(s.answer(UserId(2), four, late - TimeDelta::seconds(1)).is_ok());
+        assert!(
+            s.answer(UserId(2), four, late - TimeDelta::seconds(1))
+                .is_ok()
+        );
     }
 
     #[test]

@@ -37,6 +37,19 @@ pub struct PastRefusal {
     pub at: DateTime<Utc>,
 }
 
+/// A public review, as moderators see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewRecord {
+    pub id: i64,
+    pub account: crate::domain::ids::AccountId,
+    pub user: crate::domain::ids::UserId,
+    pub rating: u8,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    /// Who unpublished it, and when.
+    pub unpublished: Option<(String, DateTime<Utc>)>,
+}
+
 /// Which review decisions the history shows.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
@@ -98,4 +111,20 @@ pub trait ConsoleStore: Send + Sync {
     async fn accounts(&self, limit: u32) -> Result<Vec<(Account, Balance)>, StoreError>;
     /// How many ratings of 1, 2, 3, 4 and 5.
     async fn rating_counts(&self) -> Result<[u64; 5], StoreError>;
+    /// Every rating given since `since`: (rating, when).
+    async fn ratings_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(u8, DateTime<Utc>)>, StoreError>;
+    /// Public reviews, newest first.
+    async fn reviews(&self, limit: u32) -> Result<Vec<ReviewRecord>, StoreError>;
+    /// False when there is no such review or it was already unpublished.
+    async fn unpublish_review(
+        &self,
+        id: i64,
+        by: &ModeratorName,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// How many consent records per (purpose, decision).
+    async fn consent_counts(&self) -> Result<Vec<(String, String, u64)>, StoreError>;
 }

@@ -25,7 +25,9 @@ mod rows;
 mod sql;
 mod surveys;
 
-pub use console::{ConsoleStore, DecisionFilter, PastRefusal, PendingReview, SessionRecord};
+pub use console::{
+    ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
+};
 pub use surveys::{SurveySettings, SurveyStore};
 
 pub use sql::SqlStore;

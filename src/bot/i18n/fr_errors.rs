@@ -77,12 +77,17 @@ fn survey(e: &SurveyError) -> String {
         SurveyError::NotYours => {
             "ce questionnaire s'adressait à quelqu'un d'autre : rien n'a été enregistré".to_owned()
         }
-        SurveyError::NotAnswered => "donnez d'abord une note : un avis public l'accompagne".to_owned(),
+        SurveyError::NotAnswered => {
+            "donnez d'abord une note : un avis public l'accompagne".to_owned()
+        }
         SurveyError::EmptyReview => {
-            "un avis ne peut pas être vide : écrivez quelques mots, ou fermez le formulaire".to_owned()
+            "un avis ne peut pas être vide : écrivez quelques mots, ou fermez le formulaire"
+                .to_owned()
         }
         SurveyError::ReviewTooLong { chars, max } => {
-            format!("un avis compte au plus {max} caractères ; celui-ci en a {chars} : raccourcissez-le")
+            format!(
+                "un avis compte au plus {max} caractères ; celui-ci en a {chars} : raccourcissez-le"
+            )
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod history;
 pub mod login;
 pub mod queue;
+pub mod ratings;
 pub mod review;
 
 use askama::Template;

@@ -11,8 +11,8 @@ use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName};
 use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
 use crate::store::{
-    AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, SessionRecord,
-    StoreError,
+    AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord,
+    SessionRecord, StoreError,
 };
 
 const REFUSAL_COLUMNS: &str =
@@ -317,6 +317,92 @@ impl ConsoleStore for SqlStore {
             .fetch_all(&self.pool)
             .await?;
         found.into_iter().map(AccountRow::into_domain).collect()
+    }
+
+    async fn ratings_since(
+        &self,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(u8, DateTime<Utc>)>, StoreError> {
+        sqlx::query("SELECT rating, created_at FROM ratings WHERE created_at >= $1")
+            .bind(micros(since))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let rating: i64 = r.try_get("rating")?;
+                Ok((
+                    u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
+                    time(r.try_get("created_at")?)?,
+                ))
+            })
+            .collect()
+    }
+
+    async fn reviews(&self, limit: u32) -> Result<Vec<ReviewRecord>, StoreError> {
+        sqlx::query(
+            "SELECT id, account_id, user_id, rating, body, created_at, unpublished_by, unpublished_at \
+             FROM reviews ORDER BY created_at DESC, id DESC LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let rating: i64 = r.try_get("rating")?;
+            let by: Option<String> = r.try_get("unpublished_by")?;
+            let at: Option<i64> = r.try_get("unpublished_at")?;
+            Ok(ReviewRecord {
+                id: r.try_get("id")?,
+                account: crate::domain::ids::AccountId(rows::unsigned("account", r.try_get("account_id")?)?),
+                user: crate::domain::ids::UserId(rows::unsigned("user", r.try_get("user_id")?)?),
+                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
+                body: r.try_get("body")?,
+                created_at: time(r.try_get("created_at")?)?,
+                unpublished: match (by, at) {
+                    (Some(by), Some(at)) => Some((by, time(at)?)),
+                    _ => None,
+                },
+            })
+        })
+        .collect()
+    }
+
+    async fn unpublish_review(
+        &self,
+        id: i64,
+        by: &ModeratorName,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let changed = sqlx::query(
+            "UPDATE reviews SET unpublished_by = $1, unpublished_at = $2 \
+             WHERE id = $3 AND unpublished_at IS NULL",
+        )
+        .bind(by.as_str())
+        .bind(micros(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn consent_counts(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
+        sqlx::query(
+            "SELECT purpose, decision, COUNT(*) AS n FROM consents \
+             GROUP BY purpose, decision ORDER BY purpose, decision",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get("purpose")?,
+                r.try_get("decision")?,
+                rows::unsigned("count", r.try_get("n")?)?,
+            ))
+        })
+        .collect()
     }
 
     async fn rating_counts(&self) -> Result<[u64; 5], StoreError> {

@@ -119,8 +119,8 @@ impl SurveyStore for SqlStore {
         if updated == 0 {
             return Ok(false);
         }
-        let subject = serde_json::to_string(&answered.subject)
-            .map_err(|e| corrupt("rating subject", e))?;
+        let subject =
+            serde_json::to_string(&answered.subject).map_err(|e| corrupt("rating subject", e))?;
         sqlx::query(
             "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) \
              VALUES ($1, $2, $3, $4, NULL, $5)",

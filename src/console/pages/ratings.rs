@@ -1,0 +1,82 @@
+//! Ratings per month, public reviews (with unpublish) and consent counts.
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use serde::Deserialize;
+
+use crate::app::console::ModeratorSession;
+
+use super::super::security::csrf_matches;
+use super::super::views::{ConsentLine, MonthLine, Nav, RatingsPage, ReviewLine};
+use super::super::{Console, ConsoleError, format};
+use super::render;
+
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn show(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+) -> Result<Response, ConsoleError> {
+    let overview = console.app.ratings_overview().await?;
+    let months = overview
+        .months
+        .iter()
+        .map(|m| MonthLine {
+            month: m.month.clone(),
+            counts: m.counts,
+            total: m.total,
+            average: m.average.map(|a| format!("{a:.2}")),
+        })
+        .collect();
+    let reviews = overview
+        .reviews
+        .iter()
+        .map(|r| ReviewLine {
+            id: r.id,
+            account: r.account.0,
+            user: r.user.0,
+            rating: r.rating,
+            body: r.body.clone(),
+            at: format::utc(r.created_at),
+            unpublished: r
+                .unpublished
+                .as_ref()
+                .map(|(by, at)| format!("unpublished by {by} at {}", format::utc(*at))),
+        })
+        .collect();
+    let consents = overview
+        .consents
+        .iter()
+        .map(|(purpose, decision, n)| ConsentLine {
+            purpose: purpose.clone(),
+            decision: decision.clone(),
+            count: *n,
+        })
+        .collect();
+    render(&RatingsPage {
+        nav: Nav::new(&session, "ratings"),
+        months,
+        reviews,
+        consents,
+    })
+}
+
+pub async fn unpublish(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Path(review): Path<i64>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, ConsoleError> {
+    if !csrf_matches(&form.csrf, &session.csrf_token) {
+        return Err(ConsoleError::Csrf);
+    }
+    console
+        .app
+        .unpublish_review(review, &session.moderator)
+        .await?;
+    Ok(Redirect::to("/ratings").into_response())
+}
