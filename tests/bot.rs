@@ -1322,3 +1322,245 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
     assert_eq!(t.store.rating_counts().await.unwrap(), [0, 1, 0, 0, 1]);
     discord.assert_clean();
 }
+
+const SUPPORT_ROLE: u64 = 1_100_000_000_000_000_777;
+
+fn support_open(discord: &DiscordStandIn, question: &str) -> InteractionBuilder {
+    discord
+        .slash("support")
+        .options(Options::new().subcommand("open", Options::new().string("question", question)))
+}
+
+/// Clicks the button `custom_id` on `message` (in the default channel) and waits for the answer.
+async fn click_on(discord: &DiscordStandIn, custom_id: &str, message: &Value) -> Value {
+    let click = discord
+        .inject(discord.click(custom_id).on_message(message.clone()))
+        .await;
+    discord.wait_for_callback(click.id).await
+}
+
+async fn ephemeral_reply(
+    discord: &DiscordStandIn,
+    interaction: InteractionBuilder,
+) -> (u64, Value) {
+    let injected = discord.inject(interaction).await;
+    let reply = discord
+        .wait_for_original(injected.id, |m| !content(m).is_empty())
+        .await;
+    (injected.id, reply)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn support_opens_only_with_consent_and_privacy_controls_take_effect_at_once() {
+    let (t, discord, _bot) = ready().await;
+    // A manager points support at a channel and a role.
+    let settings = discord.slash("settings").options(
+        Options::new().subcommand(
+            "support",
+            Options::new()
+                .channel("channel", discord::DEFAULT_CHANNEL_ID)
+                .role("role", SUPPORT_ROLE),
+        ),
+    );
+    let (_, saved) = ephemeral_reply(&discord, manager(settings)).await;
+    assert_eq!(content(&saved), "Support settings saved.");
+
+    // First /support: the notice, and nothing opened.
+    let (_, notice) = ephemeral_reply(&discord, support_open(&discord, "How do I import?")).await;
+    assert!(content(&notice).contains("**Before we chat**"), "{notice}");
+    assert!(content(&notice).contains("Withdraw"), "{notice}");
+    let ids = button_ids(&notice);
+    assert_eq!(ids.len(), 2);
+    assert!(
+        ids[0].ends_with("-yes") && ids[1].ends_with("-no"),
+        "{ids:?}"
+    );
+    let declined = click_on(&discord, &ids[1], &notice).await;
+    assert!(
+        declined["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Understood: no conversation was opened"),
+        "{declined}"
+    );
+    assert!(discord.threads().is_empty());
+    // A notice answered once can't be answered again.
+    let replay = click_on(&discord, &ids[0], &notice).await;
+    assert_eq!(replay["data"]["flags"], 64);
+    assert!(discord.threads().is_empty());
+
+    // Asked again, accepted: a private thread with the person and the team, question first.
+    let (_, notice) = ephemeral_reply(&discord, support_open(&discord, "How do I import?")).await;
+    let accept = button_ids(&notice)[0].clone();
+    let opened = click_on(&discord, &accept, &notice).await;
+    let threads = discord.threads();
+    assert_eq!(threads.len(), 1);
+    let first: u64 = threads[0]["id"].as_str().unwrap().parse().unwrap();
+    assert_eq!(threads[0]["type"], 12, "a private thread");
+    assert_eq!(
+        opened["data"]["content"],
+        format!("Your conversation with the team is open: <#{first}>.")
+    );
+    assert_eq!(discord.thread_members(first), [OWNER]);
+    let question = discord
+        .wait_for_message(first, |m| content(m).contains("How do I import?"))
+        .await;
+    assert!(
+        content(&question).starts_with(&format!("<@&{SUPPORT_ROLE}> <@{OWNER}> asks")),
+        "{question}"
+    );
+    let consents = t
+        .store
+        .consents(GUILD, herald::domain::ids::UserId(OWNER))
+        .await
+        .unwrap();
+    let decisions: Vec<&str> = consents.iter().map(|(r, _)| r.decision.as_str()).collect();
+    assert_eq!(decisions, ["declined", "granted"]);
+    let (granted, _) = &consents[1];
+    assert_eq!(granted.notice.version, "support-2026-11-en");
+    assert!(granted.interaction.is_some());
+
+    // With consent standing, /support opens straight away.
+    let (_, second) = ephemeral_reply(&discord, support_open(&discord, "And exports?")).await;
+    let second_thread = discord
+        .threads()
+        .into_iter()
+        .map(|t| t["id"].as_str().unwrap().parse::<u64>().unwrap())
+        .find(|id| *id != first)
+        .expect("a second thread");
+    assert_eq!(
+        content(&second),
+        format!("Your conversation with the team is open: <#{second_thread}>.")
+    );
+
+    // Only the support role closes; closing asks the person for a rating, in the thread.
+    let close = |roles: &[u64]| {
+        discord
+            .slash("support")
+            .options(Options::new().subcommand("close", Options::new()))
+            .in_guild(discord::DEFAULT_GUILD_ID, first)
+            .by(1_100_000_000_000_000_900, "agent")
+            .roles(roles)
+    };
+    let (_, refused) = ephemeral_reply(&discord, close(&[])).await;
+    assert!(
+        content(&refused).starts_with("Only the support role"),
+        "{refused}"
+    );
+    let (_, closed) = ephemeral_reply(&discord, close(&[SUPPORT_ROLE])).await;
+    assert_eq!(content(&closed), "This conversation is closed. Thank you!");
+    let survey = discord
+        .wait_for_message(first, |m| content(m).contains("How was your experience?"))
+        .await;
+    assert!(
+        content(&survey).contains(&format!("<@{OWNER}>")),
+        "{survey}"
+    );
+    assert_eq!(button_ids(&survey).len(), 5);
+    let thread_state = |id: u64| {
+        discord
+            .threads()
+            .into_iter()
+            .find(|t| t["id"].as_str() == Some(id.to_string().as_str()))
+            .unwrap()
+    };
+    for _ in 0..100 {
+        if thread_state(first)["thread_metadata"]["locked"] == true {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let locked = thread_state(first);
+    assert_eq!(locked["thread_metadata"]["locked"], true);
+    assert_eq!(locked["thread_metadata"]["archived"], true);
+
+    // /privacy: consents, and one click each to withdraw, export and delete.
+    let (_, privacy) = ephemeral_reply(&discord, discord.slash("privacy")).await;
+    assert!(
+        content(&privacy).contains("support_chat (granted)"),
+        "{privacy}"
+    );
+    assert!(
+        content(&privacy).contains("support conversations: 2"),
+        "{privacy}"
+    );
+    assert_eq!(
+        button_ids(&privacy),
+        [
+            "v1:privacy:withdraw",
+            "v1:privacy:export",
+            "v1:privacy:erase"
+        ]
+    );
+    let withdrawn = click_on(&discord, "v1:privacy:withdraw", &privacy).await;
+    assert_eq!(
+        withdrawn["data"]["content"],
+        format!("Consent withdrawn: it took effect at once (<#{second_thread}>).")
+    );
+    let second_state = discord
+        .threads()
+        .into_iter()
+        .find(|t| t["id"].as_str() == Some(second_thread.to_string().as_str()))
+        .unwrap();
+    assert_eq!(second_state["thread_metadata"]["locked"], true);
+    // Asked again for consent next time.
+    let (_, notice) = ephemeral_reply(&discord, support_open(&discord, "Hello?")).await;
+    assert!(content(&notice).contains("**Before we chat**"));
+
+    let export = discord
+        .inject(
+            discord
+                .click("v1:privacy:export")
+                .on_message(privacy.clone()),
+        )
+        .await;
+    let file = discord
+        .wait_for_original(export.id, |m| {
+            m["attachments"].as_array().is_some_and(|a| !a.is_empty())
+        })
+        .await;
+    assert_eq!(file["attachments"][0]["filename"], "herald-my-data.json");
+    let url = file["attachments"][0]["url"].as_str().unwrap();
+    let bytes = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let data: Value = serde_json::from_slice(&bytes).unwrap();
+    let decisions: Vec<&str> = data["consents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["decision"].as_str().unwrap())
+        .collect();
+    assert_eq!(decisions, ["declined", "granted", "withdrawn"]);
+    assert_eq!(data["support_conversations"].as_array().unwrap().len(), 2);
+    assert_eq!(data["user"], OWNER.to_string());
+
+    let erased = click_on(&discord, "v1:privacy:erase", &privacy).await;
+    assert!(
+        erased["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your personal data in this server is deleted"),
+        "{erased}"
+    );
+    let after = t
+        .app
+        .export_personal_data(GUILD, herald::domain::ids::UserId(OWNER))
+        .await
+        .unwrap();
+    assert_eq!(after["support_conversations"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        after["consents"].as_array().unwrap().len(),
+        3,
+        "consent proof kept"
+    );
+    discord.assert_clean();
+}

@@ -52,6 +52,20 @@ pub enum AppError {
     ReviewExists,
     #[error("no such review, or it is already unpublished: reload the page")]
     UnknownReview,
+    #[error("write your question (1 to {max} characters) after /support open")]
+    BadQuestion { max: usize },
+    #[error(
+        "this server has no support channel yet: ask a server manager to run /settings support"
+    )]
+    SupportNotConfigured,
+    #[error("this request was already answered: run /support open again if you need to")]
+    UnknownSupportRequest,
+    #[error(
+        "this is not a support conversation: run /support close inside the conversation's thread"
+    )]
+    NotASupportThread,
+    #[error("this support conversation is already closed")]
+    SupportAlreadyClosed,
     #[error("no campaign named \"{0}\" in this server: check the name in the campaign list")]
     UnknownCampaign(String),
     #[error("this server has no Herald account yet: create a campaign first")]

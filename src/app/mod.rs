@@ -38,6 +38,7 @@ mod moderate;
 mod notify;
 mod people;
 mod sending;
+pub mod support;
 mod surveys;
 mod views;
 

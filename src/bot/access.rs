@@ -23,7 +23,7 @@ pub fn lang(ctx: Context<'_>) -> Lang {
     Lang::of(ctx.locale())
 }
 
-fn member(ctx: Context<'_>) -> Option<&serenity::Member> {
+pub fn member(ctx: Context<'_>) -> Option<&serenity::Member> {
     match ctx {
         poise::Context::Application(a) => a.interaction.member.as_deref(),
         poise::Context::Prefix(_) => None,

@@ -73,6 +73,12 @@ async fn on_click(
         CustomId::Review(survey) => {
             return super::surveys::open_review_form(ctx, click, survey, lang).await;
         }
+        CustomId::SupportNotice(request, accept) => {
+            return super::support::answer_notice(ctx, data, click, request, accept, lang).await;
+        }
+        CustomId::Withdraw | CustomId::Export | CustomId::Erase => {
+            return super::support::privacy_button(ctx, data, click, id, lang).await;
+        }
         _ => {}
     }
     let who = requester(click.guild_id, &click.user, click.channel_id, lang)?;
@@ -145,7 +151,11 @@ async fn on_click(
         | CustomId::EditModal(_)
         | CustomId::Rate(..)
         | CustomId::Review(_)
-        | CustomId::ReviewForm(_) => Ok(()),
+        | CustomId::ReviewForm(_)
+        | CustomId::SupportNotice(..)
+        | CustomId::Withdraw
+        | CustomId::Export
+        | CustomId::Erase => Ok(()),
     }
 }
 

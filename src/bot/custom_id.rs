@@ -20,6 +20,12 @@ pub enum CustomId {
     Review(i64),
     /// The review form of a survey.
     ReviewForm(i64),
+    /// The support notice answered: pending request, accepted or not.
+    SupportNotice(i64, bool),
+    /// /privacy's buttons.
+    Withdraw,
+    Export,
+    Erase,
 }
 
 const VERSION: &str = "v1";
@@ -40,6 +46,21 @@ impl CustomId {
             }
             "review" => CustomId::Review(arg.parse().ok()?),
             "reviewform" => CustomId::ReviewForm(arg.parse().ok()?),
+            "notice" => {
+                let (request, answer) = arg.split_once('-')?;
+                let accept = match answer {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return None,
+                };
+                CustomId::SupportNotice(request.parse().ok()?, accept)
+            }
+            "privacy" => match arg {
+                "withdraw" => CustomId::Withdraw,
+                "export" => CustomId::Export,
+                "erase" => CustomId::Erase,
+                _ => return None,
+            },
             _ => return None,
         })
     }
@@ -56,6 +77,13 @@ impl fmt::Display for CustomId {
             CustomId::Rate(survey, rating) => write!(f, "{VERSION}:rate:{survey}-{rating}"),
             CustomId::Review(survey) => write!(f, "{VERSION}:review:{survey}"),
             CustomId::ReviewForm(survey) => write!(f, "{VERSION}:reviewform:{survey}"),
+            CustomId::SupportNotice(request, accept) => {
+                let answer = if *accept { "yes" } else { "no" };
+                write!(f, "{VERSION}:notice:{request}-{answer}")
+            }
+            CustomId::Withdraw => write!(f, "{VERSION}:privacy:withdraw"),
+            CustomId::Export => write!(f, "{VERSION}:privacy:export"),
+            CustomId::Erase => write!(f, "{VERSION}:privacy:erase"),
         }
     }
 }
@@ -75,6 +103,11 @@ mod tests {
             CustomId::Rate(42, 5),
             CustomId::Review(7),
             CustomId::ReviewForm(7),
+            CustomId::SupportNotice(9, true),
+            CustomId::SupportNotice(9, false),
+            CustomId::Withdraw,
+            CustomId::Export,
+            CustomId::Erase,
         ] {
             assert_eq!(CustomId::parse(&id.to_string()), Some(id.clone()));
             // Discord caps custom_id at 100 characters; campaign names are at most 64.

@@ -14,6 +14,7 @@ mod errors;
 pub mod i18n;
 mod notifier;
 mod render;
+mod support;
 mod surveys;
 
 pub use errors::BotError;

@@ -23,11 +23,13 @@ use crate::domain::recipients::Recipient;
 mod console;
 mod rows;
 mod sql;
+mod support;
 mod surveys;
 
 pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
 };
+pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
 
 pub use sql::SqlStore;
@@ -169,7 +171,7 @@ pub struct DeliveryRecord {
 }
 
 #[async_trait]
-pub trait Store: ConsoleStore + SurveyStore + Send + Sync + 'static {
+pub trait Store: ConsoleStore + SurveyStore + SupportStore + Send + Sync + 'static {
     fn engine(&self) -> Engine;
 
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError>;

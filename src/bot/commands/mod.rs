@@ -1,6 +1,7 @@
 //! Slash commands. Names and descriptions are localized for `fr`.
 pub mod campaign;
 mod other;
+mod support;
 
 pub use campaign::cancel_prompt;
 
@@ -12,5 +13,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         other::credits(),
         other::help(),
         other::settings(),
+        support::support(),
+        support::privacy(),
     ]
 }

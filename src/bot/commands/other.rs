@@ -50,7 +50,7 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
 /// Your preferences and the server's settings.
 #[poise::command(
     slash_command,
-    subcommands("timezone", "server"),
+    subcommands("timezone", "server", "support"),
     subcommand_required,
     name_localized("fr", "réglages"),
     description_localized("fr", "Vos préférences et les réglages du serveur")
@@ -84,6 +84,45 @@ async fn timezone(
     let text = fill(lang(ctx).texts().zone_saved, &[("zone", &zone.name())]);
     ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
         .await?;
+    Ok(())
+}
+
+/// Where support conversations open and who answers them (Manage Server only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "assistance"),
+    description_localized(
+        "fr",
+        "Où s'ouvrent les conversations d'assistance et qui y répond (Gérer le serveur)"
+    )
+)]
+async fn support(
+    ctx: Context<'_>,
+    #[description = "Channel where private support threads open"]
+    #[name_localized("fr", "salon")]
+    #[description_localized("fr", "Salon où s'ouvrent les fils privés d'assistance")]
+    channel: serenity::ChannelId,
+    #[description = "Role that answers and closes them"]
+    #[name_localized("fr", "rôle")]
+    #[description_localized("fr", "Rôle qui y répond et les clôt")]
+    role: Option<serenity::Role>,
+) -> Result<(), BotError> {
+    let who = access::require_manager(ctx)?;
+    let app = &ctx.data().app;
+    app.ensure_account(who.account, &access::guild_name(ctx))
+        .await?;
+    let settings = crate::store::SupportSettings {
+        channel: Some(channel.get()),
+        role: role.map(|r| r.id.get()),
+    };
+    app.set_support_settings(who.account, settings).await?;
+    ctx.send(
+        poise::CreateReply::default()
+            .content(lang(ctx).texts().support_saved)
+            .ephemeral(true),
+    )
+    .await?;
     Ok(())
 }
 

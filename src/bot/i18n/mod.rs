@@ -111,6 +111,26 @@ pub struct Texts {
     /// What a reviewer agrees to by sending the form; its hash is kept with their consent.
     pub review_notice: &'static str,
     pub review_thanks: &'static str,
+    /// The support-chat notice; its hash is kept with each answer to it.
+    pub support_notice: &'static str,
+    pub accept: &'static str,
+    pub decline: &'static str,
+    pub support_opened: &'static str,
+    pub support_declined: &'static str,
+    pub support_first_message: &'static str,
+    pub support_thread_name: &'static str,
+    pub support_closed: &'static str,
+    pub support_saved: &'static str,
+    pub need_support_role: &'static str,
+    pub privacy_header: &'static str,
+    pub privacy_none: &'static str,
+    pub privacy_granted: &'static str,
+    pub withdraw: &'static str,
+    pub export: &'static str,
+    pub erase: &'static str,
+    pub withdrawn: &'static str,
+    pub exported: &'static str,
+    pub erased: &'static str,
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod deliveries;
 mod effects;
 mod outbox;
 mod recipients;
+mod support;
 mod surveys;
 
 pub struct SqlStore {

@@ -80,11 +80,24 @@ impl Options {
         self.typed(name, 6, json!(user_id.to_string()))
     }
 
-    pub fn channel(self, name: &str, channel_id: u64) -> Options {
+    /// A text-channel option, described in `resolved.channels` as Discord does.
+    pub fn channel(mut self, name: &str, channel_id: u64) -> Options {
+        let described = json!({
+            "id": channel_id.to_string(), "name": "support", "type": 0, "permissions": "0"
+        });
+        self.resolve("channels", channel_id, described);
         self.typed(name, 7, json!(channel_id.to_string()))
     }
 
-    pub fn role(self, name: &str, role_id: u64) -> Options {
+    /// A role option, described in `resolved.roles` as Discord does.
+    pub fn role(mut self, name: &str, role_id: u64) -> Options {
+        let described = json!({
+            "id": role_id.to_string(), "name": "role", "color": 0,
+            "colors": { "primary_color": 0, "secondary_color": null, "tertiary_color": null },
+            "hoist": false, "icon": null, "unicode_emoji": null, "position": 1,
+            "permissions": "0", "managed": false, "mentionable": true, "flags": 0
+        });
+        self.resolve("roles", role_id, described);
         self.typed(name, 8, json!(role_id.to_string()))
     }
 

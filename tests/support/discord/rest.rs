@@ -149,6 +149,26 @@ pub fn route(state: &State, d: &mut Data, req: &Incoming) -> Reply {
             d.channel_guilds.insert(id, guild);
             Reply::status(201, thread)
         }
+        ("PATCH", ["channels", thread]) => {
+            let thread = snowflake(thread);
+            let Some(found) = d.threads.get_mut(&thread) else {
+                return Reply::rejected(
+                    404,
+                    "Unknown Channel",
+                    10003,
+                    format!("PATCH of channel {thread}, which is no thread the bot made"),
+                );
+            };
+            for key in ["archived", "locked"] {
+                if let Some(v) = body.get(key) {
+                    found["thread_metadata"][key] = v.clone();
+                }
+            }
+            if let Some(name) = body.get("name") {
+                found["name"] = name.clone();
+            }
+            Reply::ok(found.clone())
+        }
         ("PUT", ["channels", thread, "thread-members", user]) => {
             let (thread, user) = (snowflake(thread), snowflake(user));
             if !d.threads.contains_key(&thread) {

@@ -1,0 +1,254 @@
+//! Support conversations, opened only with consent, and a person's privacy controls: their
+//! consents, withdrawing, exporting and erasing their data.
+use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice, is_granted};
+use crate::domain::ids::{AccountId, UserId};
+use crate::store::{SupportSettings, SupportThread};
+
+use super::{App, AppError};
+
+/// Questions longer than this are cut off by Discord's own limits anyway.
+pub const MAX_QUESTION_CHARS: usize = 1_000;
+
+/// What `/support` leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SupportStart {
+    /// Show the notice first; Accept opens request `request`.
+    NeedsConsent { request: i64 },
+    /// Open the thread now.
+    Open(SupportOpening),
+}
+
+/// Where to open a conversation, and with what first message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SupportOpening {
+    pub channel: u64,
+    pub role: Option<u64>,
+    pub question: String,
+}
+
+impl App {
+    pub async fn support_settings(&self, account: AccountId) -> Result<SupportSettings, AppError> {
+        Ok(self.store.support_settings(account).await?)
+    }
+
+    pub async fn set_support_settings(
+        &self,
+        account: AccountId,
+        settings: SupportSettings,
+    ) -> Result<(), AppError> {
+        self.account(account).await?;
+        Ok(self.store.set_support_settings(account, settings).await?)
+    }
+
+    /// `/support <question>`: opens at once with consent, otherwise keeps the question until
+    /// the person answers the notice.
+    pub async fn request_support(
+        &self,
+        account: AccountId,
+        user: UserId,
+        question: &str,
+    ) -> Result<SupportStart, AppError> {
+        let question = question.trim();
+        if question.is_empty() || question.chars().count() > MAX_QUESTION_CHARS {
+            return Err(AppError::BadQuestion {
+                max: MAX_QUESTION_CHARS,
+            });
+        }
+        let settings = self.store.support_settings(account).await?;
+        let Some(channel) = settings.channel else {
+            return Err(AppError::SupportNotConfigured);
+        };
+        if self
+            .has_consent(account, user, ConsentPurpose::SupportChat)
+            .await?
+        {
+            return Ok(SupportStart::Open(SupportOpening {
+                channel,
+                role: settings.role,
+                question: question.to_owned(),
+            }));
+        }
+        let request = self
+            .store
+            .add_support_request(account, user, question, self.now())
+            .await?;
+        Ok(SupportStart::NeedsConsent { request })
+    }
+
+    /// The notice answered: the decision is recorded (append-only, with the notice and the
+    /// interaction); on Accept the kept question is handed back to open the conversation.
+    pub async fn answer_support_notice(
+        &self,
+        request: i64,
+        user: UserId,
+        accept: bool,
+        notice: Notice,
+        interaction: String,
+    ) -> Result<Option<SupportOpening>, AppError> {
+        let (account, question) = self
+            .store
+            .take_support_request(request, user)
+            .await?
+            .ok_or(AppError::UnknownSupportRequest)?;
+        let decision = match accept {
+            true => ConsentDecision::Granted,
+            false => ConsentDecision::Declined,
+        };
+        let record = ConsentRecord {
+            account,
+            user,
+            purpose: ConsentPurpose::SupportChat,
+            notice,
+            decision,
+            interaction: Some(interaction),
+        };
+        self.store.append_consent(&record, self.now()).await?;
+        if !accept {
+            return Ok(None);
+        }
+        let settings = self.store.support_settings(account).await?;
+        let channel = settings.channel.ok_or(AppError::SupportNotConfigured)?;
+        Ok(Some(SupportOpening {
+            channel,
+            role: settings.role,
+            question,
+        }))
+    }
+
+    pub async fn support_opened(
+        &self,
+        thread: u64,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<(), AppError> {
+        let record = SupportThread {
+            thread,
+            account,
+            user,
+            opened_at: self.now(),
+            closed_at: None,
+        };
+        Ok(self.store.add_support_thread(&record).await?)
+    }
+
+    /// Closes a support conversation; returns it (for the survey that follows).
+    pub async fn close_support(&self, thread: u64, by: UserId) -> Result<SupportThread, AppError> {
+        let found = self
+            .store
+            .support_thread(thread)
+            .await?
+            .ok_or(AppError::NotASupportThread)?;
+        if !self
+            .store
+            .close_support_thread(thread, &format!("user {by}"), self.now())
+            .await?
+        {
+            return Err(AppError::SupportAlreadyClosed);
+        }
+        Ok(found)
+    }
+
+    /// Withdraws consent at once; returns the open conversations, now closed, for the bot to
+    /// lock.
+    pub async fn withdraw_consent(
+        &self,
+        account: AccountId,
+        user: UserId,
+        purpose: ConsentPurpose,
+        notice: Notice,
+        interaction: String,
+    ) -> Result<Vec<u64>, AppError> {
+        let record = ConsentRecord {
+            account,
+            user,
+            purpose,
+            notice,
+            decision: ConsentDecision::Withdrawn,
+            interaction: Some(interaction),
+        };
+        self.store.append_consent(&record, self.now()).await?;
+        let mut closed = Vec::new();
+        if purpose == ConsentPurpose::SupportChat {
+            for t in self.store.support_threads_of(account, user).await? {
+                if t.closed_at.is_none()
+                    && self
+                        .store
+                        .close_support_thread(t.thread, "consent withdrawn", self.now())
+                        .await?
+                {
+                    closed.push(t.thread);
+                }
+            }
+        }
+        Ok(closed)
+    }
+
+    /// The purposes a person's consent currently stands for, in this server.
+    pub async fn granted_purposes(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<ConsentPurpose>, AppError> {
+        let history = self.store.consents(account, user).await?;
+        let records: Vec<ConsentRecord> = history.into_iter().map(|(r, _)| r).collect();
+        Ok([ConsentPurpose::SupportChat, ConsentPurpose::PublicReview]
+            .into_iter()
+            .filter(|p| is_granted(&records, *p))
+            .collect())
+    }
+
+    /// Everything Herald keeps about a person in this server, as JSON.
+    pub async fn export_personal_data(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<serde_json::Value, AppError> {
+        let consents: Vec<serde_json::Value> = self
+            .store
+            .consents(account, user)
+            .await?
+            .into_iter()
+            .map(|(r, at)| {
+                serde_json::json!({
+                    "purpose": r.purpose.as_str(), "decision": r.decision.as_str(),
+                    "notice_version": r.notice.version, "notice_sha256": r.notice.hash,
+                    "interaction": r.interaction, "at": at,
+                })
+            })
+            .collect();
+        let zone = self.user_zone(user).await?;
+        let locale = self.user_locale(user).await?;
+        Ok(serde_json::json!({
+            "server": account.0.to_string(),
+            "user": user.0.to_string(),
+            "exported_at": self.now(),
+            "consents": consents,
+            "ratings": self.store.ratings_of(account, user).await?,
+            "public_reviews": self.store.reviews_of(account, user).await?,
+            "support_conversations": self.store.support_threads_of(account, user).await?,
+            "preferences": { "time_zone": zone.map(|z| z.name()), "locale": locale },
+        }))
+    }
+
+    /// Erases a person's personal data in this server (see `SupportStore::erase_personal_data`),
+    /// after closing their open conversations, whose ids it returns.
+    pub async fn erase_personal_data(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<u64>, AppError> {
+        let mut closed = Vec::new();
+        for t in self.store.support_threads_of(account, user).await? {
+            if t.closed_at.is_none()
+                && self
+                    .store
+                    .close_support_thread(t.thread, "data erased", self.now())
+                    .await?
+            {
+                closed.push(t.thread);
+            }
+        }
+        self.store.erase_personal_data(account, user).await?;
+        Ok(closed)
+    }
+}

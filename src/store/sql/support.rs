@@ -1,0 +1,249 @@
+//! Support conversations and personal data in SQL.
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::Row;
+
+use super::SqlStore;
+use crate::domain::ids::{AccountId, UserId};
+use crate::store::rows::{corrupt, micros, signed, time, unsigned};
+use crate::store::{
+    RatingData, ReviewData, StoreError, SupportSettings, SupportStore, SupportThread,
+};
+
+fn optional_id(v: Option<i64>) -> Result<Option<u64>, StoreError> {
+    v.map(|v| unsigned("id", v)).transpose()
+}
+
+fn thread(r: &sqlx::any::AnyRow) -> Result<SupportThread, StoreError> {
+    let closed: Option<i64> = r.try_get("closed_at")?;
+    Ok(SupportThread {
+        thread: unsigned("thread", r.try_get("thread_id")?)?,
+        account: AccountId(unsigned("account", r.try_get("account_id")?)?),
+        user: UserId(unsigned("user", r.try_get("user_id")?)?),
+        opened_at: time(r.try_get("opened_at")?)?,
+        closed_at: closed.map(time).transpose()?,
+    })
+}
+
+const THREAD_COLUMNS: &str =
+    "thread_id, account_id, user_id, opened_at, closed_at FROM support_threads";
+
+#[async_trait]
+impl SupportStore for SqlStore {
+    async fn support_settings(&self, account: AccountId) -> Result<SupportSettings, StoreError> {
+        let row =
+            sqlx::query("SELECT support_channel_id, support_role_id FROM accounts WHERE id = $1")
+                .bind(signed(account.0))
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            Some(r) => SupportSettings {
+                channel: optional_id(r.try_get("support_channel_id")?)?,
+                role: optional_id(r.try_get("support_role_id")?)?,
+            },
+            None => SupportSettings::default(),
+        })
+    }
+
+    async fn set_support_settings(
+        &self,
+        account: AccountId,
+        settings: SupportSettings,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let changed = sqlx::query(
+            "UPDATE accounts SET support_channel_id = $1, support_role_id = $2 WHERE id = $3",
+        )
+        .bind(settings.channel.map(signed))
+        .bind(settings.role.map(signed))
+        .bind(signed(account.0))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        match changed {
+            0 => Err(StoreError::NotFound("account")),
+            _ => Ok(()),
+        }
+    }
+
+    async fn add_support_request(
+        &self,
+        account: AccountId,
+        user: UserId,
+        question: &str,
+        now: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        let _turn = self.write_turn().await;
+        Ok(sqlx::query_scalar(
+            "INSERT INTO support_requests (account_id, user_id, question, created_at) \
+             VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(signed(account.0))
+        .bind(signed(user.0))
+        .bind(question)
+        .bind(micros(now))
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn take_support_request(
+        &self,
+        id: i64,
+        user: UserId,
+    ) -> Result<Option<(AccountId, String)>, StoreError> {
+        let _turn = self.write_turn().await;
+        let row = sqlx::query(
+            "DELETE FROM support_requests WHERE id = $1 AND user_id = $2 RETURNING account_id, question",
+        )
+        .bind(id)
+        .bind(signed(user.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                AccountId(unsigned("account", r.try_get("account_id")?)?),
+                r.try_get("question")?,
+            ))
+        })
+        .transpose()
+    }
+
+    async fn add_support_thread(&self, t: &SupportThread) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO support_threads (thread_id, account_id, user_id, opened_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(signed(t.thread))
+        .bind(signed(t.account.0))
+        .bind(signed(t.user.0))
+        .bind(micros(t.opened_at))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn support_thread(&self, id: u64) -> Result<Option<SupportThread>, StoreError> {
+        let sql = format!("SELECT {THREAD_COLUMNS} WHERE thread_id = $1");
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(signed(id))
+            .fetch_optional(&self.pool)
+            .await?
+            .as_ref()
+            .map(thread)
+            .transpose()
+    }
+
+    async fn close_support_thread(
+        &self,
+        id: u64,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let changed = sqlx::query(
+            "UPDATE support_threads SET closed_at = $1, closed_by = $2 WHERE thread_id = $3 AND closed_at IS NULL",
+        )
+        .bind(micros(now))
+        .bind(by)
+        .bind(signed(id))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    async fn support_threads_of(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<SupportThread>, StoreError> {
+        let sql = format!(
+            "SELECT {THREAD_COLUMNS} WHERE account_id = $1 AND user_id = $2 ORDER BY opened_at"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(signed(account.0))
+            .bind(signed(user.0))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(thread)
+            .collect()
+    }
+
+    async fn ratings_of(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<RatingData>, StoreError> {
+        sqlx::query(
+            "SELECT subject, rating, created_at FROM ratings WHERE account_id = $1 AND user_id = $2 ORDER BY id",
+        )
+        .bind(signed(account.0))
+        .bind(signed(user.0))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let subject: String = r.try_get("subject")?;
+            let rating: i64 = r.try_get("rating")?;
+            Ok(RatingData {
+                subject: serde_json::from_str(&subject).map_err(|e| corrupt("subject", e))?,
+                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
+                at: time(r.try_get("created_at")?)?,
+            })
+        })
+        .collect()
+    }
+
+    async fn reviews_of(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<Vec<ReviewData>, StoreError> {
+        sqlx::query(
+            "SELECT rating, body, created_at, unpublished_at FROM reviews WHERE account_id = $1 AND user_id = $2 ORDER BY id",
+        )
+        .bind(signed(account.0))
+        .bind(signed(user.0))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            let rating: i64 = r.try_get("rating")?;
+            let unpublished: Option<i64> = r.try_get("unpublished_at")?;
+            Ok(ReviewData {
+                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
+                body: r.try_get("body")?,
+                at: time(r.try_get("created_at")?)?,
+                unpublished: unpublished.is_some(),
+            })
+        })
+        .collect()
+    }
+
+    async fn erase_personal_data(
+        &self,
+        account: AccountId,
+        user: UserId,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let (a, u) = (signed(account.0), signed(user.0));
+        for sql in [
+            "DELETE FROM reviews WHERE account_id = $1 AND user_id = $2",
+            "DELETE FROM support_requests WHERE account_id = $1 AND user_id = $2",
+            "UPDATE ratings SET user_id = 0, comment = NULL WHERE account_id = $1 AND user_id = $2",
+            "UPDATE surveys SET user_id = 0 WHERE account_id = $1 AND user_id = $2",
+            "UPDATE support_threads SET user_id = 0 WHERE account_id = $1 AND user_id = $2",
+        ] {
+            sqlx::query(sql).bind(a).bind(u).execute(&mut *tx).await?;
+        }
+        // Preferences are per person, across servers.
+        sqlx::query("DELETE FROM user_settings WHERE user_id = $1")
+            .bind(u)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
