@@ -1188,7 +1188,74 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
     );
     assert!(followed.contains("may publish your review"), "{followed}");
     assert!(!followed.contains("How was your experience?"), "{followed}");
-    assert_eq!(button_ids(&answer["data"]), [format!("v1:review:{survey}")]);
+    assert_eq!(
+        button_ids(&answer["data"]),
+        [
+            format!("v1:contact:{survey}"),
+            format!("v1:review:{survey}")
+        ]
+    );
+
+    // "Contact our team again": a form, then the support path, consent first.
+    let contact = discord
+        .inject(
+            discord
+                .click(&format!("v1:contact:{survey}"))
+                .in_dm(channel)
+                .on_message(dm.clone()),
+        )
+        .await;
+    let form = discord.wait_for_callback(contact.id).await;
+    assert_eq!(form["type"], 9, "{form}");
+    assert_eq!(
+        form["data"]["custom_id"],
+        format!("v1:contactform:{survey}")
+    );
+    let ask = |question: &str| {
+        discord
+            .modal_submit(
+                &format!("v1:contactform:{survey}"),
+                &[("question", question)],
+            )
+            .in_dm(channel)
+    };
+    let no_channel = discord.inject(ask("Why so strict?")).await;
+    let no_channel = discord.wait_for_callback(no_channel.id).await;
+    assert!(
+        no_channel["data"]["content"]
+            .as_str()
+            .unwrap()
+            .contains("no support channel yet"),
+        "{no_channel}"
+    );
+    t.app
+        .set_support_settings(
+            GUILD,
+            herald::store::SupportSettings {
+                channel: Some(discord::DEFAULT_CHANNEL_ID),
+                role: None,
+            },
+        )
+        .await
+        .unwrap();
+    let asked = discord.inject(ask("Why so strict?")).await;
+    let notice = discord
+        .wait_for_original(asked.id, |m| !content(m).is_empty())
+        .await;
+    assert!(content(&notice).contains("**Before we chat**"), "{notice}");
+    let accept = button_ids(&notice)[0].clone();
+    let accepted = discord
+        .inject(discord.click(&accept).in_dm(channel).on_message(notice))
+        .await;
+    let opened = discord.wait_for_callback(accepted.id).await;
+    assert!(
+        opened["data"]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your conversation with the team is open"),
+        "{opened}"
+    );
+    assert_eq!(discord.threads().len(), 1);
 
     // A second click changes nothing and says so.
     let again = discord

@@ -21,6 +21,7 @@ pub enum SupportStart {
 /// Where to open a conversation, and with what first message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupportOpening {
+    pub account: AccountId,
     pub channel: u64,
     pub role: Option<u64>,
     pub question: String,
@@ -63,6 +64,7 @@ impl App {
             .await?
         {
             return Ok(SupportStart::Open(SupportOpening {
+                account,
                 channel,
                 role: settings.role,
                 question: question.to_owned(),
@@ -109,6 +111,7 @@ impl App {
         let settings = self.store.support_settings(account).await?;
         let channel = settings.channel.ok_or(AppError::SupportNotConfigured)?;
         Ok(Some(SupportOpening {
+            account,
             channel,
             role: settings.role,
             question,

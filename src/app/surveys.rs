@@ -117,6 +117,19 @@ impl App {
         Ok(())
     }
 
+    /// The server a survey of `user` belongs to (to reach its team from a DM).
+    pub async fn survey_account(&self, id: i64, user: UserId) -> Result<AccountId, AppError> {
+        let survey = self
+            .store
+            .survey(id)
+            .await?
+            .ok_or(AppError::UnknownSurvey)?;
+        if survey.user != user {
+            return Err(SurveyError::NotYours.into());
+        }
+        Ok(survey.account)
+    }
+
     pub async fn survey_settings(&self, account: AccountId) -> Result<SurveySettings, AppError> {
         Ok(self.store.survey_settings(account).await?)
     }

@@ -73,6 +73,9 @@ async fn on_click(
         CustomId::Review(survey) => {
             return super::surveys::open_review_form(ctx, click, survey, lang).await;
         }
+        CustomId::ContactAgain(survey) => {
+            return super::surveys::open_contact_form(ctx, click, survey, lang).await;
+        }
         CustomId::SupportNotice(request, accept) => {
             return super::support::answer_notice(ctx, data, click, request, accept, lang).await;
         }
@@ -153,6 +156,8 @@ async fn on_click(
         | CustomId::Review(_)
         | CustomId::ReviewForm(_)
         | CustomId::SupportNotice(..)
+        | CustomId::ContactAgain(_)
+        | CustomId::ContactForm(_)
         | CustomId::Withdraw
         | CustomId::Export
         | CustomId::Erase => Ok(()),
@@ -201,6 +206,11 @@ async fn on_modal(
     if let CustomId::ReviewForm(survey) = id {
         let text = field("review").unwrap_or_default();
         return super::surveys::submit_review(ctx, data, submit, survey, &text, lang).await;
+    }
+    if let CustomId::ContactForm(survey) = id {
+        let question = field("question").unwrap_or_default();
+        return super::surveys::submit_contact_form(ctx, data, submit, survey, &question, lang)
+            .await;
     }
     let who = requester(submit.guild_id, &submit.user, submit.channel_id, lang)?;
     let (account, _) = data.app.ensure_account(who.account, "server").await?;

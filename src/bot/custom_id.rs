@@ -20,6 +20,9 @@ pub enum CustomId {
     Review(i64),
     /// The review form of a survey.
     ReviewForm(i64),
+    /// "Contact our team again" after a low rating, and its question form (survey id).
+    ContactAgain(i64),
+    ContactForm(i64),
     /// The support notice answered: pending request, accepted or not.
     SupportNotice(i64, bool),
     /// /privacy's buttons.
@@ -46,6 +49,8 @@ impl CustomId {
             }
             "review" => CustomId::Review(arg.parse().ok()?),
             "reviewform" => CustomId::ReviewForm(arg.parse().ok()?),
+            "contact" => CustomId::ContactAgain(arg.parse().ok()?),
+            "contactform" => CustomId::ContactForm(arg.parse().ok()?),
             "notice" => {
                 let (request, answer) = arg.split_once('-')?;
                 let accept = match answer {
@@ -81,6 +86,8 @@ impl fmt::Display for CustomId {
                 let answer = if *accept { "yes" } else { "no" };
                 write!(f, "{VERSION}:notice:{request}-{answer}")
             }
+            CustomId::ContactAgain(survey) => write!(f, "{VERSION}:contact:{survey}"),
+            CustomId::ContactForm(survey) => write!(f, "{VERSION}:contactform:{survey}"),
             CustomId::Withdraw => write!(f, "{VERSION}:privacy:withdraw"),
             CustomId::Export => write!(f, "{VERSION}:privacy:export"),
             CustomId::Erase => write!(f, "{VERSION}:privacy:erase"),
@@ -103,6 +110,8 @@ mod tests {
             CustomId::Rate(42, 5),
             CustomId::Review(7),
             CustomId::ReviewForm(7),
+            CustomId::ContactAgain(3),
+            CustomId::ContactForm(3),
             CustomId::SupportNotice(9, true),
             CustomId::SupportNotice(9, false),
             CustomId::Withdraw,

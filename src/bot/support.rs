@@ -48,7 +48,6 @@ pub fn notice_prompt(request: i64, lang: Lang) -> (String, Vec<serenity::CreateA
 pub async fn open_thread(
     http: &serenity::Http,
     data: &Data,
-    account: AccountId,
     user: &serenity::User,
     opening: &SupportOpening,
     lang: Lang,
@@ -65,7 +64,7 @@ pub async fn open_thread(
         .await?;
     thread.id.add_thread_member(http, user.id).await?;
     data.app
-        .support_opened(thread.id.get(), account, UserId(user.id.get()))
+        .support_opened(thread.id.get(), opening.account, UserId(user.id.get()))
         .await?;
     let team = opening
         .role
@@ -149,8 +148,7 @@ pub async fn answer_notice(
     let Some(opening) = opening else {
         return update(ctx, click, t.support_declined.to_owned()).await;
     };
-    let account = AccountId(click.guild_id.map_or(0, |g| g.get()));
-    let thread = open_thread(&ctx.http, data, account, &click.user, &opening, lang).await?;
+    let thread = open_thread(&ctx.http, data, &click.user, &opening, lang).await?;
     let text = fill(t.support_opened, &[("thread", &thread.get())]);
     update(ctx, click, text).await
 }

@@ -55,17 +55,28 @@ pub async fn rate(
     let kept = original
         .rsplit_once("\n\n")
         .map_or(original, |(before, _)| before);
-    let mut rows = Vec::new();
+    let mut buttons = Vec::new();
+    if answer.follow_up == FollowUp::Apology {
+        buttons.push(render::button(
+            &CustomId::ContactAgain(survey),
+            t.contact_again,
+            serenity::ButtonStyle::Primary,
+        ));
+    }
     let mut follow_up = follow_up;
     if answer.invite_public_review {
         // Shown before the form opens: sending the form is agreeing to it.
         follow_up = format!("{follow_up}\n{}\n-# {}", t.share_publicly, t.review_notice);
-        rows.push(serenity::CreateActionRow::Buttons(vec![render::button(
+        buttons.push(render::button(
             &CustomId::Review(survey),
             t.share_publicly,
-            serenity::ButtonStyle::Primary,
-        )]));
+            serenity::ButtonStyle::Secondary,
+        ));
     }
+    let rows = match buttons.is_empty() {
+        true => Vec::new(),
+        false => vec![serenity::CreateActionRow::Buttons(buttons)],
+    };
     let message = serenity::CreateInteractionResponseMessage::new()
         .content(format!("{kept}\n\n{follow_up}"))
         .components(rows);
@@ -100,6 +111,66 @@ pub async fn open_review_form(
             .components(vec![serenity::CreateActionRow::InputText(notice)]);
     click
         .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
+        .await?;
+    Ok(())
+}
+
+/// "Contact our team again": a form for the question, then the usual support path (the
+/// notice first unless consent stands).
+pub async fn open_contact_form(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    survey: i64,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let t = lang.texts();
+    let input = serenity::CreateInputText::new(
+        serenity::InputTextStyle::Paragraph,
+        t.contact_label,
+        "question",
+    )
+    .min_length(1)
+    .max_length(crate::app::support::MAX_QUESTION_CHARS as u16)
+    .required(true);
+    let modal =
+        serenity::CreateModal::new(CustomId::ContactForm(survey).to_string(), t.contact_title)
+            .components(vec![serenity::CreateActionRow::InputText(input)]);
+    click
+        .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
+        .await?;
+    Ok(())
+}
+
+pub async fn submit_contact_form(
+    ctx: &serenity::Context,
+    data: &Data,
+    submit: &serenity::ModalInteraction,
+    survey: i64,
+    question: &str,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let t = lang.texts();
+    let user = UserId(submit.user.id.get());
+    let account = data.app.survey_account(survey, user).await?;
+    let message = match data.app.request_support(account, user, question).await? {
+        crate::app::support::SupportStart::NeedsConsent { request } => {
+            let (text, rows) = super::support::notice_prompt(request, lang);
+            serenity::CreateInteractionResponseMessage::new()
+                .content(text)
+                .components(rows)
+        }
+        crate::app::support::SupportStart::Open(opening) => {
+            let thread =
+                super::support::open_thread(&ctx.http, data, &submit.user, &opening, lang).await?;
+            let text = fill(t.support_opened, &[("thread", &thread.get())]);
+            serenity::CreateInteractionResponseMessage::new().content(text)
+        }
+    };
+    submit
+        .create_response(
+            &ctx.http,
+            serenity::CreateInteractionResponse::Message(message.ephemeral(true)),
+        )
         .await?;
     Ok(())
 }

@@ -58,15 +58,7 @@ async fn open(
         }
         SupportStart::Open(opening) => {
             ctx.defer_ephemeral().await?;
-            let thread = open_thread(
-                ctx.http(),
-                ctx.data(),
-                who.account,
-                ctx.author(),
-                &opening,
-                l,
-            )
-            .await?;
+            let thread = open_thread(ctx.http(), ctx.data(), ctx.author(), &opening, l).await?;
             let text = fill(l.texts().support_opened, &[("thread", &thread.get())]);
             ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
                 .await?;
