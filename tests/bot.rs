@@ -1631,3 +1631,62 @@ async fn support_opens_only_with_consent_and_privacy_controls_take_effect_at_onc
     );
     discord.assert_clean();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_rating_gets_the_follow_up_that_fits_and_every_rater_may_review() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    submit_spring(&discord).await;
+    // Asked after every refusal, so that one campaign gives five surveys.
+    t.app
+        .set_survey_settings(
+            GUILD,
+            herald::store::SurveySettings {
+                fatigue_days: 0,
+                public_review_invitation: true,
+            },
+        )
+        .await
+        .unwrap();
+    for rating in 1..=5u32 {
+        if rating > 1 {
+            resubmit_spring(&t).await;
+        }
+        let dm = refuse_spring(&t, &discord, rating).await;
+        let button = button_ids(&dm)[rating as usize - 1].clone();
+        let channel = dm["channel_id"].as_str().unwrap().parse::<u64>().unwrap();
+        let click = discord
+            .inject(discord.click(&button).in_dm(channel).on_message(dm))
+            .await;
+        let answer = discord.wait_for_callback(click.id).await;
+        let text = answer["data"]["content"].as_str().unwrap();
+        let ids = button_ids(&answer["data"]);
+        let survey = button
+            .trim_start_matches("v1:rate:")
+            .split('-')
+            .next()
+            .unwrap();
+        if rating <= 2 {
+            assert!(
+                text.contains(&format!("You rated this {rating}/5. We are sorry")),
+                "{text}"
+            );
+            assert_eq!(
+                ids,
+                [
+                    format!("v1:contact:{survey}"),
+                    format!("v1:review:{survey}")
+                ]
+            );
+        } else {
+            assert!(
+                text.contains(&format!("You rated this {rating}/5. Thank you!")),
+                "{text}"
+            );
+            assert_eq!(ids, [format!("v1:review:{survey}")]);
+        }
+        assert!(text.contains("Share your opinion publicly?"), "{text}");
+    }
+    assert_eq!(t.store.rating_counts().await.unwrap(), [1, 1, 1, 1, 1]);
+    discord.assert_clean();
+}

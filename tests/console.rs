@@ -615,6 +615,16 @@ async fn the_dashboard_sums_up(engine: Engine) {
     assert_eq!(page.attr("g.bar[data-rating='4'] rect", "height"), "80");
     assert_eq!(page.attr("g.bar[data-rating='2'] rect", "height"), "0");
     assert_eq!(page.text_of("g.bar[data-rating='1'] text.count"), "1");
+    // Per month: twelve stacked bars, this month's holding the four with their average.
+    assert_eq!(page.count("svg.months g.month"), 12);
+    let march = "g.month[data-month='2027-03']";
+    assert_eq!(page.attr(march, "data-total"), "4");
+    assert_eq!(page.text_of(&format!("{march} text.average")), "3.8");
+    assert_eq!(page.count(&format!("{march} rect.segment")), 3);
+    assert_eq!(
+        page.attr(&format!("{march} rect[data-rating='5']"), "height"),
+        "80"
+    );
 }
 
 /// Two console processes on one database: a session opened on one works on the other, and

@@ -210,6 +210,9 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         "code_of_conduct: The offer's end date is missing."
     );
     snap(&browser, "6-history").await;
+    browser.goto(&format!("{base}/")).await.unwrap();
+    assert_eq!(text(&browser, ".decisions-today").await, "2");
+    snap(&browser, "7-dashboard").await;
     browser.close().await.unwrap();
 
     for (id, expected) in [

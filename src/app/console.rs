@@ -89,6 +89,8 @@ pub struct Dashboard {
     pub median_wait_today: Option<TimeDelta>,
     pub decisions_today: u64,
     pub ratings: [u64; 5],
+    /// The last 12 months of ratings.
+    pub months: Vec<MonthRatings>,
 }
 
 /// Ratings given in one calendar month (UTC).
@@ -412,6 +414,10 @@ impl App {
             decisions_today: waits.len() as u64,
             median_wait_today: median(waits),
             ratings: self.store.rating_counts().await?,
+            months: by_month(
+                &self.store.ratings_since(now - TimeDelta::days(370)).await?,
+                now,
+            ),
         })
     }
 }

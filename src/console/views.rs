@@ -240,6 +240,26 @@ pub struct RatingChart {
     pub average: Option<String>,
 }
 
+/// One rating's part of a month's stacked bar.
+pub struct Segment {
+    pub rating: u8,
+    pub count: u64,
+    pub y: u32,
+    pub height: u32,
+    pub fill: &'static str,
+}
+
+pub struct MonthColumn {
+    pub month: String,
+    /// "03" under the bar.
+    pub label: String,
+    pub x: u32,
+    pub top: u32,
+    pub total: u64,
+    pub average: Option<String>,
+    pub segments: Vec<Segment>,
+}
+
 #[derive(Template)]
 #[template(path = "dashboard/dashboard.html")]
 pub struct DashboardPage {
@@ -249,6 +269,7 @@ pub struct DashboardPage {
     pub median_wait: Option<String>,
     pub decisions_today: u64,
     pub chart: RatingChart,
+    pub months: Vec<MonthColumn>,
 }
 
 pub struct MonthLine {

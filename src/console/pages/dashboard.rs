@@ -5,7 +5,9 @@ use axum::response::Response;
 
 use crate::app::console::ModeratorSession;
 
-use super::super::views::{Bar, DashboardPage, Nav, RatingChart};
+use crate::app::console::MonthRatings;
+
+use super::super::views::{Bar, DashboardPage, MonthColumn, Nav, RatingChart, Segment};
 use super::super::{Console, ConsoleError, format};
 use super::render;
 
@@ -37,6 +39,50 @@ fn chart(counts: [u64; 5]) -> RatingChart {
     }
 }
 
+/// Colours of ratings 1 to 5, red to green.
+const FILLS: [&str; 5] = ["#c0392b", "#e67e22", "#d4ac0d", "#7fb04f", "#2e8b57"];
+const MONTH_STEP: u32 = 40;
+
+/// Stacked bars, one per month, scaled to the busiest month.
+fn month_columns(months: &[MonthRatings]) -> Vec<MonthColumn> {
+    let busiest = months.iter().map(|m| m.total).max().unwrap_or(0).max(1);
+    let scale = |n: u64| u32::try_from(n * u64::from(BAR_AREA_HEIGHT) / busiest).unwrap_or(0);
+    months
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut bottom = 20 + BAR_AREA_HEIGHT;
+            let mut below = 0;
+            let segments = (1u8..=5)
+                .zip(m.counts)
+                .map(|(rating, count)| {
+                    // Heights from cumulative counts, so rounding never leaves gaps.
+                    below += count;
+                    let top = 20 + BAR_AREA_HEIGHT - scale(below);
+                    let segment = Segment {
+                        rating,
+                        count,
+                        y: top,
+                        height: bottom - top,
+                        fill: FILLS[usize::from(rating - 1)],
+                    };
+                    bottom = top;
+                    segment
+                })
+                .collect();
+            MonthColumn {
+                month: m.month.clone(),
+                label: m.month[5..].to_owned(),
+                x: 40 + i as u32 * MONTH_STEP,
+                top: bottom,
+                total: m.total,
+                average: m.average.map(|a| format!("{a:.1}")),
+                segments,
+            }
+        })
+        .collect()
+}
+
 pub async fn show(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
@@ -49,12 +95,30 @@ pub async fn show(
         median_wait: d.median_wait_today.map(format::wait),
         decisions_today: d.decisions_today,
         chart: chart(d.ratings),
+        months: month_columns(&d.months),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::chart;
+    use crate::app::console::MonthRatings;
+
+    #[test]
+    fn month_bars_stack_without_gaps() {
+        let month = |counts: [u64; 5]| MonthRatings {
+            month: "2027-03".into(),
+            counts,
+            total: counts.iter().sum(),
+            average: None,
+        };
+        let columns = super::month_columns(&[month([1, 0, 1, 0, 1]), month([0; 5])]);
+        let full = &columns[0];
+        assert_eq!(full.top, 20, "the busiest month fills the height");
+        assert_eq!(full.segments.iter().map(|s| s.height).sum::<u32>(), 160);
+        assert_eq!(columns[1].segments.iter().map(|s| s.height).sum::<u32>(), 0);
+        assert_eq!(full.label, "03");
+    }
 
     #[test]
     fn bars_scale_to_the_highest_count() {
