@@ -95,6 +95,22 @@ async fn snap(browser: &Client, name: &str) {
     std::fs::write(screenshots().join(format!("{name}.png")), png).unwrap();
 }
 
+async fn click(browser: &Client, css: &str) {
+    let element = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    element.click().await.unwrap();
+}
+
+async fn type_into(browser: &Client, css: &str, text: &str) {
+    let element = browser
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"));
+    element.send_keys(text).await.unwrap();
+}
+
 async fn text(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
@@ -130,47 +146,17 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     // Sent to the sign-in page first.
     assert_eq!(browser.current_url().await.unwrap().path(), "/login");
     snap(&browser, "1-login").await;
-    browser
-        .find(Locator::Css("input[name=name]"))
-        .await
-        .unwrap()
-        .send_keys("alice")
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form.login button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    type_into(&browser, "input[name=name]", "alice").await;
+    type_into(&browser, "input[name=password]", PASSWORD).await;
+    click(&browser, "form.login button").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
     assert_eq!(text(&browser, "h1 .count").await, "2");
     assert_eq!(text(&browser, "header .who").await, "alice");
     snap(&browser, "2-queue").await;
 
-    browser
-        .find(Locator::Css(&format!("article#c{} a.review", spring.0)))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, &format!("article#c{} a.review", spring.0)).await;
     snap(&browser, "3-review").await;
-    browser
-        .find(Locator::Css("form.approve button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "form.approve button").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
     assert_eq!(text(&browser, "h1 .count").await, "1");
 
@@ -178,28 +164,15 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         .goto(&format!("{base}/reviews/{}", autumn.0))
         .await
         .unwrap();
-    browser
-        .find(Locator::Css("input[value=code_of_conduct]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    browser
-        .find(Locator::Css("form.refuse textarea"))
-        .await
-        .unwrap()
-        .send_keys("The offer's end date is missing.")
-        .await
-        .unwrap();
+    click(&browser, "input[value=code_of_conduct]").await;
+    type_into(
+        &browser,
+        "form.refuse textarea",
+        "The offer's end date is missing.",
+    )
+    .await;
     snap(&browser, "4-refusing").await;
-    browser
-        .find(Locator::Css("form.refuse button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(&browser, "form.refuse button").await;
     assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
     assert_eq!(text(&browser, "h1 .count").await, "0");
     snap(&browser, "5-empty-queue").await;

@@ -3,7 +3,7 @@
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
 use crate::domain::ids::{AccountId, UserId};
 use crate::domain::rating::{RatedInteraction, Rating};
-use crate::domain::survey::{FollowUp, ReviewText, SurveyError, may_offer};
+use crate::domain::survey::{FollowUp, ReviewText, Survey, SurveyError, may_offer};
 use crate::store::SurveySettings;
 
 use super::{App, AppError};
@@ -91,14 +91,7 @@ impl App {
         interaction: Option<String>,
     ) -> Result<(), AppError> {
         let text = ReviewText::parse(text)?;
-        let survey = self
-            .store
-            .survey(id)
-            .await?
-            .ok_or(AppError::UnknownSurvey)?;
-        if survey.user != user {
-            return Err(SurveyError::NotYours.into());
-        }
+        let survey = self.own_survey(id, user).await?;
         if survey.answer.is_none() {
             return Err(SurveyError::NotAnswered.into());
         }
@@ -119,15 +112,20 @@ impl App {
 
     /// The server a survey of `user` belongs to (to reach its team from a DM).
     pub async fn survey_account(&self, id: i64, user: UserId) -> Result<AccountId, AppError> {
+        Ok(self.own_survey(id, user).await?.account)
+    }
+
+    /// Survey `id`, if it was meant for `user`.
+    async fn own_survey(&self, id: i64, user: UserId) -> Result<Survey, AppError> {
         let survey = self
             .store
             .survey(id)
             .await?
             .ok_or(AppError::UnknownSurvey)?;
-        if survey.user != user {
-            return Err(SurveyError::NotYours.into());
+        match survey.user == user {
+            true => Ok(survey),
+            false => Err(SurveyError::NotYours.into()),
         }
-        Ok(survey.account)
     }
 
     pub async fn survey_settings(&self, account: AccountId) -> Result<SurveySettings, AppError> {

@@ -164,7 +164,8 @@ async fn on_click(
     }
 }
 
-async fn update_message(
+/// Replaces the clicked message's text and buttons.
+pub(super) async fn update_message(
     ctx: &serenity::Context,
     click: &serenity::ComponentInteraction,
     text: String,

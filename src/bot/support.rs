@@ -2,6 +2,7 @@
 use poise::serenity_prelude as serenity;
 use sha2::{Digest, Sha256};
 
+use super::components::update_message;
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
@@ -107,23 +108,6 @@ pub async fn lock_threads(http: &serenity::Http, threads: &[u64]) {
     }
 }
 
-async fn update(
-    ctx: &serenity::Context,
-    click: &serenity::ComponentInteraction,
-    text: String,
-) -> Result<(), BotError> {
-    let message = serenity::CreateInteractionResponseMessage::new()
-        .content(text)
-        .components(Vec::new());
-    click
-        .create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::UpdateMessage(message),
-        )
-        .await?;
-    Ok(())
-}
-
 /// Accept or Decline on the notice.
 pub async fn answer_notice(
     ctx: &serenity::Context,
@@ -146,11 +130,11 @@ pub async fn answer_notice(
         )
         .await?;
     let Some(opening) = opening else {
-        return update(ctx, click, t.support_declined.to_owned()).await;
+        return update_message(ctx, click, t.support_declined.to_owned(), Vec::new()).await;
     };
     let thread = open_thread(&ctx.http, data, &click.user, &opening, lang).await?;
     let text = fill(t.support_opened, &[("thread", &thread.get())]);
-    update(ctx, click, text).await
+    update_message(ctx, click, text, Vec::new()).await
 }
 
 /// "Withdraw", "Export my data" and "Delete my data" from /privacy.
@@ -191,7 +175,7 @@ pub async fn privacy_button(
                 .await?;
             lock_threads(&ctx.http, &closed).await;
             let text = fill(t.withdrawn, &[("closed", &closed_note(&closed))]);
-            update(ctx, click, text).await
+            update_message(ctx, click, text, Vec::new()).await
         }
         CustomId::Export => {
             let export = data.app.export_personal_data(account, user).await?;
@@ -214,7 +198,7 @@ pub async fn privacy_button(
             let closed = data.app.erase_personal_data(account, user).await?;
             lock_threads(&ctx.http, &closed).await;
             let text = fill(t.erased, &[("closed", &closed_note(&closed))]);
-            update(ctx, click, text).await
+            update_message(ctx, click, text, Vec::new()).await
         }
         _ => Ok(()),
     }

@@ -77,14 +77,21 @@ pub async fn rate(
         true => Vec::new(),
         false => vec![serenity::CreateActionRow::Buttons(buttons)],
     };
-    let message = serenity::CreateInteractionResponseMessage::new()
-        .content(format!("{kept}\n\n{follow_up}"))
-        .components(rows);
+    super::components::update_message(ctx, click, format!("{kept}\n\n{follow_up}"), rows).await
+}
+
+/// A one-field form opened from a button.
+async fn open_form(
+    ctx: &serenity::Context,
+    click: &serenity::ComponentInteraction,
+    id: CustomId,
+    title: &str,
+    field: serenity::CreateInputText,
+) -> Result<(), BotError> {
+    let modal = serenity::CreateModal::new(id.to_string(), title)
+        .components(vec![serenity::CreateActionRow::InputText(field)]);
     click
-        .create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::UpdateMessage(message),
-        )
+        .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
         .await?;
     Ok(())
 }
@@ -106,13 +113,14 @@ pub async fn open_review_form(
     .min_length(1)
     .max_length(ReviewText::MAX_CHARS as u16)
     .required(true);
-    let modal =
-        serenity::CreateModal::new(CustomId::ReviewForm(survey).to_string(), t.review_title)
-            .components(vec![serenity::CreateActionRow::InputText(notice)]);
-    click
-        .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
-        .await?;
-    Ok(())
+    open_form(
+        ctx,
+        click,
+        CustomId::ReviewForm(survey),
+        t.review_title,
+        notice,
+    )
+    .await
 }
 
 /// "Contact our team again": a form for the question, then the usual support path (the
@@ -132,13 +140,14 @@ pub async fn open_contact_form(
     .min_length(1)
     .max_length(crate::app::support::MAX_QUESTION_CHARS as u16)
     .required(true);
-    let modal =
-        serenity::CreateModal::new(CustomId::ContactForm(survey).to_string(), t.contact_title)
-            .components(vec![serenity::CreateActionRow::InputText(input)]);
-    click
-        .create_response(&ctx.http, serenity::CreateInteractionResponse::Modal(modal))
-        .await?;
-    Ok(())
+    open_form(
+        ctx,
+        click,
+        CustomId::ContactForm(survey),
+        t.contact_title,
+        input,
+    )
+    .await
 }
 
 pub async fn submit_contact_form(
