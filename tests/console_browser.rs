@@ -111,6 +111,24 @@ async fn type_into(browser: &Client, css: &str, text: &str) {
     element.send_keys(text).await.unwrap();
 }
 
+/// Waits (up to 10 s) for the browser to arrive at `path`: a click that submits a form returns
+/// before the next page has loaded when the machine is busy.
+async fn arrive_at(browser: &Client, path: &str) {
+    let mut seen = String::new();
+    for _ in 0..200 {
+        seen = browser.current_url().await.unwrap().path().to_owned();
+        let loaded = browser
+            .execute("return document.readyState", vec![])
+            .await
+            .unwrap();
+        if seen == path && loaded == "complete" {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the browser stayed at {seen}, not {path}");
+}
+
 async fn text(browser: &Client, css: &str) -> String {
     browser
         .find(Locator::Css(css))
@@ -144,20 +162,21 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
 
     browser.goto(&format!("{base}/queue")).await.unwrap();
     // Sent to the sign-in page first.
-    assert_eq!(browser.current_url().await.unwrap().path(), "/login");
+    arrive_at(&browser, "/login").await;
     snap(&browser, "1-login").await;
     type_into(&browser, "input[name=name]", "alice").await;
     type_into(&browser, "input[name=password]", PASSWORD).await;
     click(&browser, "form.login button").await;
-    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    arrive_at(&browser, "/queue").await;
     assert_eq!(text(&browser, "h1 .count").await, "2");
     assert_eq!(text(&browser, "header .who").await, "alice");
     snap(&browser, "2-queue").await;
 
     click(&browser, &format!("article#c{} a.review", spring.0)).await;
+    arrive_at(&browser, &format!("/reviews/{}", spring.0)).await;
     snap(&browser, "3-review").await;
     click(&browser, "form.approve button").await;
-    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    arrive_at(&browser, "/queue").await;
     assert_eq!(text(&browser, "h1 .count").await, "1");
 
     browser
@@ -173,7 +192,7 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     .await;
     snap(&browser, "4-refusing").await;
     click(&browser, "form.refuse button").await;
-    assert_eq!(browser.current_url().await.unwrap().path(), "/queue");
+    arrive_at(&browser, "/queue").await;
     assert_eq!(text(&browser, "h1 .count").await, "0");
     snap(&browser, "5-empty-queue").await;
 
