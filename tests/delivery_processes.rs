@@ -144,13 +144,7 @@ async fn sigkill_mid_campaign_then_restart_loses_nothing_and_repeats_no_attempt(
     }
     // Only attempts in flight at the kill can have been sent again (as a new attempt).
     assert!(resent <= 64, "{resent} sent more than once");
-    let counts = t
-        .app
-        .status(OWNER, "spring")
-        .await
-        .unwrap()
-        .deliveries
-        .unwrap();
+    let counts = t.delivery_counts("spring").await;
     assert_eq!(counts.delivered, RECIPIENTS as u64);
 }
 

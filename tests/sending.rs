@@ -183,13 +183,7 @@ async fn stopping_mid_send_refunds_what_was_not_sent(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(t.app.advance_campaigns().await.unwrap().completed, 1);
-    let counts = t
-        .app
-        .status(OWNER, "spring")
-        .await
-        .unwrap()
-        .deliveries
-        .unwrap();
+    let counts = t.delivery_counts("spring").await;
     assert_eq!((counts.delivered, counts.stopped), (1, 2));
     assert_eq!(
         ledger_kinds(&t).await[2..],
@@ -225,13 +219,7 @@ async fn the_engine_takes_a_campaign_to_100_percent_on_the_simulated_gateway(eng
         t.app.advance_campaigns().await.unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let counts = t
-        .app
-        .status(OWNER, "spring")
-        .await
-        .unwrap()
-        .deliveries
-        .unwrap();
+    let counts = t.delivery_counts("spring").await;
     assert_eq!(counts.delivered + counts.bounced, 200);
     assert!(counts.bounced > 0 && counts.bounced < 30, "{counts:?}");
     let _ = stop.send(());

@@ -12,6 +12,7 @@ use crate::domain::credits::Balance;
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::effects::Actor;
 use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
+use crate::domain::sign_in::SignInLimits;
 use crate::store::{
     AuditRecord, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
 };
@@ -20,11 +21,6 @@ use super::{App, AppError, random_hex};
 
 /// A session lasts a working day; signing in again is cheap.
 pub const SESSION_LIFETIME: TimeDelta = TimeDelta::hours(12);
-/// Failed sign-ins are counted over this window…
-pub const SIGN_IN_WINDOW: TimeDelta = TimeDelta::minutes(15);
-/// …and refused past these many for one moderator name, or from one address.
-pub const MAX_FAILURES_PER_MODERATOR: u32 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
 
 /// How many rows the queue and the history show per page.
 pub const PAGE_SIZE: u32 = 25;
@@ -130,12 +126,11 @@ fn by_month(ratings: &[(u8, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<MonthRat
                 }
             }
             let total: u64 = counts.iter().sum();
-            let sum: u64 = (1u64..=5).zip(counts).map(|(r, n)| r * n).sum();
             MonthRatings {
                 month: label,
                 counts,
                 total,
-                average: (total > 0).then(|| sum as f64 / total as f64),
+                average: crate::domain::rating::average(counts),
             }
         })
         .collect()
@@ -197,14 +192,15 @@ impl App {
         address: &str,
     ) -> Result<SignedIn, AppError> {
         let now = self.now();
-        let since = now - SIGN_IN_WINDOW;
+        let limits = SignInLimits::DEFAULT;
+        let since = now - limits.window;
         let by_address = format!("address:{address}");
         let by_name = format!("moderator:{}", name.trim().to_lowercase());
-        if self.store.login_failures(&by_address, since).await? >= MAX_FAILURES_PER_ADDRESS
-            || self.store.login_failures(&by_name, since).await? >= MAX_FAILURES_PER_MODERATOR
-        {
+        let from_address = self.store.login_failures(&by_address, since).await?;
+        let for_name = self.store.login_failures(&by_name, since).await?;
+        if !limits.allows(from_address, for_name) {
             return Err(AppError::TooManySignIns {
-                minutes: SIGN_IN_WINDOW.num_minutes(),
+                minutes: limits.window.num_minutes(),
             });
         }
         let moderator = ModeratorName::parse(name).ok();
@@ -289,15 +285,15 @@ impl App {
             .campaign_by_id(campaign)
             .await?
             .ok_or_else(unknown)?;
-        let account_name = self
+        let (account, _) = self
             .store
-            .account_name(campaign)
+            .account(found.account)
             .await?
             .ok_or_else(unknown)?;
         Ok(ReviewView {
             refusals: self.store.past_refusals(campaign).await?,
             campaign: found,
-            account_name,
+            account_name: account.name,
             now: self.now(),
         })
     }

@@ -52,8 +52,8 @@ pub enum AppError {
     ReviewExists,
     #[error("no such review, or it is already unpublished: reload the page")]
     UnknownReview,
-    #[error("write your question (1 to {max} characters) after /support open")]
-    BadQuestion { max: usize },
+    #[error(transparent)]
+    Question(#[from] crate::domain::support::InvalidQuestion),
     #[error(
         "this server has no support channel yet: ask a server manager to run /settings support"
     )]

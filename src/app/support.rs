@@ -1,13 +1,14 @@
 //! Support conversations, opened only with consent, and a person's privacy controls: their
 //! consents, withdrawing, exporting and erasing their data.
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice, is_granted};
 use crate::domain::ids::{AccountId, UserId};
-use crate::store::{SupportSettings, SupportThread};
+use crate::domain::support::SupportQuestion;
+use crate::store::{RatingData, ReviewData, SupportSettings, SupportThread};
 
 use super::{App, AppError};
-
-/// Questions longer than this are cut off by Discord's own limits anyway.
-pub const MAX_QUESTION_CHARS: usize = 1_000;
 
 /// What `/support` leads to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,38 @@ pub enum SupportStart {
     NeedsConsent { request: i64 },
     /// Open the thread now.
     Open(SupportOpening),
+}
+
+/// Everything Herald keeps about a person in one server: what /privacy shows and exports.
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonalData {
+    pub server: String,
+    pub user: String,
+    pub exported_at: DateTime<Utc>,
+    pub consents: Vec<ConsentData>,
+    pub ratings: Vec<RatingData>,
+    pub public_reviews: Vec<ReviewData>,
+    pub support_conversations: Vec<SupportThread>,
+    pub preferences: Preferences,
+    /// The purposes consent stands for now (derived from `consents`, not exported).
+    #[serde(skip)]
+    pub granted: Vec<ConsentPurpose>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConsentData {
+    pub purpose: &'static str,
+    pub decision: &'static str,
+    pub notice_version: String,
+    pub notice_sha256: String,
+    pub interaction: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Preferences {
+    pub time_zone: Option<&'static str>,
+    pub locale: Option<String>,
 }
 
 /// Where to open a conversation, and with what first message.
@@ -49,12 +82,7 @@ impl App {
         user: UserId,
         question: &str,
     ) -> Result<SupportStart, AppError> {
-        let question = question.trim();
-        if question.is_empty() || question.chars().count() > MAX_QUESTION_CHARS {
-            return Err(AppError::BadQuestion {
-                max: MAX_QUESTION_CHARS,
-            });
-        }
+        let question = SupportQuestion::parse(question)?;
         let settings = self.store.support_settings(account).await?;
         let Some(channel) = settings.channel else {
             return Err(AppError::SupportNotConfigured);
@@ -67,12 +95,12 @@ impl App {
                 account,
                 channel,
                 role: settings.role,
-                question: question.to_owned(),
+                question: question.as_str().to_owned(),
             }));
         }
         let request = self
             .store
-            .add_support_request(account, user, question, self.now())
+            .add_support_request(account, user, question.as_str(), self.now())
             .await?;
         Ok(SupportStart::NeedsConsent { request })
     }
@@ -96,15 +124,15 @@ impl App {
             true => ConsentDecision::Granted,
             false => ConsentDecision::Declined,
         };
-        let record = ConsentRecord {
+        self.record_consent(
             account,
             user,
-            purpose: ConsentPurpose::SupportChat,
+            ConsentPurpose::SupportChat,
             notice,
             decision,
-            interaction: Some(interaction),
-        };
-        self.store.append_consent(&record, self.now()).await?;
+            Some(interaction),
+        )
+        .await?;
         if !accept {
             return Ok(None);
         }
@@ -161,76 +189,85 @@ impl App {
         notice: Notice,
         interaction: String,
     ) -> Result<Vec<u64>, AppError> {
-        let record = ConsentRecord {
-            account,
-            user,
-            purpose,
-            notice,
-            decision: ConsentDecision::Withdrawn,
-            interaction: Some(interaction),
-        };
-        self.store.append_consent(&record, self.now()).await?;
+        let withdrawn = ConsentDecision::Withdrawn;
+        self.record_consent(account, user, purpose, notice, withdrawn, Some(interaction))
+            .await?;
+        match purpose {
+            ConsentPurpose::SupportChat => {
+                self.close_open_threads(account, user, "consent withdrawn")
+                    .await
+            }
+            ConsentPurpose::PublicReview => Ok(Vec::new()),
+        }
+    }
+
+    /// Closes `user`'s open conversations in `account`; returns the ones this call closed.
+    async fn close_open_threads(
+        &self,
+        account: AccountId,
+        user: UserId,
+        reason: &str,
+    ) -> Result<Vec<u64>, AppError> {
         let mut closed = Vec::new();
-        if purpose == ConsentPurpose::SupportChat {
-            for t in self.store.support_threads_of(account, user).await? {
-                if t.closed_at.is_none()
-                    && self
-                        .store
-                        .close_support_thread(t.thread, "consent withdrawn", self.now())
-                        .await?
-                {
-                    closed.push(t.thread);
-                }
+        for t in self.store.support_threads_of(account, user).await? {
+            if t.closed_at.is_none()
+                && self
+                    .store
+                    .close_support_thread(t.thread, reason, self.now())
+                    .await?
+            {
+                closed.push(t.thread);
             }
         }
         Ok(closed)
     }
 
-    /// The purposes a person's consent currently stands for, in this server.
-    pub async fn granted_purposes(
+    /// Everything Herald keeps about a person in this server.
+    pub async fn personal_data(
         &self,
         account: AccountId,
         user: UserId,
-    ) -> Result<Vec<ConsentPurpose>, AppError> {
-        let history = self.store.consents(account, user).await?;
-        let records: Vec<ConsentRecord> = history.into_iter().map(|(r, _)| r).collect();
-        Ok([ConsentPurpose::SupportChat, ConsentPurpose::PublicReview]
+    ) -> Result<PersonalData, AppError> {
+        let history: Vec<(ConsentRecord, DateTime<Utc>)> =
+            self.store.consents(account, user).await?;
+        let granted = [ConsentPurpose::SupportChat, ConsentPurpose::PublicReview]
             .into_iter()
-            .filter(|p| is_granted(&records, *p))
-            .collect())
+            .filter(|p| is_granted(history.iter().map(|(r, _)| r), *p))
+            .collect();
+        let consents = history
+            .into_iter()
+            .map(|(r, at)| ConsentData {
+                purpose: r.purpose.as_str(),
+                decision: r.decision.as_str(),
+                notice_version: r.notice.version,
+                notice_sha256: r.notice.hash,
+                interaction: r.interaction,
+                at,
+            })
+            .collect();
+        Ok(PersonalData {
+            server: account.0.to_string(),
+            user: user.0.to_string(),
+            exported_at: self.now(),
+            consents,
+            ratings: self.store.ratings_of(account, user).await?,
+            public_reviews: self.store.reviews_of(account, user).await?,
+            support_conversations: self.store.support_threads_of(account, user).await?,
+            preferences: Preferences {
+                time_zone: self.user_zone(user).await?.map(|z| z.name()),
+                locale: self.user_locale(user).await?,
+            },
+            granted,
+        })
     }
 
-    /// Everything Herald keeps about a person in this server, as JSON.
+    /// The same, as the JSON a person downloads.
     pub async fn export_personal_data(
         &self,
         account: AccountId,
         user: UserId,
     ) -> Result<serde_json::Value, AppError> {
-        let consents: Vec<serde_json::Value> = self
-            .store
-            .consents(account, user)
-            .await?
-            .into_iter()
-            .map(|(r, at)| {
-                serde_json::json!({
-                    "purpose": r.purpose.as_str(), "decision": r.decision.as_str(),
-                    "notice_version": r.notice.version, "notice_sha256": r.notice.hash,
-                    "interaction": r.interaction, "at": at,
-                })
-            })
-            .collect();
-        let zone = self.user_zone(user).await?;
-        let locale = self.user_locale(user).await?;
-        Ok(serde_json::json!({
-            "server": account.0.to_string(),
-            "user": user.0.to_string(),
-            "exported_at": self.now(),
-            "consents": consents,
-            "ratings": self.store.ratings_of(account, user).await?,
-            "public_reviews": self.store.reviews_of(account, user).await?,
-            "support_conversations": self.store.support_threads_of(account, user).await?,
-            "preferences": { "time_zone": zone.map(|z| z.name()), "locale": locale },
-        }))
+        serde_json::to_value(self.personal_data(account, user).await?).map_err(AppError::internal)
     }
 
     /// Erases a person's personal data in this server (see `SupportStore::erase_personal_data`),
@@ -240,17 +277,9 @@ impl App {
         account: AccountId,
         user: UserId,
     ) -> Result<Vec<u64>, AppError> {
-        let mut closed = Vec::new();
-        for t in self.store.support_threads_of(account, user).await? {
-            if t.closed_at.is_none()
-                && self
-                    .store
-                    .close_support_thread(t.thread, "data erased", self.now())
-                    .await?
-            {
-                closed.push(t.thread);
-            }
-        }
+        let closed = self
+            .close_open_threads(account, user, "data erased")
+            .await?;
         self.store.erase_personal_data(account, user).await?;
         Ok(closed)
     }

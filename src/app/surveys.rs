@@ -11,7 +11,6 @@ use super::{App, AppError};
 /// What a rating leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SurveyAnswer {
-    pub survey: i64,
     pub rating: Rating,
     pub follow_up: FollowUp,
     /// Every rater is offered it (when the server has not turned it off), whatever the rating.
@@ -73,7 +72,6 @@ impl App {
         }
         let settings = self.store.survey_settings(survey.account).await?;
         Ok(SurveyAnswer {
-            survey: id,
             rating,
             follow_up,
             invite_public_review: settings.public_review_invitation,

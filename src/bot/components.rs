@@ -246,18 +246,28 @@ async fn on_modal(
     Ok(())
 }
 
+/// Answers a click or a form with a message only its author sees.
+pub(super) async fn respond_ephemeral(
+    ctx: &serenity::Context,
+    id: serenity::InteractionId,
+    token: &str,
+    message: serenity::CreateInteractionResponseMessage,
+) -> Result<(), BotError> {
+    use serenity::Builder as _;
+    serenity::CreateInteractionResponse::Message(message.ephemeral(true))
+        .execute(&ctx.http, (id, token))
+        .await?;
+    Ok(())
+}
+
 async fn reply_ephemeral(
     ctx: &serenity::Context,
     id: &serenity::InteractionId,
     token: &str,
     text: &str,
 ) {
-    let message = serenity::CreateInteractionResponseMessage::new()
-        .content(text)
-        .ephemeral(true);
-    let response = serenity::CreateInteractionResponse::Message(message);
-    use serenity::Builder as _;
-    if let Err(e) = response.execute(&ctx.http, (*id, token)).await {
+    let message = serenity::CreateInteractionResponseMessage::new().content(text);
+    if let Err(e) = respond_ephemeral(ctx, *id, token, message).await {
         tracing::warn!(error = %e, "could not answer an interaction with its error");
     }
 }

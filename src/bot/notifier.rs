@@ -10,7 +10,6 @@ use poise::serenity_prelude as serenity;
 use super::i18n::{Lang, fill};
 use crate::app::App;
 use crate::domain::effects::{Notification, NotificationKind};
-use crate::domain::rating::RatedInteraction;
 use crate::store::OutboxItem;
 
 const POLL: Duration = Duration::from_millis(500);
@@ -70,16 +69,7 @@ async fn deliver(
 /// A failure to offer one is logged and the notification goes without it.
 async fn survey_for(app: &App, item: &OutboxItem) -> Option<i64> {
     let n = &item.notification;
-    let subject = match n.kind {
-        NotificationKind::Completed => RatedInteraction::Campaign {
-            campaign: n.campaign,
-        },
-        NotificationKind::Refused { .. } => RatedInteraction::Refusal {
-            campaign: n.campaign,
-            version: n.version,
-        },
-        _ => return None,
-    };
+    let subject = n.rated_interaction()?;
     let source = format!("outbox:{}", item.id);
     match app.offer_survey(&source, n.account, n.user, subject).await {
         Ok(survey) => survey,

@@ -1,8 +1,7 @@
 //! Support conversations (private threads, opened only with consent) and the privacy buttons.
 use poise::serenity_prelude as serenity;
-use sha2::{Digest, Sha256};
 
-use super::components::update_message;
+use super::components::{respond_ephemeral, update_message};
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
@@ -15,13 +14,8 @@ const SUPPORT_NOTICE_VERSION: &str = "support-2026-11";
 
 /// The support notice as shown in `lang`, for the consent record.
 pub fn support_notice(lang: Lang) -> Notice {
-    Notice {
-        version: format!("{SUPPORT_NOTICE_VERSION}-{}", lang.code()),
-        hash: Sha256::digest(lang.texts().support_notice.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    }
+    let version = format!("{SUPPORT_NOTICE_VERSION}-{}", lang.code());
+    Notice::of(version, lang.texts().support_notice)
 }
 
 /// The notice with Accept and Decline, for pending request `request`.
@@ -184,15 +178,8 @@ pub async fn privacy_button(
             let file = serenity::CreateAttachment::bytes(json, "herald-my-data.json");
             let message = serenity::CreateInteractionResponseMessage::new()
                 .content(t.exported)
-                .add_file(file)
-                .ephemeral(true);
-            click
-                .create_response(
-                    &ctx.http,
-                    serenity::CreateInteractionResponse::Message(message),
-                )
-                .await?;
-            Ok(())
+                .add_file(file);
+            respond_ephemeral(ctx, click.id, &click.token, message).await
         }
         CustomId::Erase => {
             let closed = data.app.erase_personal_data(account, user).await?;

@@ -1,8 +1,8 @@
 //! The survey after an interaction: five rating buttons, the follow-up that fits the answer,
 //! and the public review form offered to every rater.
 use poise::serenity_prelude as serenity;
-use sha2::{Digest, Sha256};
 
+use super::components::respond_ephemeral;
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
@@ -138,7 +138,7 @@ pub async fn open_contact_form(
         "question",
     )
     .min_length(1)
-    .max_length(crate::app::support::MAX_QUESTION_CHARS as u16)
+    .max_length(crate::domain::support::SupportQuestion::MAX_CHARS as u16)
     .required(true);
     open_form(
         ctx,
@@ -175,13 +175,7 @@ pub async fn submit_contact_form(
             serenity::CreateInteractionResponseMessage::new().content(text)
         }
     };
-    submit
-        .create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::Message(message.ephemeral(true)),
-        )
-        .await?;
-    Ok(())
+    respond_ephemeral(ctx, submit.id, &submit.token, message).await
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -193,14 +187,8 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// The notice a reviewer agreed to, as recorded with their consent.
 fn review_notice(lang: Lang) -> Notice {
-    let text = lang.texts().review_notice;
-    Notice {
-        version: format!("{REVIEW_NOTICE_VERSION}-{}", lang.code()),
-        hash: Sha256::digest(text.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-    }
+    let version = format!("{REVIEW_NOTICE_VERSION}-{}", lang.code());
+    Notice::of(version, lang.texts().review_notice)
 }
 
 /// The review form sent: stored with the consent to publish it.
@@ -223,13 +211,6 @@ pub async fn submit_review(
         )
         .await?;
     let message = serenity::CreateInteractionResponseMessage::new()
-        .content(format!("{}\n-# {}", t.review_thanks, t.review_notice))
-        .ephemeral(true);
-    submit
-        .create_response(
-            &ctx.http,
-            serenity::CreateInteractionResponse::Message(message),
-        )
-        .await?;
-    Ok(())
+        .content(format!("{}\n-# {}", t.review_thanks, t.review_notice));
+    respond_ephemeral(ctx, submit.id, &submit.token, message).await
 }

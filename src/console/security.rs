@@ -1,5 +1,6 @@
 //! Headers every console response carries, and the CSRF check.
-use axum::extract::Request;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
 use axum::http::HeaderValue;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
@@ -7,6 +8,11 @@ use axum::http::header::{
 };
 use axum::middleware::Next;
 use axum::response::Response;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::ConsoleError;
+use crate::app::console::ModeratorSession;
 
 /// No script at all, no inline style, no framing; forms post only back to the console.
 const POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
@@ -25,6 +31,45 @@ pub async fn headers(request: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static("no-store"));
     response
 }
+
+/// A signed-in moderator's form, read only once its CSRF token matches the session's.
+pub struct CheckedForm<T>(pub T);
+
+impl<S, T> FromRequest<S> for CheckedForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ConsoleError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ConsoleError> {
+        #[derive(Deserialize)]
+        struct Token {
+            #[serde(default)]
+            csrf: String,
+        }
+        let expected = request
+            .extensions()
+            .get::<ModeratorSession>()
+            .map(|s| s.csrf_token.clone())
+            .ok_or(ConsoleError::Csrf)?;
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| ConsoleError::BadInput(e.body_text()))?;
+        let bad = |e: serde_urlencoded::de::Error| ConsoleError::BadInput(e.to_string());
+        let sent: Token = serde_urlencoded::from_bytes(&body).map_err(bad)?;
+        if !csrf_matches(&sent.csrf, &expected) {
+            return Err(ConsoleError::Csrf);
+        }
+        serde_urlencoded::from_bytes(&body)
+            .map(CheckedForm)
+            .map_err(bad)
+    }
+}
+
+/// A form that carries nothing but its token (sign out, unpublish).
+#[derive(Debug, Deserialize)]
+pub struct NoFields {}
 
 /// Compares a form's token with the session's in constant time.
 pub fn csrf_matches(sent: &str, expected: &str) -> bool {

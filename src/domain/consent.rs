@@ -60,6 +60,18 @@ pub struct Notice {
     pub hash: String,
 }
 
+impl Notice {
+    /// The notice with this text, identified by `version` and the text's SHA-256.
+    pub fn of(version: String, text: &str) -> Notice {
+        use sha2::Digest;
+        let hash = sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Notice { version, hash }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsentRecord {
     pub account: AccountId,
@@ -98,6 +110,16 @@ mod tests {
             decision,
             interaction: None,
         }
+    }
+
+    #[test]
+    fn a_notice_is_known_by_its_version_and_hash() {
+        let notice = Notice::of("v1".into(), "abc");
+        assert_eq!(notice.version, "v1");
+        assert_eq!(
+            notice.hash,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 
     #[test]

@@ -64,6 +64,24 @@ pub enum NotificationKind {
     Completed,
 }
 
+impl Notification {
+    /// The interaction this notification ends, which the person is asked to rate: a completed
+    /// campaign or a refused version; none for the steps in between.
+    pub fn rated_interaction(&self) -> Option<super::rating::RatedInteraction> {
+        use super::rating::RatedInteraction;
+        match self.kind {
+            NotificationKind::Completed => Some(RatedInteraction::Campaign {
+                campaign: self.campaign,
+            }),
+            NotificationKind::Refused { .. } => Some(RatedInteraction::Refusal {
+                campaign: self.campaign,
+                version: self.version,
+            }),
+            _ => None,
+        }
+    }
+}
+
 impl NotificationKind {
     pub fn as_str(&self) -> &'static str {
         match self {

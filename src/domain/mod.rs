@@ -14,6 +14,8 @@ pub mod recipients;
 pub mod replies;
 pub mod schedule;
 pub mod sender;
+pub mod sign_in;
 pub mod sms;
+pub mod support;
 pub mod survey;
 pub mod window;

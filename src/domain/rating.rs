@@ -42,6 +42,13 @@ impl Rating {
     }
 }
 
+/// The mean rating, given how many ratings of 1, 2, 3, 4 and 5; none without ratings.
+pub fn average(counts: [u64; 5]) -> Option<f64> {
+    let total: u64 = counts.iter().sum();
+    let sum: u64 = (1u64..=5).zip(counts).map(|(r, n)| r * n).sum();
+    (total > 0).then(|| sum as f64 / total as f64)
+}
+
 /// What was rated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -75,5 +82,11 @@ mod tests {
         assert!(!Rating::new(3).unwrap().is_unhappy());
         assert!(serde_json::from_str::<Rating>("7").is_err());
         assert_eq!(serde_json::from_str::<Rating>("4").unwrap().value(), 4);
+    }
+
+    #[test]
+    fn the_average_weighs_each_rating_by_its_count() {
+        assert_eq!(average([0; 5]), None);
+        assert_eq!(average([1, 0, 1, 0, 2]), Some(3.5));
     }
 }

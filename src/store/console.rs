@@ -93,7 +93,6 @@ pub trait ConsoleStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<PendingReview>, StoreError>;
     async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError>;
-    async fn account_name(&self, campaign: CampaignId) -> Result<Option<String>, StoreError>;
 
     /// Review decisions (moderators' and automatic), newest first.
     async fn decisions(

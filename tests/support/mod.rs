@@ -202,6 +202,14 @@ impl TestApp {
             .unwrap();
     }
 
+    /// The delivery counts of `name`, as its status shows them.
+    pub async fn delivery_counts(&self, name: &str) -> herald::domain::delivery::DeliveryCounts {
+        let status = self.app.status(OWNER, name).await.unwrap();
+        status
+            .deliveries
+            .expect("a campaign that has started sending")
+    }
+
     /// The kinds of the notifications waiting in the outbox, oldest first.
     pub async fn outbox_kinds(&self) -> Vec<&'static str> {
         self.store

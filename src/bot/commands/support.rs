@@ -139,9 +139,8 @@ pub async fn privacy(ctx: Context<'_>) -> Result<(), BotError> {
     let l = lang(ctx);
     let t = l.texts();
     let app = &ctx.data().app;
-    let granted = app.granted_purposes(who.account, who.user).await?;
-    let export = app.export_personal_data(who.account, who.user).await?;
-    let count = |key: &str| export[key].as_array().map_or(0, Vec::len);
+    let data = app.personal_data(who.account, who.user).await?;
+    let granted = &data.granted;
     let consents = match granted.is_empty() {
         true => t.privacy_none.to_owned(),
         false => granted
@@ -154,9 +153,9 @@ pub async fn privacy(ctx: Context<'_>) -> Result<(), BotError> {
         t.privacy_header,
         &[
             ("consents", &consents),
-            ("ratings", &count("ratings")),
-            ("reviews", &count("public_reviews")),
-            ("threads", &count("support_conversations")),
+            ("ratings", &data.ratings.len()),
+            ("reviews", &data.public_reviews.len()),
+            ("threads", &data.support_conversations.len()),
         ],
     );
     let mut buttons = Vec::new();

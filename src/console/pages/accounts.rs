@@ -1,7 +1,7 @@
 //! Accounts: balances, automatic validation and credit top-ups (both audited).
+use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
@@ -9,23 +9,19 @@ use crate::domain::credits::TopUp;
 use crate::domain::effects::Actor;
 use crate::domain::ids::AccountId;
 
-use super::super::security::csrf_matches;
+use super::super::security::CheckedForm;
 use super::super::views::{AccountRow, AccountsPage, Nav};
 use super::super::{Console, ConsoleError};
 use super::render;
 
 #[derive(Debug, Deserialize)]
 pub struct AutoValidationForm {
-    #[serde(default)]
-    csrf: String,
     /// "on" or "off".
     enabled: String,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct CreditForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     amount: String,
     #[serde(default)]
@@ -87,11 +83,8 @@ pub async fn auto_validation(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
     Path(account): Path<u64>,
-    Form(form): Form<AutoValidationForm>,
+    CheckedForm(form): CheckedForm<AutoValidationForm>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     let on = match form.enabled.as_str() {
         "on" => true,
         "off" => false,
@@ -112,11 +105,8 @@ pub async fn credit(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
     Path(account): Path<u64>,
-    Form(form): Form<CreditForm>,
+    CheckedForm(form): CheckedForm<CreditForm>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     let reason = form.reason.trim();
     let amount = TopUp::parse(&form.amount);
     let failure = match (&amount, reason.is_empty()) {

@@ -31,11 +31,10 @@ fn chart(counts: [u64; 5]) -> RatingChart {
             }
         })
         .collect();
-    let sum: u64 = (1u64..=5).zip(counts).map(|(r, n)| r * n).sum();
     RatingChart {
         bars,
         total,
-        average: (total > 0).then(|| format!("{:.2}", sum as f64 / total as f64)),
+        average: crate::domain::rating::average(counts).map(|a| format!("{a:.2}")),
     }
 }
 

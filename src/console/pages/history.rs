@@ -62,24 +62,18 @@ impl HistoryQuery {
 
     /// This query on another page, encoded for a link.
     fn on_page(&self, page: u32) -> String {
-        let enc = |s: &str| {
-            let mut out = String::new();
-            for b in s.trim().bytes() {
-                match b {
-                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                        out.push(char::from(b))
-                    }
-                    _ => out.push_str(&format!("%{b:02X}")),
-                }
-            }
-            out
-        };
+        let page = page.to_string();
+        let fields = [
+            ("moderator", self.moderator.trim()),
+            ("outcome", self.outcome.trim()),
+            ("from", self.from.trim()),
+            ("until", self.until.trim()),
+            ("page", page.as_str()),
+        ];
+        // Encoding plain strings cannot fail.
         format!(
-            "?moderator={}&outcome={}&from={}&until={}&page={page}",
-            enc(&self.moderator),
-            enc(&self.outcome),
-            enc(&self.from),
-            enc(&self.until)
+            "?{}",
+            serde_urlencoded::to_string(fields).unwrap_or_default()
         )
     }
 }

@@ -1,16 +1,17 @@
 //! Signing in and out.
+use axum::Extension;
 use axum::Form;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, Request, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use axum::{Extension, http::HeaderMap};
 use serde::Deserialize;
 
 use crate::app::AppError;
-use crate::app::console::{ModeratorSession, SESSION_LIFETIME};
+use crate::app::console::SESSION_LIFETIME;
 
-use super::super::security::csrf_matches;
+use super::super::security::{CheckedForm, NoFields, csrf_matches};
 use super::super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, SessionToken, client_address, cookie, set_cookie,
 };
@@ -24,12 +25,6 @@ pub struct SignInForm {
     name: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf: String,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
     #[serde(default)]
     csrf: String,
 }
@@ -126,17 +121,11 @@ pub async fn submit(
 
 pub async fn logout(
     State(console): State<Console>,
-    Extension(session): Extension<ModeratorSession>,
     Extension(SessionToken(token)): Extension<SessionToken>,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(NoFields {}): CheckedForm<NoFields>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     console.app.sign_out(&token).await?;
     console.cache.forget_session(&token);
     let cleared = set_cookie(console.config, SESSION_COOKIE, "", "/", 0);
     Ok(([(SET_COOKIE, cleared)], Redirect::to("/login")).into_response())
 }
-
-use axum::extract::FromRequest;

@@ -1,21 +1,14 @@
 //! Ratings per month, public reviews (with unpublish) and consent counts.
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
-use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
 
-use super::super::security::csrf_matches;
+use super::super::security::{CheckedForm, NoFields};
 use super::super::views::{ConsentLine, MonthLine, Nav, RatingsPage, ReviewLine};
 use super::super::{Console, ConsoleError, format};
 use super::render;
-
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
 
 pub async fn show(
     State(console): State<Console>,
@@ -69,11 +62,8 @@ pub async fn unpublish(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
     Path(review): Path<i64>,
-    Form(form): Form<CsrfForm>,
+    CheckedForm(NoFields {}): CheckedForm<NoFields>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     console
         .app
         .unpublish_review(review, &session.moderator)

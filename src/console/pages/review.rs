@@ -1,7 +1,7 @@
 //! One submission: approve it, or refuse it with a reason.
+use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::{Extension, Form};
 use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
@@ -9,22 +9,18 @@ use crate::app::{AppError, Decision};
 use crate::domain::campaign::{Refusal, RefusalCode, Review};
 use crate::domain::ids::CampaignId;
 
-use super::super::security::csrf_matches;
+use super::super::security::CheckedForm;
 use super::super::views::{Nav, ReviewPage, SubmissionCard};
 use super::super::{Console, ConsoleError};
 use super::render;
 
 #[derive(Debug, Deserialize)]
 pub struct ApproveForm {
-    #[serde(default)]
-    csrf: String,
     version: u32,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct RefuseForm {
-    #[serde(default)]
-    csrf: String,
     version: u32,
     #[serde(default)]
     code: String,
@@ -116,11 +112,8 @@ pub async fn approve(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
     Path(campaign): Path<i64>,
-    Form(form): Form<ApproveForm>,
+    CheckedForm(form): CheckedForm<ApproveForm>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     decide(
         &console,
         &session,
@@ -136,11 +129,8 @@ pub async fn refuse(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
     Path(campaign): Path<i64>,
-    Form(form): Form<RefuseForm>,
+    CheckedForm(form): CheckedForm<RefuseForm>,
 ) -> Result<Response, ConsoleError> {
-    if !csrf_matches(&form.csrf, &session.csrf_token) {
-        return Err(ConsoleError::Csrf);
-    }
     let campaign = CampaignId(campaign);
     let Some(code) = RefusalCode::parse(&form.code) else {
         let message = "choose a reason code: technical or code of conduct".to_owned();

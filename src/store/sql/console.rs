@@ -226,15 +226,6 @@ impl ConsoleStore for SqlStore {
             .collect()
     }
 
-    async fn account_name(&self, campaign: CampaignId) -> Result<Option<String>, StoreError> {
-        Ok(sqlx::query_scalar(
-            "SELECT a.name FROM campaigns c JOIN accounts a ON a.id = c.account_id WHERE c.id = $1",
-        )
-        .bind(campaign.0)
-        .fetch_optional(&self.pool)
-        .await?)
-    }
-
     async fn decisions(
         &self,
         filter: &DecisionFilter,

@@ -172,6 +172,31 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// One row of `ratings`, in a transaction or on the pool.
+async fn insert_rating<'e, E>(
+    executor: E,
+    record: &RatingRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let subject =
+        serde_json::to_string(&record.subject).map_err(|e| rows::corrupt("rating subject", e))?;
+    sqlx::query(
+        "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(signed(record.account.0))
+    .bind(signed(record.user.0))
+    .bind(subject)
+    .bind(i64::from(record.rating.value()))
+    .bind(record.comment.clone())
+    .bind(micros(now))
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
 /// One `audit_log` row.
 fn audit_record(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     let campaign: Option<i64> = r.try_get("campaign_id")?;
@@ -714,20 +739,7 @@ impl Store for SqlStore {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        let subject = serde_json::to_string(&record.subject)
-            .map_err(|e| rows::corrupt("rating subject", e))?;
-        sqlx::query(
-            "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(signed(record.account.0))
-        .bind(signed(record.user.0))
-        .bind(subject)
-        .bind(i64::from(record.rating.value()))
-        .bind(record.comment.clone())
-        .bind(micros(now))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_rating(&self.pool, record, now).await
     }
 
     async fn claim_deliveries(

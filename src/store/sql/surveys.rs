@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use super::SqlStore;
 use crate::domain::ids::{AccountId, UserId};
-use crate::domain::rating::{RatedInteraction, Rating};
+use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
 use crate::domain::survey::{ReviewText, Survey};
 use crate::store::rows::{corrupt, micros, signed, time, unsigned};
 use crate::store::{StoreError, SurveySettings, SurveyStore};
@@ -119,19 +119,14 @@ impl SurveyStore for SqlStore {
         if updated == 0 {
             return Ok(false);
         }
-        let subject =
-            serde_json::to_string(&answered.subject).map_err(|e| corrupt("rating subject", e))?;
-        sqlx::query(
-            "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) \
-             VALUES ($1, $2, $3, $4, NULL, $5)",
-        )
-        .bind(signed(answered.account.0))
-        .bind(signed(answered.user.0))
-        .bind(subject)
-        .bind(i64::from(rating.value()))
-        .bind(micros(at))
-        .execute(&mut *tx)
-        .await?;
+        let record = RatingRecord {
+            account: answered.account,
+            user: answered.user,
+            subject: answered.subject.clone(),
+            rating,
+            comment: None,
+        };
+        super::insert_rating(&mut *tx, &record, at).await?;
         tx.commit().await?;
         Ok(true)
     }
