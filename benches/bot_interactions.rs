@@ -56,9 +56,14 @@ async fn run() {
         };
         app.create_campaign(owner, &name, input).await.unwrap();
         let csv = format!("phone\n06{:08}\n", 10_000_000 + i);
-        app.import_recipients(owner, &name, std::io::Cursor::new(csv.into_bytes()))
-            .await
-            .unwrap();
+        app.import_recipients(
+            owner,
+            &name,
+            std::io::Cursor::new(csv.into_bytes()),
+            Default::default(),
+        )
+        .await
+        .unwrap();
         if i < PRE_FINALIZED {
             tokens.push(
                 app.finalize(owner, &name, SendRequest::Immediate)

@@ -45,9 +45,14 @@ async fn pending(app: &App, n: usize) {
             sender: Some("HERALD".into()),
         };
         app.create_campaign(OWNER, &name, input).await.unwrap();
-        app.import_recipients(OWNER, &name, std::io::Cursor::new(csv_of(3)))
-            .await
-            .unwrap();
+        app.import_recipients(
+            OWNER,
+            &name,
+            std::io::Cursor::new(csv_of(3)),
+            Default::default(),
+        )
+        .await
+        .unwrap();
         let summary = app
             .finalize(OWNER, &name, SendRequest::Immediate)
             .await

@@ -116,7 +116,7 @@ fn child(engine: Engine, csv: &str) {
         let start = Instant::now();
         let file = File::open(csv).expect("CSV file");
         let report = app
-            .import_recipients(OWNER, "spring", file)
+            .import_recipients(OWNER, "spring", file, Default::default())
             .await
             .expect("import");
         let secs = start.elapsed().as_secs_f64();

@@ -57,6 +57,7 @@ async fn sending_campaign(db: &BenchDb, n: usize) -> App {
         OWNER,
         "spring",
         std::io::Cursor::new(common::support::csv_of(n)),
+        Default::default(),
     )
     .await
     .unwrap();

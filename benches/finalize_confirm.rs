@@ -36,7 +36,12 @@ async fn run(engine: Engine, iterations: usize) -> Timings {
         csv.push_str(&format!("06{:08},Person {i}\n", 10_000_000 + i));
     }
     let report = app
-        .import_recipients(OWNER, "spring", Cursor::new(csv.into_bytes()))
+        .import_recipients(
+            OWNER,
+            "spring",
+            Cursor::new(csv.into_bytes()),
+            Default::default(),
+        )
         .await
         .expect("import");
     assert_eq!(report.imported, RECIPIENTS as u64);
@@ -58,7 +63,7 @@ async fn run(engine: Engine, iterations: usize) -> Timings {
             .await
             .expect("confirm");
         let confirmed = Instant::now();
-        assert_eq!(outcome.state, CampaignState::PendingReview);
+        assert_eq!(outcome.state(), Some(CampaignState::PendingReview));
         assert_eq!(summary.recipients, RECIPIENTS as u64);
         if i >= WARM_UP {
             t.finalize.push(finalized - start);
@@ -71,7 +76,7 @@ async fn run(engine: Engine, iterations: usize) -> Timings {
             .await
             .expect("cancel");
         let back = app.confirm(OWNER, token.as_str()).await.expect("cancel");
-        assert_eq!(back.state, CampaignState::Draft);
+        assert_eq!(back.state(), Some(CampaignState::Draft));
     }
     drop(app);
     drop(db);

@@ -108,7 +108,12 @@ async fn rows_invalid_duplicate_or_opted_out_are_reported_with_lines(engine: Eng
     let csv = "Téléphone;Prénom\n06 12 34 56 78;Ann\nnot a number;Bob\n0612345678;Ann again\n+33699000001;Stop\n06.12.34.56.79;Cy\n";
     let report = t
         .app
-        .import_recipients(OWNER, "spring", Cursor::new(csv.as_bytes().to_vec()))
+        .import_recipients(
+            OWNER,
+            "spring",
+            Cursor::new(csv.as_bytes().to_vec()),
+            Default::default(),
+        )
         .await
         .unwrap();
     assert_eq!(report.imported, 2);
@@ -140,8 +145,12 @@ async fn rows_invalid_duplicate_or_opted_out_are_reported_with_lines(engine: Eng
     let useless = "phone\nnope\n+33699000001\n";
     refused!(
         t,
-        t.app
-            .import_recipients(OWNER, "spring", Cursor::new(useless.as_bytes().to_vec())),
+        t.app.import_recipients(
+            OWNER,
+            "spring",
+            Cursor::new(useless.as_bytes().to_vec()),
+            Default::default()
+        ),
         "no usable recipient",
         "1 invalid (lines 2)",
         "1 opted out (lines 3)"
@@ -151,7 +160,10 @@ async fn rows_invalid_duplicate_or_opted_out_are_reported_with_lines(engine: Eng
 async fn malformed_csv_files(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 100, 3).await;
-    let import = |bytes: Vec<u8>| t.app.import_recipients(OWNER, "spring", Cursor::new(bytes));
+    let import = |bytes: Vec<u8>| {
+        t.app
+            .import_recipients(OWNER, "spring", Cursor::new(bytes), Default::default())
+    };
     refused!(
         t,
         import(b"phone\n0612345678\n\x00\x01\x02\xff\xfe binary\n".to_vec()),

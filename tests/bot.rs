@@ -357,7 +357,7 @@ async fn bad_input_gets_a_clear_ephemeral_answer() {
         ),
         (
             Options::new().string("name", "nope"),
-            "no campaign named \"nope\"",
+            "No campaign named \"nope\"",
         ),
     ] {
         let ix = discord
@@ -394,7 +394,7 @@ async fn bad_input_gets_a_clear_ephemeral_answer() {
         .wait_for_original(french.id, |m| !content(m).is_empty())
         .await;
     assert!(
-        content(&answer).contains("aucune campagne « nope »"),
+        content(&answer).contains("Aucune campagne « nope »"),
         "{answer}"
     );
     let bad_csv = discord.attachment("bad.csv", b"name|city\nAnn|Paris\n");
@@ -411,7 +411,7 @@ async fn bad_input_gets_a_clear_ephemeral_answer() {
         .wait_for_original(ix.id, |m| !content(m).is_empty())
         .await;
     assert!(
-        content(&answer).contains("no column of phone numbers"),
+        content(&answer).contains("No column of phone numbers"),
         "{answer}"
     );
     discord.assert_clean();
@@ -438,6 +438,23 @@ async fn status_offers_cancel_and_cancel_is_confirmed() {
         "{reply}"
     );
     assert_eq!(first_button(&reply)["custom_id"], "v1:askcancel:spring");
+    // In French, all of it is French (the headline was pasted in English).
+    let french = discord
+        .inject(
+            discord
+                .slash("campaign")
+                .options(campaign("status", Options::new().string("name", "spring")))
+                .locale("fr"),
+        )
+        .await;
+    let french = discord
+        .wait_for_original(french.id, |m| !content(m).is_empty())
+        .await;
+    assert!(
+        content(&french).starts_with("**spring** : en attente de validation\nVersion 1"),
+        "{french}"
+    );
+    assert_eq!(first_button(&french)["label"], "Annuler l'envoi");
 
     let ask = discord
         .inject(manager(
@@ -554,6 +571,19 @@ async fn french_locale_and_reconnect_after_a_dropped_gateway() {
         .find(|c| c["name"] == "campaign")
         .expect("campaign registered");
     assert_eq!(campaign["name_localizations"]["fr"], "campagne");
+    // Manager-only commands are declared so: Discord shows them to managers only (and server
+    // admins can change that); everyone else sees the rest.
+    for command in &registered {
+        let expected = match command["name"].as_str() {
+            Some("settings") => serde_json::json!("32"), // MANAGE_GUILD
+            _ => serde_json::Value::Null,
+        };
+        assert_eq!(
+            command["default_member_permissions"], expected,
+            "{}",
+            command["name"]
+        );
+    }
     discord.assert_clean();
 }
 
@@ -814,10 +844,11 @@ async fn credits_settings_and_oversize_files() {
     );
 
     let zone = discord
-        .inject(discord.slash("settings").options(Options::new().subcommand(
-            "timezone",
-            Options::new().string("zone", "America/New_York"),
-        )))
+        .inject(
+            discord
+                .slash("timezone")
+                .options(Options::new().string("zone", "America/New_York")),
+        )
         .await;
     assert!(
         discord.wait_for_callback(zone.id).await["data"]["content"]
@@ -1272,7 +1303,7 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
         refused["data"]["content"]
             .as_str()
             .unwrap()
-            .contains("you already rated this 2/5"),
+            .contains("You already rated this 2/5"),
         "{refused}"
     );
     assert_eq!(t.store.rating_counts().await.unwrap(), [0, 1, 0, 0, 0]);
@@ -1301,7 +1332,7 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
         empty["data"]["content"]
             .as_str()
             .unwrap()
-            .contains("a review can't be empty"),
+            .contains("A review can't be empty"),
         "{empty}"
     );
     let sent = discord
@@ -1360,7 +1391,7 @@ async fn a_refusal_asks_for_a_rating_with_a_follow_up_that_fits() {
         expired["data"]["content"]
             .as_str()
             .unwrap()
-            .contains("this survey has expired"),
+            .contains("This survey has expired"),
         "{expired}"
     );
 
@@ -1544,7 +1575,7 @@ async fn support_opens_only_with_consent_and_privacy_controls_take_effect_at_onc
     // /privacy: consents, and one click each to withdraw, export and delete.
     let (_, privacy) = ephemeral_reply(&discord, discord.slash("privacy")).await;
     assert!(
-        content(&privacy).contains("support_chat (granted)"),
+        content(&privacy).contains("support conversations (granted)"),
         "{privacy}"
     );
     assert!(

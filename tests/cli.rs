@@ -107,11 +107,12 @@ async fn a_campaign_from_draft_to_approval(engine: Engine) {
     ]);
     assert_eq!(summary["cost"], 2);
     assert_eq!(summary["send_utc"], "2027-10-31T00:30:00Z");
-    assert!(
-        summary["fold_note"]
-            .as_str()
-            .unwrap()
-            .contains("happens twice"),
+    assert_eq!(
+        (
+            &summary["fold_note"]["time"],
+            &summary["fold_note"]["first"]
+        ),
+        (&serde_json::json!("02:30"), &serde_json::json!(true)),
         "{summary}"
     );
     let token = summary["token"].as_str().unwrap().to_owned();
@@ -204,9 +205,165 @@ async fn bad_input_exits_1_with_a_readable_message(engine: Engine) {
     assert_eq!(usage.status.code(), Some(2), "usage errors are clap's");
 }
 
+fn args(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// What a newcomer met on the command line, each answered now.
+async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
+    let h = Herald::new(engine).await;
+    h.json(&["account", "credit", "42", "100", "--reason", "first load"]);
+    h.json(&["account", "set", "42", "--sender", "SHOP"]);
+
+    // A body that shows nothing is empty, zero-width characters or not.
+    h.refused(
+        &["campaign", "create", "blank", "--body", "\u{200b}"],
+        "the message is empty",
+    );
+    h.json(&[
+        "campaign",
+        "create",
+        "spring",
+        "--body",
+        "Spring sale STOP au 36180",
+    ]);
+
+    // A closed stdout (`| head -0`) ends the command quietly once its work is saved.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("people.csv");
+    std::fs::write(&csv, "phone\n0612345678\n0756345678\n").unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["campaign", "import", "spring", csv.to_str().unwrap()])
+        .env("HERALD_DATABASE_URL", &h.db.url)
+        .env("HERALD_SERVER", "42")
+        .env("RUST_LOG", "warn")
+        .stdout(writer)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+    assert_eq!(
+        h.json(&["campaign", "status", "spring"])["draft_recipients"],
+        2
+    );
+
+    // Discord ids are u64: two servers past 2^63 stay two accounts; past u64, a clear refusal.
+    for (server, credits) in [("9223372036854775808", "5"), ("18446744073709551615", "7")] {
+        h.json(&["account", "credit", server, credits, "--reason", "x"]);
+    }
+    assert_eq!(
+        h.json(&["account", "show", "9223372036854775808"])["balance"]["available"],
+        5
+    );
+    assert_eq!(
+        h.json(&["account", "show", "18446744073709551615"])["balance"]["available"],
+        7
+    );
+    let out = h.run(&["account", "show", "18446744073709551616"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("is too large for a Discord id: ids go up to 18446744073709551615"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Offsets are not zones; an empty zone is not the default; a day that does not exist is
+    // not a format error.
+    let finalize = |date: &str, zone: &str| {
+        vec![
+            "campaign".to_owned(),
+            "finalize".into(),
+            "spring".into(),
+            "--date".into(),
+            date.into(),
+            "--time".into(),
+            "10:00".into(),
+            "--zone".into(),
+            zone.into(),
+        ]
+    };
+    h.refused(
+        &args(&finalize("2027-04-06", "GMT+1")),
+        "\"GMT+1\" is an offset from UTC (UTC+01:00), not a time zone",
+    );
+    h.refused(&args(&finalize("2027-04-06", "GMT+1")), "use Etc/GMT-1");
+    h.refused(&args(&finalize("2027-04-06", "")), "no time zone given");
+    h.refused(
+        &args(&finalize("2027-02-29", "Europe/Paris")),
+        "2027-02-29 does not exist: that month has 28 days",
+    );
+
+    // A scheduled send the balance can't cover is told as a shortfall, never a negative balance.
+    h.json(&[
+        "campaign",
+        "create",
+        "big",
+        "--body",
+        "Big sale STOP au 36180",
+    ]);
+    let many = dir.path().join("many.csv");
+    let rows: String = (0..150)
+        .map(|i| format!("06{:08}\n", 12_000_000 + i))
+        .collect();
+    std::fs::write(&many, format!("phone\n{rows}")).unwrap();
+    h.json(&["campaign", "import", "big", many.to_str().unwrap()]);
+    let out = h.run(&args(&[
+        "campaign".into(),
+        "finalize".into(),
+        "big".into(),
+        "--date".into(),
+        "2027-04-06".into(),
+        "--time".into(),
+        "10:00".into(),
+        "--zone".into(),
+        "Europe/Paris".into(),
+    ]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("cost: 150 credits; balance 100, 50 short"),
+        "{text}"
+    );
+    assert!(!text.contains("-50"), "{text}");
+
+    // A password of twelve spaces is no password.
+    let mut add = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["moderator", "add", "alice", "--password-stdin"])
+        .env("HERALD_DATABASE_URL", &h.db.url)
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"            \n")
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("one character repeated (or only blanks)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 on_both_engines!(
     a_campaign_from_draft_to_approval,
-    bad_input_exits_1_with_a_readable_message
+    bad_input_exits_1_with_a_readable_message,
+    a_newcomers_mistakes_get_clear_answers
 );
 
 #[test]

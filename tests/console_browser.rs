@@ -204,7 +204,20 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     snap(&browser, "6-history").await;
     browser.goto(&format!("{base}/")).await.unwrap();
     assert_eq!(text(&browser, ".decisions-today").await, "2");
+    // The tab's title is the page's name, nothing else.
+    assert_eq!(browser.title().await.unwrap(), "Dashboard · Herald");
     snap(&browser, "7-dashboard").await;
+    browser
+        .goto(&format!("{base}/history?until=%2B262142-12-31"))
+        .await
+        .unwrap();
+    assert!(
+        text(&browser, ".error")
+            .await
+            .contains("give a date from 2000-01-01 to 9999-12-31")
+    );
+    assert_eq!(browser.title().await.unwrap(), "Error 400 · Herald");
+    snap(&browser, "8-error").await;
     browser.close().await.unwrap();
 
     for (id, expected) in [

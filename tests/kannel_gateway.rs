@@ -339,3 +339,113 @@ fn random_fractions_are_close_and_repeatable() {
     assert_eq!(script.outcome_for("+33612340001"), Outcome::Rejected);
     assert_eq!(script.outcome_for("+33612340009"), Outcome::Silent);
 }
+
+/// What bills is what the gateway sends: Herald's segment count for a body must be the number of
+/// parts Kannel hands the operator. Emoji sequences (families joined by ZWJ, flags, skin tones)
+/// and escape characters are placed across the part boundaries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn herald_counts_the_parts_kannel_sends() {
+    use herald::delivery::{KannelConfig, KannelGateway, ReportSigner, SmsGateway};
+    use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
+    use herald::domain::phone::PhoneNumber;
+    use herald::domain::sender::SenderId;
+    use herald::domain::sms::SmsBody;
+
+    let operator = FakeOperator::start(Script::all_delivered()).await;
+    let kannel = Kannel::start(&operator).await;
+    let receiver = Receiver::start().await;
+    let gateway = KannelGateway::new(
+        KannelConfig {
+            sendsms_url: kannel.sendsms_url(),
+            username: kannel.username().to_owned(),
+            password: kannel.password().to_owned(),
+            report_base: receiver.base.clone(),
+        },
+        ReportSigner::new(b"parts"),
+    )
+    .unwrap();
+    let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦"; // 11 UTF-16 units, one grapheme
+    let flag = "🇫🇷"; // 4 units
+    let thumbs = "👍🏽"; // 4 units
+    let mut bodies: Vec<String> = Vec::new();
+    for filler in 60..=72 {
+        for emoji in [family, flag, thumbs, "😀"] {
+            bodies.push(format!("{}{emoji} STOP", "ê".repeat(filler)));
+        }
+    }
+    for filler in [130, 131, 132, 133, 134, 135, 200, 201, 202] {
+        bodies.push(format!("{}{family}{family}", "ê".repeat(filler)));
+    }
+    for filler in [150, 151, 152, 153, 154, 305, 306] {
+        bodies.push(format!("{}€€ STOP", "a".repeat(filler)));
+    }
+    // Where the ways of counting part: a surrogate pair across the 67-unit boundary (cut, it
+    // takes 2 parts; kept whole, 3), and a family across it (kept whole as one grapheme it
+    // would take 3 parts; cut, 2).
+    let straddling_pair = format!("{}😀{}", "ê".repeat(66), "ê".repeat(66));
+    let straddling_family = format!("{}{family}{}", "ê".repeat(60), "ê".repeat(62));
+    // And a GSM escape pair (€) across the 153-septet boundary: split, 2 parts; kept, 3.
+    let straddling_escape = format!("{}€{}", "a".repeat(152), "a".repeat(152));
+    bodies.push(straddling_pair.clone());
+    bodies.push(straddling_family.clone());
+    bodies.push(straddling_escape.clone());
+    let mut expected = Vec::new();
+    for (i, text) in bodies.iter().enumerate() {
+        let body = SmsBody::parse(text).unwrap();
+        let to = format!("+336{:08}", 30_000_000 + i);
+        let sms = OutgoingSms {
+            delivery: i as i64,
+            attempt: 1,
+            to: PhoneNumber::from_e164(&to).unwrap(),
+            sender: SenderId::parse("SHOP").unwrap(),
+            body: body.clone(),
+        };
+        assert!(
+            matches!(gateway.submit(&sms).await, SubmitOutcome::Accepted),
+            "{text}"
+        );
+        expected.push((to, body.segments() as usize, text.clone()));
+    }
+    // Every message reached the operator, whatever its parts, once each number has a submit
+    // and the log has stopped growing.
+    let numbers: BTreeSet<&str> = expected.iter().map(|(to, ..)| to.as_str()).collect();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = 0;
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let log = operator.log();
+        let reached: BTreeSet<&str> = log.iter().map(|s| s.to.as_str()).collect();
+        if numbers.iter().all(|n| reached.contains(n)) && log.len() == seen {
+            break;
+        }
+        seen = log.len();
+        assert!(Instant::now() < deadline, "{seen} submits so far");
+    }
+    let mut wrong = Vec::new();
+    for (to, herald, text) in &expected {
+        let kannel = operator.submits_to(to);
+        if kannel != *herald {
+            wrong.push(format!(
+                "{} UTF-16 units: Herald {herald}, Kannel {kannel}: {text:?}",
+                text.encode_utf16().count()
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {}:\n{}",
+        wrong.len(),
+        expected.len(),
+        wrong.join("\n")
+    );
+    // Kannel cuts UCS-2 every 134 octets, surrogate pairs and families included, but keeps a
+    // GSM escape pair whole; Herald counts the same (a calculator that keeps graphemes whole
+    // says one part more for the family).
+    let parts_of = |text: &str| {
+        let (to, ..) = expected.iter().find(|(.., t)| t == text).unwrap();
+        operator.submits_to(to)
+    };
+    assert_eq!(parts_of(&straddling_pair), 2);
+    assert_eq!(parts_of(&straddling_family), 2);
+    assert_eq!(parts_of(&straddling_escape), 3);
+}

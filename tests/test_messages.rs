@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::TimeDelta;
-use herald::app::AppError;
+use herald::app::{AppError, ConfirmOutcome};
 use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
 use herald::domain::campaign::{CampaignError, CampaignState, TestNumbersError};
 use herald::domain::credits::{Credits, LedgerKind};
@@ -42,11 +42,18 @@ async fn a_test_is_priced_confirmed_paid_once_and_queued(engine: Engine) {
     );
 
     let outcome = t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    assert_eq!(outcome.test, Some((2, 2)));
     assert_eq!(
-        outcome.state,
-        CampaignState::Draft,
-        "a test changes no state"
+        outcome,
+        ConfirmOutcome::TestSent {
+            campaign: "spring".into(),
+            numbers: 2,
+            cost: Credits(2)
+        }
+    );
+    assert_eq!(outcome.state(), None, "a test changes no state");
+    assert_eq!(
+        t.app.status(OWNER, "spring").await.unwrap().state,
+        CampaignState::Draft
     );
     let again = t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
     assert_eq!(again, outcome, "a second click answers the first outcome");

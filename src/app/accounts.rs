@@ -1,6 +1,6 @@
 //! Accounts: settings, credit and the ledger.
 use crate::domain::account::{Account, AccountSettings};
-use crate::domain::credits::{Balance, LedgerEntry, LedgerKind, TopUp};
+use crate::domain::credits::{Balance, LedgerEntry, LedgerKind, TopUp, credit_reason};
 use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect};
 use crate::domain::ids::AccountId;
 
@@ -65,6 +65,7 @@ impl App {
         reason: &str,
         actor: Actor,
     ) -> Result<Balance, AppError> {
+        let reason = credit_reason(reason)?;
         let (_, balance) = self.account(id).await?;
         let amount = amount.credits();
         if balance
@@ -76,20 +77,19 @@ impl App {
         {
             return Err(AppError::BalanceTooLarge { max: MAX_BALANCE });
         }
-        let reason = reason.trim();
         let effects = [
             Effect::Ledger(LedgerEntry {
                 kind: LedgerKind::Credit,
                 amount,
                 campaign: None,
-                reason: (!reason.is_empty()).then(|| reason.to_owned()),
+                reason: reason.clone(),
             }),
             Effect::Audit(AuditEntry {
                 account: id,
                 campaign: None,
                 actor,
                 action: AuditAction::Credited,
-                detail: format!("+{amount}: {reason}"),
+                detail: format!("+{amount}: {}", reason.unwrap_or_default()),
             }),
         ];
         Ok(self

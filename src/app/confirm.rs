@@ -3,9 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::campaign::{
-    Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
+    CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
     FinalizeContext, SendMode, Summary, TestNumbers, TestSummary,
 };
+use crate::domain::credits::Credits;
 use crate::domain::schedule::{SendAt, Zone};
 use crate::store::{Change, ConfirmationWrite};
 
@@ -23,28 +24,50 @@ pub enum SendRequest {
     },
 }
 
-/// What a spent confirmation did; replays get this same value back.
+/// What a spent confirmation did; replays get this same value back (it is kept as JSON with
+/// the spent token, hence the tag).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ConfirmOutcome {
-    pub campaign: String,
-    pub action: String,
-    pub version: Option<u32>,
-    pub state: CampaignState,
-    pub headline: String,
-    /// A test: how many numbers it went to, and what it cost.
-    #[serde(default)]
-    pub test: Option<(usize, u64)>,
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum ConfirmOutcome {
+    /// A version was submitted: it waits for review, or was approved at once.
+    #[serde(rename = "submit")]
+    Submitted {
+        campaign: String,
+        version: Option<u32>,
+        state: CampaignState,
+    },
+    /// Back to draft; or, for a sending campaign, stopping.
+    #[serde(rename = "cancel")]
+    Cancelled {
+        campaign: String,
+        version: Option<u32>,
+        state: CampaignState,
+    },
+    /// A test went to `numbers` numbers for `cost` credits.
+    #[serde(rename = "test")]
+    TestSent {
+        campaign: String,
+        numbers: usize,
+        cost: Credits,
+    },
 }
 
 impl ConfirmOutcome {
-    fn of(action: &str, c: &Campaign) -> ConfirmOutcome {
-        ConfirmOutcome {
-            campaign: c.name.to_string(),
-            action: action.to_owned(),
-            version: c.submission.as_ref().map(|s| s.version),
-            state: c.state,
-            headline: super::CampaignStatus::of(c).headline,
-            test: None,
+    pub fn campaign(&self) -> &str {
+        match self {
+            ConfirmOutcome::Submitted { campaign, .. }
+            | ConfirmOutcome::Cancelled { campaign, .. }
+            | ConfirmOutcome::TestSent { campaign, .. } => campaign,
+        }
+    }
+
+    /// The campaign's state after a submission or a cancellation; a test leaves it as it was.
+    pub fn state(&self) -> Option<CampaignState> {
+        match self {
+            ConfirmOutcome::Submitted { state, .. } | ConfirmOutcome::Cancelled { state, .. } => {
+                Some(*state)
+            }
+            ConfirmOutcome::TestSent { .. } => None,
         }
     }
 }
@@ -64,7 +87,8 @@ impl App {
             let mode = match &when {
                 SendRequest::Immediate => SendMode::Immediate,
                 SendRequest::Scheduled { date, time, zone } => {
-                    let zone = match zone.as_deref().map(str::trim).filter(|z| !z.is_empty()) {
+                    // A zone given empty is a mistake to point out, not a wish for the default.
+                    let zone = match zone.as_deref() {
                         Some(z) => Zone::parse(z)?,
                         None => account.zone,
                     };
@@ -159,7 +183,7 @@ impl App {
             }
             let now = self.now();
             let mut test_sent = None;
-            let (action, t) = match &stored.pending.action {
+            let t = match &stored.pending.action {
                 ConfirmAction::Submit(_) => {
                     let (account, balance) = self.account(who.account).await?;
                     let first_campaign = !self.store.has_submissions(who.account).await?;
@@ -170,22 +194,16 @@ impl App {
                         first_campaign,
                         now,
                     };
-                    ("submit", campaign.confirm(&stored.pending, ctx))
+                    campaign.confirm(&stored.pending, ctx)
                 }
-                ConfirmAction::Cancel => (
-                    "cancel",
-                    campaign.confirm_cancel(&stored.pending, who.user, now),
-                ),
+                ConfirmAction::Cancel => campaign.confirm_cancel(&stored.pending, who.user, now),
                 ConfirmAction::Test(_) => {
                     let (account, _) = self.account(who.account).await?;
                     let test = campaign.confirm_test(&stored.pending, &account, who.user, now);
-                    (
-                        "test",
-                        test.map(|t| {
-                            test_sent = Some((t.numbers, t.cost.0));
-                            t.transition
-                        }),
-                    )
+                    test.map(|t| {
+                        test_sent = Some((t.numbers, t.cost));
+                        t.transition
+                    })
                 }
             };
             let t = match t {
@@ -204,12 +222,26 @@ impl App {
                     };
                 }
             };
-            let mut outcome = ConfirmOutcome::of(action, &t.campaign);
-            if let Some((numbers, cost)) = test_sent {
-                outcome.headline =
-                    format!("test SMS queued for {numbers} number(s); {cost} credits spent");
-                outcome.test = test_sent;
-            }
+            let c = &t.campaign;
+            let (campaign, version) =
+                (c.name.to_string(), c.submission.as_ref().map(|s| s.version));
+            let outcome = match (&stored.pending.action, test_sent) {
+                (ConfirmAction::Test(_), Some((numbers, cost))) => ConfirmOutcome::TestSent {
+                    campaign,
+                    numbers,
+                    cost,
+                },
+                (ConfirmAction::Cancel, _) => ConfirmOutcome::Cancelled {
+                    campaign,
+                    version,
+                    state: c.state,
+                },
+                _ => ConfirmOutcome::Submitted {
+                    campaign,
+                    version,
+                    state: c.state,
+                },
+            };
             let recorded = serde_json::to_string(&outcome).map_err(AppError::internal)?;
             let change = Change {
                 campaign: &t.campaign,

@@ -15,6 +15,7 @@ use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
 use crate::domain::sign_in::SignInLimits;
 use crate::store::{
     AuditRecord, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
+    SignInAttempt,
 };
 
 use super::{App, AppError, random_hex};
@@ -194,16 +195,22 @@ impl App {
         let now = self.now();
         let limits = SignInLimits::DEFAULT;
         let since = now - limits.window;
-        let by_address = format!("address:{address}");
-        let by_name = format!("moderator:{}", name.trim().to_lowercase());
-        let from_address = self.store.login_failures(&by_address, since).await?;
-        let for_name = self.store.login_failures(&by_name, since).await?;
-        if !limits.allows(from_address, for_name) {
+        // A name no moderator can have is never checked by name: the address limit applies.
+        let moderator = ModeratorName::parse(name).ok();
+        let id = random_hex(16)?;
+        let attempt = SignInAttempt {
+            id: &id,
+            address,
+            name: moderator.as_ref(),
+            at: now,
+        };
+        // Reserved (counted as a failure) before argon2 runs, so simultaneous guesses are
+        // counted one after the other and none is checked past the limit.
+        if !self.store.reserve_sign_in(&attempt, since, limits).await? {
             return Err(AppError::TooManySignIns {
                 minutes: limits.window.num_minutes(),
             });
         }
-        let moderator = ModeratorName::parse(name).ok();
         let stored = match &moderator {
             Some(m) => self.store.moderator_password_hash(m).await?,
             None => None,
@@ -215,16 +222,12 @@ impl App {
         let matches = tokio::task::spawn_blocking(move || password_matches(&hash, &password))
             .await
             .map_err(AppError::internal)?;
-        let moderator = match moderator {
-            Some(m) if known && matches => m,
-            _ => {
-                self.store
-                    .record_login_failure(&[by_address, by_name], now)
-                    .await?;
-                return Err(AppError::SignInRefused);
-            }
+        let moderator = match (moderator.clone(), known && matches) {
+            (Some(m), true) => m,
+            // The reservation stays: it is this failure's record.
+            _ => return Err(AppError::SignInRefused),
         };
-        self.store.clear_login_failures(&by_name).await?;
+        self.store.sign_in_succeeded(&attempt).await?;
         self.store.prune_console(now, since).await?;
         let token = random_hex(32)?;
         let session = ModeratorSession {

@@ -9,6 +9,7 @@ use crate::domain::credits::TopUpError;
 use crate::domain::ids::{CampaignNameError, InvalidModeratorName};
 use crate::domain::phone::{PhoneNumberError, UnknownRegion};
 use crate::domain::rating::InvalidRating;
+use crate::domain::recipients::ImportReport;
 use crate::domain::schedule::{SendAtError, UnknownZone};
 use crate::domain::sender::InvalidSenderId;
 use crate::domain::sms::SmsBodyError;
@@ -76,12 +77,12 @@ pub enum AppError {
     ModeratorExists(String),
     #[error("this confirmation is unknown: finalize the campaign again to get a new one")]
     UnknownConfirmation,
-    #[error("the file holds no usable recipient: {0}; fix the file and import it again")]
-    NoRecipients(String),
+    #[error("the file holds no usable recipient: {}; fix the file and import it again", rejections(.0))]
+    NoRecipients(Box<ImportReport>),
     #[error("that would take the balance past {max} credits: check the amount")]
     BalanceTooLarge { max: u64 },
-    #[error("the password must be at least {0} characters long")]
-    WeakPassword(usize),
+    #[error(transparent)]
+    Password(#[from] crate::domain::sign_in::PasswordError),
     #[error("wrong name or password: check both and try again")]
     SignInRefused,
     #[error("too many failed sign-ins: wait {minutes} minutes and try again")]
@@ -107,6 +108,14 @@ impl AppError {
         AppError::Internal { incident }
     }
 
+    /// The incident id of an internal error; empty for the others.
+    pub fn incident(&self) -> &str {
+        match self {
+            AppError::Internal { incident } => incident,
+            _ => "",
+        }
+    }
+
     pub fn is_internal(&self) -> bool {
         matches!(self, AppError::Internal { .. })
     }
@@ -123,5 +132,27 @@ impl From<StoreError> for AppError {
             StoreError::Conflict => AppError::Busy,
             other => AppError::internal(other),
         }
+    }
+}
+
+/// What an import left out, for the CLI and the logs.
+fn rejections(report: &ImportReport) -> String {
+    let parts: Vec<String> = [
+        ("invalid", &report.invalid),
+        ("duplicates", &report.duplicates),
+        ("opted out", &report.opted_out),
+        ("not a mobile number", &report.not_mobile),
+    ]
+    .into_iter()
+    .filter(|(_, issues)| issues.count > 0)
+    .map(|(what, issues)| {
+        let lines: Vec<String> = issues.first_lines.iter().map(u64::to_string).collect();
+        format!("{} {what} (lines {})", issues.count, lines.join(", "))
+    })
+    .collect();
+    if parts.is_empty() {
+        "the file has no rows".to_owned()
+    } else {
+        parts.join(", ")
     }
 }

@@ -15,12 +15,20 @@ use super::{App, AppError, Requester};
 /// enough to keep memory flat whatever the file's size.
 const BATCH: usize = 10_000;
 
+/// How an import treats what it finds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Import valid numbers that can't receive an SMS (landlines, toll-free...) too.
+    pub keep_not_mobile: bool,
+}
+
 impl App {
     pub async fn import_recipients<R>(
         &self,
         who: Requester,
         name: &str,
         input: R,
+        options: ImportOptions,
     ) -> Result<ImportReport, AppError>
     where
         R: Read + Send + 'static,
@@ -34,7 +42,8 @@ impl App {
             _ => {}
         }
         let opted_out = self.store.opted_out(who.account).await?;
-        let classifier = RecipientClassifier::new(account.region, opted_out);
+        let classifier =
+            RecipientClassifier::with_options(account.region, opted_out, options.keep_not_mobile);
         let list = self
             .store
             .new_recipient_list(who.account, self.now())
@@ -64,7 +73,7 @@ impl App {
             }
             Ok(report) => {
                 self.discard_list(list).await;
-                Err(AppError::NoRecipients(describe_rejections(&report)))
+                Err(AppError::NoRecipients(Box::new(report)))
             }
             Err(e) => {
                 self.discard_list(list).await;
@@ -122,36 +131,5 @@ impl App {
         if let Err(e) = self.store.drop_recipient_list(list).await {
             tracing::warn!(list = list.0, error = %e, "could not drop an unused recipient list");
         }
-    }
-}
-
-fn describe_rejections(report: &ImportReport) -> String {
-    let lines = |l: &[u64]| l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ");
-    let mut parts = Vec::new();
-    if report.invalid.count > 0 {
-        parts.push(format!(
-            "{} invalid (lines {})",
-            report.invalid.count,
-            lines(&report.invalid.first_lines)
-        ));
-    }
-    if report.duplicates.count > 0 {
-        parts.push(format!(
-            "{} duplicates (lines {})",
-            report.duplicates.count,
-            lines(&report.duplicates.first_lines)
-        ));
-    }
-    if report.opted_out.count > 0 {
-        parts.push(format!(
-            "{} opted out (lines {})",
-            report.opted_out.count,
-            lines(&report.opted_out.first_lines)
-        ));
-    }
-    if parts.is_empty() {
-        "the file has no rows".to_owned()
-    } else {
-        parts.join(", ")
     }
 }

@@ -48,11 +48,12 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
 pub use deliveries::ReportEffect;
 pub use error::AppError;
+pub use import::ImportOptions;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
 pub use sending::SchedulerPass;
 pub use surveys::SurveyAnswer;
-pub use views::{CampaignListItem, CampaignStatus, CreditsView};
+pub use views::{CampaignListItem, CampaignStatus, CreditsView, RefusalView};
 
 /// Who is asking: a user in a server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

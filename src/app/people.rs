@@ -8,8 +8,6 @@ use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
 
 use super::{App, AppError};
 
-pub const MIN_PASSWORD_CHARS: usize = 12;
-
 impl App {
     /// Adds a console moderator; the password is stored as an argon2id hash only.
     pub async fn add_moderator(
@@ -18,9 +16,7 @@ impl App {
         password: &str,
     ) -> Result<ModeratorName, AppError> {
         let name = ModeratorName::parse(name)?;
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(AppError::WeakPassword(MIN_PASSWORD_CHARS));
-        }
+        crate::domain::sign_in::check_password(password)?;
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(AppError::internal)?;
         let salt = SaltString::encode_b64(&salt).map_err(AppError::internal)?;

@@ -3,7 +3,7 @@ use crate::domain::delivery::DeliveryCounts;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::domain::campaign::{Campaign, CampaignState, Review};
+use crate::domain::campaign::{Campaign, CampaignState, RefusalCode, Review, Reviewer};
 use crate::domain::credits::{Balance, Credits};
 use crate::store::LedgerLine;
 
@@ -16,9 +16,9 @@ pub struct CreditsView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RefusalView {
     pub version: u32,
-    pub code: &'static str,
+    pub code: RefusalCode,
     pub reason: String,
-    pub by: String,
+    pub by: Reviewer,
     pub at: DateTime<Utc>,
 }
 
@@ -26,8 +26,6 @@ pub struct RefusalView {
 pub struct CampaignStatus {
     pub name: String,
     pub state: CampaignState,
-    /// The line a person reads: "waiting for validation", "42% completed", "refused: reason".
-    pub headline: String,
     pub version: Option<u32>,
     pub percent: u8,
     pub recipients: Option<u64>,
@@ -49,13 +47,6 @@ impl CampaignStatus {
     /// The status with the progress of its messages.
     pub fn with_deliveries(mut self, counts: DeliveryCounts) -> CampaignStatus {
         self.percent = counts.percent();
-        if self.state == CampaignState::Sending {
-            self.headline = if self.stopping {
-                format!("stopping: {}% completed", self.percent)
-            } else {
-                format!("{}% completed", self.percent)
-            };
-        }
         self.deliveries = Some(counts);
         self
     }
@@ -69,9 +60,9 @@ impl CampaignStatus {
             };
             Some(RefusalView {
                 version: sub.version,
-                code: r.code().as_str(),
+                code: r.code(),
                 reason: r.text().to_owned(),
-                by: by.to_string(),
+                by: by.clone(),
                 at: *at,
             })
         });
@@ -80,12 +71,6 @@ impl CampaignStatus {
             100
         } else {
             0
-        };
-        let headline = match (&c.state, &refusal) {
-            (CampaignState::Draft, Some(r)) => format!("refused: {}", r.reason),
-            (CampaignState::Sending, _) => format!("{percent}% completed"),
-            (CampaignState::Completed, _) => "100% completed".to_owned(),
-            (state, _) => state.describe().to_owned(),
         };
         let stopping =
             c.state == CampaignState::Sending && s.is_some_and(|s| s.cancelled.is_some());
@@ -97,7 +82,6 @@ impl CampaignStatus {
         CampaignStatus {
             name: c.name.to_string(),
             state: c.state,
-            headline,
             version: s.map(|s| s.version),
             percent,
             recipients: s.filter(|_| in_flight).map(|s| s.recipients.count),
@@ -108,14 +92,7 @@ impl CampaignStatus {
             refusal,
             draft_recipients: c.draft.recipients.map(|l| l.count),
             draft_segments: c.draft.body.as_ref().map(|b| b.segments()),
-            cancellable: matches!(
-                c.state,
-                CampaignState::AwaitingConfirmation
-                    | CampaignState::PendingReview
-                    | CampaignState::Approved
-                    | CampaignState::Scheduled
-                    | CampaignState::OnHold
-            ) || (c.state == CampaignState::Sending && !stopping),
+            cancellable: c.can_be_cancelled(),
             stopping,
             deliveries: None,
         }
@@ -126,8 +103,10 @@ impl CampaignStatus {
 pub struct CampaignListItem {
     pub name: String,
     pub state: CampaignState,
-    pub headline: String,
     pub version: Option<u32>,
+    /// Back in draft because this version was refused.
+    pub refusal: Option<RefusalView>,
+    pub stopping: bool,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -137,8 +116,9 @@ impl CampaignListItem {
         CampaignListItem {
             name: status.name,
             state: c.state,
-            headline: status.headline,
             version: status.version,
+            refusal: status.refusal,
+            stopping: status.stopping,
             updated_at: c.updated_at,
         }
     }

@@ -7,7 +7,7 @@ use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
 use crate::app::{AppError, DraftInput, Requester};
-use crate::domain::campaign::{CampaignError, CampaignState};
+use crate::domain::campaign::CampaignError;
 use crate::domain::ids::{AccountId, ChannelId, UserId};
 
 pub async fn on_event(
@@ -88,26 +88,7 @@ async fn on_click(
     match id {
         CustomId::Confirm(token) => match data.app.confirm(who, &token).await {
             Ok(outcome) => {
-                let text = if outcome.action == "cancel" && outcome.state == CampaignState::Sending
-                {
-                    fill(t.stopping, &[("name", &outcome.campaign)])
-                } else if outcome.action == "cancel" {
-                    fill(t.cancelled, &[("name", &outcome.campaign)])
-                } else if let Some((count, cost)) = outcome.test {
-                    fill(
-                        t.test_queued,
-                        &[
-                            ("name", &outcome.campaign),
-                            ("count", &count),
-                            ("cost", &cost),
-                        ],
-                    )
-                } else {
-                    fill(
-                        t.submitted,
-                        &[("name", &outcome.campaign), ("headline", &outcome.headline)],
-                    )
-                };
+                let text = render::confirm_outcome(&outcome, lang);
                 update_message(ctx, click, text, Vec::new()).await
             }
             Err(AppError::Campaign(CampaignError::ConfirmationExpired)) => {

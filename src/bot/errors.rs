@@ -27,23 +27,17 @@ impl From<serenity::Error> for BotError {
 impl BotError {
     /// What the person reads.
     pub fn message(&self, lang: Lang) -> String {
-        match self {
-            BotError::App(e) if !e.is_internal() => match lang {
-                Lang::Fr => super::i18n::fr_errors::app_error(e).unwrap_or_else(|| e.to_string()),
-                Lang::En => e.to_string(),
+        let incident = match self {
+            BotError::App(AppError::Internal { incident }) => incident.clone(),
+            BotError::App(e) => match super::i18n::errors::app_error(e, lang) {
+                Some(message) => return message,
+                // A refusal no command can cause: a bug to look into, not a user's mistake.
+                None => AppError::internal(e).incident().to_owned(),
             },
-            BotError::App(AppError::Internal { incident }) => {
-                fill(lang.texts().internal_error, &[("incident", incident)])
-            }
-            BotError::User(message) => message.clone(),
-            other => {
-                let internal = AppError::internal(other);
-                let AppError::Internal { incident } = internal else {
-                    unreachable!()
-                };
-                fill(lang.texts().internal_error, &[("incident", &incident)])
-            }
-        }
+            BotError::User(message) => return message.clone(),
+            BotError::Discord(e) => AppError::internal(e).incident().to_owned(),
+        };
+        fill(lang.texts().internal_error, &[("incident", &incident)])
     }
 }
 

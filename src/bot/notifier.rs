@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use poise::serenity_prelude as serenity;
 
-use super::i18n::{Lang, fill};
+use super::i18n::{Lang, fill, words};
 use crate::app::App;
 use crate::domain::effects::{Notification, NotificationKind};
 use crate::store::OutboxItem;
@@ -131,7 +131,7 @@ pub fn render(n: &Notification, lang: Lang) -> String {
             &[
                 ("name", name),
                 ("version", &n.version),
-                ("code", &code.as_str()),
+                ("code", &words::refusal_code(t, *code)),
                 ("reason", reason),
             ],
         ),

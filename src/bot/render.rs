@@ -2,8 +2,9 @@
 use poise::serenity_prelude as serenity;
 
 use super::custom_id::CustomId;
-use super::i18n::{Lang, fill};
-use crate::app::{CampaignListItem, CampaignStatus, CreditsView};
+use super::i18n::{Lang, fill, words};
+use crate::app::{CampaignListItem, CampaignStatus, ConfirmOutcome, CreditsView};
+use crate::domain::campaign::CampaignState;
 use crate::domain::campaign::{Summary, TestSummary};
 use crate::domain::recipients::ImportReport;
 
@@ -60,14 +61,24 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             t.summary_message,
             &[("segments", &s.segments), ("encoding", &s.encoding)],
         ),
-        fill(
-            t.summary_cost,
-            &[
-                ("cost", &s.cost),
-                ("available", &s.available),
-                ("after", &s.balance_after),
-            ],
-        ),
+        match (s.balance_after, s.shortfall) {
+            (Some(after), _) => fill(
+                t.summary_cost,
+                &[
+                    ("cost", &s.cost),
+                    ("available", &s.available),
+                    ("after", &after),
+                ],
+            ),
+            (None, shortfall) => fill(
+                t.summary_cost_short,
+                &[
+                    ("cost", &s.cost),
+                    ("available", &s.available),
+                    ("shortfall", &shortfall.unwrap_or_default()),
+                ],
+            ),
+        },
     ];
     match (&s.send_local, s.send_zone, s.send_utc) {
         (Some(local), Some(zone), Some(utc)) => lines.push(fill(
@@ -82,12 +93,14 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
         _ => lines.push(t.summary_send_now.to_owned()),
     }
     if let Some(note) = &s.fold_note {
-        lines.push(fill(t.summary_warning, &[("warning", note)]));
+        let note = words::fold_note(t, note);
+        lines.push(fill(t.summary_warning, &[("warning", &note)]));
     }
     for flag in &s.window_flags {
-        lines.push(fill(t.summary_warning, &[("warning", flag)]));
+        let flag = words::window_flag(t, flag);
+        lines.push(fill(t.summary_warning, &[("warning", &flag)]));
     }
-    if s.credit_warning.is_some() {
+    if s.shortfall.is_some() {
         lines.push(t.summary_short_credit.to_owned());
     }
     lines.push(fill(
@@ -109,7 +122,7 @@ pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
             ("opted_out", &r.opted_out.count),
         ],
     );
-    let mut lines: Vec<u64> = [&r.invalid, &r.duplicates, &r.opted_out]
+    let mut lines: Vec<u64> = [&r.invalid, &r.duplicates, &r.opted_out, &r.not_mobile]
         .iter()
         .flat_map(|i| i.first_lines.iter().copied())
         .collect();
@@ -124,7 +137,43 @@ pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
         text.push('\n');
         text.push_str(&fill(t.import_lines, &[("lines", &list)]));
     }
+    if r.not_mobile.count > 0 {
+        let template = if r.kept_not_mobile {
+            t.import_not_mobile_kept
+        } else {
+            t.import_not_mobile
+        };
+        text.push('\n');
+        text.push_str(&fill(template, &[("count", &r.not_mobile.count)]));
+    }
     text
+}
+
+/// What a Confirm button did.
+pub fn confirm_outcome(outcome: &ConfirmOutcome, lang: Lang) -> String {
+    let t = lang.texts();
+    match outcome {
+        ConfirmOutcome::Cancelled {
+            campaign,
+            state: CampaignState::Sending,
+            ..
+        } => fill(t.stopping, &[("name", campaign)]),
+        ConfirmOutcome::Cancelled { campaign, .. } => fill(t.cancelled, &[("name", campaign)]),
+        ConfirmOutcome::TestSent {
+            campaign,
+            numbers,
+            cost,
+        } => fill(
+            t.test_queued,
+            &[("name", campaign), ("count", numbers), ("cost", cost)],
+        ),
+        ConfirmOutcome::Submitted {
+            campaign, state, ..
+        } => {
+            let headline = words::headline(t, *state, 0, false, None);
+            fill(t.submitted, &[("name", campaign), ("headline", &headline)])
+        }
+    }
 }
 
 /// A 10-character text progress bar.
@@ -135,9 +184,10 @@ pub fn progress_bar(percent: u8) -> String {
 
 pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
     let t = lang.texts();
+    let headline = words::headline(t, s.state, s.percent, s.stopping, s.refusal.as_ref());
     let mut lines = vec![fill(
         t.status_line,
-        &[("name", &s.name), ("headline", &s.headline)],
+        &[("name", &s.name), ("headline", &headline)],
     )];
     if let Some(v) = s.version {
         lines.push(fill(t.status_version, &[("version", &v)]));
@@ -169,7 +219,7 @@ pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateAc
     if let Some(r) = &s.refusal {
         lines.push(fill(
             t.status_refused,
-            &[("by", &r.by), ("reason", &r.reason)],
+            &[("by", &words::reviewer(t, &r.by)), ("reason", &r.reason)],
         ));
     }
     let components = if s.cancellable {
@@ -203,7 +253,12 @@ pub fn list_page(
         &[("total", &total), ("page", &(page + 1)), ("pages", &pages)],
     );
     for item in items {
-        text.push_str(&format!("\n• **{}**: {}", item.name, item.headline));
+        let headline = words::headline(t, item.state, 0, item.stopping, item.refusal.as_ref());
+        text.push('\n');
+        text.push_str(&fill(
+            t.list_item,
+            &[("name", &item.name), ("headline", &headline)],
+        ));
     }
     let mut buttons = Vec::new();
     if page > 0 {
@@ -243,7 +298,7 @@ pub fn credits(view: &CreditsView, lang: Lang) -> String {
             t.credits_line,
             &[
                 ("at", &line.at.format("%Y-%m-%d %H:%M")),
-                ("kind", &line.kind.as_str()),
+                ("kind", &words::ledger_kind(t, line.kind)),
                 ("amount", &line.amount),
                 ("available", &line.balance_after.available),
             ],

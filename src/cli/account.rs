@@ -17,9 +17,13 @@ use super::output::Output;
 #[derive(Subcommand)]
 pub enum AccountCommand {
     /// Show an account's settings and balance.
-    Show { server: u64 },
+    Show {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+    },
     /// Add credit to an account (creating the account if it is new).
     Credit {
+        #[arg(value_parser = super::discord_id)]
         server: u64,
         /// Whole number of credits to add (1 credit = 1 SMS segment to 1 recipient).
         #[arg(allow_negative_numbers = true)]
@@ -34,6 +38,7 @@ pub enum AccountCommand {
 
 #[derive(Args)]
 pub struct SetArgs {
+    #[arg(value_parser = super::discord_id)]
     server: u64,
     #[arg(long)]
     name: Option<String>,
@@ -53,7 +58,7 @@ pub struct SetArgs {
     #[arg(long)]
     opt_out: Option<String>,
     /// Discord role id allowed to send, schedule and cancel (besides server managers).
-    #[arg(long)]
+    #[arg(long, value_parser = super::discord_id)]
     send_role: Option<u64>,
     /// Ask a person for a rating at most once in this many days (default 14).
     #[arg(long)]

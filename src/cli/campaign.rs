@@ -3,22 +3,26 @@ use std::fs::File;
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use herald::app::{App, CampaignStatus, Decision, DraftInput, Requester, SendRequest};
-use herald::domain::campaign::{RefusalCode, Summary};
+use herald::app::{
+    App, CampaignStatus, ConfirmOutcome, Decision, DraftInput, ImportOptions, Requester,
+    SendRequest,
+};
+use herald::domain::campaign::{CampaignState, RefusalCode, Summary};
 use herald::domain::ids::{AccountId, ModeratorName, UserId};
 use herald::domain::recipients::ImportReport;
 
 use super::Failure;
 use super::output::Output;
+use super::words;
 
 /// Which server, and who is acting.
 #[derive(Args, Clone, Copy)]
 pub struct Who {
     /// The Discord server (account) id.
-    #[arg(long, env = "HERALD_SERVER")]
+    #[arg(long, env = "HERALD_SERVER", value_parser = super::discord_id)]
     server: u64,
     /// The Discord user id the command acts as.
-    #[arg(long = "as", env = "HERALD_USER", default_value_t = 1)]
+    #[arg(long = "as", env = "HERALD_USER", default_value_t = 1, value_parser = super::discord_id)]
     user: u64,
 }
 
@@ -58,6 +62,9 @@ pub enum CampaignCommand {
         who: Who,
         name: String,
         file: PathBuf,
+        /// Also import valid numbers that can't receive an SMS (landlines, toll-free, VoIP...).
+        #[arg(long)]
+        keep_not_mobile: bool,
     },
     /// Check and price the draft; prints a summary and the token to confirm it with.
     Finalize {
@@ -160,10 +167,18 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 .await?;
             out.done(&format!("campaign \"{}\" updated", status.name), &status);
         }
-        CampaignCommand::Import { who, name, file } => {
+        CampaignCommand::Import {
+            who,
+            name,
+            file,
+            keep_not_mobile,
+        } => {
             let input = File::open(&file)
                 .map_err(|e| Failure::User(format!("could not open {}: {e}", file.display())))?;
-            let report = app.import_recipients(who.requester(), &name, input).await?;
+            let options = ImportOptions { keep_not_mobile };
+            let report = app
+                .import_recipients(who.requester(), &name, input, options)
+                .await?;
             out.done(&import_text(&report), &report);
         }
         CampaignCommand::Finalize {
@@ -182,19 +197,13 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
-            out.done(
-                &format!("{}: {}", outcome.campaign, outcome.headline),
-                &outcome,
-            );
+            out.done(&outcome_text(&outcome), &outcome);
         }
         CampaignCommand::Cancel { who, name, yes } => {
             let token = app.request_cancel(who.requester(), &name, true).await?;
             if yes {
                 let outcome = app.confirm(who.requester(), token.as_str()).await?;
-                out.done(
-                    &format!("{}: cancelled, back to draft", outcome.campaign),
-                    &outcome,
-                );
+                out.done(&outcome_text(&outcome), &outcome);
             } else {
                 out.done(
                     &format!("to cancel \"{name}\", run within 15 minutes:\n  herald campaign confirm --server {} {}", who.server, token.as_str()),
@@ -213,7 +222,8 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 .await?;
             let mut text = format!("{total} campaign(s)");
             for item in &items {
-                text.push_str(&format!("\n  {:<32} {}", item.name, item.headline));
+                let headline = words::headline(item.state, 0, item.stopping, item.refusal.as_ref());
+                text.push_str(&format!("\n  {:<32} {headline}", item.name));
             }
             out.done(
                 &text,
@@ -227,7 +237,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             version,
         } => {
             let status = decide(app, who, &name, &moderator, version, Decision::Approve).await?;
-            out.done(&format!("{}: {}", status.name, status.headline), &status);
+            out.done(&status_line(&status), &status);
         }
         CampaignCommand::Refuse {
             who,
@@ -251,7 +261,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 Decision::Refuse { code, reason },
             )
             .await?;
-            out.done(&format!("{}: {}", status.name, status.headline), &status);
+            out.done(&status_line(&status), &status);
         }
     }
     Ok(())
@@ -284,7 +294,7 @@ fn import_text(r: &ImportReport) -> String {
             )
         }
     };
-    format!(
+    let mut text = format!(
         "imported {} recipient(s)\n  duplicates: {}{}\n  invalid: {}{}\n  opted out: {}{}",
         r.imported,
         r.duplicates.count,
@@ -293,7 +303,20 @@ fn import_text(r: &ImportReport) -> String {
         lines(&r.invalid.first_lines),
         r.opted_out.count,
         lines(&r.opted_out.first_lines),
-    )
+    );
+    if r.not_mobile.count > 0 {
+        let what = if r.kept_not_mobile {
+            "kept all the same"
+        } else {
+            "left out; --keep-not-mobile imports them"
+        };
+        text.push_str(&format!(
+            "\n  not a mobile number (landline, toll-free, VoIP...): {}{} - {what}",
+            r.not_mobile.count,
+            lines(&r.not_mobile.first_lines),
+        ));
+    }
+    text
 }
 
 fn summary_text(s: &Summary, server: u64) -> String {
@@ -304,24 +327,32 @@ fn summary_text(s: &Summary, server: u64) -> String {
         _ => "immediately after approval".to_owned(),
     };
     let mut text = format!(
-        "campaign \"{}\", version {}: check before confirming\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; balance {} -> {} after\n  send: {send}",
+        "campaign \"{}\", version {}: check before confirming\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; {}\n  send: {send}",
         s.campaign,
         s.version,
         s.recipients,
         s.segments,
         s.encoding,
         s.cost,
-        s.available,
-        s.balance_after
+        match (s.balance_after, s.shortfall) {
+            (Some(after), _) => format!("balance {} -> {after} after", s.available),
+            (None, shortfall) => format!(
+                "balance {}, {} short",
+                s.available,
+                shortfall.unwrap_or_default()
+            ),
+        }
     );
     if let Some(note) = &s.fold_note {
-        text.push_str(&format!("\n  note: {note}"));
+        text.push_str(&format!("\n  note: {}", words::fold_note(note)));
     }
     for flag in &s.window_flags {
-        text.push_str(&format!("\n  warning: {flag}"));
+        text.push_str(&format!("\n  warning: {}", words::window_flag(flag)));
     }
-    if let Some(w) = &s.credit_warning {
-        text.push_str(&format!("\n  warning: {w}"));
+    if let Some(shortfall) = s.shortfall {
+        text.push_str(&format!(
+            "\n  warning: the balance is {shortfall} credits short of the cost today: reload the account before the send time, or the campaign will be held"
+        ));
     }
     text.push_str(&format!(
         "\nto confirm, run before {} UTC:\n  herald campaign confirm --server {server} {}",
@@ -331,8 +362,34 @@ fn summary_text(s: &Summary, server: u64) -> String {
     text
 }
 
+fn status_line(s: &CampaignStatus) -> String {
+    let headline = words::headline(s.state, s.percent, s.stopping, s.refusal.as_ref());
+    format!("{}: {headline}", s.name)
+}
+
+fn outcome_text(outcome: &ConfirmOutcome) -> String {
+    match outcome {
+        ConfirmOutcome::Submitted {
+            campaign, state, ..
+        } => format!("{campaign}: {}", words::headline(*state, 0, false, None)),
+        ConfirmOutcome::Cancelled {
+            campaign,
+            state: CampaignState::Sending,
+            ..
+        } => format!("{campaign}: stopping; messages not handed to the gateway are not sent"),
+        ConfirmOutcome::Cancelled { campaign, .. } => {
+            format!("{campaign}: cancelled, back to draft")
+        }
+        ConfirmOutcome::TestSent {
+            campaign,
+            numbers,
+            cost,
+        } => format!("{campaign}: test SMS queued for {numbers} number(s); {cost} credits spent"),
+    }
+}
+
 fn status_text(s: &CampaignStatus) -> String {
-    let mut text = format!("{}: {}", s.name, s.headline);
+    let mut text = status_line(s);
     if let Some(v) = s.version {
         text.push_str(&format!("\n  version: {v}"));
     }
@@ -360,7 +417,10 @@ fn status_text(s: &CampaignStatus) -> String {
     if let Some(r) = &s.refusal {
         text.push_str(&format!(
             "\n  version {} refused by {} ({}): {}",
-            r.version, r.by, r.code, r.reason
+            r.version,
+            words::reviewer(&r.by),
+            words::refusal_code(r.code),
+            r.reason
         ));
     }
     text

@@ -12,6 +12,7 @@ mod account;
 mod campaign;
 mod output;
 mod serve;
+mod words;
 
 #[derive(Parser)]
 #[command(
@@ -94,11 +95,11 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::User(message)) => {
-            eprintln!("error: {message}");
+            output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
             ExitCode::from(1)
         }
         Err(Failure::Internal(message)) => {
-            eprintln!("error: {message}");
+            output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
             ExitCode::from(3)
         }
     }
@@ -137,6 +138,22 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Account(cmd) => account::run(&app, &out, cmd).await,
         Command::Moderator(cmd) => account::run_moderator(&app, &out, cmd).await,
         Command::Campaign(cmd) => campaign::run(&app, &out, cmd).await,
+    }
+}
+
+/// A Discord id (server, user, role), as Discord writes them: a whole number that fits 64 bits.
+fn discord_id(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    match text.parse::<u64>() {
+        Ok(id) if digits && id > 0 => Ok(id),
+        _ if digits && !text.trim_start_matches('0').is_empty() => Err(format!(
+            "{text} is too large for a Discord id: ids go up to {} (copy it from Discord with Developer Mode on)",
+            u64::MAX
+        )),
+        _ => Err(format!(
+            "\"{text}\" is not a Discord id: ids are whole numbers such as 1234567890123456789 (copy it from Discord with Developer Mode on)"
+        )),
     }
 }
 

@@ -9,7 +9,7 @@ use super::views::ErrorPage;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConsoleError {
-    #[error("{0}")]
+    #[error("{}", super::words::error(.0))]
     App(#[from] AppError),
     #[error(
         "this form has expired or did not come from the console: reload the page and try again"
@@ -17,6 +17,8 @@ pub enum ConsoleError {
     Csrf,
     #[error("there is no such page: use the menu above")]
     NotFound,
+    #[error("this address only answers the page's buttons and forms: use the menu above")]
+    WrongMethod,
     #[error("{0}")]
     BadInput(String),
     #[error("the page could not be drawn (incident logged): please try again later")]
@@ -31,9 +33,11 @@ impl ConsoleError {
                 AppError::UnknownCampaign(_) | AppError::UnknownAccount | AppError::UnknownReview,
             ) => StatusCode::NOT_FOUND,
             ConsoleError::App(AppError::Busy) => StatusCode::CONFLICT,
-            ConsoleError::App(_) | ConsoleError::BadInput(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ConsoleError::App(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ConsoleError::BadInput(_) => StatusCode::BAD_REQUEST,
             ConsoleError::Csrf => StatusCode::FORBIDDEN,
             ConsoleError::NotFound => StatusCode::NOT_FOUND,
+            ConsoleError::WrongMethod => StatusCode::METHOD_NOT_ALLOWED,
             ConsoleError::Render(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -46,6 +50,7 @@ impl IntoResponse for ConsoleError {
         }
         let status = self.status();
         let page = ErrorPage {
+            nav: super::views::Nav::menu_only(),
             status: status.as_u16(),
             message: self.to_string(),
         };

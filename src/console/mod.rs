@@ -5,11 +5,13 @@
 //! CSRF token; every response carries the security headers (`security.rs`).
 mod cache;
 mod error;
+mod extract;
 mod format;
 mod pages;
 mod security;
 mod session;
 mod views;
+mod words;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -75,6 +77,7 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
         )
         .route("/logout", post(pages::login::logout))
         .fallback(pages::not_found)
+        .method_not_allowed_fallback(pages::wrong_method)
         .layer(axum::middleware::from_fn_with_state(
             console.clone(),
             session::require_session,

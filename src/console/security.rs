@@ -53,17 +53,14 @@ where
             .get::<ModeratorSession>()
             .map(|s| s.csrf_token.clone())
             .ok_or(ConsoleError::Csrf)?;
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|e| ConsoleError::BadInput(e.body_text()))?;
-        let bad = |e: serde_urlencoded::de::Error| ConsoleError::BadInput(e.to_string());
-        let sent: Token = serde_urlencoded::from_bytes(&body).map_err(bad)?;
+        let body = Bytes::from_request(request, state).await.map_err(|_| {
+            ConsoleError::BadInput("the form could not be read: send it again".to_owned())
+        })?;
+        let sent: Token = super::extract::decode(&body).map_err(|_| ConsoleError::Csrf)?;
         if !csrf_matches(&sent.csrf, &expected) {
             return Err(ConsoleError::Csrf);
         }
-        serde_urlencoded::from_bytes(&body)
-            .map(CheckedForm)
-            .map_err(bad)
+        super::extract::decode(&body).map(CheckedForm)
     }
 }
 

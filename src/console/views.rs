@@ -3,10 +3,10 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::app::console::ModeratorSession;
-use crate::domain::campaign::{Campaign, Review, Reviewer};
+use crate::domain::campaign::{Campaign, RefusalCode, Review};
 use crate::store::PastRefusal;
 
-use super::format;
+use super::{format, words};
 
 /// The menu and the sign-out form every signed-in page shows.
 pub struct Nav {
@@ -21,6 +21,15 @@ impl Nav {
             moderator: session.moderator.to_string(),
             csrf: session.csrf_token.clone(),
             active,
+        }
+    }
+
+    /// The menu alone, with no page marked and no sign-out form.
+    pub fn menu_only() -> Nav {
+        Nav {
+            moderator: String::new(),
+            csrf: String::new(),
+            active: "",
         }
     }
 }
@@ -67,14 +76,14 @@ impl SubmissionCard {
             Review::Pending => None,
             Review::Approved { by, at } => Some(format!(
                 "approved by {} at {}",
-                reviewer(by),
+                words::reviewer(by),
                 format::utc(*at)
             )),
             Review::Refused { by, at, refusal } => Some(format!(
                 "refused by {} at {} ({}: {})",
-                reviewer(by),
+                words::reviewer(by),
                 format::utc(*at),
-                refusal.code().as_str(),
+                words::refusal_code(refusal.code()),
                 refusal.text()
             )),
         };
@@ -91,13 +100,14 @@ impl SubmissionCard {
             recipients: s.recipients.count,
             cost: s.cost.0,
             send: format::send_mode(&s.mode),
-            flags: s.flags.iter().map(ToString::to_string).collect(),
+            flags: s.flags.iter().map(words::flag).collect(),
             refusals: refusals
                 .iter()
                 .filter(|r| r.version != s.version)
                 .map(|r| RefusalLine {
                     version: r.version,
-                    code: r.code.clone(),
+                    code: RefusalCode::parse(&r.code)
+                        .map_or_else(|| r.code.clone(), |c| words::refusal_code(c).to_owned()),
                     text: r.text.clone(),
                     by: r.by.clone(),
                     at: format::utc(r.at),
@@ -107,13 +117,6 @@ impl SubmissionCard {
             waited: format::wait(now - s.confirmed_at),
             decided,
         })
-    }
-}
-
-fn reviewer(by: &Reviewer) -> String {
-    match by {
-        Reviewer::AutoValidation => "automatic validation".to_owned(),
-        Reviewer::Moderator(name) => name.to_string(),
     }
 }
 
@@ -304,9 +307,12 @@ pub struct RatingsPage {
     pub consents: Vec<ConsentLine>,
 }
 
+/// An error, with the menu (an error page is no dead end) but without the sign-out form: the
+/// session is not at hand where errors are turned into pages.
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
+    pub nav: Nav,
     pub status: u16,
     pub message: String,
 }

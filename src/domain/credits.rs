@@ -59,7 +59,25 @@ pub enum TopUpError {
         "{0} credits is more than the {MAX_TOP_UP} allowed in one top-up: check the amount, or split it"
     )]
     TooLarge(String),
+    #[error("the reason is {chars} characters long: keep it to {max} at most")]
+    ReasonTooLong { chars: usize, max: usize },
 }
+
+/// Why credit was added, as kept in the ledger and the audit log: blanks collapsed, at most
+/// [`MAX_REASON_CHARS`] characters; `None` when empty.
+pub fn credit_reason(input: &str) -> Result<Option<String>, TopUpError> {
+    let reason = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars = reason.chars().count();
+    if chars > MAX_REASON_CHARS {
+        return Err(TopUpError::ReasonTooLong {
+            chars,
+            max: MAX_REASON_CHARS,
+        });
+    }
+    Ok((!reason.is_empty()).then_some(reason))
+}
+
+pub const MAX_REASON_CHARS: usize = 200;
 
 impl TopUp {
     pub fn parse(input: &str) -> Result<TopUp, TopUpError> {
@@ -199,6 +217,26 @@ impl Balance {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn credit_reasons_are_collapsed_and_capped() {
+        assert_eq!(
+            credit_reason("  first\n load "),
+            Ok(Some("first load".into()))
+        );
+        assert_eq!(credit_reason("   "), Ok(None));
+        assert_eq!(
+            credit_reason(&"x".repeat(200)).map(|r| r.map(|r| r.len())),
+            Ok(Some(200))
+        );
+        assert_eq!(
+            credit_reason(&"x".repeat(1_000_000)),
+            Err(TopUpError::ReasonTooLong {
+                chars: 1_000_000,
+                max: 200
+            })
+        );
+    }
+
     use super::*;
 
     fn entry(kind: LedgerKind, amount: u64) -> LedgerEntry {

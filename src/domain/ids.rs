@@ -94,16 +94,21 @@ pub struct ModeratorName(String);
 pub struct InvalidModeratorName(pub String);
 
 impl ModeratorName {
+    pub const MAX_CHARS: usize = 32;
+
     pub fn parse(input: &str) -> Result<ModeratorName, InvalidModeratorName> {
         let name = input.trim();
-        let valid = (1..=32).contains(&name.len())
+        let valid = (1..=Self::MAX_CHARS).contains(&name.len())
             && name
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
         if valid {
             Ok(ModeratorName(name.to_owned()))
         } else {
-            Err(InvalidModeratorName(input.to_owned()))
+            // What was typed comes back in the message: a few characters more than any name
+            // can hold are enough to recognise it.
+            let shown: String = input.chars().take(Self::MAX_CHARS + 8).collect();
+            Err(InvalidModeratorName(shown))
         }
     }
 

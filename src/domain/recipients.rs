@@ -1,7 +1,7 @@
 //! Recipient lists from CSV rows: header detection, number column, duplicates, opt-outs.
 use std::collections::HashSet;
 
-use super::phone::{PhoneNumber, Region};
+use super::phone::{LineType, PhoneNumber, Region};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
@@ -38,6 +38,11 @@ pub struct ImportReport {
     pub duplicates: RowIssues,
     pub invalid: RowIssues,
     pub opted_out: RowIssues,
+    /// Valid numbers that can't receive a marketing SMS (landlines, toll-free, premium-rate,
+    /// VoIP...): left out, unless the import was asked to keep them.
+    pub not_mobile: RowIssues,
+    /// Whether the numbers in `not_mobile` were imported all the same.
+    pub kept_not_mobile: bool,
     pub had_header: bool,
 }
 
@@ -68,6 +73,15 @@ pub struct RecipientClassifier {
 impl RecipientClassifier {
     /// `opted_out` holds the E.164 numbers that must not be imported.
     pub fn new(default_region: Region, opted_out: HashSet<String>) -> RecipientClassifier {
+        Self::with_options(default_region, opted_out, false)
+    }
+
+    /// `keep_not_mobile`: import valid numbers that can't receive an SMS too (still reported).
+    pub fn with_options(
+        default_region: Region,
+        opted_out: HashSet<String>,
+        keep_not_mobile: bool,
+    ) -> RecipientClassifier {
         let mut opted_out_set = NumberSet::default();
         for e164 in &opted_out {
             opted_out_set.insert(e164);
@@ -77,7 +91,10 @@ impl RecipientClassifier {
             opted_out: opted_out_set,
             seen: NumberSet::default(),
             columns: None,
-            report: ImportReport::default(),
+            report: ImportReport {
+                kept_not_mobile: keep_not_mobile,
+                ..ImportReport::default()
+            },
         }
     }
 
@@ -142,8 +159,8 @@ impl RecipientClassifier {
             return None;
         }
         let number_field = fields.get(columns.number).map_or("", |field| field.trim());
-        let phone = match PhoneNumber::parse(number_field, self.region) {
-            Ok(phone) => phone,
+        let (phone, line_type) = match PhoneNumber::read(number_field, self.region) {
+            Ok(read) => read,
             Err(_) => {
                 self.report.invalid.add(line);
                 return None;
@@ -156,6 +173,12 @@ impl RecipientClassifier {
         if !self.seen.insert(phone.as_e164()) {
             self.report.duplicates.add(line);
             return None;
+        }
+        if !LineType::receives_sms(line_type) {
+            self.report.not_mobile.add(line);
+            if !self.report.kept_not_mobile {
+                return None;
+            }
         }
         self.report.imported += 1;
         let name = columns
@@ -567,5 +590,31 @@ mod tests {
         let mut classifier = self::classifier();
         assert_eq!(classifier.record(1, &["x"]), None);
         assert_eq!(classifier.finish().invalid.first_lines, [1]);
+    }
+
+    #[test]
+    fn numbers_that_cannot_receive_an_sms_are_reported_and_left_out_unless_kept() {
+        let rows: &[&[&str]] = &[
+            &["phone"],
+            &["06 12 34 56 78"],
+            &["01 42 68 53 00"],
+            &["0800 12 34 56"],
+            &["0892 12 34 56"],
+            &["09 51 23 45 67"],
+        ];
+        let (recipients, report) = classify(classifier(), rows);
+        assert_eq!(e164s(&recipients), ["+33612345678"]);
+        assert_eq!(report.imported, 1);
+        assert_eq!(report.not_mobile.count, 4);
+        assert_eq!(report.not_mobile.first_lines, [3, 4, 5, 6]);
+        assert!(!report.kept_not_mobile);
+        assert_eq!(report.invalid.count, 0);
+
+        let keeping = RecipientClassifier::with_options(fr(), HashSet::new(), true);
+        let (recipients, report) = classify(keeping, rows);
+        assert_eq!(recipients.len(), 5);
+        assert_eq!(report.imported, 5);
+        assert_eq!(report.not_mobile.count, 4);
+        assert!(report.kept_not_mobile);
     }
 }

@@ -12,19 +12,136 @@ use chrono_tz::{GapInfo, TZ_VARIANTS, Tz};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Zone(Tz);
 
+/// A time zone that can't be read. An empty `input` means none was given.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown time zone \"{input}\"{}", suggestion_text(.suggestions))]
+#[error("{}", describe_unknown(self))]
 pub struct UnknownZone {
     pub input: String,
+    /// The closest names, or for an offset the zones at that offset, best first.
     pub suggestions: Vec<&'static str>,
+    /// Set when the input is a UTC offset ("UTC+1", "GMT+1", "+01:00").
+    pub offset: Option<UtcOffset>,
 }
 
-fn suggestion_text(s: &[&'static str]) -> String {
-    if s.is_empty() {
-        ": use an IANA name such as Europe/Paris".to_owned()
-    } else {
-        format!(": did you mean {}?", s.join(", "))
+/// An offset from UTC someone wrote instead of a zone name. It has no summer time, so it is
+/// not the zone they mean; `fixed` is the IANA zone that keeps it all year, if there is one
+/// (`Etc/GMT-1` for UTC+1: POSIX-style names invert the sign).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UtcOffset {
+    pub minutes: i32,
+    pub fixed: Option<&'static str>,
+}
+
+impl UnknownZone {
+    pub fn is_empty(&self) -> bool {
+        self.input.is_empty()
     }
+}
+
+/// For logs and the command line.
+fn describe_unknown(e: &UnknownZone) -> String {
+    if e.is_empty() {
+        return "no time zone given: give an IANA name such as Europe/Paris".to_owned();
+    }
+    let mut text = match e.offset {
+        Some(offset) => format!(
+            "\"{}\" is an offset from UTC ({}), not a time zone: it ignores summer time",
+            e.input,
+            offset_text(
+                FixedOffset::east_opt(offset.minutes * 60)
+                    .unwrap_or(FixedOffset::east_opt(0).expect("zero"))
+            ),
+        ),
+        None => format!("unknown time zone \"{}\"", e.input),
+    };
+    if e.suggestions.is_empty() {
+        text.push_str(": use an IANA name such as Europe/Paris");
+    } else {
+        text.push_str(&format!(": did you mean {}?", e.suggestions.join(", ")));
+    }
+    if let Some(fixed) = e.offset.and_then(|o| o.fixed) {
+        text.push_str(&format!(
+            " For this offset all year long, use {fixed} (IANA's Etc names invert the sign)."
+        ));
+    }
+    text
+}
+
+/// Reads an offset as people write it: "UTC+1", "GMT-5", "UTC+05:30", "+0200", "utc−3".
+/// `None` for anything else.
+fn parse_offset(query: &str) -> Option<i32> {
+    // The query stands spaces for underscores ("UTC +1" → "utc_+1").
+    let query = query.replace('_', "");
+    let rest = query
+        .strip_prefix("utc")
+        .or_else(|| query.strip_prefix("gmt"))
+        .unwrap_or(&query)
+        .replace('\u{2212}', "-");
+    let (sign, digits) = match rest.as_bytes().first()? {
+        b'+' => (1, &rest[1..]),
+        b'-' => (-1, &rest[1..]),
+        _ => return None,
+    };
+    let (hours, minutes) = match digits.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if digits.len() == 4 => digits.split_at(2),
+        None => (digits, "0"),
+    };
+    let all_digits =
+        |s: &str| !s.is_empty() && s.len() <= 2 && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(hours) || !all_digits(minutes) {
+        return None;
+    }
+    let (hours, minutes): (i32, i32) = (hours.parse().ok()?, minutes.parse().ok()?);
+    let total = sign * (hours * 60 + minutes);
+    (hours <= 14 && [0, 15, 30, 45].contains(&minutes) && (-12 * 60..=14 * 60).contains(&total))
+        .then_some(total)
+}
+
+/// Instants at which zones are compared with an offset: one in northern winter and one in
+/// northern summer, so both standard and summer offsets count. Fixed dates keep the domain
+/// free of a clock; zones rarely change their offsets.
+const OFFSET_PROBES: [i64; 2] = [1_768_478_400, 1_784_116_800]; // 2026-01-15 and 2026-07-15, 12:00 UTC
+
+/// Canonical zones at `minutes` from UTC at one of the probe instants, most popular first.
+fn zones_at_offset(minutes: i32) -> Vec<&'static str> {
+    let mut zones: Vec<(bool, usize, &'static str)> = TZ_VARIANTS
+        .iter()
+        .filter(|tz| is_canonical(tz.name()))
+        .filter(|tz| {
+            OFFSET_PROBES.iter().any(|&at| {
+                DateTime::from_timestamp(at, 0).is_some_and(|at| {
+                    tz.offset_from_utc_datetime(&at.naive_utc())
+                        .fix()
+                        .local_minus_utc()
+                        == minutes * 60
+                })
+            })
+        })
+        .map(|tz| {
+            (
+                popularity(tz.name()) == POPULAR.len(),
+                popularity(tz.name()),
+                tz.name(),
+            )
+        })
+        .collect();
+    zones.sort();
+    zones.into_iter().map(|(_, _, name)| name).collect()
+}
+
+/// `Etc/GMT-1` for UTC+1: the Etc zones invert the sign, and exist for whole hours only.
+fn fixed_zone(minutes: i32) -> Option<&'static str> {
+    if minutes % 60 != 0 {
+        return None;
+    }
+    let hours = -minutes / 60;
+    let name = if hours > 0 {
+        format!("Etc/GMT+{hours}")
+    } else {
+        format!("Etc/GMT{hours}")
+    };
+    known_name(&name)
 }
 
 /// Names people type that are not IANA names (or not the one they mean).
@@ -33,8 +150,6 @@ const ALIASES: &[(&str, Tz)] = &[
     ("gmt", Tz::GMT),
     ("z", Tz::UTC),
     ("zulu", Tz::UTC),
-    ("utc+0", Tz::UTC),
-    ("utc+00:00", Tz::UTC),
 ];
 
 /// Common abbreviations and the zones they most likely mean, most likely first.
@@ -238,6 +353,13 @@ fn known_name(name: &str) -> Option<&'static str> {
 impl Zone {
     pub fn parse(input: &str) -> Result<Zone, UnknownZone> {
         let query = normalise_query(input);
+        if query.is_empty() {
+            return Err(UnknownZone {
+                input: String::new(),
+                suggestions: Vec::new(),
+                offset: None,
+            });
+        }
         if let Some(tz) = TZ_VARIANTS
             .iter()
             .find(|tz| tz.name().eq_ignore_ascii_case(&query))
@@ -247,9 +369,23 @@ impl Zone {
         if let Some((_, tz)) = ALIASES.iter().find(|(alias, _)| *alias == query) {
             return Ok(Zone(*tz));
         }
+        if let Some(minutes) = parse_offset(&query) {
+            if minutes == 0 {
+                return Ok(Zone(Tz::UTC));
+            }
+            return Err(UnknownZone {
+                input: input.trim().to_owned(),
+                suggestions: zones_at_offset(minutes).into_iter().take(4).collect(),
+                offset: Some(UtcOffset {
+                    minutes,
+                    fixed: fixed_zone(minutes),
+                }),
+            });
+        }
         Err(UnknownZone {
             input: input.trim().to_owned(),
             suggestions: closest_names(&query, 3),
+            offset: None,
         })
     }
     pub fn tz(&self) -> Tz {
@@ -272,6 +408,11 @@ impl Zone {
                 .collect();
         }
 
+        if let Some(minutes) = parse_offset(&query).filter(|m| *m != 0) {
+            let mut out = zones_at_offset(minutes);
+            out.truncate(limit);
+            return out;
+        }
         let mut out = Vec::new();
         for name in abbreviation_zones(&query) {
             if let Some(name) = known_name(name) {
@@ -369,8 +510,24 @@ pub struct SendAt {
     local: NaiveDateTime,
     zone: Zone,
     utc: DateTime<Utc>,
-    /// Set when the local time happened twice (clocks went back) and the earlier one was taken.
-    fold_note: Option<String>,
+    /// Set when the local time happens twice (clocks go back): which of the two was taken.
+    fold_note: Option<FoldNote>,
+}
+
+/// A local time that happens twice on its date, because clocks go back, and which of the two
+/// instants was taken. Times are written as clocks show them ("02:30", "UTC+02:00").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FoldNote {
+    pub time: String,
+    pub date: NaiveDate,
+    pub zone: &'static str,
+    /// Clocks go back from `from` to `to`.
+    pub from: String,
+    pub to: String,
+    /// The first of the two instants was taken, else the second.
+    pub first: bool,
+    /// The UTC offset of the instant taken.
+    pub offset: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -393,6 +550,9 @@ pub enum SendAtError {
     TooFar { local: String, zone: &'static str },
     #[error("\"{0}\" is not a date: write it as YYYY-MM-DD, for example 2027-03-28")]
     BadDate(String),
+    /// Written right, but the calendar has no such day ("2027-02-29").
+    #[error("{date} does not exist: that month has {days_in_month} days")]
+    NoSuchDay { date: String, days_in_month: u32 },
     #[error("\"{0}\" is not a time: write it as HH:MM, for example 14:30")]
     BadTime(String),
 }
@@ -459,31 +619,57 @@ fn fold_note(
     earlier: DateTime<Tz>,
     later: DateTime<Tz>,
     took_first: bool,
-) -> String {
+) -> FoldNote {
     let (from, to) = fold_bounds(
         zone.tz(),
         earlier.with_timezone(&Utc),
         later.with_timezone(&Utc),
     );
-    let (which, taken) = if took_first {
-        ("first", earlier)
-    } else {
-        ("second", later)
-    };
-    format!(
-        "{time} happens twice on {date} in {name} (clocks go back from {from} to {to}); the {which} one, {time} {offset}, was taken",
-        time = clock_text(local.time()),
-        date = local.date().format("%Y-%m-%d"),
-        name = zone.name(),
-        from = clock_text(from.time()),
-        to = clock_text(to.time()),
-        offset = offset_text(taken.offset().fix()),
-    )
+    let taken = if took_first { earlier } else { later };
+    FoldNote {
+        time: clock_text(local.time()),
+        date: local.date(),
+        zone: zone.name(),
+        from: clock_text(from.time()),
+        to: clock_text(to.time()),
+        first: took_first,
+        offset: offset_text(taken.offset().fix()),
+    }
 }
 
 fn parse_date(input: &str) -> Result<NaiveDate, SendAtError> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
-        .map_err(|_| SendAtError::BadDate(input.trim().to_owned()))
+    let text = input.trim();
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+        // YYYY-MM-DD with a real month and a day number up to 31: the day is what's wrong.
+        let parts: Vec<&str> = text.split('-').collect();
+        let number = |s: &str, len: usize| {
+            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| s.parse::<u32>().ok())?
+        };
+        match parts.as_slice() {
+            [y, m, d] => match (number(y, 4), number(m, 2), number(d, 2)) {
+                (Some(year), Some(month @ 1..=12), Some(1..=31)) => SendAtError::NoSuchDay {
+                    date: text.to_owned(),
+                    days_in_month: days_in_month(year as i32, month),
+                },
+                _ => SendAtError::BadDate(text.to_owned()),
+            },
+            _ => SendAtError::BadDate(text.to_owned()),
+        }
+    })
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let first = NaiveDate::from_ymd_opt(year, month, 1);
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    match (first, next) {
+        (Some(first), Some(next)) => (next - first).num_days() as u32,
+        _ => 31,
+    }
 }
 
 /// Accepts "14:30", "9:05", "14:30:15" and the French "14h30" / "14h".
@@ -616,8 +802,8 @@ impl SendAt {
     pub fn zone(&self) -> Zone {
         self.zone
     }
-    pub fn fold_note(&self) -> Option<&str> {
-        self.fold_note.as_deref()
+    pub fn fold_note(&self) -> Option<&FoldNote> {
+        self.fold_note.as_ref()
     }
 }
 
@@ -697,6 +883,58 @@ mod tests {
             Zone::parse("PST").unwrap_err().suggestions.first(),
             Some(&"America/Los_Angeles")
         );
+    }
+
+    #[test]
+    fn offsets_are_answered_with_the_zones_people_mean() {
+        for input in [
+            "GMT+1",
+            "UTC+1",
+            "utc+01:00",
+            "+01:00",
+            "UTC +1",
+            "gmt+0100",
+        ] {
+            let err = Zone::parse(input).unwrap_err();
+            let offset = err.offset.unwrap_or_else(|| panic!("{input:?}: {err}"));
+            assert_eq!(offset.minutes, 60, "{input:?}");
+            // Not Etc/GMT+1, which is UTC-1.
+            assert_eq!(offset.fixed, Some("Etc/GMT-1"), "{input:?}");
+            assert_eq!(err.suggestions.first(), Some(&"Europe/Paris"), "{input:?}");
+            assert!(!err.suggestions.contains(&"Etc/GMT+1"), "{input:?}");
+        }
+        let west = Zone::parse("UTC-5").unwrap_err();
+        assert_eq!(west.offset.unwrap().fixed, Some("Etc/GMT+5"));
+        assert!(west.suggestions.contains(&"America/New_York"), "{west:?}");
+        let india = Zone::parse("UTC+5:30").unwrap_err();
+        assert_eq!(
+            india.offset.unwrap(),
+            UtcOffset {
+                minutes: 330,
+                fixed: None
+            }
+        );
+        assert!(india.suggestions.contains(&"Asia/Kolkata"), "{india:?}");
+        assert!(
+            Zone::parse("GMT+1")
+                .unwrap_err()
+                .to_string()
+                .contains("use Etc/GMT-1 (IANA's Etc names invert the sign)")
+        );
+        // No offset at all is UTC; the IANA names themselves are still accepted as written.
+        assert_eq!(zone("UTC+0").tz(), Tz::UTC);
+        assert_eq!(zone("GMT-00:00").tz(), Tz::UTC);
+        assert_eq!(zone("Etc/GMT+1").name(), "Etc/GMT+1");
+        assert_eq!(Zone::suggest("UTC+1", 3).first(), Some(&"Europe/Paris"));
+    }
+
+    #[test]
+    fn an_empty_zone_is_refused() {
+        for input in ["", "   "] {
+            let err = Zone::parse(input).unwrap_err();
+            assert!(err.is_empty(), "{input:?}");
+            assert!(err.to_string().contains("no time zone given"));
+        }
     }
 
     #[test]
@@ -895,10 +1133,15 @@ mod tests {
         assert_eq!(at.utc(), utc("2027-10-31T00:30:00Z"));
         assert_eq!(
             at.fold_note(),
-            Some(
-                "02:30 happens twice on 2027-10-31 in Europe/Paris (clocks go back from 03:00 to 02:00); \
-                 the first one, 02:30 UTC+02:00, was taken"
-            )
+            Some(&FoldNote {
+                time: "02:30".into(),
+                date: date("2027-10-31"),
+                zone: "Europe/Paris",
+                from: "03:00".into(),
+                to: "02:00".into(),
+                first: true,
+                offset: "UTC+02:00".into(),
+            })
         );
         // 03:00 happens once.
         let three = SendAt::resolve(
@@ -925,13 +1168,12 @@ mod tests {
         let at =
             SendAt::resolve(date("2027-04-04"), time("01:45"), lord_howe, early_2027()).unwrap();
         assert_eq!(at.utc(), utc("2027-04-03T14:45:00Z"));
+        let note = at.fold_note().unwrap();
         assert_eq!(
-            at.fold_note(),
-            Some(
-                "01:45 happens twice on 2027-04-04 in Australia/Lord_Howe (clocks go back from 02:00 to 01:30); \
-                 the first one, 01:45 UTC+11:00, was taken"
-            )
+            (note.from.as_str(), note.to.as_str(), note.first),
+            ("02:00", "01:30", true)
         );
+        assert_eq!(note.offset, "UTC+11:00");
     }
 
     #[test]
@@ -996,10 +1238,26 @@ mod tests {
     fn bad_dates_and_times_are_refused() {
         let paris = zone("Europe/Paris");
         let now = early_2027();
-        for d in ["15/06/2027", "2027-02-30", "tomorrow", ""] {
+        for d in ["15/06/2027", "2027-13-01", "2027-06-32", "tomorrow", ""] {
             assert_eq!(
                 SendAt::parse(d, "10:00", paris, now),
                 Err(SendAtError::BadDate(d.trim().into())),
+                "{d}"
+            );
+        }
+        // The format is right; the day does not exist.
+        for (d, days) in [
+            ("2027-02-29", 28),
+            ("2027-02-30", 28),
+            ("2028-02-30", 29),
+            ("2027-04-31", 30),
+        ] {
+            assert_eq!(
+                SendAt::parse(d, "10:00", paris, now),
+                Err(SendAtError::NoSuchDay {
+                    date: d.into(),
+                    days_in_month: days
+                }),
                 "{d}"
             );
         }
@@ -1051,11 +1309,11 @@ mod tests {
         assert_eq!(past.local(), date("2020-01-01").and_time(time("10:00")));
         let second = SendAt::from_stored(utc("2027-10-31T01:30:00Z"), paris);
         assert_eq!(second.local(), date("2027-10-31").and_time(time("02:30")));
-        assert!(
-            second
-                .fold_note()
-                .unwrap()
-                .ends_with("the second one, 02:30 UTC+01:00, was taken")
+        let note = second.fold_note().unwrap();
+        assert!(!note.first);
+        assert_eq!(
+            (note.time.as_str(), note.offset.as_str()),
+            ("02:30", "UTC+01:00")
         );
     }
 }

@@ -1,10 +1,11 @@
 //! SMS bodies: GSM 03.38 or UCS-2, with their segment count.
 //!
-//! Operators bill per segment, so the count must match what the network will
-//! actually send: a single SMS holds 160 GSM septets or 70 UCS-2 units; a
-//! concatenated one loses room to its user-data header (153 septets or 67 units
-//! per part), and a part never ends in the middle of an escape pair or a
-//! surrogate pair.
+//! Operators bill per segment, so the count must match what the gateway actually
+//! sends: a single SMS holds 160 GSM septets or 70 UCS-2 units; a concatenated one
+//! loses room to its user-data header (153 septets or 67 units per part). Kannel,
+//! measured through the test harness (`herald_counts_the_parts_kannel_sends`), never
+//! ends a GSM part inside an escape pair (`€`, `[`...) but cuts UCS-2 text every 134
+//! octets, surrogate pairs included: the phone joins the parts before decoding them.
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,6 +92,24 @@ fn gsm_septets(c: char) -> Option<usize> {
     }
 }
 
+/// Characters that take no room on screen: a body made of them (and blanks) shows nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' // soft hyphen
+            | '\u{034F}' // combining grapheme joiner
+            | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' // Hangul fillers
+            | '\u{180B}'..='\u{180F}' // Mongolian variation selectors and vowel separator
+            | '\u{200B}'..='\u{200F}' // zero-width space, joiners, direction marks
+            | '\u{202A}'..='\u{202E}' // direction embeddings
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+            | '\u{2066}'..='\u{206F}' // direction isolates, deprecated format characters
+            | '\u{FE00}'..='\u{FE0F}' // variation selectors
+            | '\u{FEFF}' // byte-order mark
+            | '\u{E0000}'..='\u{E007F}' // tags
+    )
+}
+
 /// Parts needed for `widths` packed into parts of `capacity`, where a
 /// character never straddles two parts.
 fn parts(widths: impl Iterator<Item = usize>, capacity: usize) -> usize {
@@ -128,11 +147,12 @@ fn measure(text: &str) -> (Encoding, usize, usize) {
         };
         return (Encoding::Gsm7, septets, segments);
     }
-    let units = text.chars().map(char::len_utf16).sum();
+    let units: usize = text.chars().map(char::len_utf16).sum();
     let segments = if units <= UCS2_SINGLE {
         1
     } else {
-        parts(text.chars().map(char::len_utf16), UCS2_PART)
+        // Cut every 67 units, surrogate pairs included, as Kannel does.
+        units.div_ceil(UCS2_PART)
     };
     (Encoding::Ucs2, units, segments)
 }
@@ -142,7 +162,7 @@ impl SmsBody {
 
     /// Checks `text` as an SMS body, keeping it exactly as written.
     pub fn parse(text: &str) -> Result<SmsBody, SmsBodyError> {
-        if text.trim().is_empty() {
+        if text.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
             return Err(SmsBodyError::Empty);
         }
         let (encoding, units, segments) = measure(text);
@@ -312,15 +332,17 @@ mod tests {
     }
 
     #[test]
-    fn a_surrogate_pair_is_never_split_across_parts() {
-        // 66 + 2 = 68 > 67: the emoji starts part two, which then has room for 65 more.
+    fn ucs2_parts_are_cut_every_67_units_as_kannel_does() {
         let sms = body(&format!("{}👋{}", "ç".repeat(66), "ç".repeat(65)));
         assert_eq!((sms.units(), sms.segments()), (133, 2));
-        // 134 units would fit in two parts of 67 if the pair could be split.
+        // The emoji straddles the boundary: Kannel cuts the pair, so 134 units are 2 parts.
         let sms = body(&format!("{}👋{}", "ç".repeat(66), "ç".repeat(66)));
-        assert_eq!((sms.units(), sms.segments()), (134, 3));
-        // An emoji ending exactly at the boundary stays in part one.
-        let sms = body(&format!("{}👋{}", "ç".repeat(65), "ç".repeat(67)));
+        assert_eq!((sms.units(), sms.segments()), (134, 2));
+        let sms = body(&format!("{}👋{}", "ç".repeat(66), "ç".repeat(67)));
+        assert_eq!((sms.units(), sms.segments()), (135, 3));
+        // A ZWJ family (11 units) across the boundary is cut between its code points too.
+        let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
+        let sms = body(&format!("{}{family}{}", "ç".repeat(60), "ç".repeat(63)));
         assert_eq!((sms.units(), sms.segments()), (134, 2));
     }
 
@@ -360,9 +382,19 @@ mod tests {
 
     #[test]
     fn empty_and_blank_bodies_are_refused() {
-        for text in ["", " ", "\n\r\t ", "\u{a0}\u{3000}"] {
+        for text in [
+            "",
+            " ",
+            "\n\r\t ",
+            "\u{a0}\u{3000}",
+            "\u{200b}",
+            " \u{200b}\u{200d}\u{feff} ",
+            "\u{2060}\u{00ad}",
+        ] {
             assert_eq!(SmsBody::parse(text), Err(SmsBodyError::Empty), "{text:?}");
         }
+        // Something visible next to them is a message.
+        assert!(SmsBody::parse("\u{200b}Hi").is_ok());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::domain::account::Account;
 use crate::domain::campaign::Campaign;
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName};
+use crate::domain::sign_in::SignInLimits;
 
 /// A signed-in moderator's session. The cookie carries the token; the store keeps its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +61,26 @@ pub struct DecisionFilter {
     pub until: Option<DateTime<Utc>>,
 }
 
+/// One sign-in attempt: where it comes from, the name tried when it can be a moderator's, and
+/// the id its reservation is kept under.
+#[derive(Debug, Clone, Copy)]
+pub struct SignInAttempt<'a> {
+    pub id: &'a str,
+    pub address: &'a str,
+    pub name: Option<&'a ModeratorName>,
+    pub at: DateTime<Utc>,
+}
+
+impl SignInAttempt<'_> {
+    pub fn address_subject(&self) -> String {
+        format!("address:{}", self.address)
+    }
+
+    pub fn name_subject(&self) -> Option<String> {
+        self.name.map(|n| format!("moderator:{n}"))
+    }
+}
+
 #[async_trait]
 pub trait ConsoleStore: Send + Sync {
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
@@ -77,13 +98,18 @@ pub trait ConsoleStore: Send + Sync {
         failures_before: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 
-    async fn record_login_failure(
+    /// Counts the failures since `since` for the address and the name and, if `limits` allow
+    /// another attempt, records one for each under `attempt`, all in one transaction that
+    /// concurrent reservations for the same address or name wait for. Returns whether the
+    /// attempt may go on.
+    async fn reserve_sign_in(
         &self,
-        subjects: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
-    async fn login_failures(&self, subject: &str, since: DateTime<Utc>) -> Result<u32, StoreError>;
-    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError>;
+        attempt: &SignInAttempt<'_>,
+        since: DateTime<Utc>,
+        limits: SignInLimits,
+    ) -> Result<bool, StoreError>;
+    /// The password was right: forgets the attempt's reservation and the name's failures.
+    async fn sign_in_succeeded(&self, attempt: &SignInAttempt<'_>) -> Result<(), StoreError>;
 
     async fn pending_count(&self) -> Result<u64, StoreError>;
     /// Versions waiting for review, oldest first.

@@ -28,6 +28,7 @@ mod surveys;
 
 pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
+    SignInAttempt,
 };
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};

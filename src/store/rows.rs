@@ -38,9 +38,22 @@ pub fn unsigned(what: &str, v: i64) -> Result<u64, StoreError> {
     u64::try_from(v).map_err(|_| corrupt(what, v))
 }
 
+/// Amounts and counts, which stay far below 2^63 (balances are capped); saturates rather than
+/// wraps if one ever does not.
 pub fn signed(v: u64) -> i64 {
-    // Snowflakes and amounts stay far below 2^63; saturate rather than wrap if one ever does not.
     i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// A Discord id (server, user, channel, role, thread) as the databases keep it. Ids are u64 and
+/// the columns i64: the 64 bits are kept as they are, so ids from 2^63 up (stored negative) stay
+/// distinct and come back unchanged.
+pub fn snowflake(id: u64) -> i64 {
+    i64::from_ne_bytes(id.to_ne_bytes())
+}
+
+/// The Discord id a column holds: see [`snowflake`].
+pub fn from_snowflake(stored: i64) -> u64 {
+    u64::from_ne_bytes(stored.to_ne_bytes())
 }
 
 fn credits(what: &str, v: i64) -> Result<Credits, StoreError> {
@@ -91,7 +104,7 @@ pub struct AccountRow {
 impl AccountRow {
     pub fn into_domain(self) -> Result<(Account, Balance), StoreError> {
         let account = Account {
-            id: AccountId(unsigned("account id", self.id)?),
+            id: AccountId(from_snowflake(self.id)),
             name: self.name,
             auto_validation: self.auto_validation != 0,
             region: self
@@ -104,10 +117,7 @@ impl AccountRow {
                 .map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s)))
                 .transpose()?,
             opt_out_text: self.opt_out_text,
-            send_role: self
-                .send_role_id
-                .map(|r| unsigned("send role", r))
-                .transpose()?,
+            send_role: self.send_role_id.map(from_snowflake),
         };
         let balance = Balance {
             available: credits("available", self.available)?,
@@ -221,14 +231,11 @@ impl CampaignRow {
         };
         Ok(Campaign {
             id: CampaignId(self.id),
-            account: AccountId(unsigned("account id", self.account_id)?),
+            account: AccountId(from_snowflake(self.account_id)),
             name: CampaignName::parse(&self.name)
                 .map_err(|_| corrupt("campaign name", &self.name))?,
-            owner: UserId(unsigned("owner", self.owner_id)?),
-            channel: self
-                .channel_id
-                .map(|c| unsigned("channel", c).map(ChannelId))
-                .transpose()?,
+            owner: UserId(from_snowflake(self.owner_id)),
+            channel: self.channel_id.map(|c| ChannelId(from_snowflake(c))),
             draft,
             state: CampaignState::parse(&self.state)
                 .ok_or_else(|| corrupt("state", &self.state))?,
@@ -268,7 +275,7 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
         other => return Err(corrupt("review", other)),
     };
     let cancelled = match (row.s_cancelled_by, row.s_cancelled_at) {
-        (Some(by), Some(at)) => Some((UserId(unsigned("cancelled_by", by)?), time(at)?)),
+        (Some(by), Some(at)) => Some((UserId(from_snowflake(by)), time(at)?)),
         _ => None,
     };
     Ok(Submission {
@@ -328,7 +335,7 @@ impl ConfirmationRow {
                 action,
                 draft_revision: u32::try_from(self.draft_revision)
                     .map_err(|_| corrupt("draft revision", self.draft_revision))?,
-                requested_by: UserId(unsigned("requested_by", self.requested_by)?),
+                requested_by: UserId(from_snowflake(self.requested_by)),
                 expires_at: time(self.expires_at)?,
             },
             outcome: self.outcome,

@@ -180,7 +180,12 @@ impl TestApp {
         };
         self.app.create_campaign(OWNER, name, input).await.unwrap();
         self.app
-            .import_recipients(OWNER, name, std::io::Cursor::new(csv_of(numbers)))
+            .import_recipients(
+                OWNER,
+                name,
+                std::io::Cursor::new(csv_of(numbers)),
+                Default::default(),
+            )
             .await
             .unwrap();
     }

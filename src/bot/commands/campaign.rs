@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 
 use poise::serenity_prelude as serenity;
 
-use crate::app::SendRequest;
+use crate::app::{ImportOptions, SendRequest};
 use crate::bot::access::{self, lang};
 use crate::bot::custom_id::CustomId;
 use crate::bot::i18n::Lang;
@@ -177,6 +177,13 @@ async fn recipients(
     #[name_localized("fr", "fichier")]
     #[description_localized("fr", "Fichier CSV de numéros")]
     file: serenity::Attachment,
+    #[description = "Also import landlines, toll-free and other numbers that can't receive SMS"]
+    #[name_localized("fr", "garder_non_mobiles")]
+    #[description_localized(
+        "fr",
+        "Importer aussi les fixes, numéros verts et autres numéros qui ne reçoivent pas de SMS"
+    )]
+    keep_not_mobile: Option<bool>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
     let t = lang(ctx).texts();
@@ -199,7 +206,14 @@ async fn recipients(
     let report = ctx
         .data()
         .app
-        .import_recipients(who, &name, Cursor::new(bytes))
+        .import_recipients(
+            who,
+            &name,
+            Cursor::new(bytes),
+            ImportOptions {
+                keep_not_mobile: keep_not_mobile.unwrap_or(false),
+            },
+        )
         .await?;
     ctx.send(
         poise::CreateReply::default()

@@ -13,6 +13,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         other::credits(),
         other::help(),
         other::settings(),
+        other::timezone(),
         support::support(),
         support::privacy(),
     ]

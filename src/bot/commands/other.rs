@@ -1,7 +1,8 @@
-//! `/credits`, `/help` and `/settings`.
+//! `/credits`, `/help`, `/timezone` and `/settings`.
 use poise::serenity_prelude as serenity;
 
 use super::campaign::zones;
+use crate::app::AppError;
 use crate::bot::access::{self, lang};
 use crate::bot::i18n::fill;
 use crate::bot::{BotError, Context, render};
@@ -47,13 +48,18 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
 }
 
-/// Your preferences and the server's settings.
+/// The server's settings (Manage Server).
+///
+/// Declared with Manage Server so that Discord shows it only to managers (server admins can
+/// change who sees it in Integrations); the commands check it again when they run.
 #[poise::command(
     slash_command,
-    subcommands("timezone", "server", "support"),
+    guild_only,
+    default_member_permissions = "MANAGE_GUILD",
+    subcommands("server", "support"),
     subcommand_required,
     name_localized("fr", "réglages"),
-    description_localized("fr", "Vos préférences et les réglages du serveur")
+    description_localized("fr", "Les réglages du serveur (Gérer le serveur)")
 )]
 pub async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
     Ok(())
@@ -68,7 +74,7 @@ pub async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
         "Enregistrer le fuseau horaire par défaut de vos envois programmés"
     )
 )]
-async fn timezone(
+pub async fn timezone(
     ctx: Context<'_>,
     #[description = "IANA time zone, such as Europe/Paris"]
     #[name_localized("fr", "fuseau")]
@@ -162,23 +168,22 @@ async fn server(
     let app = &ctx.data().app;
     app.ensure_account(who.account, &access::guild_name(ctx))
         .await?;
-    let user_error = |e: &dyn std::fmt::Display| BotError::User(e.to_string());
     let settings = AccountSettings {
         region: region
             .as_deref()
             .map(str::parse)
             .transpose()
-            .map_err(|e| user_error(&e))?,
+            .map_err(AppError::from)?,
         zone: timezone
             .as_deref()
             .map(crate::domain::schedule::Zone::parse)
             .transpose()
-            .map_err(|e| user_error(&e))?,
+            .map_err(AppError::from)?,
         sender: sender
             .as_deref()
             .map(crate::domain::sender::SenderId::parse)
             .transpose()
-            .map_err(|e| user_error(&e))?,
+            .map_err(AppError::from)?,
         opt_out_text: opt_out,
         send_role: role.map(|r| r.id.get()),
         ..Default::default()

@@ -3,7 +3,7 @@ use poise::serenity_prelude as serenity;
 
 use super::super::access::{self, lang, member, member_may_send};
 use super::super::custom_id::CustomId;
-use super::super::i18n::fill;
+use super::super::i18n::{fill, words};
 use super::super::support::{lock_threads, notice_prompt, open_thread};
 use super::super::{BotError, Context, render};
 use crate::app::support::SupportStart;
@@ -145,7 +145,7 @@ pub async fn privacy(ctx: Context<'_>) -> Result<(), BotError> {
         true => t.privacy_none.to_owned(),
         false => granted
             .iter()
-            .map(|p| fill(t.privacy_granted, &[("purpose", &p.as_str())]))
+            .map(|p| fill(t.privacy_granted, &[("purpose", &words::purpose(t, *p))]))
             .collect::<Vec<_>>()
             .join(", "),
     };

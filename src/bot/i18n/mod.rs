@@ -1,8 +1,11 @@
 //! Every user-facing string of the bot, one file per language (`en.rs`, `fr.rs`). Templates
 //! carry `{name}` placeholders filled by `fill`.
 mod en;
+pub mod errors;
 mod fr;
-pub mod fr_errors;
+#[cfg(test)]
+mod french_tests;
+pub mod words;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -44,96 +47,240 @@ pub fn fill(template: &str, values: &[(&str, &dyn std::fmt::Display)]) -> String
     out
 }
 
-pub struct Texts {
-    pub confirm: &'static str,
-    pub cancel_sending: &'static str,
-    pub previous: &'static str,
-    pub next: &'static str,
-    pub modal_title_create: &'static str,
-    pub modal_title_edit: &'static str,
-    pub modal_body: &'static str,
-    pub modal_sender: &'static str,
-    pub created: &'static str,
-    pub edited: &'static str,
-    pub import_done: &'static str,
-    pub import_lines: &'static str,
-    pub attachment_too_large: &'static str,
-    pub attachment_unreadable: &'static str,
-    pub date_and_time_together: &'static str,
-    pub summary_title: &'static str,
-    pub summary_recipients: &'static str,
-    pub summary_message: &'static str,
-    pub summary_cost: &'static str,
-    pub summary_send_now: &'static str,
-    pub summary_send_at: &'static str,
-    pub summary_warning: &'static str,
-    pub summary_short_credit: &'static str,
-    pub summary_confirm_before: &'static str,
-    pub submitted: &'static str,
-    pub test_title: &'static str,
-    pub stop_ask: &'static str,
-    pub stopping: &'static str,
-    pub status_next_retry: &'static str,
-    pub test_numbers: &'static str,
-    pub test_queued: &'static str,
-    pub cancel_ask: &'static str,
-    pub cancelled: &'static str,
-    pub confirmation_expired: &'static str,
-    pub not_yours: &'static str,
-    pub status_line: &'static str,
-    pub status_version: &'static str,
-    pub status_counts: &'static str,
-    pub status_send_at: &'static str,
-    pub status_refused: &'static str,
-    pub list_title: &'static str,
-    pub list_empty: &'static str,
-    pub credits: &'static str,
-    pub credits_line: &'static str,
-    pub zone_saved: &'static str,
-    pub server_saved: &'static str,
-    pub need_send_role: &'static str,
-    pub need_manager: &'static str,
-    pub guild_only: &'static str,
-    pub internal_error: &'static str,
-    pub help: &'static str,
-    pub notify_submitted: &'static str,
-    pub notify_approved: &'static str,
-    pub notify_refused: &'static str,
-    pub notify_started: &'static str,
-    pub notify_held: &'static str,
-    pub notify_completed: &'static str,
-    pub survey_question: &'static str,
-    pub survey_thanks: &'static str,
-    pub survey_sorry: &'static str,
-    pub share_publicly: &'static str,
-    pub review_title: &'static str,
-    pub review_label: &'static str,
+/// Declares `Texts`, one `&'static str` per key, and `Texts::entries` to walk them all.
+macro_rules! texts {
+    ($($(#[$doc:meta])* $key:ident,)*) => {
+        pub struct Texts {
+            $($(#[$doc])* pub $key: &'static str,)*
+        }
+
+        impl Texts {
+            /// Every key with its text, in declaration order.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($key), self.$key)),*]
+            }
+        }
+    };
+}
+
+texts! {
+    confirm,
+    cancel_sending,
+    previous,
+    next,
+    modal_title_create,
+    modal_title_edit,
+    modal_body,
+    modal_sender,
+    created,
+    edited,
+    import_done,
+    import_lines,
+    attachment_too_large,
+    attachment_unreadable,
+    date_and_time_together,
+    summary_title,
+    summary_recipients,
+    summary_message,
+    summary_cost,
+    summary_send_now,
+    summary_send_at,
+    summary_warning,
+    summary_short_credit,
+    summary_confirm_before,
+    submitted,
+    status_next_retry,
+    stop_ask,
+    stopping,
+    test_title,
+    test_numbers,
+    test_queued,
+    cancel_ask,
+    cancelled,
+    confirmation_expired,
+    not_yours,
+    status_line,
+    status_version,
+    status_counts,
+    status_send_at,
+    status_refused,
+    list_title,
+    list_item,
+    list_empty,
+    credits,
+    credits_line,
+    zone_saved,
+    server_saved,
+    need_send_role,
+    need_manager,
+    guild_only,
+    internal_error,
+    help,
+    notify_submitted,
+    notify_approved,
+    notify_refused,
+    notify_started,
+    notify_held,
+    notify_completed,
+    survey_question,
+    survey_thanks,
+    survey_sorry,
+    share_publicly,
+    review_title,
+    review_label,
     /// What a reviewer agrees to by sending the form; its hash is kept with their consent.
-    pub review_notice: &'static str,
-    pub review_thanks: &'static str,
+    review_notice,
+    review_thanks,
     /// The support-chat notice; its hash is kept with each answer to it.
-    pub support_notice: &'static str,
-    pub accept: &'static str,
-    pub decline: &'static str,
-    pub support_opened: &'static str,
-    pub support_declined: &'static str,
-    pub support_first_message: &'static str,
-    pub support_thread_name: &'static str,
-    pub support_closed: &'static str,
-    pub support_saved: &'static str,
-    pub need_support_role: &'static str,
-    pub contact_again: &'static str,
-    pub contact_title: &'static str,
-    pub contact_label: &'static str,
-    pub privacy_header: &'static str,
-    pub privacy_none: &'static str,
-    pub privacy_granted: &'static str,
-    pub withdraw: &'static str,
-    pub export: &'static str,
-    pub erase: &'static str,
-    pub withdrawn: &'static str,
-    pub exported: &'static str,
-    pub erased: &'static str,
+    support_notice,
+    accept,
+    decline,
+    support_opened,
+    support_declined,
+    support_first_message,
+    support_thread_name,
+    support_closed,
+    support_saved,
+    contact_again,
+    contact_title,
+    contact_label,
+    need_support_role,
+    privacy_header,
+    privacy_none,
+    privacy_granted,
+    withdraw,
+    export,
+    erase,
+    withdrawn,
+    exported,
+    erased,
+    state_draft,
+    state_refused,
+    state_awaiting_confirmation,
+    state_pending_review,
+    state_approved,
+    state_scheduled,
+    state_on_hold,
+    state_sending,
+    state_stopping,
+    state_completed,
+    code_technical,
+    code_conduct,
+    reviewer_auto,
+    ledger_credit,
+    ledger_reserve,
+    ledger_debit,
+    ledger_release,
+    ledger_refund,
+    purpose_support_chat,
+    purpose_public_review,
+    day_monday,
+    day_tuesday,
+    day_wednesday,
+    day_thursday,
+    day_friday,
+    day_saturday,
+    day_sunday,
+    window_local,
+    window_sunday,
+    window_holiday,
+    window_hours,
+    holiday_new_year,
+    holiday_easter_monday,
+    holiday_labour,
+    holiday_victory,
+    holiday_ascension,
+    holiday_whit_monday,
+    holiday_bastille,
+    holiday_assumption,
+    holiday_all_saints,
+    holiday_armistice,
+    holiday_christmas,
+    fold_first,
+    fold_second,
+    summary_cost_short,
+    import_not_mobile,
+    import_not_mobile_kept,
+    err_missing_body,
+    err_no_recipients,
+    err_no_sender,
+    err_version_pending,
+    err_version_in_flight,
+    err_already_sending,
+    err_already_completed,
+    err_not_awaiting_confirmation,
+    err_confirmation_expired,
+    err_draft_changed,
+    err_not_your_confirmation,
+    err_wrong_campaign,
+    err_send_time_passed,
+    err_insufficient_credit,
+    err_cost_overflow,
+    err_not_owner,
+    err_nothing_to_cancel,
+    err_cannot_cancel,
+    err_body_empty,
+    err_body_too_long,
+    err_sender,
+    err_name_empty,
+    err_name_too_long,
+    err_name_control,
+    err_send_gap,
+    err_send_too_soon,
+    err_send_too_far,
+    err_bad_date,
+    err_no_such_day,
+    err_bad_time,
+    err_zone_empty,
+    err_zone_unknown,
+    err_zone_suggest,
+    err_zone_offset,
+    err_zone_offset_fixed,
+    err_region,
+    err_phone_unparsable,
+    err_phone_letters,
+    err_phone_invalid,
+    err_phone_invalid_code,
+    err_opt_out_too_long,
+    err_csv_empty,
+    err_csv_line_too_long,
+    err_csv_not_text,
+    err_csv_no_number_column,
+    separator_comma,
+    separator_semicolon,
+    separator_tab,
+    separator_bar,
+    separator_other,
+    separator_none,
+    err_csv_read,
+    err_csv_interrupted,
+    err_no_usable_recipient,
+    rejected_invalid,
+    rejected_duplicates,
+    rejected_opted_out,
+    rejected_not_mobile,
+    rejected_nothing,
+    err_test_empty,
+    err_test_too_many,
+    err_rating,
+    err_survey_answered,
+    err_survey_expired,
+    err_survey_not_yours,
+    err_survey_not_answered,
+    err_review_empty,
+    err_review_too_long,
+    err_unknown_survey,
+    err_review_exists,
+    err_question,
+    err_support_not_configured,
+    err_unknown_support_request,
+    err_not_support_thread,
+    err_support_closed,
+    err_unknown_campaign,
+    err_unknown_account,
+    err_name_taken,
+    err_unknown_confirmation,
+    err_busy,
 }
 
 #[cfg(test)]
@@ -148,28 +295,36 @@ mod tests {
     }
 
     #[test]
-    fn placeholders_are_filled_and_both_languages_use_the_same_ones() {
+    fn placeholders_are_filled() {
         assert_eq!(fill("{a} and {b}", &[("a", &1), ("b", &"x")]), "1 and x");
-        let placeholders = |s: &str| {
-            let mut keys: Vec<String> = s
-                .split('{')
-                .skip(1)
-                .filter_map(|p| p.split_once('}').map(|(k, _)| k.to_owned()))
-                .collect();
-            keys.sort();
-            keys
-        };
-        let (en, fr) = (Lang::En.texts(), Lang::Fr.texts());
-        for (e, f) in [
-            (en.summary_cost, fr.summary_cost),
-            (en.summary_send_at, fr.summary_send_at),
-            (en.import_done, fr.import_done),
-            (en.status_counts, fr.status_counts),
-            (en.notify_refused, fr.notify_refused),
-            (en.notify_held, fr.notify_held),
-            (en.credits_line, fr.credits_line),
-        ] {
-            assert_eq!(placeholders(e), placeholders(f), "{e} / {f}");
+    }
+
+    /// The `{name}` placeholders of a text, sorted, without repeats.
+    fn placeholders(text: &str) -> Vec<&str> {
+        let mut keys: Vec<&str> = text
+            .split('{')
+            .skip(1)
+            .filter_map(|p| p.split_once('}').map(|(k, _)| k))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
+    }
+
+    /// Both languages are one struct, so neither can miss a key (the compiler sees to it);
+    /// this checks that every key says the same things: the same placeholders, nothing blank.
+    #[test]
+    fn every_key_has_the_same_placeholders_in_both_languages() {
+        let (en, fr) = (Lang::En.texts().entries(), Lang::Fr.texts().entries());
+        assert_eq!(en.len(), fr.len());
+        assert!(en.len() > 200, "{} keys", en.len());
+        for ((key, e), (fr_key, f)) in en.iter().zip(&fr) {
+            assert_eq!(key, fr_key);
+            assert!(
+                !e.trim().is_empty() && !f.trim().is_empty(),
+                "{key} is blank"
+            );
+            assert_eq!(placeholders(e), placeholders(f), "{key}: {e:?} / {f:?}");
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Accounts: balances, automatic validation and credit top-ups (both audited).
 use axum::Extension;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
+
+use super::super::extract::{Id, Params};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -11,7 +13,7 @@ use crate::domain::ids::AccountId;
 
 use super::super::security::CheckedForm;
 use super::super::views::{AccountRow, AccountsPage, Nav};
-use super::super::{Console, ConsoleError};
+use super::super::{Console, ConsoleError, words};
 use super::render;
 
 #[derive(Debug, Deserialize)]
@@ -37,7 +39,7 @@ pub struct Notice {
 pub async fn show(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Query(notice): Query<Notice>,
+    Params(notice): Params<Notice>,
 ) -> Result<Response, ConsoleError> {
     let notice = match notice.done.as_deref() {
         Some("credit") => Some("Credit added.".to_owned()),
@@ -82,7 +84,7 @@ async fn page(
 pub async fn auto_validation(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(account): Path<u64>,
+    Id(account): Id<u64>,
     CheckedForm(form): CheckedForm<AutoValidationForm>,
 ) -> Result<Response, ConsoleError> {
     let on = match form.enabled.as_str() {
@@ -104,13 +106,13 @@ pub async fn auto_validation(
 pub async fn credit(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(account): Path<u64>,
+    Id(account): Id<u64>,
     CheckedForm(form): CheckedForm<CreditForm>,
 ) -> Result<Response, ConsoleError> {
     let reason = form.reason.trim();
     let amount = TopUp::parse(&form.amount);
     let failure = match (&amount, reason.is_empty()) {
-        (Err(e), _) => Some(e.to_string()),
+        (Err(e), _) => Some(words::error(&e.clone().into())),
         (Ok(_), true) => Some(
             "say why the credit is added: the reason is kept in the ledger and the audit log"
                 .to_owned(),
@@ -133,7 +135,7 @@ pub async fn credit(
     {
         Ok(_) => Ok(Redirect::to("/accounts?done=credit").into_response()),
         Err(e) if !e.is_internal() && !matches!(e, crate::app::AppError::UnknownAccount) => {
-            page(&console, &session, None, Some(e.to_string())).await
+            page(&console, &session, None, Some(words::error(&e))).await
         }
         Err(e) => Err(e.into()),
     }

@@ -1,6 +1,8 @@
 //! The audit log of review decisions, filtered by moderator, date and outcome.
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::super::extract::Params;
 use axum::response::Response;
 use chrono::{NaiveDate, TimeDelta};
 use serde::Deserialize;
@@ -26,17 +28,27 @@ pub struct HistoryQuery {
     page: Option<u32>,
 }
 
+/// The dates the filters take: wide enough for any decision, narrow enough that a day after
+/// the last one still exists (chrono stops at +262142-12-31).
+const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
+const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
+
 fn day(field: &str, text: &str) -> Result<Option<NaiveDate>, ConsoleError> {
-    match text.trim() {
-        "" => Ok(None),
-        t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| {
-                ConsoleError::BadInput(format!(
-                    "\"{t}\" is not a date for \"{field}\": write it as YYYY-MM-DD, e.g. 2027-03-02"
-                ))
-            }),
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
     }
+    let date = NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+        ConsoleError::BadInput(format!(
+            "\"{t}\" is not a date for \"{field}\": write it as YYYY-MM-DD, e.g. 2027-03-02"
+        ))
+    })?;
+    if !(FIRST_DAY..=LAST_DAY).contains(&date) {
+        return Err(ConsoleError::BadInput(format!(
+            "\"{t}\" is out of range for \"{field}\": give a date from {FIRST_DAY} to {LAST_DAY}"
+        )));
+    }
+    Ok(Some(date))
 }
 
 impl HistoryQuery {
@@ -81,7 +93,7 @@ impl HistoryQuery {
 pub async fn show(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Query(query): Query<HistoryQuery>,
+    Params(query): Params<HistoryQuery>,
 ) -> Result<Response, ConsoleError> {
     let filter = query.filter()?;
     let history = console

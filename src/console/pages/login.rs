@@ -1,7 +1,6 @@
 //! Signing in and out.
 use axum::Extension;
-use axum::Form;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{Request, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::http::header::SET_COOKIE;
@@ -10,13 +9,14 @@ use serde::Deserialize;
 
 use crate::app::AppError;
 use crate::app::console::SESSION_LIFETIME;
+use crate::domain::ids::ModeratorName;
 
 use super::super::security::{CheckedForm, NoFields, csrf_matches};
 use super::super::session::{
     LOGIN_COOKIE, SESSION_COOKIE, SessionToken, client_address, cookie, set_cookie,
 };
 use super::super::views::LoginPage;
-use super::super::{Console, ConsoleError};
+use super::super::{Console, ConsoleError, words};
 use super::render;
 
 #[derive(Debug, Deserialize)]
@@ -75,9 +75,7 @@ pub async fn submit(
     let expected = cookie(request.headers(), LOGIN_COOKIE)
         .unwrap_or_default()
         .to_owned();
-    let Form(form) = Form::<SignInForm>::from_request(request, &())
-        .await
-        .map_err(|e| ConsoleError::BadInput(e.body_text()))?;
+    let form: SignInForm = super::super::extract::form(request).await?;
     if !csrf_matches(&form.csrf, &expected) {
         return Err(ConsoleError::Csrf);
     }
@@ -104,19 +102,25 @@ pub async fn submit(
         Err(e @ AppError::SignInRefused) => page(
             &console,
             Some(expected),
-            form.name,
-            Some(e.to_string()),
+            shown_name(&form.name),
+            Some(words::error(&e)),
             StatusCode::UNAUTHORIZED,
         ),
         Err(e @ AppError::TooManySignIns { .. }) => page(
             &console,
             Some(expected),
-            form.name,
-            Some(e.to_string()),
+            shown_name(&form.name),
+            Some(words::error(&e)),
             StatusCode::TOO_MANY_REQUESTS,
         ),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The name typed, given back in the form: no moderator name is longer than this, so a longer
+/// one is cut rather than echoed whole.
+fn shown_name(typed: &str) -> String {
+    typed.chars().take(ModeratorName::MAX_CHARS).collect()
 }
 
 pub async fn logout(

@@ -36,6 +36,10 @@ pub async fn not_found() -> ConsoleError {
     ConsoleError::NotFound
 }
 
+pub async fn wrong_method() -> ConsoleError {
+    ConsoleError::WrongMethod
+}
+
 /// `?page=N`, from 1.
 #[derive(Debug, serde::Deserialize)]
 pub struct PageQuery {

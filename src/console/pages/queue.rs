@@ -3,7 +3,9 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::Extension;
-use axum::extract::{Query, State};
+use axum::extract::State;
+
+use super::super::extract::Params;
 use axum::response::Response;
 
 use crate::app::console::ModeratorSession;
@@ -41,7 +43,7 @@ async fn fragment(console: &Console, page: u32) -> Result<Arc<QueueFragment>, Co
 pub async fn show(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Query(query): Query<PageQuery>,
+    Params(query): Params<PageQuery>,
 ) -> Result<Response, ConsoleError> {
     let fragment = fragment(&console, query.page.unwrap_or(1)).await?;
     render(&QueuePage {

@@ -1,6 +1,8 @@
 //! Ratings per month, public reviews (with unpublish) and consent counts.
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::super::extract::Id;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::console::ModeratorSession;
@@ -61,7 +63,7 @@ pub async fn show(
 pub async fn unpublish(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(review): Path<i64>,
+    Id(review): Id<i64>,
     CheckedForm(NoFields {}): CheckedForm<NoFields>,
 ) -> Result<Response, ConsoleError> {
     console

@@ -1,6 +1,8 @@
 //! One submission: approve it, or refuse it with a reason.
 use axum::Extension;
-use axum::extract::{Path, State};
+use axum::extract::State;
+
+use super::super::extract::Id;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -11,7 +13,7 @@ use crate::domain::ids::CampaignId;
 
 use super::super::security::CheckedForm;
 use super::super::views::{Nav, ReviewPage, SubmissionCard};
-use super::super::{Console, ConsoleError};
+use super::super::{Console, ConsoleError, words};
 use super::render;
 
 #[derive(Debug, Deserialize)]
@@ -31,7 +33,7 @@ pub struct RefuseForm {
 pub async fn show(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(campaign): Path<i64>,
+    Id(campaign): Id<i64>,
 ) -> Result<Response, ConsoleError> {
     page(&console, &session, CampaignId(campaign), None, "", "").await
 }
@@ -98,7 +100,7 @@ async fn decide(
                 console,
                 session,
                 campaign,
-                Some(e.to_string()),
+                Some(words::error(&e)),
                 typed.0,
                 typed.1,
             )
@@ -111,7 +113,7 @@ async fn decide(
 pub async fn approve(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(campaign): Path<i64>,
+    Id(campaign): Id<i64>,
     CheckedForm(form): CheckedForm<ApproveForm>,
 ) -> Result<Response, ConsoleError> {
     decide(
@@ -128,7 +130,7 @@ pub async fn approve(
 pub async fn refuse(
     State(console): State<Console>,
     Extension(session): Extension<ModeratorSession>,
-    Path(campaign): Path<i64>,
+    Id(campaign): Id<i64>,
     CheckedForm(form): CheckedForm<RefuseForm>,
 ) -> Result<Response, ConsoleError> {
     let campaign = CampaignId(campaign);

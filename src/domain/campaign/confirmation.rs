@@ -12,6 +12,7 @@ use crate::domain::effects::{
     Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind,
 };
 use crate::domain::ids::{CampaignId, ChannelId, UserId};
+use crate::domain::schedule::FoldNote;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
 use crate::domain::window::{SendingWindowPolicy, WindowFlag};
@@ -98,16 +99,17 @@ pub struct Summary {
     pub segments: u8,
     pub cost: Credits,
     pub available: Credits,
-    /// What remains after the cost; negative when the balance is short.
-    pub balance_after: i128,
+    /// What remains after the cost; `None` when the balance does not cover it (see `shortfall`).
+    pub balance_after: Option<Credits>,
     /// The local time, its zone and UTC; `None` for an immediate send.
     pub send_local: Option<String>,
     pub send_zone: Option<&'static str>,
     pub send_utc: Option<DateTime<Utc>>,
-    pub fold_note: Option<String>,
+    pub fold_note: Option<FoldNote>,
     pub window_flags: Vec<WindowFlag>,
-    /// A scheduled send the balance can't cover today: it will be checked again at send time.
-    pub credit_warning: Option<String>,
+    /// A scheduled send the balance can't cover today, by this many credits: it will be checked
+    /// again at send time.
+    pub shortfall: Option<Credits>,
     pub token: ConfirmationToken,
     pub expires_at: DateTime<Utc>,
 }
@@ -181,18 +183,18 @@ impl Campaign {
             segments: ready.body.segments(),
             cost: ready.cost,
             available: ctx.balance.available,
-            balance_after: i128::from(ctx.balance.available.0) - i128::from(ready.cost.0),
+            balance_after: ctx
+                .balance
+                .available
+                .0
+                .checked_sub(ready.cost.0)
+                .map(Credits),
             send_local: at.map(|a| a.local().format("%Y-%m-%d %H:%M").to_string()),
             send_zone: at.map(|a| a.zone().name()),
             send_utc: at.map(|a| a.utc()),
-            fold_note: at.and_then(|a| a.fold_note().map(str::to_owned)),
+            fold_note: at.and_then(|a| a.fold_note().cloned()),
             window_flags,
-            credit_warning: short.then(|| {
-                format!(
-                    "the balance ({}) does not cover the cost ({}) today: reload the account before the send time, or the campaign will be held",
-                    ctx.balance.available, ready.cost
-                )
-            }),
+            shortfall: short.then(|| Credits(ready.cost.0.saturating_sub(ctx.balance.available.0))),
             token: ctx.token.clone(),
             expires_at,
         };

@@ -19,7 +19,7 @@ pub enum CampaignError {
     #[error(
         "version {version} is already {state}: cancel it first if you want to submit a new one"
     )]
-    VersionInFlight { version: u32, state: &'static str },
+    VersionInFlight { version: u32, state: CampaignState },
     #[error("the campaign is already sending: it can't be changed or submitted again")]
     AlreadySending,
     #[error("the campaign was sent and completed: create a new campaign to send again")]
@@ -53,28 +53,32 @@ pub enum CampaignError {
     #[error("nothing to cancel: the campaign is a draft")]
     NothingToCancel,
     #[error("the campaign is {0}: it can no longer be cancelled")]
-    CannotCancel(&'static str),
-    #[error("version {version} was already {outcome} by {by} at {at}")]
+    CannotCancel(CampaignState),
+    #[error("version {version} was already {} by {by} at {}", if *.approved { "approved" } else { "refused" }, .at.format("%Y-%m-%d %H:%M UTC"))]
     AlreadyDecided {
         version: u32,
-        outcome: &'static str,
+        /// Approved, else refused.
+        approved: bool,
         by: Reviewer,
         at: DateTime<Utc>,
     },
     #[error("version {requested} is not waiting for review (the campaign is {state})")]
-    NotPendingReview { requested: u32, state: &'static str },
+    NotPendingReview {
+        requested: u32,
+        state: CampaignState,
+    },
     #[error("a refusal needs a reason for the owner: write one")]
     RefusalWithoutReason,
     #[error("the reason is {chars} characters long: keep it under 500")]
     RefusalTooLong { chars: usize },
     #[error("the campaign is {0}: only approved or scheduled campaigns start sending")]
-    CannotStart(&'static str),
+    CannotStart(CampaignState),
     #[error("the campaign is scheduled for {0}: it is not due yet")]
     NotDue(DateTime<Utc>),
     #[error("the campaign is {0}: only campaigns on hold can be resumed")]
-    NotOnHold(&'static str),
+    NotOnHold(CampaignState),
     #[error("the campaign is {0}: only a sending campaign can complete")]
-    NotSending(&'static str),
+    NotSending(CampaignState),
     #[error("the campaign is still sending ({0}% done)")]
     StillSending(u8),
     #[error("internal inconsistency: {0}")]
@@ -89,7 +93,7 @@ impl CampaignError {
             CampaignState::Completed => CampaignError::AlreadyCompleted,
             other => CampaignError::VersionInFlight {
                 version,
-                state: other.describe(),
+                state: other,
             },
         }
     }

@@ -74,19 +74,13 @@ impl CampaignState {
         .into_iter()
         .find(|state| state.as_str() == s)
     }
+}
 
-    /// How a person reads the state.
-    pub fn describe(self) -> &'static str {
-        match self {
-            CampaignState::Draft => "draft",
-            CampaignState::AwaitingConfirmation => "waiting for your confirmation",
-            CampaignState::PendingReview => "waiting for validation",
-            CampaignState::Approved => "approved, starting",
-            CampaignState::Scheduled => "scheduled",
-            CampaignState::OnHold => "on hold: not enough credit",
-            CampaignState::Sending => "sending",
-            CampaignState::Completed => "completed",
-        }
+/// The state's name with spaces, for logs and error descriptions ("pending review"); people
+/// read the words each adapter chooses.
+impl std::fmt::Display for CampaignState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.as_str().replace('_', " "))
     }
 }
 
@@ -194,6 +188,7 @@ pub enum Reviewer {
     AutoValidation,
 }
 
+/// For logs and error descriptions; people read the words each adapter chooses.
 impl std::fmt::Display for Reviewer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -21,21 +21,21 @@ impl Campaign {
             }
             _ => Err(CampaignError::NotPendingReview {
                 requested: version,
-                state: self.state.describe(),
+                state: self.state,
             }),
         }
     }
 
     fn submissions_decision(&self, version: u32) -> Option<CampaignError> {
         let s = self.submission.as_ref().filter(|s| s.version == version)?;
-        let (outcome, by, at) = match &s.review {
+        let (approved, by, at) = match &s.review {
             Review::Pending => return None,
-            Review::Approved { by, at } => ("approved", by, at),
-            Review::Refused { by, at, .. } => ("refused", by, at),
+            Review::Approved { by, at } => (true, by, at),
+            Review::Refused { by, at, .. } => (false, by, at),
         };
         Some(CampaignError::AlreadyDecided {
             version,
-            outcome,
+            approved,
             by: by.clone(),
             at: *at,
         })
@@ -106,6 +106,11 @@ impl Campaign {
         })
     }
 
+    /// Whether [`cancel`](Self::cancel) would be accepted now.
+    pub fn can_be_cancelled(&self) -> bool {
+        self.check_cancellable().is_ok()
+    }
+
     pub(super) fn check_cancellable(&self) -> Result<(), CampaignError> {
         match self.state {
             CampaignState::AwaitingConfirmation
@@ -122,7 +127,7 @@ impl Campaign {
                 Ok(())
             }
             CampaignState::Draft => Err(CampaignError::NothingToCancel),
-            other => Err(CampaignError::CannotCancel(other.describe())),
+            other => Err(CampaignError::CannotCancel(other)),
         }
     }
 

@@ -19,7 +19,7 @@ impl Campaign {
                     return Err(CampaignError::NotDue(at));
                 }
             }
-            other => return Err(CampaignError::CannotStart(other.describe())),
+            other => return Err(CampaignError::CannotStart(other)),
         }
         match self.take_cost(balance, now) {
             Ok(t) => Ok(t),
@@ -50,7 +50,7 @@ impl Campaign {
         now: DateTime<Utc>,
     ) -> Result<Transition, CampaignError> {
         if self.state != CampaignState::OnHold {
-            return Err(CampaignError::NotOnHold(self.state.describe()));
+            return Err(CampaignError::NotOnHold(self.state));
         }
         self.take_cost(balance, now)
     }
@@ -105,7 +105,7 @@ impl Campaign {
         now: DateTime<Utc>,
     ) -> Result<Transition, CampaignError> {
         if self.state != CampaignState::Sending {
-            return Err(CampaignError::NotSending(self.state.describe()));
+            return Err(CampaignError::NotSending(self.state));
         }
         if !counts.is_done() {
             return Err(CampaignError::StillSending(counts.percent()));
@@ -151,7 +151,7 @@ impl Campaign {
     pub(super) fn stop(&self, by: UserId, now: DateTime<Utc>) -> Result<Transition, CampaignError> {
         let submission = self.current_submission()?;
         if self.state != CampaignState::Sending || submission.cancelled.is_some() {
-            return Err(CampaignError::CannotCancel(self.state.describe()));
+            return Err(CampaignError::CannotCancel(self.state));
         }
         let version = submission.version;
         let mut next = self.changed(now);

@@ -166,7 +166,7 @@ fn the_summary_prices_segments_times_recipients() {
     assert_eq!(c.state, CampaignState::AwaitingConfirmation);
     assert_eq!(
         (s.recipients, s.segments, s.cost, s.balance_after),
-        (10, 1, Credits(10), 90)
+        (10, 1, Credits(10), Some(Credits(90)))
     );
     assert_eq!(p.expires_at, now() + TimeDelta::minutes(15));
     assert_eq!(p.draft_revision, c.draft.revision);
@@ -225,13 +225,7 @@ fn approval_schedules_or_readies_and_refusal_returns_to_draft() {
         .approve(1, &moderator(), now())
         .unwrap_err();
     assert!(
-        matches!(
-            again,
-            CampaignError::AlreadyDecided {
-                outcome: "approved",
-                ..
-            }
-        ),
+        matches!(again, CampaignError::AlreadyDecided { approved: true, .. }),
         "{again}"
     );
 
@@ -334,7 +328,7 @@ fn a_scheduled_send_short_of_credit_is_held_then_resumed() {
     )
     .unwrap();
     let (c, p, s) = finalize(&ready(10), SendMode::Scheduled(at.clone()), 4);
-    assert!(s.credit_warning.is_some());
+    assert!(s.shortfall.is_some());
     let confirmed = confirm_with(&c, &p, &account(), 4).unwrap();
     assert!(
         ledger_kinds(&confirmed.effects).is_empty(),

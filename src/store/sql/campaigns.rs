@@ -6,7 +6,7 @@ use super::effects::{self, Tx};
 use super::{SqlStore, is_unique_violation};
 use crate::domain::campaign::{Campaign, ConfirmAction, Review, Submission};
 use crate::store::rows::{
-    CampaignRow, micros, reviewer_column, send_mode_columns, signed, test_numbers_column,
+    CampaignRow, micros, reviewer_column, send_mode_columns, signed, snowflake, test_numbers_column,
 };
 use crate::store::{Change, ConfirmationWrite, StoreError};
 
@@ -18,10 +18,10 @@ impl SqlStore {
             "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
              revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
         )
-        .bind(signed(c.account.0))
+        .bind(snowflake(c.account.0))
         .bind(c.name.as_str())
         .bind(c.name.key())
-        .bind(signed(c.owner.0))
+        .bind(snowflake(c.owner.0))
         .bind(c.state.as_str())
         .bind(c.draft.body.as_ref().map(|b| b.as_str().to_owned()))
         .bind(c.draft.sender.as_ref().map(|s| s.as_str().to_owned()))
@@ -81,7 +81,7 @@ impl SqlStore {
                 .bind(send_zone)
                 .bind(numbers)
                 .bind(i64::from(p.draft_revision))
-                .bind(signed(p.requested_by.0))
+                .bind(snowflake(p.requested_by.0))
                 .bind(micros(p.expires_at))
                 .bind(micros(change.now))
                 .execute(&mut *tx)
@@ -125,7 +125,7 @@ async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Resul
     .bind(i64::from(draft.revision))
     .bind(c.submission.as_ref().map(|s| i64::from(s.version)))
     .bind(micros(change.now))
-    .bind(c.channel.map(|ch| signed(ch.0)))
+    .bind(c.channel.map(|ch| snowflake(ch.0)))
     .bind(c.id.0)
     .bind(c.revision)
     .execute(&mut **tx)
@@ -180,14 +180,14 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .bind(signed(s.reserved.0))
     .bind(signed(s.debited.0))
     .bind(flags)
-    .bind(signed(s.confirmed_by.0))
+    .bind(snowflake(s.confirmed_by.0))
     .bind(micros(s.confirmed_at))
     .bind(review)
     .bind(reviewer)
     .bind(reviewed_at)
     .bind(refusal_code)
     .bind(refusal_text)
-    .bind(s.cancelled.map(|(by, _)| signed(by.0)))
+    .bind(s.cancelled.map(|(by, _)| snowflake(by.0)))
     .bind(s.cancelled.map(|(_, at)| micros(at)))
     .bind(s.started_at.map(micros))
     .bind(s.completed_at.map(micros))

@@ -9,10 +9,11 @@ use super::{ACCOUNT_COLUMNS, SqlStore};
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName};
+use crate::domain::sign_in::SignInLimits;
 use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
 use crate::store::{
     AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord,
-    SessionRecord, StoreError,
+    SessionRecord, SignInAttempt, StoreError,
 };
 
 const REFUSAL_COLUMNS: &str =
@@ -108,45 +109,88 @@ impl ConsoleStore for SqlStore {
             .bind(micros(failures_before))
             .execute(&mut *tx)
             .await?;
+        sqlx::query(
+            "DELETE FROM login_subjects WHERE subject NOT IN (SELECT subject FROM login_failures)",
+        )
+        .execute(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    async fn record_login_failure(
+    async fn reserve_sign_in(
         &self,
-        subjects: &[String],
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+        attempt: &SignInAttempt<'_>,
+        since: DateTime<Utc>,
+        limits: SignInLimits,
+    ) -> Result<bool, StoreError> {
+        let address = attempt.address_subject();
+        let name = attempt.name_subject();
+        let mut subjects: Vec<&str> = [Some(address.as_str()), name.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        // Locked in one order, so two reservations never wait for each other's second row.
+        subjects.sort_unstable();
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        for subject in subjects {
-            sqlx::query("INSERT INTO login_failures (subject, created_at) VALUES ($1, $2)")
-                .bind(subject)
-                .bind(micros(now))
+        for subject in &subjects {
+            // Writing the row takes its lock (and SQLite's write lock) until the commit.
+            sqlx::query(
+                "INSERT INTO login_subjects (subject) VALUES ($1) \
+                 ON CONFLICT (subject) DO UPDATE SET subject = excluded.subject",
+            )
+            .bind(*subject)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let mut count = async |subject: Option<&str>| -> Result<u32, StoreError> {
+            let Some(subject) = subject else {
+                return Ok(0);
+            };
+            let n: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND created_at >= $2",
+            )
+            .bind(subject)
+            .bind(micros(since))
+            .fetch_one(&mut *tx)
+            .await?;
+            Ok(u32::try_from(n).unwrap_or(u32::MAX))
+        };
+        let from_address = count(Some(&address)).await?;
+        let for_name = count(name.as_deref()).await?;
+        if !limits.allows(from_address, for_name) {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        for subject in &subjects {
+            sqlx::query(
+                "INSERT INTO login_failures (subject, created_at, attempt) VALUES ($1, $2, $3)",
+            )
+            .bind(*subject)
+            .bind(micros(attempt.at))
+            .bind(attempt.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn sign_in_succeeded(&self, attempt: &SignInAttempt<'_>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+            .bind(attempt.id)
+            .execute(&mut *tx)
+            .await?;
+        if let Some(name) = attempt.name_subject() {
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+                .bind(name)
                 .execute(&mut *tx)
                 .await?;
         }
         tx.commit().await?;
-        Ok(())
-    }
-
-    async fn login_failures(&self, subject: &str, since: DateTime<Utc>) -> Result<u32, StoreError> {
-        let n: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND created_at >= $2",
-        )
-        .bind(subject)
-        .bind(micros(since))
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(u32::try_from(n).unwrap_or(u32::MAX))
-    }
-
-    async fn clear_login_failures(&self, subject: &str) -> Result<(), StoreError> {
-        let _turn = self.write_turn().await;
-        sqlx::query("DELETE FROM login_failures WHERE subject = $1")
-            .bind(subject)
-            .execute(&self.pool)
-            .await?;
         Ok(())
     }
 
@@ -344,8 +388,8 @@ impl ConsoleStore for SqlStore {
             let at: Option<i64> = r.try_get("unpublished_at")?;
             Ok(ReviewRecord {
                 id: r.try_get("id")?,
-                account: crate::domain::ids::AccountId(rows::unsigned("account", r.try_get("account_id")?)?),
-                user: crate::domain::ids::UserId(rows::unsigned("user", r.try_get("user_id")?)?),
+                account: crate::domain::ids::AccountId(rows::from_snowflake(r.try_get("account_id")?)),
+                user: crate::domain::ids::UserId(rows::from_snowflake(r.try_get("user_id")?)),
                 rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
                 body: r.try_get("body")?,
                 created_at: time(r.try_get("created_at")?)?,

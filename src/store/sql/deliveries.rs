@@ -9,7 +9,7 @@ use super::effects::Tx;
 use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Step};
 use crate::domain::effects::TestMessage;
 use crate::domain::ids::{AccountId, CampaignId, ListId};
-use crate::store::rows::{corrupt, micros, signed, time};
+use crate::store::rows::{corrupt, micros, snowflake, time};
 use crate::store::{DeliveryJob, DeliveryRecord, Engine, StoreError};
 
 /// Queues one test message (inside the confirming transaction).
@@ -22,7 +22,7 @@ pub(super) async fn queue_test(
         "INSERT INTO deliveries (account_id, campaign_id, version, phone, body, sender, status, due_at, started_at, updated_at) \
          VALUES ($1, $2, NULL, $3, $4, $5, 'pending', $6, $6, $6)",
     )
-    .bind(signed(m.account.0))
+    .bind(snowflake(m.account.0))
     .bind(m.campaign.0)
     .bind(m.to.as_e164())
     .bind(m.body.as_str())
@@ -49,7 +49,7 @@ pub(super) async fn queue_version(
          FROM recipients r LEFT JOIN opt_outs o ON o.account_id = $1 AND o.phone = r.phone \
          WHERE r.list_id = $5 ORDER BY r.position",
     )
-    .bind(signed(account.0))
+    .bind(snowflake(account.0))
     .bind(campaign.0)
     .bind(i64::from(version))
     .bind(micros(now))

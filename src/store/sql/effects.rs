@@ -6,7 +6,7 @@ use crate::domain::credits::{Balance, Credits, LedgerEntry};
 use crate::domain::effects::{AuditEntry, Effect, Notification};
 use crate::domain::ids::AccountId;
 use crate::store::StoreError;
-use crate::store::rows::{micros, signed, unsigned};
+use crate::store::rows::{micros, signed, snowflake, unsigned};
 
 pub(super) type Tx = Transaction<'static, Any>;
 
@@ -42,7 +42,7 @@ pub(super) async fn apply(
 
 pub(super) async fn balance(tx: &mut Tx, account: AccountId) -> Result<Balance, StoreError> {
     let row = sqlx::query("SELECT available, reserved FROM accounts WHERE id = $1")
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .fetch_optional(&mut **tx)
         .await?
         .ok_or(StoreError::NotFound("account"))?;
@@ -71,7 +71,7 @@ async fn ledger(
     .bind(da)
     .bind(dr)
     .bind(micros(now))
-    .bind(signed(account.0))
+    .bind(snowflake(account.0))
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = moved else {
@@ -89,7 +89,7 @@ async fn ledger(
         "INSERT INTO ledger (account_id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(signed(account.0))
+    .bind(snowflake(account.0))
     .bind(entry.kind.as_str())
     .bind(signed(entry.amount.0))
     .bind(entry.campaign.map(|(c, _)| c.0))
@@ -108,8 +108,8 @@ async fn notify(tx: &mut Tx, n: &Notification, now: DateTime<Utc>) -> Result<(),
     sqlx::query(
         "INSERT INTO outbox (account_id, user_id, campaign_id, kind, payload, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(signed(n.account.0))
-    .bind(signed(n.user.0))
+    .bind(snowflake(n.account.0))
+    .bind(snowflake(n.user.0))
     .bind(n.campaign.0)
     .bind(n.kind.as_str())
     .bind(payload)
@@ -128,7 +128,7 @@ pub(super) async fn insert_audit(
         "INSERT INTO audit_log (account_id, campaign_id, version, actor, action, detail, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(signed(a.account.0))
+    .bind(snowflake(a.account.0))
     .bind(a.campaign.map(|(c, _)| c.0))
     .bind(a.campaign.map(|(_, v)| i64::from(v)))
     .bind(a.actor.to_string())

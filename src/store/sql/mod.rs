@@ -10,7 +10,7 @@ use sqlx::{AnyPool, AssertSqlSafe, Row};
 use tokio::sync::{Mutex, MutexGuard, mpsc};
 
 use super::UserSetting;
-use super::rows::{self, AccountRow, micros, signed, time, unsigned};
+use super::rows::{self, AccountRow, from_snowflake, micros, snowflake, time, unsigned};
 use super::{
     AuditRecord, Change, DeliveryJob, DeliveryRecord, Engine, LedgerLine, OutboxItem, Store,
     StoreError, StoredConfirmation,
@@ -186,8 +186,8 @@ where
     sqlx::query(
         "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(signed(record.account.0))
-    .bind(signed(record.user.0))
+    .bind(snowflake(record.account.0))
+    .bind(snowflake(record.user.0))
     .bind(subject)
     .bind(i64::from(record.rating.value()))
     .bind(record.comment.clone())
@@ -203,7 +203,7 @@ fn audit_record(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
     let version: Option<i64> = r.try_get("version")?;
     Ok(AuditRecord {
         id: r.try_get("id")?,
-        account: AccountId(unsigned("account", r.try_get("account_id")?)?),
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
         campaign: campaign.map(|c| {
             (
                 CampaignId(c),
@@ -228,7 +228,7 @@ impl Store for SqlStore {
     async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = $1");
         let row: Option<AccountRow> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(signed(id.0))
+            .bind(snowflake(id.0))
             .fetch_optional(&self.pool)
             .await?;
         row.map(AccountRow::into_domain).transpose()
@@ -244,7 +244,7 @@ impl Store for SqlStore {
             "INSERT INTO accounts (id, name, auto_validation, region, zone, sender, opt_out_text, available, reserved, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8, $8) ON CONFLICT (id) DO NOTHING",
         )
-        .bind(signed(account.id.0))
+        .bind(snowflake(account.id.0))
         .bind(&account.name)
         .bind(i64::from(account.auto_validation))
         .bind(account.region.to_string())
@@ -275,9 +275,9 @@ impl Store for SqlStore {
         .bind(account.zone.name())
         .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
         .bind(account.opt_out_text.clone())
-        .bind(account.send_role.map(signed))
+        .bind(account.send_role.map(snowflake))
         .bind(micros(now))
-        .bind(signed(account.id.0))
+        .bind(snowflake(account.id.0))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -319,7 +319,7 @@ impl Store for SqlStore {
             "SELECT id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at \
              FROM ledger WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
         )
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
@@ -370,7 +370,7 @@ impl Store for SqlStore {
         );
         self.fetch_campaign(
             sqlx::query_as(AssertSqlSafe(sql))
-                .bind(signed(account.0))
+                .bind(snowflake(account.0))
                 .bind(name.key()),
         )
         .await
@@ -393,7 +393,7 @@ impl Store for SqlStore {
             rows::CAMPAIGN_COLUMNS
         );
         let rows: Vec<rows::CampaignRow> = sqlx::query_as(AssertSqlSafe(sql))
-            .bind(signed(account.0))
+            .bind(snowflake(account.0))
             .bind(i64::from(limit))
             .bind(i64::from(offset))
             .fetch_all(&self.pool)
@@ -405,7 +405,7 @@ impl Store for SqlStore {
 
     async fn count_campaigns(&self, account: AccountId) -> Result<u64, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
-            .bind(signed(account.0))
+            .bind(snowflake(account.0))
             .fetch_one(&self.pool)
             .await?;
         unsigned("count", n)
@@ -415,7 +415,7 @@ impl Store for SqlStore {
         let found: Option<i64> = sqlx::query_scalar(
             "SELECT s.version FROM submissions s JOIN campaigns c ON c.id = s.campaign_id WHERE c.account_id = $1 LIMIT 1",
         )
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .fetch_optional(&self.pool)
         .await?;
         Ok(found.is_some())
@@ -449,7 +449,7 @@ impl Store for SqlStore {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO recipient_lists (account_id, created_at) VALUES ($1, $2) RETURNING id",
         )
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .bind(micros(now))
         .fetch_one(&self.pool)
         .await?;
@@ -501,7 +501,7 @@ impl Store for SqlStore {
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {
         let phones: Vec<String> =
             sqlx::query_scalar("SELECT phone FROM opt_outs WHERE account_id = $1")
-                .bind(signed(account.0))
+                .bind(snowflake(account.0))
                 .fetch_all(&self.pool)
                 .await?;
         Ok(phones.into_iter().collect())
@@ -517,7 +517,7 @@ impl Store for SqlStore {
         sqlx::query(
             "INSERT INTO opt_outs (account_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, phone) DO NOTHING",
         )
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .bind(phone.as_e164())
         .bind(micros(now))
         .execute(&self.pool)
@@ -574,7 +574,7 @@ impl Store for SqlStore {
         let column = setting.column();
         let sql = format!("SELECT {column} FROM user_settings WHERE user_id = $1");
         let value: Option<Option<String>> = sqlx::query_scalar(AssertSqlSafe(sql))
-            .bind(signed(user.0))
+            .bind(snowflake(user.0))
             .fetch_optional(&self.pool)
             .await?;
         Ok(value.flatten())
@@ -595,7 +595,7 @@ impl Store for SqlStore {
              ON CONFLICT (user_id) DO UPDATE SET {column} = excluded.{column}, updated_at = excluded.updated_at"
         );
         sqlx::query(AssertSqlSafe(sql))
-            .bind(signed(user.0))
+            .bind(snowflake(user.0))
             .bind(value)
             .bind(micros(now))
             .execute(&self.pool)
@@ -628,7 +628,7 @@ impl Store for SqlStore {
                 sqlx::query(AssertSqlSafe(format!(
                     "{select} WHERE account_id = $1 ORDER BY id DESC LIMIT $2"
                 )))
-                .bind(signed(a.0))
+                .bind(snowflake(a.0))
                 .bind(i64::from(limit))
                 .fetch_all(&self.pool)
                 .await?
@@ -685,8 +685,8 @@ impl Store for SqlStore {
             "INSERT INTO consents (account_id, user_id, purpose, notice_version, notice_hash, decision, interaction_id, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
-        .bind(signed(record.account.0))
-        .bind(signed(record.user.0))
+        .bind(snowflake(record.account.0))
+        .bind(snowflake(record.user.0))
         .bind(record.purpose.as_str())
         .bind(&record.notice.version)
         .bind(&record.notice.hash)
@@ -707,8 +707,8 @@ impl Store for SqlStore {
             "SELECT purpose, notice_version, notice_hash, decision, interaction_id, created_at FROM consents \
              WHERE account_id = $1 AND user_id = $2 ORDER BY id",
         )
-        .bind(signed(account.0))
-        .bind(signed(user.0))
+        .bind(snowflake(account.0))
+        .bind(snowflake(user.0))
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -850,7 +850,7 @@ impl Store for SqlStore {
                 .fetch_all(&self.pool)
                 .await?;
         ids.into_iter()
-            .map(|id| Ok(AccountId(unsigned("account_id", id)?)))
+            .map(|id| Ok(AccountId(from_snowflake(id))))
             .collect()
     }
 }

@@ -5,21 +5,21 @@ use sqlx::Row;
 
 use super::SqlStore;
 use crate::domain::ids::{AccountId, UserId};
-use crate::store::rows::{corrupt, micros, signed, time, unsigned};
+use crate::store::rows::{corrupt, from_snowflake, micros, snowflake, time};
 use crate::store::{
     RatingData, ReviewData, StoreError, SupportSettings, SupportStore, SupportThread,
 };
 
 fn optional_id(v: Option<i64>) -> Result<Option<u64>, StoreError> {
-    v.map(|v| unsigned("id", v)).transpose()
+    Ok(v.map(from_snowflake))
 }
 
 fn thread(r: &sqlx::any::AnyRow) -> Result<SupportThread, StoreError> {
     let closed: Option<i64> = r.try_get("closed_at")?;
     Ok(SupportThread {
-        thread: unsigned("thread", r.try_get("thread_id")?)?,
-        account: AccountId(unsigned("account", r.try_get("account_id")?)?),
-        user: UserId(unsigned("user", r.try_get("user_id")?)?),
+        thread: from_snowflake(r.try_get("thread_id")?),
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
+        user: UserId(from_snowflake(r.try_get("user_id")?)),
         opened_at: time(r.try_get("opened_at")?)?,
         closed_at: closed.map(time).transpose()?,
     })
@@ -33,7 +33,7 @@ impl SupportStore for SqlStore {
     async fn support_settings(&self, account: AccountId) -> Result<SupportSettings, StoreError> {
         let row =
             sqlx::query("SELECT support_channel_id, support_role_id FROM accounts WHERE id = $1")
-                .bind(signed(account.0))
+                .bind(snowflake(account.0))
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(match row {
@@ -54,9 +54,9 @@ impl SupportStore for SqlStore {
         let changed = sqlx::query(
             "UPDATE accounts SET support_channel_id = $1, support_role_id = $2 WHERE id = $3",
         )
-        .bind(settings.channel.map(signed))
-        .bind(settings.role.map(signed))
-        .bind(signed(account.0))
+        .bind(settings.channel.map(snowflake))
+        .bind(settings.role.map(snowflake))
+        .bind(snowflake(account.0))
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -78,8 +78,8 @@ impl SupportStore for SqlStore {
             "INSERT INTO support_requests (account_id, user_id, question, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
-        .bind(signed(account.0))
-        .bind(signed(user.0))
+        .bind(snowflake(account.0))
+        .bind(snowflake(user.0))
         .bind(question)
         .bind(micros(now))
         .fetch_one(&self.pool)
@@ -96,12 +96,12 @@ impl SupportStore for SqlStore {
             "DELETE FROM support_requests WHERE id = $1 AND user_id = $2 RETURNING account_id, question",
         )
         .bind(id)
-        .bind(signed(user.0))
+        .bind(snowflake(user.0))
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| {
             Ok((
-                AccountId(unsigned("account", r.try_get("account_id")?)?),
+                AccountId(from_snowflake(r.try_get("account_id")?)),
                 r.try_get("question")?,
             ))
         })
@@ -113,9 +113,9 @@ impl SupportStore for SqlStore {
         sqlx::query(
             "INSERT INTO support_threads (thread_id, account_id, user_id, opened_at) VALUES ($1, $2, $3, $4)",
         )
-        .bind(signed(t.thread))
-        .bind(signed(t.account.0))
-        .bind(signed(t.user.0))
+        .bind(snowflake(t.thread))
+        .bind(snowflake(t.account.0))
+        .bind(snowflake(t.user.0))
         .bind(micros(t.opened_at))
         .execute(&self.pool)
         .await?;
@@ -125,7 +125,7 @@ impl SupportStore for SqlStore {
     async fn support_thread(&self, id: u64) -> Result<Option<SupportThread>, StoreError> {
         let sql = format!("SELECT {THREAD_COLUMNS} WHERE thread_id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(signed(id))
+            .bind(snowflake(id))
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
@@ -145,7 +145,7 @@ impl SupportStore for SqlStore {
         )
         .bind(micros(now))
         .bind(by)
-        .bind(signed(id))
+        .bind(snowflake(id))
         .execute(&self.pool)
         .await?
         .rows_affected();
@@ -161,8 +161,8 @@ impl SupportStore for SqlStore {
             "SELECT {THREAD_COLUMNS} WHERE account_id = $1 AND user_id = $2 ORDER BY opened_at"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(signed(account.0))
-            .bind(signed(user.0))
+            .bind(snowflake(account.0))
+            .bind(snowflake(user.0))
             .fetch_all(&self.pool)
             .await?
             .iter()
@@ -178,8 +178,8 @@ impl SupportStore for SqlStore {
         sqlx::query(
             "SELECT subject, rating, created_at FROM ratings WHERE account_id = $1 AND user_id = $2 ORDER BY id",
         )
-        .bind(signed(account.0))
-        .bind(signed(user.0))
+        .bind(snowflake(account.0))
+        .bind(snowflake(user.0))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -203,8 +203,8 @@ impl SupportStore for SqlStore {
         sqlx::query(
             "SELECT rating, body, created_at, unpublished_at FROM reviews WHERE account_id = $1 AND user_id = $2 ORDER BY id",
         )
-        .bind(signed(account.0))
-        .bind(signed(user.0))
+        .bind(snowflake(account.0))
+        .bind(snowflake(user.0))
         .fetch_all(&self.pool)
         .await?
         .iter()
@@ -228,7 +228,7 @@ impl SupportStore for SqlStore {
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        let (a, u) = (signed(account.0), signed(user.0));
+        let (a, u) = (snowflake(account.0), snowflake(user.0));
         for sql in [
             "DELETE FROM reviews WHERE account_id = $1 AND user_id = $2",
             "DELETE FROM support_requests WHERE account_id = $1 AND user_id = $2",

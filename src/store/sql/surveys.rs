@@ -7,7 +7,7 @@ use super::SqlStore;
 use crate::domain::ids::{AccountId, UserId};
 use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
 use crate::domain::survey::{ReviewText, Survey};
-use crate::store::rows::{corrupt, micros, signed, time, unsigned};
+use crate::store::rows::{corrupt, from_snowflake, micros, snowflake, time};
 use crate::store::{StoreError, SurveySettings, SurveyStore};
 
 const SURVEY_COLUMNS: &str =
@@ -26,8 +26,8 @@ fn survey(r: &sqlx::any::AnyRow) -> Result<Survey, StoreError> {
     };
     Ok(Survey {
         id: r.try_get("id")?,
-        account: AccountId(unsigned("account", r.try_get("account_id")?)?),
-        user: UserId(unsigned("user", r.try_get("user_id")?)?),
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
+        user: UserId(from_snowflake(r.try_get("user_id")?)),
         subject: serde_json::from_str(&subject).map_err(|e| corrupt("survey subject", e))?,
         offered_at: time(r.try_get("offered_at")?)?,
         answer,
@@ -66,8 +66,8 @@ impl SurveyStore for SqlStore {
         let last: Option<i64> = sqlx::query_scalar(
             "SELECT MAX(offered_at) FROM surveys WHERE account_id = $1 AND user_id = $2",
         )
-        .bind(signed(account.0))
-        .bind(signed(user.0))
+        .bind(snowflake(account.0))
+        .bind(snowflake(user.0))
         .fetch_one(&self.pool)
         .await?;
         last.map(time).transpose()
@@ -89,8 +89,8 @@ impl SurveyStore for SqlStore {
                  VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source) DO NOTHING",
             )
             .bind(source)
-            .bind(signed(account.0))
-            .bind(signed(user.0))
+            .bind(snowflake(account.0))
+            .bind(snowflake(user.0))
             .bind(subject)
             .bind(micros(now))
             .execute(&self.pool)
@@ -146,8 +146,8 @@ impl SurveyStore for SqlStore {
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id) DO NOTHING",
         )
         .bind(survey.id)
-        .bind(signed(survey.account.0))
-        .bind(signed(survey.user.0))
+        .bind(snowflake(survey.account.0))
+        .bind(snowflake(survey.user.0))
         .bind(i64::from(rating.value()))
         .bind(text.as_str())
         .bind(micros(now))
@@ -161,7 +161,7 @@ impl SurveyStore for SqlStore {
         let row = sqlx::query(
             "SELECT survey_fatigue_days, public_review_invitation FROM accounts WHERE id = $1",
         )
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .fetch_optional(&self.pool)
         .await?;
         Ok(match row {
@@ -188,7 +188,7 @@ impl SurveyStore for SqlStore {
         )
         .bind(i64::from(settings.fatigue_days))
         .bind(i64::from(settings.public_review_invitation))
-        .bind(signed(account.0))
+        .bind(snowflake(account.0))
         .execute(&self.pool)
         .await?
         .rows_affected();

@@ -1,0 +1,265 @@
+//! What a Discord user reads when a use case refuses: every error the bot can meet, worded in
+//! the reader's language from its typed values. Errors no command or button can cause (console
+//! sign-in, moderation, the scheduler's own checks) return `None`: reaching the bot, they are
+//! incidents, logged and answered with an apology.
+use super::{Lang, Texts, fill};
+use crate::app::AppError;
+use crate::app::csv_source::CsvError;
+use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
+use crate::domain::ids::CampaignNameError;
+use crate::domain::phone::PhoneNumberError;
+use crate::domain::recipients::{ImportReport, RowIssues};
+use crate::domain::schedule::{SendAtError as S, UnknownZone};
+use crate::domain::sms::SmsBodyError;
+use crate::domain::survey::SurveyError;
+
+pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
+    let t = lang.texts();
+    Some(match e {
+        AppError::Campaign(c) => campaign(t, c)?,
+        AppError::Body(SmsBodyError::Empty) => t.err_body_empty.to_owned(),
+        AppError::Body(SmsBodyError::TooLong { segments, max, .. }) => {
+            fill(t.err_body_too_long, &[("segments", segments), ("max", max)])
+        }
+        AppError::Sender(s) => fill(t.err_sender, &[("sender", &s.0)]),
+        AppError::Name(CampaignNameError::Empty) => t.err_name_empty.to_owned(),
+        AppError::Name(CampaignNameError::TooLong(name)) => {
+            fill(t.err_name_too_long, &[("name", name)])
+        }
+        AppError::Name(CampaignNameError::ControlCharacter) => t.err_name_control.to_owned(),
+        AppError::SendAt(s) => send_at(t, s),
+        AppError::Zone(z) => zone(t, z),
+        AppError::Region(r) => fill(t.err_region, &[("region", &r.0)]),
+        AppError::Phone(p) | AppError::TestNumbers(TestNumbersError::Invalid(p)) => phone(t, p),
+        AppError::Settings(crate::domain::account::AccountSettingsError::OptOutTooLong(chars)) => {
+            fill(t.err_opt_out_too_long, &[("chars", chars)])
+        }
+        AppError::Csv(c) => csv(t, c),
+        AppError::NoRecipients(report) => fill(
+            t.err_no_usable_recipient,
+            &[("rejections", &rejections(t, report))],
+        ),
+        AppError::TestNumbers(TestNumbersError::Empty) => t.err_test_empty.to_owned(),
+        AppError::TestNumbers(TestNumbersError::TooMany(count)) => fill(
+            t.err_test_too_many,
+            &[("max", &MAX_TEST_NUMBERS), ("count", count)],
+        ),
+        AppError::Rating(r) => fill(t.err_rating, &[("rating", &r.0)]),
+        AppError::Survey(s) => survey(t, s),
+        AppError::UnknownSurvey => t.err_unknown_survey.to_owned(),
+        AppError::ReviewExists => t.err_review_exists.to_owned(),
+        AppError::Question(q) => fill(t.err_question, &[("max", &q.max)]),
+        AppError::SupportNotConfigured => t.err_support_not_configured.to_owned(),
+        AppError::UnknownSupportRequest => t.err_unknown_support_request.to_owned(),
+        AppError::NotASupportThread => t.err_not_support_thread.to_owned(),
+        AppError::SupportAlreadyClosed => t.err_support_closed.to_owned(),
+        AppError::UnknownCampaign(name) => fill(t.err_unknown_campaign, &[("name", name)]),
+        AppError::UnknownAccount => t.err_unknown_account.to_owned(),
+        AppError::NameTaken(name) => fill(t.err_name_taken, &[("name", name)]),
+        AppError::UnknownConfirmation => t.err_unknown_confirmation.to_owned(),
+        AppError::Busy => t.err_busy.to_owned(),
+        // The console's and the command line's: no command or button leads here.
+        AppError::TopUp(_)
+        | AppError::Settings(crate::domain::account::AccountSettingsError::EmptyName)
+        | AppError::ModeratorName(_)
+        | AppError::ModeratorExists(_)
+        | AppError::UnknownReview
+        | AppError::BalanceTooLarge { .. }
+        | AppError::Password(_)
+        | AppError::SignInRefused
+        | AppError::TooManySignIns { .. }
+        | AppError::Internal { .. } => return None,
+    })
+}
+
+fn campaign(t: &Texts, c: &C) -> Option<String> {
+    Some(match c {
+        C::MissingBody => t.err_missing_body.to_owned(),
+        C::NoRecipients => t.err_no_recipients.to_owned(),
+        C::NoSender => t.err_no_sender.to_owned(),
+        C::VersionPending { version } => fill(t.err_version_pending, &[("version", version)]),
+        C::VersionInFlight { version, .. } => {
+            fill(t.err_version_in_flight, &[("version", version)])
+        }
+        C::AlreadySending => t.err_already_sending.to_owned(),
+        C::AlreadyCompleted => t.err_already_completed.to_owned(),
+        C::NotAwaitingConfirmation => t.err_not_awaiting_confirmation.to_owned(),
+        C::ConfirmationExpired => t.err_confirmation_expired.to_owned(),
+        C::DraftChanged => t.err_draft_changed.to_owned(),
+        C::NotYourConfirmation => t.err_not_your_confirmation.to_owned(),
+        C::WrongCampaign => t.err_wrong_campaign.to_owned(),
+        C::SendTimePassed => t.err_send_time_passed.to_owned(),
+        C::InsufficientCredit { needed, available } => fill(
+            t.err_insufficient_credit,
+            &[("needed", needed), ("available", available)],
+        ),
+        C::CostOverflow => t.err_cost_overflow.to_owned(),
+        C::NotOwner => t.err_not_owner.to_owned(),
+        C::NothingToCancel => t.err_nothing_to_cancel.to_owned(),
+        C::CannotCancel(_) => t.err_cannot_cancel.to_owned(),
+        // Moderation and the scheduler's checks: not a Discord user's doing.
+        C::AlreadyDecided { .. }
+        | C::NotPendingReview { .. }
+        | C::RefusalWithoutReason
+        | C::RefusalTooLong { .. }
+        | C::CannotStart(_)
+        | C::NotDue(_)
+        | C::NotOnHold(_)
+        | C::NotSending(_)
+        | C::StillSending(_)
+        | C::Corrupt(_) => return None,
+    })
+}
+
+fn send_at(t: &Texts, s: &S) -> String {
+    match s {
+        S::InGap {
+            date,
+            time,
+            zone,
+            gap_start,
+            gap_end,
+        } => fill(
+            t.err_send_gap,
+            &[
+                ("time", time),
+                ("date", date),
+                ("zone", zone),
+                ("from", gap_start),
+                ("to", gap_end),
+            ],
+        ),
+        S::TooSoon { local, zone } => {
+            fill(t.err_send_too_soon, &[("local", local), ("zone", zone)])
+        }
+        S::TooFar { local, zone } => fill(t.err_send_too_far, &[("local", local), ("zone", zone)]),
+        S::BadDate(date) => fill(t.err_bad_date, &[("date", date)]),
+        S::NoSuchDay {
+            date,
+            days_in_month,
+        } => fill(
+            t.err_no_such_day,
+            &[("date", date), ("days", days_in_month)],
+        ),
+        S::BadTime(time) => fill(t.err_bad_time, &[("time", time)]),
+    }
+}
+
+fn zone(t: &Texts, z: &UnknownZone) -> String {
+    let suggestions = z.suggestions.join(", ");
+    match z.offset {
+        _ if z.is_empty() => t.err_zone_empty.to_owned(),
+        Some(offset) => {
+            let sign = if offset.minutes < 0 { '-' } else { '+' };
+            let minutes = offset.minutes.unsigned_abs();
+            let offset_text = format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60);
+            let mut text = fill(
+                t.err_zone_offset,
+                &[
+                    ("zone", &z.input),
+                    ("offset", &offset_text),
+                    ("suggestions", &suggestions),
+                ],
+            );
+            if let Some(fixed) = offset.fixed {
+                text.push(' ');
+                text.push_str(&fill(t.err_zone_offset_fixed, &[("fixed", &fixed)]));
+            }
+            text
+        }
+        None if z.suggestions.is_empty() => fill(t.err_zone_unknown, &[("zone", &z.input)]),
+        None => fill(
+            t.err_zone_suggest,
+            &[("zone", &z.input), ("suggestions", &suggestions)],
+        ),
+    }
+}
+
+fn phone(t: &Texts, p: &PhoneNumberError) -> String {
+    match p {
+        PhoneNumberError::Unparsable { input } => fill(t.err_phone_unparsable, &[("input", input)]),
+        PhoneNumberError::Letters { input } => fill(t.err_phone_letters, &[("input", input)]),
+        PhoneNumberError::Invalid {
+            input,
+            region: Some(region),
+            ..
+        } => fill(t.err_phone_invalid, &[("input", input), ("region", region)]),
+        PhoneNumberError::Invalid {
+            input,
+            region: None,
+            calling_code,
+        } => fill(
+            t.err_phone_invalid_code,
+            &[("input", input), ("code", calling_code)],
+        ),
+    }
+}
+
+fn csv(t: &Texts, c: &CsvError) -> String {
+    match c {
+        CsvError::Empty => t.err_csv_empty.to_owned(),
+        CsvError::LineTooLong { line } => fill(t.err_csv_line_too_long, &[("line", line)]),
+        CsvError::NotText { line } => fill(t.err_csv_not_text, &[("line", line)]),
+        CsvError::NoNumberColumn { line, delimiter } => {
+            let separator = match delimiter {
+                Some(',') => t.separator_comma,
+                Some(';') => t.separator_semicolon,
+                Some('\t') => t.separator_tab,
+                Some('|') => t.separator_bar,
+                Some(_) => t.separator_other,
+                None => t.separator_none,
+            };
+            fill(
+                t.err_csv_no_number_column,
+                &[("line", line), ("separator", &separator)],
+            )
+        }
+        CsvError::Read(_) => t.err_csv_read.to_owned(),
+        CsvError::SinkClosed => t.err_csv_interrupted.to_owned(),
+    }
+}
+
+/// What an import left out: "3 invalid, lines 2, 5, 9; 1 duplicates, lines 4".
+pub fn rejections(t: &Texts, report: &ImportReport) -> String {
+    let parts: Vec<String> = [
+        (t.rejected_invalid, &report.invalid),
+        (t.rejected_duplicates, &report.duplicates),
+        (t.rejected_opted_out, &report.opted_out),
+        (t.rejected_not_mobile, &report.not_mobile),
+    ]
+    .into_iter()
+    .filter(|(_, issues)| issues.count > 0)
+    .map(|(template, issues)| {
+        fill(
+            template,
+            &[("count", &issues.count), ("lines", &line_list(issues))],
+        )
+    })
+    .collect();
+    if parts.is_empty() {
+        t.rejected_nothing.to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn line_list(issues: &RowIssues) -> String {
+    let mut lines: Vec<String> = issues.first_lines.iter().map(u64::to_string).collect();
+    if issues.count > issues.first_lines.len() as u64 {
+        lines.push("…".to_owned());
+    }
+    lines.join(", ")
+}
+
+fn survey(t: &Texts, e: &SurveyError) -> String {
+    match e {
+        SurveyError::AlreadyAnswered(rating) => fill(t.err_survey_answered, &[("rating", rating)]),
+        SurveyError::Expired => t.err_survey_expired.to_owned(),
+        SurveyError::NotYours => t.err_survey_not_yours.to_owned(),
+        SurveyError::NotAnswered => t.err_survey_not_answered.to_owned(),
+        SurveyError::EmptyReview => t.err_review_empty.to_owned(),
+        SurveyError::ReviewTooLong { chars, max } => {
+            fill(t.err_review_too_long, &[("chars", chars), ("max", max)])
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Typed values from the app and the domain, in the reader's words.
+use chrono::{Datelike, NaiveDateTime, Weekday};
+
+use super::{Texts, fill};
+use crate::app::RefusalView;
+use crate::domain::campaign::{CampaignState, RefusalCode, Reviewer};
+use crate::domain::consent::ConsentPurpose;
+use crate::domain::credits::LedgerKind;
+use crate::domain::schedule::FoldNote;
+use crate::domain::window::{FrenchHoliday, WindowFlag};
+
+/// Where a campaign stands, in one line: "waiting for validation", "42% completed",
+/// "refused: reason".
+pub fn headline(
+    t: &Texts,
+    state: CampaignState,
+    percent: u8,
+    stopping: bool,
+    refusal: Option<&RefusalView>,
+) -> String {
+    let percent = &percent;
+    match state {
+        CampaignState::Draft => match refusal {
+            Some(r) => fill(t.state_refused, &[("reason", &r.reason)]),
+            None => t.state_draft.to_owned(),
+        },
+        CampaignState::AwaitingConfirmation => t.state_awaiting_confirmation.to_owned(),
+        CampaignState::PendingReview => t.state_pending_review.to_owned(),
+        CampaignState::Approved => t.state_approved.to_owned(),
+        CampaignState::Scheduled => t.state_scheduled.to_owned(),
+        CampaignState::OnHold => t.state_on_hold.to_owned(),
+        CampaignState::Sending if stopping => fill(t.state_stopping, &[("percent", percent)]),
+        CampaignState::Sending => fill(t.state_sending, &[("percent", percent)]),
+        CampaignState::Completed => t.state_completed.to_owned(),
+    }
+}
+
+pub fn refusal_code(t: &Texts, code: RefusalCode) -> &'static str {
+    match code {
+        RefusalCode::Technical => t.code_technical,
+        RefusalCode::CodeOfConduct => t.code_conduct,
+    }
+}
+
+pub fn reviewer(t: &Texts, by: &Reviewer) -> String {
+    match by {
+        Reviewer::Moderator(name) => name.to_string(),
+        Reviewer::AutoValidation => t.reviewer_auto.to_owned(),
+    }
+}
+
+pub fn ledger_kind(t: &Texts, kind: LedgerKind) -> &'static str {
+    match kind {
+        LedgerKind::Credit => t.ledger_credit,
+        LedgerKind::Reserve => t.ledger_reserve,
+        LedgerKind::Debit => t.ledger_debit,
+        LedgerKind::Release => t.ledger_release,
+        LedgerKind::Refund => t.ledger_refund,
+    }
+}
+
+pub fn purpose(t: &Texts, purpose: ConsentPurpose) -> &'static str {
+    match purpose {
+        ConsentPurpose::SupportChat => t.purpose_support_chat,
+        ConsentPurpose::PublicReview => t.purpose_public_review,
+    }
+}
+
+pub fn holiday(t: &Texts, holiday: FrenchHoliday) -> &'static str {
+    match holiday {
+        FrenchHoliday::NewYearsDay => t.holiday_new_year,
+        FrenchHoliday::EasterMonday => t.holiday_easter_monday,
+        FrenchHoliday::LabourDay => t.holiday_labour,
+        FrenchHoliday::VictoryInEuropeDay => t.holiday_victory,
+        FrenchHoliday::AscensionDay => t.holiday_ascension,
+        FrenchHoliday::WhitMonday => t.holiday_whit_monday,
+        FrenchHoliday::BastilleDay => t.holiday_bastille,
+        FrenchHoliday::AssumptionDay => t.holiday_assumption,
+        FrenchHoliday::AllSaintsDay => t.holiday_all_saints,
+        FrenchHoliday::ArmisticeDay => t.holiday_armistice,
+        FrenchHoliday::ChristmasDay => t.holiday_christmas,
+    }
+}
+
+fn weekday(t: &Texts, day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => t.day_monday,
+        Weekday::Tue => t.day_tuesday,
+        Weekday::Wed => t.day_wednesday,
+        Weekday::Thu => t.day_thursday,
+        Weekday::Fri => t.day_friday,
+        Weekday::Sat => t.day_saturday,
+        Weekday::Sun => t.day_sunday,
+    }
+}
+
+/// "Sunday 2027-04-04 10:00 (Europe/Paris)".
+fn local_time(t: &Texts, local: &NaiveDateTime, zone: &str) -> String {
+    fill(
+        t.window_local,
+        &[
+            ("day", &weekday(t, local.weekday())),
+            ("date", &local.format("%Y-%m-%d")),
+            ("time", &local.format("%H:%M")),
+            ("zone", &zone),
+        ],
+    )
+}
+
+pub fn window_flag(t: &Texts, flag: &WindowFlag) -> String {
+    match flag {
+        WindowFlag::Sunday { local, zone } => {
+            fill(t.window_sunday, &[("local", &local_time(t, local, zone))])
+        }
+        WindowFlag::PublicHoliday {
+            local,
+            zone,
+            holiday: h,
+        } => fill(
+            t.window_holiday,
+            &[
+                ("local", &local_time(t, local, zone)),
+                ("holiday", &holiday(t, *h)),
+            ],
+        ),
+        WindowFlag::OutsideHours {
+            local,
+            zone,
+            opens,
+            closes,
+        } => fill(
+            t.window_hours,
+            &[
+                ("local", &local_time(t, local, zone)),
+                ("opens", &opens.format("%H:%M")),
+                ("closes", &closes.format("%H:%M")),
+            ],
+        ),
+    }
+}
+
+pub fn fold_note(t: &Texts, note: &FoldNote) -> String {
+    let template = if note.first {
+        t.fold_first
+    } else {
+        t.fold_second
+    };
+    fill(
+        template,
+        &[
+            ("time", &note.time),
+            ("date", &note.date.format("%Y-%m-%d")),
+            ("zone", &note.zone),
+            ("from", &note.from),
+            ("to", &note.to),
+            ("offset", &note.offset),
+        ],
+    )
+}

@@ -1,0 +1,257 @@
+//! Typed values and refusals in a moderator's words (the console is in English).
+use chrono::{Datelike, NaiveDateTime};
+
+use crate::app::AppError;
+use crate::domain::campaign::{CampaignError as C, CampaignState, RefusalCode, Reviewer};
+use crate::domain::compliance::ComplianceFlag;
+use crate::domain::credits::{MAX_TOP_UP, TopUpError};
+use crate::domain::window::{FrenchHoliday, WindowFlag};
+
+use super::format;
+
+/// What a moderator reads when a use case refuses. Refusals the console can't cause are
+/// incidents: logged with an id, never described.
+pub fn error(e: &AppError) -> String {
+    match e {
+        AppError::Campaign(c) => match campaign(c) {
+            Some(text) => text,
+            None => incident(e),
+        },
+        AppError::TopUp(TopUpError::NotANumber(amount)) => {
+            format!("\"{amount}\" is not a whole number of credits: write an amount such as 5000")
+        }
+        AppError::TopUp(TopUpError::NotPositive) => {
+            "the amount must be more than zero: give the number of credits to add".to_owned()
+        }
+        AppError::TopUp(TopUpError::TooLarge(amount)) => format!(
+            "{amount} credits is more than the {MAX_TOP_UP} allowed in one top-up: check the amount, or split it"
+        ),
+        AppError::TopUp(TopUpError::ReasonTooLong { chars, max }) => {
+            format!("the reason is {chars} characters long: keep it to {max} at most")
+        }
+        AppError::BalanceTooLarge { max } => {
+            format!("that would take the balance past {max} credits: check the amount")
+        }
+        AppError::SignInRefused => "wrong name or password: check both and try again".to_owned(),
+        AppError::TooManySignIns { minutes } => {
+            format!("too many failed sign-ins: wait {minutes} minutes and try again")
+        }
+        AppError::UnknownCampaign(_) => {
+            "there is no such campaign: it may have been deleted; go back to the queue".to_owned()
+        }
+        AppError::UnknownAccount => {
+            "there is no such account: go back to the accounts page".to_owned()
+        }
+        AppError::UnknownReview => {
+            "no such review, or it is already unpublished: reload the page".to_owned()
+        }
+        AppError::Busy => {
+            "someone else changed this at the same moment: reload the page and try again".to_owned()
+        }
+        AppError::Internal { incident } => format!(
+            "something went wrong on our side (incident {incident}); it was logged: please try again later"
+        ),
+        _ => incident(e),
+    }
+}
+
+fn incident(e: &AppError) -> String {
+    let internal = AppError::internal(e);
+    format!(
+        "something went wrong on our side (incident {}); it was logged: please try again later",
+        internal.incident()
+    )
+}
+
+fn campaign(c: &C) -> Option<String> {
+    Some(match c {
+        C::AlreadyDecided {
+            version,
+            approved,
+            by,
+            at,
+        } => format!(
+            "version {version} was already {} by {} at {}",
+            if *approved { "approved" } else { "refused" },
+            reviewer(by),
+            format::utc(*at)
+        ),
+        C::NotPendingReview { requested, state } => format!(
+            "version {requested} is not waiting for review: the campaign is {}",
+            state_words(*state)
+        ),
+        C::RefusalWithoutReason => "a refusal needs a reason for the owner: write one".to_owned(),
+        C::RefusalTooLong { chars } => format!(
+            "the reason is {chars} characters long: keep it to {} at most",
+            crate::domain::campaign::Refusal::MAX_CHARS
+        ),
+        _ => return None,
+    })
+}
+
+pub fn state_words(state: CampaignState) -> &'static str {
+    match state {
+        CampaignState::Draft => "a draft",
+        CampaignState::AwaitingConfirmation => "waiting for its owner's confirmation",
+        CampaignState::PendingReview => "waiting for review",
+        CampaignState::Approved => "approved",
+        CampaignState::Scheduled => "scheduled",
+        CampaignState::OnHold => "on hold for credit",
+        CampaignState::Sending => "sending",
+        CampaignState::Completed => "completed",
+    }
+}
+
+pub fn reviewer(by: &Reviewer) -> String {
+    match by {
+        Reviewer::AutoValidation => "automatic validation".to_owned(),
+        Reviewer::Moderator(name) => name.to_string(),
+    }
+}
+
+pub fn refusal_code(code: RefusalCode) -> &'static str {
+    match code {
+        RefusalCode::Technical => "technical",
+        RefusalCode::CodeOfConduct => "code of conduct",
+    }
+}
+
+/// A pre-check shown beside a submission.
+pub fn flag(flag: &ComplianceFlag) -> String {
+    match flag {
+        ComplianceFlag::MissingOptOut {
+            expected: Some(expected),
+        } => format!(
+            "the message does not contain the account's opt-out mention \"{expected}\": \
+             recipients must be told how to unsubscribe"
+        ),
+        ComplianceFlag::MissingOptOut { expected: None } => {
+            "the message has no opt-out mention (no \"STOP\"): recipients must be told how to \
+             unsubscribe, for example \"STOP au 36180\""
+                .to_owned()
+        }
+        ComplianceFlag::LinkShortener { domain } => format!(
+            "the message uses the link shortener {domain}: carriers often filter these, \
+             a full link on the sender's own domain is safer"
+        ),
+        ComplianceFlag::AllCaps => "the message is mostly in capital letters: it reads as \
+                                    shouting and is often filtered as spam"
+            .to_owned(),
+        ComplianceFlag::OutsideSendingWindow { flag: Some(window) } => {
+            format!("outside the sending window: {}", window_flag(window))
+        }
+        ComplianceFlag::OutsideSendingWindow { flag: None } => {
+            "outside the sending window".to_owned()
+        }
+        ComplianceFlag::FirstCampaign => "this is the account's first campaign: check the sender \
+                                          and the content with extra care"
+            .to_owned(),
+    }
+}
+
+fn local_time(local: &NaiveDateTime, zone: &str) -> String {
+    let day = match local.weekday() {
+        chrono::Weekday::Mon => "Monday",
+        chrono::Weekday::Tue => "Tuesday",
+        chrono::Weekday::Wed => "Wednesday",
+        chrono::Weekday::Thu => "Thursday",
+        chrono::Weekday::Fri => "Friday",
+        chrono::Weekday::Sat => "Saturday",
+        chrono::Weekday::Sun => "Sunday",
+    };
+    format!("{day} {} ({zone})", local.format("%Y-%m-%d %H:%M"))
+}
+
+pub fn window_flag(flag: &WindowFlag) -> String {
+    match flag {
+        WindowFlag::Sunday { local, zone } => format!(
+            "{}: marketing SMS may not be sent on Sundays",
+            local_time(local, zone)
+        ),
+        WindowFlag::PublicHoliday {
+            local,
+            zone,
+            holiday: h,
+        } => format!(
+            "{}: marketing SMS may not be sent on public holidays ({})",
+            local_time(local, zone),
+            holiday(*h)
+        ),
+        WindowFlag::OutsideHours {
+            local,
+            zone,
+            opens,
+            closes,
+        } => format!(
+            "{}: marketing SMS may only be sent between {} and {}",
+            local_time(local, zone),
+            opens.format("%H:%M"),
+            closes.format("%H:%M")
+        ),
+    }
+}
+
+fn holiday(holiday: FrenchHoliday) -> &'static str {
+    match holiday {
+        FrenchHoliday::NewYearsDay => "New Year's Day",
+        FrenchHoliday::EasterMonday => "Easter Monday",
+        FrenchHoliday::LabourDay => "Labour Day",
+        FrenchHoliday::VictoryInEuropeDay => "Victory in Europe Day",
+        FrenchHoliday::AscensionDay => "Ascension Day",
+        FrenchHoliday::WhitMonday => "Whit Monday",
+        FrenchHoliday::BastilleDay => "Bastille Day",
+        FrenchHoliday::AssumptionDay => "Assumption Day",
+        FrenchHoliday::AllSaintsDay => "All Saints' Day",
+        FrenchHoliday::ArmisticeDay => "Armistice Day",
+        FrenchHoliday::ChristmasDay => "Christmas Day",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
+
+    #[test]
+    fn flags_say_what_is_wrong_and_why() {
+        assert_eq!(
+            flag(&ComplianceFlag::MissingOptOut {
+                expected: Some("STOP au 36180".into())
+            }),
+            "the message does not contain the account's opt-out mention \"STOP au 36180\": \
+             recipients must be told how to unsubscribe"
+        );
+        assert_eq!(
+            flag(&ComplianceFlag::AllCaps),
+            "the message is mostly in capital letters: it reads as shouting and is often filtered as spam"
+        );
+        let easter = WindowFlag::PublicHoliday {
+            local: NaiveDate::from_ymd_opt(2027, 3, 29)
+                .unwrap()
+                .and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap()),
+            zone: "Europe/Paris".into(),
+            holiday: FrenchHoliday::EasterMonday,
+        };
+        assert_eq!(
+            flag(&ComplianceFlag::OutsideSendingWindow { flag: Some(easter) }),
+            "outside the sending window: Monday 2027-03-29 10:00 (Europe/Paris): \
+             marketing SMS may not be sent on public holidays (Easter Monday)"
+        );
+    }
+
+    #[test]
+    fn a_decision_taken_first_is_told_to_the_minute() {
+        let at = Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap()
+            + chrono::TimeDelta::microseconds(123_456);
+        let text = error(&AppError::Campaign(C::AlreadyDecided {
+            version: 1,
+            approved: true,
+            by: Reviewer::Moderator(crate::domain::ids::ModeratorName::parse("alice").unwrap()),
+            at,
+        }));
+        assert_eq!(
+            text,
+            "version 1 was already approved by alice at 2027-03-02 09:00 UTC"
+        );
+    }
+}
