@@ -347,7 +347,8 @@ fn summary_text(s: &Summary, server: u64) -> String {
         text.push_str(&format!("\n  note: {}", words::fold_note(note)));
     }
     for flag in &s.window_flags {
-        text.push_str(&format!("\n  warning: {}", words::window_flag(flag)));
+        let flag = herald::console::words::window_flag(flag);
+        text.push_str(&format!("\n  warning: {flag}"));
     }
     if let Some(shortfall) = s.shortfall {
         text.push_str(&format!(

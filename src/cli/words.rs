@@ -2,7 +2,6 @@
 use herald::app::RefusalView;
 use herald::domain::campaign::{CampaignState, RefusalCode, Reviewer};
 use herald::domain::schedule::FoldNote;
-use herald::domain::window::{FrenchHoliday, WindowFlag};
 
 /// "waiting for validation", "42% completed", "refused: reason".
 pub fn headline(
@@ -38,52 +37,6 @@ pub fn reviewer(by: &Reviewer) -> String {
     match by {
         Reviewer::Moderator(name) => name.to_string(),
         Reviewer::AutoValidation => "automatic validation".to_owned(),
-    }
-}
-
-/// "2027-04-04 10:00 Europe/Paris is a Sunday: no marketing SMS on Sundays".
-pub fn window_flag(flag: &WindowFlag) -> String {
-    match flag {
-        WindowFlag::Sunday { local, zone } => format!(
-            "{} {zone} is a Sunday: no marketing SMS on Sundays",
-            local.format("%Y-%m-%d %H:%M")
-        ),
-        WindowFlag::PublicHoliday {
-            local,
-            zone,
-            holiday: h,
-        } => format!(
-            "{} {zone} is a public holiday ({}): no marketing SMS on public holidays",
-            local.format("%Y-%m-%d %H:%M"),
-            holiday(*h)
-        ),
-        WindowFlag::OutsideHours {
-            local,
-            zone,
-            opens,
-            closes,
-        } => format!(
-            "{} {zone} is outside {}-{}, the only hours marketing SMS may be sent",
-            local.format("%Y-%m-%d %H:%M"),
-            opens.format("%H:%M"),
-            closes.format("%H:%M")
-        ),
-    }
-}
-
-fn holiday(holiday: FrenchHoliday) -> &'static str {
-    match holiday {
-        FrenchHoliday::NewYearsDay => "New Year's Day",
-        FrenchHoliday::EasterMonday => "Easter Monday",
-        FrenchHoliday::LabourDay => "Labour Day",
-        FrenchHoliday::VictoryInEuropeDay => "Victory in Europe Day",
-        FrenchHoliday::AscensionDay => "Ascension Day",
-        FrenchHoliday::WhitMonday => "Whit Monday",
-        FrenchHoliday::BastilleDay => "Bastille Day",
-        FrenchHoliday::AssumptionDay => "Assumption Day",
-        FrenchHoliday::AllSaintsDay => "All Saints' Day",
-        FrenchHoliday::ArmisticeDay => "Armistice Day",
-        FrenchHoliday::ChristmasDay => "Christmas Day",
     }
 }
 

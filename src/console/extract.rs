@@ -24,12 +24,16 @@ pub fn decode<T: DeserializeOwned>(text: &[u8]) -> Result<T, ConsoleError> {
     })
 }
 
+/// A form's body, as sent.
+pub async fn body(request: Request) -> Result<Bytes, ConsoleError> {
+    Bytes::from_request(request, &())
+        .await
+        .map_err(|_| ConsoleError::BadInput("the form could not be read: send it again".to_owned()))
+}
+
 /// A form's body, read with [`decode`].
 pub async fn form<T: DeserializeOwned>(request: Request) -> Result<T, ConsoleError> {
-    let body = Bytes::from_request(request, &()).await.map_err(|_| {
-        ConsoleError::BadInput("the form could not be read: send it again".to_owned())
-    })?;
-    decode(&body)
+    decode(&body(request).await?)
 }
 
 /// The query string, read with [`decode`].

@@ -11,7 +11,7 @@ mod pages;
 mod security;
 mod session;
 mod views;
-mod words;
+pub mod words;
 
 use std::sync::Arc;
 use std::time::Duration;

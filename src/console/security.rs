@@ -1,5 +1,4 @@
 //! Headers every console response carries, and the CSRF check.
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::HeaderValue;
 use axum::http::header::{
@@ -42,7 +41,7 @@ where
 {
     type Rejection = ConsoleError;
 
-    async fn from_request(request: Request, state: &S) -> Result<Self, ConsoleError> {
+    async fn from_request(request: Request, _: &S) -> Result<Self, ConsoleError> {
         #[derive(Deserialize)]
         struct Token {
             #[serde(default)]
@@ -53,9 +52,7 @@ where
             .get::<ModeratorSession>()
             .map(|s| s.csrf_token.clone())
             .ok_or(ConsoleError::Csrf)?;
-        let body = Bytes::from_request(request, state).await.map_err(|_| {
-            ConsoleError::BadInput("the form could not be read: send it again".to_owned())
-        })?;
+        let body = super::extract::body(request).await?;
         let sent: Token = super::extract::decode(&body).map_err(|_| ConsoleError::Csrf)?;
         if !csrf_matches(&sent.csrf, &expected) {
             return Err(ConsoleError::Csrf);

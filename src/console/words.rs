@@ -1,4 +1,5 @@
-//! Typed values and refusals in a moderator's words (the console is in English).
+//! Typed values and refusals in a moderator's words (the console is in English). The command
+//! line, in English too, borrows the words for sending-window flags.
 use chrono::{Datelike, NaiveDateTime};
 
 use crate::app::AppError;
