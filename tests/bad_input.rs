@@ -1,15 +1,14 @@
 //! Bad input: each gets a clear message saying what was wrong and what to do, and the data
 //! is exactly as it was before. Run on SQLite and PostgreSQL.
-mod support;
 
 use std::io::Cursor;
 
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use herald::app::{AppError, Decision, DraftInput, SendRequest};
 use herald::domain::campaign::{CampaignError, RefusalCode};
 use herald::domain::credits::TopUp;
 use herald::domain::effects::Actor;
 use herald::domain::ids::ModeratorName;
-use support::{Engine, OWNER, SERVER, TestApp};
 
 /// Everything a failed command could have touched, as one comparable value.
 async fn snapshot(t: &TestApp) -> String {

@@ -1,8 +1,9 @@
 //! The real bot (serenity + poise) end to end, against the loopback Discord stand-in.
-mod support;
 
 use std::time::Duration;
 
+use crate::support::discord::{self, DiscordStandIn, InteractionBuilder, Options, perms};
+use crate::support::{Engine, TestApp};
 use chrono::TimeDelta;
 use herald::bot::BotConfig;
 use herald::domain::campaign::CampaignState;
@@ -10,8 +11,6 @@ use herald::domain::credits::TopUp;
 use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use serde_json::Value;
-use support::discord::{self, DiscordStandIn, InteractionBuilder, Options, perms};
-use support::{Engine, TestApp};
 
 const GUILD: AccountId = AccountId(discord::DEFAULT_GUILD_ID);
 const OWNER: u64 = discord::DEFAULT_USER_ID;
@@ -228,7 +227,7 @@ async fn a_campaign_from_modal_to_validation_with_one_notification() {
         .wait_for_dm(OWNER, |m| content(m).contains("submitted"))
         .await;
     assert!(content(&dm).contains("spring"), "{dm}");
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    t.drain_outbox().await;
     assert_eq!(discord.dms_to(OWNER).len(), 1, "sent once");
     discord.assert_clean();
 }
@@ -528,7 +527,7 @@ async fn a_failed_notification_is_retried_and_sent_once() {
     discord
         .wait_for_dm(OWNER, |m| content(m).contains("submitted"))
         .await;
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    t.drain_outbox().await;
     assert_eq!(discord.dms_to(OWNER).len(), 1, "sent once");
     discord.assert_clean();
 }
@@ -628,19 +627,19 @@ async fn autocomplete_suggests_campaigns_and_zones() {
 /// notification is sent once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_shard_ranges_share_one_postgresql() {
-    let db = support::TestDb::new(Engine::Postgres).await;
+    let db = crate::support::TestDb::new(Engine::Postgres).await;
     let discord = DiscordStandIn::start().await;
     let apps = [db.store().await, db.store().await].map(|store| {
         herald::app::App::new(
             store,
-            std::sync::Arc::new(herald::app::ManualClock::new(support::t0())),
+            std::sync::Arc::new(herald::app::ManualClock::new(crate::support::t0())),
         )
     });
     // Two guilds that land on different shards of 2.
     let guilds: Vec<u64> = (1u64..).map(|n| (n << 22) | 5).take(2).collect();
     assert_ne!(
-        support::discord::shard_for(Some(guilds[0]), 2),
-        support::discord::shard_for(Some(guilds[1]), 2)
+        crate::support::discord::shard_for(Some(guilds[0]), 2),
+        crate::support::discord::shard_for(Some(guilds[1]), 2)
     );
     for g in &guilds {
         apps[0]
@@ -710,7 +709,7 @@ async fn two_shard_ranges_share_one_postgresql() {
                 Options::new().string("name", "spring"),
             ))))
             .await;
-        assert_eq!(ix.shard, support::discord::shard_for(Some(*g), 2));
+        assert_eq!(ix.shard, crate::support::discord::shard_for(Some(*g), 2));
         let summary = discord
             .wait_for_original(ix.id, |m| !content(m).is_empty())
             .await;
@@ -741,7 +740,7 @@ async fn two_shard_ranges_share_one_postgresql() {
     })
     .await
     .expect("both notifications sent");
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    crate::support::drain_outbox(db.store().await.as_ref()).await;
     assert_eq!(
         discord.dms_to(OWNER).len(),
         2,

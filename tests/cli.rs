@@ -1,10 +1,9 @@
 //! The real `herald` binary, driven as a script would drive it.
-mod support;
 
 use std::process::{Command, Output};
 
+use crate::support::{Engine, TestDb};
 use serde_json::Value;
-use support::{Engine, TestDb};
 
 struct Herald {
     db: TestDb,

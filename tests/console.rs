@@ -1,6 +1,5 @@
 //! The moderation console over real HTTP, on both engines: access, sessions, CSRF, every page
 //! and action, with the HTML parsed and checked by CSS selectors.
-mod support;
 
 use chrono::{Duration, TimeZone, Utc};
 use herald::app::{DraftInput, SendRequest};
@@ -9,8 +8,8 @@ use herald::domain::credits::Credits;
 use herald::domain::ids::CampaignId;
 use herald::domain::rating::RatedInteraction;
 
-use support::console::{ConsoleClient, PASSWORD, serve_console};
-use support::{Engine, OWNER, SERVER, TestApp};
+use crate::support::console::{ConsoleClient, PASSWORD, serve_console};
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 
 /// A test app with moderators alice and bob, and its console.
 async fn console(engine: Engine) -> (TestApp, String) {

@@ -1,7 +1,6 @@
 //! A real browser on the console: Debian's chromium, headless, driven through chromedriver.
 //! A moderator signs in, approves one submission and refuses another; the owners' notifications
 //! land in the outbox. Screenshots are saved under `target/console-screenshots/`.
-mod support;
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -11,8 +10,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use herald::app::SendRequest;
 use herald::domain::campaign::CampaignState;
 
-use support::console::{PASSWORD, serve_console};
-use support::{Engine, OWNER, SERVER, TestApp};
+use crate::support::console::{PASSWORD, serve_console};
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";

@@ -1,17 +1,16 @@
 //! The real `herald` binary sending through a real Kannel: killed with SIGKILL mid-campaign and
 //! restarted, it loses no recipient and never sends an attempt twice; two processes on one
 //! PostgreSQL share a campaign with no recipient sent twice.
-mod support;
 
 use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::support::kannel::{FakeOperator, Kannel, Script};
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use herald::app::SendRequest;
 use herald::domain::campaign::CampaignState;
 use herald::domain::delivery::DeliveryStatus;
-use support::kannel::{FakeOperator, Kannel, Script};
-use support::{Engine, OWNER, SERVER, TestApp};
 
 /// Reports follow the submit a little later: bearerbox files a message's DLR entry when it reads
 /// the operator's answer, and on a loaded machine a report that overtakes it is dropped.

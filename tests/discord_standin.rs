@@ -3,13 +3,13 @@
 //! gateway, an injected REST failure and two shards, while the stand-in checks every body
 //! against Discord's OpenAPI spec.
 
-mod support;
-
 use std::time::Instant;
 
+use crate::support::discord::{
+    self, Check, DiscordStandIn, Options, Recorded, openapi, perms, shard_for,
+};
 use poise::serenity_prelude as serenity;
 use serde_json::{Value, json};
-use support::discord::{self, Check, DiscordStandIn, Options, Recorded, openapi, perms, shard_for};
 
 // ----- the minimal bot -----
 

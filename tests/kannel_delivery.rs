@@ -2,11 +2,12 @@
 //! Kannel talks to a scripted fake operator, and the operator's reports come back through
 //! Kannel to Herald's signed report endpoint. The clock is Herald's manual one, so the 48-hour
 //! window closes without waiting 48 hours.
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::kannel::{FakeOperator, Kannel, Script};
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use chrono::TimeDelta;
 use herald::app::SendRequest;
 use herald::delivery::{
@@ -15,8 +16,6 @@ use herald::delivery::{
 use herald::domain::campaign::CampaignState;
 use herald::domain::credits::Credits;
 use herald::domain::delivery::DeliveryStatus;
-use support::kannel::{FakeOperator, Kannel, Script};
-use support::{Engine, OWNER, SERVER, TestApp};
 
 /// Herald's HTTP server for reports, on a port of its own.
 async fn serve_reports(
@@ -227,7 +226,7 @@ async fn reports_reach_herald_after_its_endpoint_was_down_and_forged_ones_are_re
         "http://{addr}/kannel/report?d={first}&a=1&s={}&type=16&answer=x",
         "0".repeat(32)
     );
-    let reply = support::kannel::http::get(&forged).await.unwrap();
+    let reply = crate::support::kannel::http::get(&forged).await.unwrap();
     assert_eq!(reply.status, 403);
     assert!(
         by_suffix(&t)
@@ -279,7 +278,10 @@ async fn a_stop_reply_through_kannel_opts_the_number_out() {
         "0".repeat(32)
     );
     assert_eq!(
-        support::kannel::http::get(&forged).await.unwrap().status,
+        crate::support::kannel::http::get(&forged)
+            .await
+            .unwrap()
+            .status,
         403
     );
     assert!(

@@ -2,16 +2,14 @@
 //! operator behind them, and a DLR endpoint here, checked against the table in
 //! `shared/kannel.md` (which reports each outcome yields with `dlr-mask=31`).
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::kannel::{Answer, FakeOperator, Kannel, Outcome, Script};
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use support::kannel::{Answer, FakeOperator, Kannel, Outcome, Script};
 
 /// One DLR Kannel's smsbox called us with.
 #[derive(Debug, Clone)]

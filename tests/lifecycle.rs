@@ -1,6 +1,6 @@
 //! The campaign lifecycle through the use cases, run unchanged on SQLite and on PostgreSQL.
-mod support;
 
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use chrono::TimeDelta;
 use herald::app::{AppError, ConfirmOutcome, Decision, DraftInput, Requester, SendRequest};
 use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Review, Reviewer};
@@ -8,7 +8,6 @@ use herald::domain::credits::{Credits, LedgerKind, TopUp};
 use herald::domain::effects::{Actor, NotificationKind};
 use herald::domain::ids::{ModeratorName, UserId};
 use herald::domain::sign_in::PasswordError;
-use support::{Engine, OWNER, SERVER, TestApp};
 
 fn moderator(name: &str) -> ModeratorName {
     ModeratorName::parse(name).unwrap()
@@ -273,7 +272,7 @@ async fn editing_the_draft_never_alters_a_submitted_version(engine: Engine) {
         .import_recipients(
             OWNER,
             "spring",
-            std::io::Cursor::new(support::csv_of(5)),
+            std::io::Cursor::new(crate::support::csv_of(5)),
             Default::default(),
         )
         .await
@@ -683,7 +682,7 @@ async fn replaced_lists_are_pruned_but_submitted_ones_stay(engine: Engine) {
         .recipients
         .unwrap();
     submit(&t, "spring", SendRequest::Immediate).await;
-    let csv = |n| std::io::Cursor::new(support::csv_of(n));
+    let csv = |n| std::io::Cursor::new(crate::support::csv_of(n));
     t.app
         .import_recipients(OWNER, "spring", csv(3), Default::default())
         .await

@@ -1,10 +1,10 @@
 //! Sending campaigns through the use cases, on SQLite and PostgreSQL: the scheduler starts,
 //! holds, resumes and completes; every recipient gets one delivery; money is exact.
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use chrono::{TimeDelta, TimeZone, Utc};
 use herald::app::SendRequest;
 use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
@@ -12,7 +12,6 @@ use herald::domain::campaign::CampaignState;
 use herald::domain::credits::{Credits, LedgerKind, TopUp};
 use herald::domain::delivery::{Report, SubmitOutcome};
 use herald::domain::effects::Actor;
-use support::{Engine, OWNER, SERVER, TestApp};
 
 async fn state(t: &TestApp) -> CampaignState {
     t.app.status(OWNER, "spring").await.unwrap().state

@@ -1,18 +1,17 @@
 //! Test messages and the per-recipient delivery records behind them, on SQLite and PostgreSQL:
 //! priced and confirmed first, paid once, sent through the dispatcher, and moved on by the
 //! gateway's answers and reports.
-mod support;
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{Engine, OWNER, SERVER, TestApp};
 use chrono::TimeDelta;
 use herald::app::{AppError, ConfirmOutcome};
 use herald::delivery::{Dispatcher, DispatcherConfig, SimulatedGateway, SimulationProfile};
 use herald::domain::campaign::{CampaignError, CampaignState, TestNumbersError};
 use herald::domain::credits::{Credits, LedgerKind};
 use herald::domain::delivery::{DeliveryStatus, Report, SubmitOutcome};
-use support::{Engine, OWNER, SERVER, TestApp};
 
 const TWO_NUMBERS: &str = "06 12 34 56 78, +33 7 81 23 45 67";
 

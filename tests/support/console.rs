@@ -1,6 +1,5 @@
 //! The moderation console on a free loopback port, and an HTTP client for it that keeps its
 //! cookies and reads pages with CSS selectors.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -1,6 +1,5 @@
 //! Test support: a fresh database per test on either engine, and an app over it with a
 //! manual clock; stand-ins for Discord and for an SMS operator behind a real Kannel.
-#![allow(dead_code)]
 
 pub mod console;
 pub mod discord;
@@ -19,6 +18,8 @@ pub enum Engine {
     Postgres,
 }
 
+// `name`, `parse` and `arg` serve the benchmarks, which share this module (benches/common).
+#[allow(dead_code)]
 impl Engine {
     pub fn name(self) -> &'static str {
         match self {
@@ -216,6 +217,10 @@ impl TestApp {
     }
 
     /// The kinds of the notifications waiting in the outbox, oldest first.
+    pub async fn drain_outbox(&self) {
+        drain_outbox(self.store.as_ref()).await;
+    }
+
     pub async fn outbox_kinds(&self) -> Vec<&'static str> {
         self.store
             .undelivered_notifications(100)
@@ -228,6 +233,21 @@ impl TestApp {
 }
 
 /// A CSV with a header and `n` distinct valid French mobile numbers.
+/// Waits (10 s at most) until every notification in the outbox was delivered: after that no
+/// notifier has anything left to send, so counting what was sent is final.
+pub async fn drain_outbox(store: &dyn Store) {
+    let drained = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while !store.undelivered_notifications(1).await.unwrap().is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        drained.is_ok(),
+        "the outbox still holds notifications after 10 s"
+    );
+}
+
 pub fn csv_of(n: usize) -> Vec<u8> {
     let mut csv = String::from("phone,name\n");
     for i in 0..n {
@@ -237,7 +257,6 @@ pub fn csv_of(n: usize) -> Vec<u8> {
 }
 
 /// Runs each named async test fn once per engine: `mod sqlite` and `mod postgres`.
-#[macro_export]
 macro_rules! on_both_engines {
     ($($name:ident),* $(,)?) => {
         mod sqlite {

@@ -1,0 +1,18 @@
+//! Herald's integration tests, one binary with a module per area (a single link instead of
+//! one per file). `support` holds what they share: a fresh database per test on either engine,
+//! the Discord stand-in, the Kannel harness and the console client.
+#[macro_use]
+mod support;
+
+mod bad_input;
+mod bot;
+mod cli;
+mod console;
+mod console_browser;
+mod delivery_processes;
+mod discord_standin;
+mod kannel_delivery;
+mod kannel_gateway;
+mod lifecycle;
+mod sending;
+mod test_messages;
