@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://herald-data/herald.db";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` prints secrets redacted (see below): a configuration gets logged.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// `sqlite://PATH` (the default, created on first run) or `postgres://…`.
     pub database_url: String,
@@ -34,7 +35,46 @@ pub struct Config {
 
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 
-#[derive(Debug, Default, Deserialize)]
+/// What stands for a secret in `Debug` output and logs.
+pub const REDACTED: &str = "***";
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |s: &Option<String>| s.as_ref().map(|_| REDACTED);
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("discord_token", &secret(&self.discord_token))
+            .field("discord_api_base", &self.discord_api_base)
+            .field("discord_guild_id", &self.discord_guild_id)
+            .field("http_addr", &self.http_addr)
+            .field("public_url", &self.public_url)
+            .field("kannel_sendsms_url", &self.kannel_sendsms_url)
+            .field("kannel_username", &self.kannel_username)
+            .field("kannel_password", &secret(&self.kannel_password))
+            .field("send_rate", &self.send_rate)
+            .field("retry_window_hours", &self.retry_window_hours)
+            .field("report_timeout_secs", &self.report_timeout_secs)
+            .finish()
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => {
+                    format!("{}{user}:{REDACTED}{}", &url[..scheme + 3], &url[at..])
+                }
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileConfig {
     database_url: Option<String>,
@@ -155,6 +195,36 @@ fn read(path: &Path) -> Result<FileConfig, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_output_keeps_secrets_out() {
+        let env = |k: &str| match k {
+            "HERALD_DATABASE_URL" => Some("postgres://herald:hunter2@db/herald".to_owned()),
+            "DISCORD_TOKEN" => Some("MTIzNDU2.secret-token".to_owned()),
+            "KANNEL_PASSWORD" => Some("kannel-secret".to_owned()),
+            _ => None,
+        };
+        let config = Config::load(None, env).unwrap();
+        let printed = format!("{config:?}");
+        for secret in ["hunter2", "secret-token", "kannel-secret"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(
+            printed.contains("postgres://herald:***@db/herald"),
+            "{printed}"
+        );
+        let kannel = crate::delivery::KannelConfig {
+            sendsms_url: "http://127.0.0.1:13013/cgi-bin/sendsms".into(),
+            username: "herald".into(),
+            password: "kannel-secret".into(),
+            report_base: "http://127.0.0.1:8080".into(),
+        };
+        assert!(!format!("{kannel:?}").contains("kannel-secret"));
+        assert_eq!(
+            redact_url("sqlite://herald-data/herald.db"),
+            "sqlite://herald-data/herald.db"
+        );
+    }
 
     #[test]
     fn environment_wins_over_file_and_defaults_apply() {

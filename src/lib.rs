@@ -1,4 +1,5 @@
 //! Herald: chat-ops for SMS marketing campaigns.
+#![forbid(unsafe_code)]
 
 pub mod app;
 pub mod bot;

@@ -385,6 +385,20 @@ fn migrate_creates_the_sqlite_database_in_wal_mode() {
 }
 
 #[test]
+fn logs_carry_no_colour_codes_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/herald.db", dir.path().display());
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args(["migrate", "--database", &url])
+        .env("RUST_LOG", "debug")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("DEBUG"), "some log lines: {stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
+
+#[test]
 fn an_unusable_database_url_is_explained() {
     let out = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(["migrate", "--database", "mysql://x"])

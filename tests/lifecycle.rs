@@ -753,3 +753,65 @@ on_both_engines!(
     moderators_are_stored_with_an_argon2id_hash,
     replaced_lists_are_pruned_but_submitted_ones_stay,
 );
+
+/// Every use case runs in a span naming the server, the user and the campaign, and none records
+/// a message body or a phone number.
+#[tokio::test]
+async fn use_cases_log_who_and_which_campaign_but_no_body_or_number() {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+    use tracing_subscriber::fmt::format::FmtSpan;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.ready_campaign("spring", 100, 3).await;
+    let body = "Confidential offer 4242 STOP au 36180";
+    t.app
+        .edit_campaign(
+            OWNER,
+            "spring",
+            DraftInput {
+                body: Some(body.into()),
+                sender: None,
+            },
+        )
+        .await
+        .unwrap();
+    submit(&t, "spring", SendRequest::Immediate).await;
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    for span in ["edit_campaign", "finalize", "confirm", "import_recipients"] {
+        let line = logs
+            .lines()
+            .find(|l| l.contains(&format!("{span}{{")))
+            .unwrap_or_else(|| panic!("no {span} span in:\n{logs}"));
+        assert!(
+            line.contains(&format!("server={}", SERVER.0))
+                && line.contains(&format!("user={}", OWNER.user.0)),
+            "{line}"
+        );
+    }
+    assert!(logs.contains("campaign=\"spring\""), "{logs}");
+    assert!(!logs.contains("Confidential offer"), "a body in the logs:\n{logs}");
+    // The recipients of `ready_campaign` are 06 10 00 00 00 and on.
+    assert!(!logs.contains("610000000"), "a number in the logs:\n{logs}");
+}

@@ -12,6 +12,7 @@ pub const MAX_BALANCE: u64 = 1_000_000_000_000_000;
 
 impl App {
     /// The server's account, created with defaults the first time it is seen.
+    #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn ensure_account(
         &self,
         id: AccountId,
@@ -29,6 +30,7 @@ impl App {
             .ok_or_else(|| AppError::internal("account vanished after creation"))
     }
 
+    #[tracing::instrument(skip_all, level = "debug", fields(server = id.0))]
     pub async fn account(&self, id: AccountId) -> Result<(Account, Balance), AppError> {
         self.store
             .account(id)
@@ -36,6 +38,7 @@ impl App {
             .ok_or(AppError::UnknownAccount)
     }
 
+    #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn change_settings(
         &self,
         id: AccountId,
@@ -58,6 +61,7 @@ impl App {
     }
 
     /// Adds credit; `reason` is kept in the ledger and the audit log.
+    #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn credit(
         &self,
         id: AccountId,
@@ -98,6 +102,7 @@ impl App {
             .await?)
     }
 
+    #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn credits(&self, id: AccountId, lines: u32) -> Result<CreditsView, AppError> {
         let (_, balance) = self.account(id).await?;
         let ledger = self.store.ledger_lines(id, lines).await?;
@@ -148,6 +153,7 @@ fn settings_detail(before: &Account, after: &Account) -> String {
 
 impl App {
     /// The zone a user saved for scheduling, if any.
+    #[tracing::instrument(skip_all, level = "debug", fields(user = user.0))]
     pub async fn user_zone(
         &self,
         user: crate::domain::ids::UserId,
@@ -157,6 +163,7 @@ impl App {
     }
 
     /// The language the user last used with the bot ("fr", "en-US"…), for notifications.
+    #[tracing::instrument(skip_all, level = "debug", fields(user = user.0))]
     pub async fn user_locale(
         &self,
         user: crate::domain::ids::UserId,
@@ -165,6 +172,7 @@ impl App {
     }
 
     /// Remembers the user's language; written only when it changed.
+    #[tracing::instrument(skip_all, fields(user = user.0))]
     pub async fn remember_locale(
         &self,
         user: crate::domain::ids::UserId,
@@ -185,6 +193,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = user.0))]
     pub async fn set_user_zone(
         &self,
         user: crate::domain::ids::UserId,

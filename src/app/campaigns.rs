@@ -34,6 +34,7 @@ impl DraftInput {
 }
 
 impl App {
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn create_campaign(
         &self,
         who: Requester,
@@ -51,6 +52,7 @@ impl App {
         Ok(CampaignStatus::of(&created))
     }
 
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn edit_campaign(
         &self,
         who: Requester,
@@ -127,6 +129,7 @@ impl App {
     }
 
     /// Names of the server's campaigns containing `typed` (case-insensitive), for autocomplete.
+    #[tracing::instrument(skip_all, level = "debug", fields(server = account.0))]
     pub async fn campaign_names(
         &self,
         account: crate::domain::ids::AccountId,
@@ -143,6 +146,7 @@ impl App {
     }
 
     /// The draft as its editor shows it.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn draft(&self, who: Requester, name: &str) -> Result<DraftView, AppError> {
         let c = self.campaign_named(who.account, name).await?;
         Ok(DraftView {
@@ -152,6 +156,7 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
         let campaign = self.campaign_named(who.account, name).await?;
         let status = CampaignStatus::of(&campaign);
@@ -165,6 +170,7 @@ impl App {
     }
 
     /// One page of the server's campaigns, most recently changed first, and the total count.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0))]
     pub async fn list(
         &self,
         who: Requester,

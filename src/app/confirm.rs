@@ -74,6 +74,7 @@ impl ConfirmOutcome {
 
 impl App {
     /// Prices and checks the draft and returns the summary to confirm; nothing is submitted yet.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn finalize(
         &self,
         who: Requester,
@@ -117,6 +118,7 @@ impl App {
 
     /// Asks for a cancellation; it happens when the returned token is confirmed.
     /// `is_manager`: the requester manages the server, and may cancel campaigns of others.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn request_cancel(
         &self,
         who: Requester,
@@ -134,6 +136,7 @@ impl App {
 
     /// Prices a test of the draft to `numbers` (up to 5, comma-separated); it is sent when the
     /// returned summary's token is confirmed.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn prepare_test(
         &self,
         who: Requester,
@@ -159,6 +162,7 @@ impl App {
     }
 
     /// Spends a confirmation token: submits a version, or cancels.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0))]
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
         retry_on_busy!({

@@ -186,6 +186,7 @@ fn median(mut waits: Vec<TimeDelta>) -> Option<TimeDelta> {
 impl App {
     /// Checks a moderator's name and password and opens a session. `address` is where the
     /// attempt came from: failures are limited per address and per name.
+    #[tracing::instrument(skip_all, fields(address))]
     pub async fn sign_in(
         &self,
         name: &str,
@@ -248,6 +249,7 @@ impl App {
     }
 
     /// The live session a cookie's token opens, if any.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn console_session(&self, token: &str) -> Result<Option<ModeratorSession>, AppError> {
         Ok(self
             .store
@@ -259,11 +261,13 @@ impl App {
             }))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, token: &str) -> Result<(), AppError> {
         Ok(self.store.delete_session(&sha256_hex(token)).await?)
     }
 
     /// One page (from 1) of the versions waiting for review, oldest first.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn review_queue(&self, page: u32) -> Result<QueuePage, AppError> {
         let total = self.store.pending_count().await?;
         let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
@@ -281,6 +285,7 @@ impl App {
     }
 
     /// A campaign as a moderator reviews it.
+    #[tracing::instrument(skip_all, fields(campaign_id = campaign.0))]
     pub async fn review(&self, campaign: CampaignId) -> Result<ReviewView, AppError> {
         let unknown = || AppError::UnknownCampaign(format!("#{}", campaign.0));
         let found = self
@@ -302,6 +307,7 @@ impl App {
     }
 
     /// One page (from 1) of review decisions, newest first.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn decision_history(
         &self,
         filter: &DecisionFilter,
@@ -320,6 +326,7 @@ impl App {
     }
 
     /// Campaigns sending now with their progress, and those on hold for credit.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn campaigns_overview(&self) -> Result<CampaignsOverview, AppError> {
         let sending = self
             .store
@@ -342,11 +349,13 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn accounts_overview(&self) -> Result<Vec<(Account, Balance)>, AppError> {
         Ok(self.store.accounts(OVERVIEW_LIMIT).await?)
     }
 
     /// Turns automatic validation on or off for an account (audited under the moderator).
+    #[tracing::instrument(skip_all, fields(server = account.0, moderator = %moderator))]
     pub async fn set_auto_validation(
         &self,
         account: AccountId,
@@ -362,6 +371,7 @@ impl App {
     }
 
     /// Ratings per month, public reviews and consent counts.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn ratings_overview(&self) -> Result<RatingsOverview, AppError> {
         let now = self.now();
         let since = now - TimeDelta::days(370);
@@ -374,6 +384,7 @@ impl App {
     }
 
     /// Takes a public review off publication (kept, marked with who and when).
+    #[tracing::instrument(skip_all, fields(moderator = %moderator, id))]
     pub async fn unpublish_review(
         &self,
         id: i64,
@@ -389,6 +400,7 @@ impl App {
         }
     }
 
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn dashboard(&self) -> Result<Dashboard, AppError> {
         let now = self.now();
         let today = now

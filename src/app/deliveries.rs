@@ -21,6 +21,7 @@ impl App {
 
     /// Claims up to `limit` due attempts; each is counted before it is returned, so a crash
     /// after this point can never send the same attempt twice.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn claim_deliveries(&self, limit: u32) -> Result<Vec<DeliveryJob>, AppError> {
         let now = self.now();
         let lease_until = now + self.retry.report_timeout;
@@ -28,6 +29,7 @@ impl App {
     }
 
     /// Records the gateway's answer to a claimed attempt.
+    #[tracing::instrument(skip_all, level = "debug", fields(delivery = job.id))]
     pub async fn delivery_submitted(
         &self,
         job: &DeliveryJob,
@@ -55,6 +57,7 @@ impl App {
 
     /// Applies a delivery report. `attempt` is the attempt the report is about, when the
     /// gateway carried it back; a final "delivered" counts whichever attempt it is about.
+    #[tracing::instrument(skip_all, level = "debug", fields(id))]
     pub async fn delivery_report(
         &self,
         id: i64,
@@ -98,6 +101,7 @@ impl App {
 
     /// Submitted attempts whose wait for a report ran out: sent again, or bounced once the
     /// retry window has closed. Returns how many were moved on.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn sweep_overdue(&self, limit: u32) -> Result<usize, AppError> {
         let now = self.now();
         let mut moved = 0;
@@ -121,6 +125,7 @@ impl App {
     }
 
     /// The key that signs delivery-report URLs: made once, then shared by every process.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn report_signing_key(&self) -> Result<Vec<u8>, AppError> {
         let candidate = super::random_hex(32)?;
         let key = self.store.server_key("report_signing", &candidate).await?;
@@ -128,6 +133,7 @@ impl App {
     }
 
     /// The test messages sent for a campaign, oldest first.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn test_deliveries(
         &self,
         who: Requester,

@@ -23,6 +23,7 @@ pub struct ImportOptions {
 }
 
 impl App {
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn import_recipients<R>(
         &self,
         who: Requester,
@@ -118,6 +119,7 @@ impl App {
 
     /// Frees lists nothing points at any more. Only lists older than an hour go, so an import
     /// still being written is never touched; a failure here costs disk space, never data.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn prune_recipient_lists(&self) {
         let cutoff = self.now() - chrono::TimeDelta::hours(1);
         match self.store.prune_recipient_lists(cutoff).await {

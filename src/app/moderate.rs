@@ -16,6 +16,7 @@ pub enum Decision {
 impl App {
     /// Decides on `version` of a campaign. When another moderator decided first, the answer is
     /// "already approved/refused by X at T" and nothing changes.
+    #[tracing::instrument(skip_all, fields(campaign_id = campaign.0, version, moderator = %moderator))]
     pub async fn decide(
         &self,
         campaign: CampaignId,
@@ -44,6 +45,7 @@ impl App {
     }
 
     /// The id of a campaign by name, for tools that address campaigns by name.
+    #[tracing::instrument(skip_all, fields(server = account.0, campaign = name))]
     pub async fn campaign_id(
         &self,
         account: crate::domain::ids::AccountId,

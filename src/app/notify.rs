@@ -11,6 +11,7 @@ use super::{App, AppError};
 pub const NOTIFICATION_LEASE: TimeDelta = TimeDelta::seconds(60);
 
 impl App {
+    #[tracing::instrument(skip_all, level = "debug", fields(worker))]
     pub async fn claim_notifications(
         &self,
         worker: &str,
@@ -23,6 +24,7 @@ impl App {
             .await?)
     }
 
+    #[tracing::instrument(skip_all, level = "debug", fields(id))]
     pub async fn notification_delivered(&self, id: i64) -> Result<(), AppError> {
         Ok(self
             .store
@@ -32,6 +34,7 @@ impl App {
 
     /// Puts a notification back after a failed send, to be tried again after `attempt`'s backoff
     /// (2 s, 4 s, 8 s … capped at 5 minutes).
+    #[tracing::instrument(skip_all, level = "debug", fields(id))]
     pub async fn notification_failed(&self, id: i64, attempt: u32) -> Result<(), AppError> {
         let backoff = TimeDelta::seconds(1i64 << attempt.clamp(1, 8)).min(TimeDelta::minutes(5));
         Ok(self

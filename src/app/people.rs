@@ -10,6 +10,7 @@ use super::{App, AppError};
 
 impl App {
     /// Adds a console moderator; the password is stored as an argon2id hash only.
+    #[tracing::instrument(skip_all, fields(moderator = name))]
     pub async fn add_moderator(
         &self,
         name: &str,
@@ -29,6 +30,7 @@ impl App {
     }
 
     /// Records a decision on a consent notice (append-only: withdrawing adds a record).
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn record_consent(
         &self,
         account: AccountId,
@@ -50,6 +52,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, level = "debug", fields(server = account.0, user = user.0))]
     pub async fn has_consent(
         &self,
         account: AccountId,
@@ -60,6 +63,7 @@ impl App {
         Ok(is_granted(history.iter().map(|(r, _)| r), purpose))
     }
 
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn rate(
         &self,
         account: AccountId,
@@ -90,6 +94,7 @@ impl App {
 
 impl App {
     /// Adds a number to the account's opt-out (STOP) list; it is skipped by every later import.
+    #[tracing::instrument(skip_all, fields(server = account.0))]
     pub async fn opt_out(
         &self,
         account: AccountId,
@@ -103,6 +108,7 @@ impl App {
 
     /// A message from a phone: an opt-out reply ("STOP") puts the number on the opt-out list
     /// of every account that has sent to it. Returns how many lists it joined.
+    #[tracing::instrument(skip_all)]
     pub async fn reply_received(&self, from: &str, text: &str) -> Result<usize, AppError> {
         if !crate::domain::replies::is_opt_out(text) {
             return Ok(0);

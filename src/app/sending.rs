@@ -17,6 +17,7 @@ const PER_PASS: u32 = 1000;
 
 impl App {
     /// One pass over the campaigns that may move on; run it every second.
+    #[tracing::instrument(skip_all, level = "debug")]
     pub async fn advance_campaigns(&self) -> Result<SchedulerPass, AppError> {
         use CampaignState::*;
         let mut pass = SchedulerPass::default();

@@ -61,10 +61,12 @@ pub struct SupportOpening {
 }
 
 impl App {
+    #[tracing::instrument(skip_all, level = "debug", fields(server = account.0))]
     pub async fn support_settings(&self, account: AccountId) -> Result<SupportSettings, AppError> {
         Ok(self.store.support_settings(account).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(server = account.0))]
     pub async fn set_support_settings(
         &self,
         account: AccountId,
@@ -76,6 +78,7 @@ impl App {
 
     /// `/support <question>`: opens at once with consent, otherwise keeps the question until
     /// the person answers the notice.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn request_support(
         &self,
         account: AccountId,
@@ -107,6 +110,7 @@ impl App {
 
     /// The notice answered: the decision is recorded (append-only, with the notice and the
     /// interaction); on Accept the kept question is handed back to open the conversation.
+    #[tracing::instrument(skip_all, fields(user = user.0, request))]
     pub async fn answer_support_notice(
         &self,
         request: i64,
@@ -146,6 +150,7 @@ impl App {
         }))
     }
 
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0, thread))]
     pub async fn support_opened(
         &self,
         thread: u64,
@@ -163,6 +168,7 @@ impl App {
     }
 
     /// Closes a support conversation; returns it (for the survey that follows).
+    #[tracing::instrument(skip_all, fields(user = by.0, thread))]
     pub async fn close_support(&self, thread: u64, by: UserId) -> Result<SupportThread, AppError> {
         let found = self
             .store
@@ -181,6 +187,7 @@ impl App {
 
     /// Withdraws consent at once; returns the open conversations, now closed, for the bot to
     /// lock.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn withdraw_consent(
         &self,
         account: AccountId,
@@ -223,6 +230,7 @@ impl App {
     }
 
     /// Everything Herald keeps about a person in this server.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn personal_data(
         &self,
         account: AccountId,
@@ -262,6 +270,7 @@ impl App {
     }
 
     /// The same, as the JSON a person downloads.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn export_personal_data(
         &self,
         account: AccountId,
@@ -272,6 +281,7 @@ impl App {
 
     /// Erases a person's personal data in this server (see `SupportStore::erase_personal_data`),
     /// after closing their open conversations, whose ids it returns.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn erase_personal_data(
         &self,
         account: AccountId,

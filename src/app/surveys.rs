@@ -21,6 +21,7 @@ impl App {
     /// Offers a survey to `user` about `subject`, unless they were asked in this server within
     /// its fatigue window. `source` names what asks (an outbox item): asking again from the same
     /// source gives the same survey, while it is open.
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0))]
     pub async fn offer_survey(
         &self,
         source: &str,
@@ -47,6 +48,7 @@ impl App {
 
     /// `user` rates survey `id`. A second answer, an expired survey or someone else's is
     /// refused with a message, and nothing changes.
+    #[tracing::instrument(skip_all, fields(user = user.0, id))]
     pub async fn answer_survey(
         &self,
         id: i64,
@@ -80,6 +82,7 @@ impl App {
 
     /// Stores a public review of a rated survey, with the reviewer's consent to publish it
     /// (recorded with the notice they saw).
+    #[tracing::instrument(skip_all, fields(user = user.0, id))]
     pub async fn share_review(
         &self,
         id: i64,
@@ -109,6 +112,7 @@ impl App {
     }
 
     /// The server a survey of `user` belongs to (to reach its team from a DM).
+    #[tracing::instrument(skip_all, level = "debug", fields(user = user.0, id))]
     pub async fn survey_account(&self, id: i64, user: UserId) -> Result<AccountId, AppError> {
         Ok(self.own_survey(id, user).await?.account)
     }
@@ -126,10 +130,12 @@ impl App {
         }
     }
 
+    #[tracing::instrument(skip_all, level = "debug", fields(server = account.0))]
     pub async fn survey_settings(&self, account: AccountId) -> Result<SurveySettings, AppError> {
         Ok(self.store.survey_settings(account).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(server = account.0))]
     pub async fn set_survey_settings(
         &self,
         account: AccountId,

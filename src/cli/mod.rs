@@ -75,7 +75,10 @@ impl From<AppError> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
+        // Colour codes only where a person reads them: not in files, pipes or journald.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "herald=info,warn".into()),
@@ -116,7 +119,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         .map_err(|e| {
             Failure::Internal(format!(
                 "could not open the database at {}: {e}",
-                redact(&config.database_url)
+                herald::config::redact_url(&config.database_url)
             ))
         })?;
     let retry = RetryPolicy {
@@ -130,7 +133,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Serve(args) => serve::run(app, &config, args).await,
         Command::Migrate => {
             out.done(
-                &format!("database ready at {}", redact(&config.database_url)),
+                &format!(
+                    "database ready at {}",
+                    herald::config::redact_url(&config.database_url)
+                ),
                 &serde_json::json!({"ok": true}),
             );
             Ok(())
@@ -154,19 +160,5 @@ fn discord_id(text: &str) -> Result<u64, String> {
         _ => Err(format!(
             "\"{text}\" is not a Discord id: ids are whole numbers such as 1234567890123456789 (copy it from Discord with Developer Mode on)"
         )),
-    }
-}
-
-/// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            let creds = &url[scheme + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
-                None => url.to_owned(),
-            }
-        }
-        _ => url.to_owned(),
     }
 }

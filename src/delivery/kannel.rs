@@ -9,7 +9,8 @@ use super::signature::ReportSigner;
 use crate::domain::delivery::{OutgoingSms, SubmitOutcome};
 use crate::domain::sms::Encoding;
 
-#[derive(Debug, Clone)]
+/// `Debug` prints the password redacted: a configuration gets logged.
+#[derive(Clone)]
 pub struct KannelConfig {
     /// e.g. `http://127.0.0.1:13013/cgi-bin/sendsms`
     pub sendsms_url: String,
@@ -17,6 +18,17 @@ pub struct KannelConfig {
     pub password: String,
     /// Where Kannel reaches Herald's HTTP server, e.g. `http://127.0.0.1:8080`.
     pub report_base: String,
+}
+
+impl std::fmt::Debug for KannelConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KannelConfig")
+            .field("sendsms_url", &self.sendsms_url)
+            .field("username", &self.username)
+            .field("password", &crate::config::REDACTED)
+            .field("report_base", &self.report_base)
+            .finish()
+    }
 }
 
 pub struct KannelGateway {
