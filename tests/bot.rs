@@ -142,6 +142,46 @@ async fn create_and_import(discord: &DiscordStandIn) {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_that_cannot_receive_sms_are_left_out_unless_kept() {
+    let (t, discord, _bot) = ready().await;
+    create_and_import(&discord).await;
+    let file = discord.attachment(
+        "mixed.csv",
+        b"phone\n06 12 34 56 78\n01 42 68 53 00\n0800 12 34 56\n",
+    );
+    for (keep, says, recipients) in [
+        (None, "Import again with `keep_not_mobile` to keep them.", 1),
+        (Some(true), "kept as you asked", 3),
+    ] {
+        let mut options = Options::new()
+            .string("name", "spring")
+            .attachment("file", &file);
+        if let Some(keep) = keep {
+            options = options.boolean("keep_not_mobile", keep);
+        }
+        let import = discord
+            .inject(manager(
+                discord
+                    .slash("campaign")
+                    .options(campaign("recipients", options)),
+            ))
+            .await;
+        let report = discord
+            .wait_for_original(import.id, |m| content(m).contains("Imported"))
+            .await;
+        assert!(
+            content(&report).contains("Not mobile numbers (landlines, toll-free, VoIP…): 2"),
+            "{report}"
+        );
+        assert!(content(&report).contains(says), "{report}");
+        let who = herald::app::Requester::new(GUILD, herald::domain::ids::UserId(OWNER));
+        let draft = t.app.status(who, "spring").await.unwrap();
+        assert_eq!(draft.draft_recipients, Some(recipients));
+    }
+    discord.assert_clean();
+}
+
 /// Finalizes "spring" at once; returns the summary message with its Confirm button.
 async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
     let ix = discord
@@ -1514,7 +1554,7 @@ async fn support_opens_only_with_consent_and_privacy_controls_take_effect_at_onc
     let decisions: Vec<&str> = consents.iter().map(|(r, _)| r.decision.as_str()).collect();
     assert_eq!(decisions, ["declined", "granted"]);
     let (granted, _) = &consents[1];
-    assert_eq!(granted.notice.version, "support-2026-11-en");
+    assert_eq!(granted.notice.version, "support-2026-11-29-en");
     assert!(granted.interaction.is_some());
 
     // With consent standing, /support opens straight away.

@@ -273,6 +273,32 @@ async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // Numbers that can't receive an SMS are reported, and left out unless kept.
+    let mixed = dir.path().join("mixed.csv");
+    std::fs::write(&mixed, "phone\n0612345678\n0142685300\n0800123456\n").unwrap();
+    let left_out = h.run(&["campaign", "import", "spring", mixed.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&left_out.stdout);
+    assert!(
+        text.contains("not a mobile number (landline, toll-free, VoIP...): 2 (lines 3, 4) - left out; --keep-not-mobile imports them"),
+        "{text}"
+    );
+    assert_eq!(
+        h.json(&["campaign", "status", "spring"])["draft_recipients"],
+        1
+    );
+    let kept = h.json(&[
+        "campaign",
+        "import",
+        "spring",
+        mixed.to_str().unwrap(),
+        "--keep-not-mobile",
+    ]);
+    assert_eq!(
+        (kept["imported"].as_u64(), kept["kept_not_mobile"].as_bool()),
+        (Some(3), Some(true))
+    );
+    h.json(&["campaign", "import", "spring", csv.to_str().unwrap()]);
+
     // Offsets are not zones; an empty zone is not the default; a day that does not exist is
     // not a format error.
     let finalize = |date: &str, zone: &str| {
@@ -335,6 +361,33 @@ async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
         "{text}"
     );
     assert!(!text.contains("-50"), "{text}");
+
+    // A user id past 2^63 acts, and reads back, as itself.
+    let far = "18446744073709551615";
+    h.json(&[
+        "campaign",
+        "create",
+        "far",
+        "--as",
+        far,
+        "--body",
+        "Far STOP au 36180",
+    ]);
+    h.json(&[
+        "campaign",
+        "import",
+        "far",
+        "--as",
+        far,
+        csv.to_str().unwrap(),
+    ]);
+    let summary = h.json(&["campaign", "finalize", "far", "--as", far]);
+    let token = summary["token"].as_str().unwrap();
+    h.json(&["campaign", "confirm", "--as", far, token]);
+    assert_eq!(
+        h.json(&["campaign", "status", "far", "--as", far])["state"],
+        "pending_review"
+    );
 
     // A password of twelve spaces is no password.
     let mut add = Command::new(env!("CARGO_BIN_EXE_herald"))

@@ -53,6 +53,40 @@ pub enum ConfirmOutcome {
 }
 
 impl ConfirmOutcome {
+    /// Reads an outcome kept with its spent token, including the shape kept before outcomes
+    /// were typed (a token lives 15 minutes: one spent just before an upgrade can be replayed).
+    fn from_stored(text: &str) -> Result<ConfirmOutcome, AppError> {
+        #[derive(Deserialize)]
+        struct Before {
+            campaign: String,
+            action: String,
+            version: Option<u32>,
+            state: CampaignState,
+            test: Option<(usize, u64)>,
+        }
+        if let Ok(outcome) = serde_json::from_str(text) {
+            return Ok(outcome);
+        }
+        let before: Before = serde_json::from_str(text).map_err(AppError::internal)?;
+        Ok(match (before.action.as_str(), before.test) {
+            ("test", Some((numbers, cost))) => ConfirmOutcome::TestSent {
+                campaign: before.campaign,
+                numbers,
+                cost: Credits(cost),
+            },
+            ("cancel", _) => ConfirmOutcome::Cancelled {
+                campaign: before.campaign,
+                version: before.version,
+                state: before.state,
+            },
+            _ => ConfirmOutcome::Submitted {
+                campaign: before.campaign,
+                version: before.version,
+                state: before.state,
+            },
+        })
+    }
+
     pub fn campaign(&self) -> &str {
         match self {
             ConfirmOutcome::Submitted { campaign, .. }
@@ -175,7 +209,7 @@ impl App {
                 return Err(CampaignError::NotYourConfirmation.into());
             }
             if let Some(outcome) = &stored.outcome {
-                return serde_json::from_str(outcome).map_err(AppError::internal);
+                return ConfirmOutcome::from_stored(outcome);
             }
             let campaign = self
                 .store
@@ -221,7 +255,7 @@ impl App {
                         .await?
                         .and_then(|c| c.outcome)
                     {
-                        Some(outcome) => serde_json::from_str(&outcome).map_err(AppError::internal),
+                        Some(outcome) => ConfirmOutcome::from_stored(&outcome),
                         None => Err(refused.into()),
                     };
                 }
@@ -259,5 +293,29 @@ impl App {
             self.store.commit(change).await?;
             Ok(outcome)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_kept_before_they_were_typed_still_replay() {
+        let test = r#"{"campaign":"spring","action":"test","version":null,"state":"draft","headline":"test SMS queued for 2 number(s); 2 credits spent","test":[2,2]}"#;
+        assert_eq!(
+            ConfirmOutcome::from_stored(test).unwrap(),
+            ConfirmOutcome::TestSent {
+                campaign: "spring".into(),
+                numbers: 2,
+                cost: Credits(2)
+            }
+        );
+        let submit = r#"{"campaign":"spring","action":"submit","version":1,"state":"pending_review","headline":"waiting for validation","test":null}"#;
+        let outcome = ConfirmOutcome::from_stored(submit).unwrap();
+        assert_eq!(outcome.state(), Some(CampaignState::PendingReview));
+        // And what is kept now reads back as it was.
+        let kept = serde_json::to_string(&outcome).unwrap();
+        assert_eq!(ConfirmOutcome::from_stored(&kept).unwrap(), outcome);
     }
 }

@@ -229,7 +229,10 @@ impl App {
             _ => return Err(AppError::SignInRefused),
         };
         self.store.sign_in_succeeded(&attempt).await?;
-        self.store.prune_console(now, since).await?;
+        // Housekeeping: a failure here must not refuse a right password.
+        if let Err(e) = self.store.prune_console(now, since).await {
+            tracing::warn!(error = %e, "could not prune expired sessions and sign-in failures");
+        }
         let token = random_hex(32)?;
         let session = ModeratorSession {
             moderator,

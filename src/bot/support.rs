@@ -10,7 +10,7 @@ use crate::domain::consent::{ConsentPurpose, Notice};
 use crate::domain::ids::{AccountId, UserId};
 
 /// Version of the support notice; bump it whenever its text changes.
-const SUPPORT_NOTICE_VERSION: &str = "support-2026-11";
+const SUPPORT_NOTICE_VERSION: &str = "support-2026-11-29";
 
 /// The support notice as shown in `lang`, for the consent record.
 pub fn support_notice(lang: Lang) -> Notice {

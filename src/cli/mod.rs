@@ -152,7 +152,11 @@ fn discord_id(text: &str) -> Result<u64, String> {
     let text = text.trim();
     let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
     match text.parse::<u64>() {
-        Ok(id) if digits && id > 0 => Ok(id),
+        Ok(0) => Err(
+            "0 is not a Discord id: ids start at 1 (copy it from Discord with Developer Mode on)"
+                .to_owned(),
+        ),
+        Ok(id) if digits => Ok(id),
         _ if digits && !text.trim_start_matches('0').is_empty() => Err(format!(
             "{text} is too large for a Discord id: ids go up to {} (copy it from Discord with Developer Mode on)",
             u64::MAX

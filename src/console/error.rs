@@ -28,7 +28,9 @@ pub enum ConsoleError {
 impl ConsoleError {
     fn status(&self) -> StatusCode {
         match self {
-            ConsoleError::App(e) if e.is_internal() => StatusCode::INTERNAL_SERVER_ERROR,
+            ConsoleError::App(e) if e.is_internal() || super::words::worded(e).is_none() => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
             ConsoleError::App(
                 AppError::UnknownCampaign(_) | AppError::UnknownAccount | AppError::UnknownReview,
             ) => StatusCode::NOT_FOUND,

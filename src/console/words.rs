@@ -13,11 +13,13 @@ use super::format;
 /// What a moderator reads when a use case refuses. Refusals the console can't cause are
 /// incidents: logged with an id, never described.
 pub fn error(e: &AppError) -> String {
-    match e {
-        AppError::Campaign(c) => match campaign(c) {
-            Some(text) => text,
-            None => incident(e),
-        },
+    worded(e).unwrap_or_else(|| incident(e))
+}
+
+/// The refusals the console can cause, in its words; `None` for the others.
+pub fn worded(e: &AppError) -> Option<String> {
+    Some(match e {
+        AppError::Campaign(c) => campaign(c)?,
         AppError::TopUp(TopUpError::NotANumber(amount)) => {
             format!("\"{amount}\" is not a whole number of credits: write an amount such as 5000")
         }
@@ -52,8 +54,8 @@ pub fn error(e: &AppError) -> String {
         AppError::Internal { incident } => format!(
             "something went wrong on our side (incident {incident}); it was logged: please try again later"
         ),
-        _ => incident(e),
-    }
+        _ => return None,
+    })
 }
 
 fn incident(e: &AppError) -> String {

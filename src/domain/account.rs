@@ -52,7 +52,7 @@ pub struct AccountSettings {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountSettingsError {
     #[error(
-        "the opt-out mention is too long ({0} characters): keep it under 40, such as \"STOP au 36180\""
+        "the opt-out mention is too long ({0} characters): keep it to 40 at most, such as \"STOP au 36180\""
     )]
     OptOutTooLong(usize),
     #[error("the account name can't be empty")]

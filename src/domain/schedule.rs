@@ -642,12 +642,13 @@ fn parse_date(input: &str) -> Result<NaiveDate, SendAtError> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
         // YYYY-MM-DD with a real month and a day number up to 31: the day is what's wrong.
         let parts: Vec<&str> = text.split('-').collect();
-        let number = |s: &str, len: usize| {
-            (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+        // chrono takes one or two digits for the month and the day.
+        let number = |s: &str, lengths: std::ops::RangeInclusive<usize>| {
+            (lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
                 .then(|| s.parse::<u32>().ok())?
         };
         match parts.as_slice() {
-            [y, m, d] => match (number(y, 4), number(m, 2), number(d, 2)) {
+            [y, m, d] => match (number(y, 4..=4), number(m, 1..=2), number(d, 1..=2)) {
                 (Some(year), Some(month @ 1..=12), Some(1..=31)) => SendAtError::NoSuchDay {
                     date: text.to_owned(),
                     days_in_month: days_in_month(year as i32, month),
@@ -1248,6 +1249,7 @@ mod tests {
         // The format is right; the day does not exist.
         for (d, days) in [
             ("2027-02-29", 28),
+            ("2027-2-29", 28),
             ("2027-02-30", 28),
             ("2028-02-30", 29),
             ("2027-04-31", 30),

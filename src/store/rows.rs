@@ -292,10 +292,9 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
         debited: credits("debited", row.s_debited.ok_or_else(|| need("debited"))?)?,
         flags: serde_json::from_str(row.s_flags.as_deref().ok_or_else(|| need("flags"))?)
             .map_err(|e| corrupt("flags", e))?,
-        confirmed_by: UserId(unsigned(
-            "confirmed_by",
+        confirmed_by: UserId(from_snowflake(
             row.s_confirmed_by.ok_or_else(|| need("confirmed_by"))?,
-        )?),
+        )),
         confirmed_at: time(row.s_confirmed_at.ok_or_else(|| need("confirmed_at"))?)?,
         review,
         cancelled,

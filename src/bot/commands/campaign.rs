@@ -186,9 +186,10 @@ async fn recipients(
     keep_not_mobile: Option<bool>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
-    let t = lang(ctx).texts();
+    let l = lang(ctx);
+    let t = l.texts();
     if file.size > MAX_ATTACHMENT_BYTES {
-        let size = format!("{:.1}", f64::from(file.size) / 1_048_576.0);
+        let size = l.decimal(f64::from(file.size) / 1_048_576.0, 1);
         return Err(BotError::User(fill(
             t.attachment_too_large,
             &[
@@ -231,7 +232,7 @@ async fn recipients(
     name_localized("fr", "tester"),
     description_localized(
         "fr",
-        "Envoyer le brouillon à 5 numéros au plus, en test (chiffré, puis confirmé par le bouton)"
+        "Envoyer le brouillon à 5 numéros au plus, en test (avec son coût, puis confirmé par le bouton)"
     )
 )]
 async fn test(

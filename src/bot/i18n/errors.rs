@@ -155,15 +155,22 @@ fn zone(t: &Texts, z: &UnknownZone) -> String {
             let offset_text = format!("UTC{sign}{:02}:{:02}", minutes / 60, minutes % 60);
             let mut text = fill(
                 t.err_zone_offset,
-                &[
-                    ("zone", &z.input),
-                    ("offset", &offset_text),
-                    ("suggestions", &suggestions),
-                ],
+                &[("zone", &z.input), ("offset", &offset_text)],
             );
-            if let Some(fixed) = offset.fixed {
+            let mut add = |sentence: String| {
                 text.push(' ');
-                text.push_str(&fill(t.err_zone_offset_fixed, &[("fixed", &fixed)]));
+                text.push_str(&sentence);
+            };
+            if !z.suggestions.is_empty() {
+                add(fill(
+                    t.err_zone_offset_suggest,
+                    &[("suggestions", &suggestions)],
+                ));
+            }
+            match offset.fixed {
+                Some(fixed) => add(fill(t.err_zone_offset_fixed, &[("fixed", &fixed)])),
+                None if z.suggestions.is_empty() => add(t.err_zone_offset_place.to_owned()),
+                None => {}
             }
             text
         }

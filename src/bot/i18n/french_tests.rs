@@ -224,6 +224,14 @@ fn every_error() -> Vec<AppError> {
                 fixed: Some("Etc/GMT-1"),
             }),
         )),
+        AppError::Zone(unknown_zone(
+            "UTC+1:15",
+            vec![],
+            Some(UtcOffset {
+                minutes: 75,
+                fixed: None,
+            }),
+        )),
         AppError::Region(UnknownRegion("XX".into())),
         AppError::Phone(PhoneNumberError::Unparsable {
             input: "bonjour".into(),
@@ -506,6 +514,13 @@ fn french_renders() -> Vec<String> {
     for e in every_error() {
         out.push(crate::bot::BotError::App(e).message(fr));
     }
+    // And every text as it stands, placeholders unfilled: /privacy, support, surveys, help.
+    out.extend(
+        fr.texts()
+            .entries()
+            .into_iter()
+            .map(|(_, text)| text.to_owned()),
+    );
     out
 }
 
@@ -573,6 +588,17 @@ fn every_error_a_user_causes_is_worded_in_both_languages() {
             );
         }
     }
+}
+
+#[test]
+fn an_offset_no_zone_keeps_asks_for_the_place() {
+    let err = AppError::Zone(Zone::parse("UTC+1:15").unwrap_err());
+    let en = errors::app_error(&err, Lang::En).unwrap();
+    assert_eq!(
+        en,
+        "\"UTC+1:15\" is an offset from UTC (UTC+01:15), not a time zone: it ignores summer time. \
+         Give the place's IANA name, such as Europe/Paris."
+    );
 }
 
 #[test]

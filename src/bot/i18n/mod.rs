@@ -30,6 +30,15 @@ impl Lang {
         }
     }
 
+    /// `value` with `places` decimals, written as the reader's language does ("1.5", "1,5").
+    pub fn decimal(self, value: f64, places: usize) -> String {
+        let text = format!("{value:.places$}");
+        match self {
+            Lang::En => text,
+            Lang::Fr => text.replace('.', ","),
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::En => &en::TEXTS,
@@ -235,6 +244,8 @@ texts! {
     err_zone_unknown,
     err_zone_suggest,
     err_zone_offset,
+    err_zone_offset_suggest,
+    err_zone_offset_place,
     err_zone_offset_fixed,
     err_region,
     err_phone_unparsable,
@@ -292,6 +303,12 @@ mod tests {
         assert_eq!(Lang::of(Some("fr")), Lang::Fr);
         assert_eq!(Lang::of(Some("en-US")), Lang::En);
         assert_eq!(Lang::of(None), Lang::En);
+    }
+
+    #[test]
+    fn decimals_follow_the_language() {
+        assert_eq!(Lang::En.decimal(1.54, 1), "1.5");
+        assert_eq!(Lang::Fr.decimal(1.54, 1), "1,5");
     }
 
     #[test]

@@ -10,6 +10,7 @@ use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName};
 use crate::domain::sign_in::SignInLimits;
+use crate::store::Engine;
 use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
 use crate::store::{
     AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord,
@@ -109,11 +110,19 @@ impl ConsoleStore for SqlStore {
             .bind(micros(failures_before))
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "DELETE FROM login_subjects WHERE subject NOT IN (SELECT subject FROM login_failures)",
-        )
-        .execute(&mut *tx)
-        .await?;
+        // Subjects nobody failed for lately. On PostgreSQL, rows a reservation holds are skipped
+        // rather than waited for: locking them in another order could deadlock with it.
+        let unused = match self.engine {
+            Engine::Sqlite => {
+                "DELETE FROM login_subjects WHERE subject NOT IN (SELECT subject FROM login_failures)"
+            }
+            Engine::Postgres => {
+                "DELETE FROM login_subjects WHERE subject IN (SELECT subject FROM login_subjects \
+                 WHERE subject NOT IN (SELECT subject FROM login_failures) \
+                 ORDER BY subject FOR UPDATE SKIP LOCKED)"
+            }
+        };
+        sqlx::query(unused).execute(&mut *tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -185,8 +194,11 @@ impl ConsoleStore for SqlStore {
             .execute(&mut *tx)
             .await?;
         if let Some(name) = attempt.name_subject() {
-            sqlx::query("DELETE FROM login_failures WHERE subject = $1")
+            // Failures before this attempt only: guesses reserved after it, still being checked,
+            // keep counting.
+            sqlx::query("DELETE FROM login_failures WHERE subject = $1 AND created_at < $2")
                 .bind(name)
+                .bind(micros(attempt.at))
                 .execute(&mut *tx)
                 .await?;
         }
