@@ -1,7 +1,9 @@
 //! What a use case answers when it can't do what was asked.
 //!
-//! Every variant but `Internal` is the user's to fix, and its message says how. `Internal` hides
-//! its cause (logged with an incident id) behind a short apology.
+//! Every variant but `Internal` is the user's to fix. The messages here are the command line's
+//! and the logs' (English, with the command line's terms); the bot and the console word every
+//! refusal themselves. `Internal` hides its cause (logged with an incident id) behind a short
+//! apology.
 use crate::app::csv_source::CsvError;
 use crate::domain::account::AccountSettingsError;
 use crate::domain::campaign::CampaignError;
@@ -56,22 +58,22 @@ pub enum AppError {
     #[error(transparent)]
     Question(#[from] crate::domain::support::InvalidQuestion),
     #[error(
-        "this server has no support channel yet: ask a server manager to run /settings support"
+        "the account has no support channel yet"
     )]
     SupportNotConfigured,
-    #[error("this request was already answered: run /support open again if you need to")]
+    #[error("this support request was already answered")]
     UnknownSupportRequest,
     #[error(
-        "this is not a support conversation: run /support close inside the conversation's thread"
+        "this thread is not a support conversation"
     )]
     NotASupportThread,
     #[error("this support conversation is already closed")]
     SupportAlreadyClosed,
-    #[error("no campaign named \"{0}\" in this server: check the name in the campaign list")]
+    #[error("no campaign named \"{0}\" in this account: check the name with `campaign list`")]
     UnknownCampaign(String),
-    #[error("this server has no Herald account yet: create a campaign first")]
+    #[error("this account does not exist yet: add credit or create a campaign first")]
     UnknownAccount,
-    #[error("a campaign named \"{0}\" already exists in this server: pick another name")]
+    #[error("a campaign named \"{0}\" already exists in this account: pick another name")]
     NameTaken(String),
     #[error("moderator \"{0}\" already exists: pick another name")]
     ModeratorExists(String),
