@@ -170,7 +170,10 @@ async fn bad_input_exits_1_with_a_readable_message(engine: Engine) {
         &["account", "credit", "42", "10", "--reason", " "],
         "--reason",
     );
-    h.refused(&["account", "show", "42"], "this account does not exist yet");
+    h.refused(
+        &["account", "show", "42"],
+        "this account does not exist yet",
+    );
     h.json(&["campaign", "create", "spring"]);
     h.refused(&["campaign", "create", "Spring"], "already exists");
     h.refused(&["campaign", "finalize", "spring"], "no message yet");

@@ -157,9 +157,9 @@ impl App {
     pub async fn user_zone(
         &self,
         user: crate::domain::ids::UserId,
-    ) -> Result<Option<crate::domain::schedule::Zone>, AppError> {
+    ) -> Result<Option<crate::domain::zone::Zone>, AppError> {
         let saved = self.store.user_setting(user, UserSetting::Zone).await?;
-        Ok(saved.and_then(|z| crate::domain::schedule::Zone::parse(&z).ok()))
+        Ok(saved.and_then(|z| crate::domain::zone::Zone::parse(&z).ok()))
     }
 
     /// The language the user last used with the bot ("fr", "en-US"…), for notifications.
@@ -198,8 +198,8 @@ impl App {
         &self,
         user: crate::domain::ids::UserId,
         zone: &str,
-    ) -> Result<crate::domain::schedule::Zone, AppError> {
-        let zone = crate::domain::schedule::Zone::parse(zone)?;
+    ) -> Result<crate::domain::zone::Zone, AppError> {
+        let zone = crate::domain::zone::Zone::parse(zone)?;
         self.store
             .set_user_setting(user, UserSetting::Zone, zone.name(), self.now())
             .await?;

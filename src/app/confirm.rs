@@ -7,7 +7,8 @@ use crate::domain::campaign::{
     FinalizeContext, SendMode, Summary, TestNumbers, TestSummary,
 };
 use crate::domain::credits::Credits;
-use crate::domain::schedule::{SendAt, Zone};
+use crate::domain::schedule::SendAt;
+use crate::domain::zone::Zone;
 use crate::store::{Change, ConfirmationWrite};
 
 use super::{App, AppError, Requester};

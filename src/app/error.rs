@@ -12,9 +12,10 @@ use crate::domain::ids::{CampaignNameError, InvalidModeratorName};
 use crate::domain::phone::{PhoneNumberError, UnknownRegion};
 use crate::domain::rating::InvalidRating;
 use crate::domain::recipients::ImportReport;
-use crate::domain::schedule::{SendAtError, UnknownZone};
+use crate::domain::schedule::SendAtError;
 use crate::domain::sender::InvalidSenderId;
 use crate::domain::sms::SmsBodyError;
+use crate::domain::zone::UnknownZone;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -57,15 +58,11 @@ pub enum AppError {
     UnknownReview,
     #[error(transparent)]
     Question(#[from] crate::domain::support::InvalidQuestion),
-    #[error(
-        "the account has no support channel yet"
-    )]
+    #[error("the account has no support channel yet")]
     SupportNotConfigured,
     #[error("this support request was already answered")]
     UnknownSupportRequest,
-    #[error(
-        "this thread is not a support conversation"
-    )]
+    #[error("this thread is not a support conversation")]
     NotASupportThread,
     #[error("this support conversation is already closed")]
     SupportAlreadyClosed,

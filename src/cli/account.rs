@@ -8,8 +8,8 @@ use herald::domain::credits::TopUp;
 use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use herald::domain::phone::Region;
-use herald::domain::schedule::Zone;
 use herald::domain::sender::SenderId;
+use herald::domain::zone::Zone;
 
 use super::Failure;
 use super::output::Output;

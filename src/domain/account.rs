@@ -1,8 +1,8 @@
 //! An account: one Discord server and its sending settings.
 use super::ids::AccountId;
 use super::phone::Region;
-use super::schedule::Zone;
 use super::sender::SenderId;
+use super::zone::Zone;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -29,7 +29,7 @@ impl Account {
             name: name.to_owned(),
             auto_validation: false,
             region: "FR".parse().expect("FR is a region"),
-            zone: super::schedule::Zone::parse("Europe/Paris").expect("Europe/Paris is a zone"),
+            zone: super::zone::Zone::parse("Europe/Paris").expect("Europe/Paris is a zone"),
             sender: None,
             opt_out_text: None,
             send_role: None,

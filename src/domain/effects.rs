@@ -2,10 +2,10 @@
 //! same transaction as the change, and adapters act on them later.
 use serde::{Deserialize, Serialize};
 
-use super::campaign::RefusalCode;
 use super::credits::{Credits, LedgerEntry};
 use super::ids::{AccountId, CampaignId, ChannelId, ListId, ModeratorName, UserId};
 use super::phone::PhoneNumber;
+use super::refusal::RefusalCode;
 use super::sender::SenderId;
 use super::sms::SmsBody;
 

@@ -2,6 +2,7 @@
 use std::collections::HashSet;
 
 use super::phone::{LineType, PhoneNumber, Region};
+use super::text::without_accent;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
@@ -327,15 +328,7 @@ fn name_rank(words: &[String], groups: &[&[&str]]) -> Option<usize> {
 fn fold(field: &str) -> Vec<String> {
     let mut folded = String::with_capacity(field.len());
     for c in field.chars().flat_map(char::to_lowercase) {
-        let base = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
-            'ç' => 'c',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ñ' => 'n',
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ý' | 'ÿ' => 'y',
+        let base = match without_accent(c) {
             c if c.is_alphanumeric() => c,
             _ => ' ',
         };

@@ -13,9 +13,10 @@ use crate::domain::ids::{
     AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
 };
 use crate::domain::phone::PhoneNumber;
-use crate::domain::schedule::{SendAt, Zone};
+use crate::domain::schedule::SendAt;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
+use crate::domain::zone::Zone;
 
 pub fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()

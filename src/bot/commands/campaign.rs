@@ -35,7 +35,7 @@ async fn campaign_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAuto
 }
 
 pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let choices = crate::domain::schedule::Zone::suggest(partial, 25)
+    let choices = crate::domain::zone::Zone::suggest(partial, 25)
         .into_iter()
         .map(serenity::AutocompleteChoice::from)
         .collect();

@@ -176,7 +176,7 @@ async fn server(
             .map_err(AppError::from)?,
         zone: timezone
             .as_deref()
-            .map(crate::domain::schedule::Zone::parse)
+            .map(crate::domain::zone::Zone::parse)
             .transpose()
             .map_err(AppError::from)?,
         sender: sender

@@ -9,9 +9,10 @@ use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersE
 use crate::domain::ids::CampaignNameError;
 use crate::domain::phone::PhoneNumberError;
 use crate::domain::recipients::{ImportReport, RowIssues};
-use crate::domain::schedule::{SendAtError as S, UnknownZone};
+use crate::domain::schedule::SendAtError as S;
 use crate::domain::sms::SmsBodyError;
 use crate::domain::survey::SurveyError;
+use crate::domain::zone::UnknownZone;
 
 pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
     let t = lang.texts();

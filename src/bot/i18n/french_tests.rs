@@ -22,13 +22,14 @@ use crate::domain::ids::{
 use crate::domain::phone::{PhoneNumberError, UnknownRegion};
 use crate::domain::rating::InvalidRating;
 use crate::domain::recipients::{ImportReport, RowIssues};
-use crate::domain::schedule::{FoldNote, SendAtError, UnknownZone, UtcOffset, Zone};
+use crate::domain::schedule::{FoldNote, SendAtError};
 use crate::domain::sender::InvalidSenderId;
 use crate::domain::sign_in::PasswordError;
 use crate::domain::sms::{Encoding, SmsBodyError};
 use crate::domain::support::InvalidQuestion;
 use crate::domain::survey::SurveyError;
 use crate::domain::window::{FrenchHoliday, WindowFlag};
+use crate::domain::zone::{UnknownZone, UtcOffset, Zone};
 use crate::store::LedgerLine;
 
 fn at() -> chrono::DateTime<Utc> {

@@ -22,6 +22,7 @@ mod test_send;
 #[cfg(test)]
 mod tests;
 
+pub use super::refusal::RefusalCode;
 pub use confirmation::{
     ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, PendingConfirmation, Summary,
 };
@@ -112,35 +113,6 @@ impl SendMode {
         match self {
             SendMode::Immediate => None,
             SendMode::Scheduled(at) => Some(at),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalCode {
-    Technical,
-    CodeOfConduct,
-}
-
-impl RefusalCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RefusalCode::Technical => "technical",
-            RefusalCode::CodeOfConduct => "code_of_conduct",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RefusalCode> {
-        match s
-            .trim()
-            .to_ascii_lowercase()
-            .replace(['-', ' '], "_")
-            .as_str()
-        {
-            "technical" => Some(RefusalCode::Technical),
-            "code_of_conduct" | "conduct" => Some(RefusalCode::CodeOfConduct),
-            _ => None,
         }
     }
 }

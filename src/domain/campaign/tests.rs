@@ -5,7 +5,8 @@ use super::*;
 use crate::domain::account::Account;
 use crate::domain::credits::{Balance, LedgerKind};
 use crate::domain::effects::NotificationKind;
-use crate::domain::schedule::{SendAt, Zone};
+use crate::domain::schedule::SendAt;
+use crate::domain::zone::Zone;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap()
