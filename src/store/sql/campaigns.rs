@@ -1,4 +1,18 @@
 //! Campaigns: creation, loading, and the one-transaction commit of a state change.
+use crate::store::AuditRecord;
+use crate::store::CampaignStore;
+use crate::store::StoredConfirmation;
+use crate::store::rows;
+use crate::store::sql::AccountId;
+use crate::store::sql::CampaignId;
+use crate::store::sql::CampaignName;
+use crate::store::sql::CampaignState;
+use crate::store::sql::ConfirmationToken;
+use crate::store::sql::audit_record;
+use crate::store::sql::unsigned;
+use async_trait::async_trait;
+use sqlx::AssertSqlSafe;
+
 use sqlx::query::QueryAs;
 use sqlx::{Any, AnyPool};
 
@@ -194,4 +208,143 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+#[async_trait]
+impl CampaignStore for SqlStore {
+    async fn create_campaign(&self, campaign: &Campaign) -> Result<Campaign, StoreError> {
+        let _turn = self.write_turn().await;
+        self.insert_campaign(campaign).await
+    }
+
+    async fn campaign(
+        &self,
+        account: AccountId,
+        name: &CampaignName,
+    ) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!(
+            "SELECT {} WHERE c.account_id = $1 AND c.name_key = $2",
+            rows::CAMPAIGN_COLUMNS
+        );
+        self.fetch_campaign(
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(snowflake(account.0))
+                .bind(name.key()),
+        )
+        .await
+    }
+
+    async fn campaign_by_id(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError> {
+        let sql = format!("SELECT {} WHERE c.id = $1", rows::CAMPAIGN_COLUMNS);
+        self.fetch_campaign(sqlx::query_as(AssertSqlSafe(sql)).bind(id.0))
+            .await
+    }
+
+    async fn campaigns(
+        &self,
+        account: AccountId,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        let sql = format!(
+            "SELECT {} WHERE c.account_id = $1 ORDER BY c.updated_at DESC, c.id DESC LIMIT $2 OFFSET $3",
+            rows::CAMPAIGN_COLUMNS
+        );
+        let rows: Vec<rows::CampaignRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(snowflake(account.0))
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(rows::CampaignRow::into_domain)
+            .collect()
+    }
+
+    async fn count_campaigns(&self, account: AccountId) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE account_id = $1")
+            .bind(snowflake(account.0))
+            .fetch_one(&self.pool)
+            .await?;
+        unsigned("count", n)
+    }
+
+    async fn has_submissions(&self, account: AccountId) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT s.version FROM submissions s JOIN campaigns c ON c.id = s.campaign_id WHERE c.account_id = $1 LIMIT 1",
+        )
+        .bind(snowflake(account.0))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
+    }
+
+    async fn commit(&self, change: Change<'_>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        self.commit_change(change).await
+    }
+
+    async fn confirmation(
+        &self,
+        token: &ConfirmationToken,
+    ) -> Result<Option<StoredConfirmation>, StoreError> {
+        let row: Option<rows::ConfirmationRow> = sqlx::query_as(
+            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome \
+             FROM confirmations WHERE token = $1",
+        )
+        .bind(token.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(rows::ConfirmationRow::into_domain).transpose()
+    }
+
+    async fn campaigns_in_states(
+        &self,
+        states: &[CampaignState],
+        limit: u32,
+    ) -> Result<Vec<Campaign>, StoreError> {
+        // The states are our own fixed identifiers, never user input.
+        let list = states
+            .iter()
+            .map(|s| format!("'{}'", s.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {} WHERE c.state IN ({list}) ORDER BY c.updated_at, c.id LIMIT $1",
+            rows::CAMPAIGN_COLUMNS
+        );
+        let rows: Vec<rows::CampaignRow> = sqlx::query_as(AssertSqlSafe(sql))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter()
+            .map(rows::CampaignRow::into_domain)
+            .collect()
+    }
+
+    async fn audit_log(
+        &self,
+        account: Option<AccountId>,
+        limit: u32,
+    ) -> Result<Vec<AuditRecord>, StoreError> {
+        let select = "SELECT id, account_id, campaign_id, version, actor, action, detail, created_at FROM audit_log";
+        let rows = match account {
+            Some(a) => {
+                sqlx::query(AssertSqlSafe(format!(
+                    "{select} WHERE account_id = $1 ORDER BY id DESC LIMIT $2"
+                )))
+                .bind(snowflake(a.0))
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?
+            }
+            None => {
+                sqlx::query(AssertSqlSafe(format!("{select} ORDER BY id DESC LIMIT $1")))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(audit_record).collect()
+    }
 }

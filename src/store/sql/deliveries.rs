@@ -1,4 +1,7 @@
 //! Per-recipient deliveries: claiming attempts for the gateway and recording what happened.
+use crate::store::DeliveryStore;
+use async_trait::async_trait;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -293,4 +296,81 @@ fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
         started_at: time(r.try_get("started_at")?)?,
         error: r.try_get("error")?,
     })
+}
+
+#[async_trait]
+impl DeliveryStore for SqlStore {
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryJob>, StoreError> {
+        self.claim_due_deliveries(now, lease_until, limit).await
+    }
+
+    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
+        self.fetch_delivery(id).await
+    }
+
+    async fn overdue_submissions(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        SqlStore::overdue_submissions(self, now, limit).await
+    }
+
+    async fn update_delivery(
+        &self,
+        id: i64,
+        from: (DeliveryStatus, u32),
+        step: &Step,
+        acknowledged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        SqlStore::update_delivery(self, id, from, step, acknowledged, now).await
+    }
+
+    async fn delivery_counts(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<DeliveryCounts, StoreError> {
+        self.count_deliveries(campaign, version).await
+    }
+
+    async fn test_deliveries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        self.list_deliveries(campaign.0, None).await
+    }
+
+    async fn deliveries_of(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        self.list_deliveries(campaign.0, Some(version)).await
+    }
+
+    async fn server_key(&self, name: &str, candidate: &str) -> Result<String, StoreError> {
+        {
+            let _turn = self.write_turn().await;
+            sqlx::query(
+                "INSERT INTO server_keys (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            )
+            .bind(name)
+            .bind(candidate)
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(
+            sqlx::query_scalar("SELECT value FROM server_keys WHERE name = $1")
+                .bind(name)
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
 }

@@ -1,5 +1,9 @@
 //! Claiming outbox notifications so that several processes drain one outbox without sending
 //! the same notification twice (short of a crash between sending and marking it delivered).
+use crate::store::OutboxStore;
+use crate::store::rows;
+use async_trait::async_trait;
+
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -46,5 +50,63 @@ impl SqlStore {
             .collect::<Result<Vec<_>, StoreError>>()?;
         items.sort_by_key(|i| i.id);
         Ok(items)
+    }
+}
+
+#[async_trait]
+impl OutboxStore for SqlStore {
+    async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let payload: String = r.try_get("payload")?;
+                Ok(OutboxItem {
+                    id: r.try_get("id")?,
+                    notification: serde_json::from_str(&payload)
+                        .map_err(|e| rows::corrupt("outbox payload", e))?,
+                    created_at: time(r.try_get("created_at")?)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn claim_notifications(
+        &self,
+        worker: &str,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<OutboxItem>, StoreError> {
+        let _turn = self.write_turn().await;
+        self.claim_outbox(worker, now, lease_until, limit).await
+    }
+
+    async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE outbox SET claimed_by = NULL, claimed_until = $1 WHERE id = $2 AND delivered_at IS NULL")
+            .bind(micros(retry_at))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn mark_notification_delivered(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE outbox SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL")
+            .bind(micros(now))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -1,4 +1,13 @@
 //! Recipient lists: written in multi-row batches, read back in file order.
+use crate::store::RecipientStore;
+use crate::store::sql::AccountId;
+use crate::store::sql::HashSet;
+use crate::store::sql::from_snowflake;
+use crate::store::sql::micros;
+use crate::store::sql::snowflake;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
 use std::fmt::Write;
 
 use sqlx::{AssertSqlSafe, Row};
@@ -122,6 +131,108 @@ impl SqlStore {
                 };
                 Ok((r.try_get("position")?, recipient))
             })
+            .collect()
+    }
+}
+
+#[async_trait]
+impl RecipientStore for SqlStore {
+    async fn new_recipient_list(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<ListId, StoreError> {
+        let _turn = self.write_turn().await;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO recipient_lists (account_id, created_at) VALUES ($1, $2) RETURNING id",
+        )
+        .bind(snowflake(account.0))
+        .bind(micros(now))
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(ListId(id))
+    }
+
+    async fn append_recipients(
+        &self,
+        list: ListId,
+        first_position: u64,
+        batch: &[Recipient],
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        self.insert_recipients(list, first_position, batch).await
+    }
+
+    async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+            .bind(list.0)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
+            .bind(list.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn prune_recipient_lists(
+        &self,
+        created_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let _turn = self.write_turn().await;
+        self.delete_unused_lists(created_before).await
+    }
+
+    async fn recipients(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, Recipient)>, StoreError> {
+        self.fetch_recipients(list, after_position, limit).await
+    }
+
+    async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {
+        let phones: Vec<String> =
+            sqlx::query_scalar("SELECT phone FROM opt_outs WHERE account_id = $1")
+                .bind(snowflake(account.0))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(phones.into_iter().collect())
+    }
+
+    async fn add_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO opt_outs (account_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, phone) DO NOTHING",
+        )
+        .bind(snowflake(account.0))
+        .bind(phone.as_e164())
+        .bind(micros(now))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn accounts_that_sent_to(
+        &self,
+        phone: &PhoneNumber,
+    ) -> Result<Vec<AccountId>, StoreError> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT DISTINCT account_id FROM deliveries WHERE phone = $1")
+                .bind(phone.as_e164())
+                .fetch_all(&self.pool)
+                .await?;
+        ids.into_iter()
+            .map(|id| Ok(AccountId(from_snowflake(id))))
             .collect()
     }
 }

@@ -1,0 +1,50 @@
+//! Accounts (one per Discord server) and their credit ledger.
+use crate::domain::account::Account;
+use crate::domain::credits::Balance;
+use crate::domain::credits::LedgerKind;
+use crate::domain::effects::AuditEntry;
+use crate::domain::effects::Effect;
+use crate::domain::ids::AccountId;
+use crate::domain::ids::CampaignId;
+use crate::store::Credits;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LedgerLine {
+    pub id: i64,
+    pub kind: LedgerKind,
+    pub amount: Credits,
+    pub campaign: Option<(CampaignId, u32)>,
+    pub reason: Option<String>,
+    pub balance_after: Balance,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    async fn account(&self, id: AccountId) -> Result<Option<(Account, Balance)>, StoreError>;
+    /// Creates the account unless it exists.
+    async fn create_account(&self, account: &Account, now: DateTime<Utc>)
+    -> Result<(), StoreError>;
+    async fn update_account(
+        &self,
+        account: &Account,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// Applies ledger and audit effects that concern no campaign (a top-up); returns the new balance.
+    async fn apply_account_effects(
+        &self,
+        account: AccountId,
+        effects: &[Effect],
+        now: DateTime<Utc>,
+    ) -> Result<Balance, StoreError>;
+    async fn ledger_lines(
+        &self,
+        account: AccountId,
+        limit: u32,
+    ) -> Result<Vec<LedgerLine>, StoreError>;
+}

@@ -1,0 +1,83 @@
+//! One delivery per recipient of a version (or test number): claims, reports, counts.
+use crate::domain::delivery::DeliveryCounts;
+use crate::domain::delivery::DeliveryStatus;
+use crate::domain::delivery::Step;
+use crate::domain::ids::CampaignId;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::StoreError;
+
+/// An attempt claimed for the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryJob {
+    pub id: i64,
+    pub attempt: u32,
+    pub phone: String,
+    pub body: String,
+    pub sender: String,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Where one delivery stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryRecord {
+    pub id: i64,
+    pub campaign: CampaignId,
+    /// `None`: a test message.
+    pub version: Option<u32>,
+    pub phone: String,
+    pub status: DeliveryStatus,
+    pub attempt: u32,
+    /// The network acknowledged the current attempt (a final report will follow).
+    pub acknowledged: bool,
+    pub due_at: DateTime<Utc>,
+    pub started_at: DateTime<Utc>,
+    pub error: Option<String>,
+}
+
+#[async_trait]
+pub trait DeliveryStore: Send + Sync {
+    /// Claims up to `limit` due attempts, each counted and committed before it is sent.
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryJob>, StoreError>;
+    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError>;
+    /// Submitted attempts whose wait for a report ran out.
+    async fn overdue_submissions(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+    /// Applies `step` if the delivery is still at `from` (status, attempt); false otherwise.
+    async fn update_delivery(
+        &self,
+        id: i64,
+        from: (DeliveryStatus, u32),
+        step: &Step,
+        acknowledged: bool,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    async fn delivery_counts(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<DeliveryCounts, StoreError>;
+    /// The test messages sent for a campaign, oldest first.
+    async fn test_deliveries(
+        &self,
+        campaign: CampaignId,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+    /// Every message of a version, in list order.
+    async fn deliveries_of(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<DeliveryRecord>, StoreError>;
+    /// The key stored under `name`, storing `candidate` first if there is none: every process
+    /// gets the same key.
+    async fn server_key(&self, name: &str, candidate: &str) -> Result<String, StoreError>;
+}

@@ -1,0 +1,50 @@
+//! Recipient lists, written once per import then frozen, and the opt-out list.
+use crate::domain::ids::AccountId;
+use crate::domain::ids::ListId;
+use crate::domain::phone::PhoneNumber;
+use crate::domain::recipients::Recipient;
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::collections::HashSet;
+
+use super::StoreError;
+
+#[async_trait]
+pub trait RecipientStore: Send + Sync {
+    async fn new_recipient_list(
+        &self,
+        account: AccountId,
+        now: DateTime<Utc>,
+    ) -> Result<ListId, StoreError>;
+    /// Appends recipients at positions `first_position..`; lists are written once, then frozen.
+    async fn append_recipients(
+        &self,
+        list: ListId,
+        first_position: u64,
+        batch: &[Recipient],
+    ) -> Result<(), StoreError>;
+    async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError>;
+    /// Deletes lists created before `created_before` that no draft or version points at
+    /// (replaced drafts, imports cut short by a crash); returns how many went.
+    async fn prune_recipient_lists(&self, created_before: DateTime<Utc>)
+    -> Result<u64, StoreError>;
+    /// Recipients of a list in file order, from `after_position` (exclusive).
+    async fn recipients(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, Recipient)>, StoreError>;
+    async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError>;
+    async fn add_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The accounts with a message (campaign or test) to this number.
+    async fn accounts_that_sent_to(
+        &self,
+        phone: &PhoneNumber,
+    ) -> Result<Vec<AccountId>, StoreError>;
+}
