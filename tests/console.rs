@@ -5,6 +5,7 @@ use chrono::{Duration, TimeZone, Utc};
 use herald::app::{DraftInput, SendRequest};
 use herald::domain::campaign::CampaignState;
 use herald::domain::credits::Credits;
+use herald::domain::effects::{Actor, AuditAction};
 use herald::domain::ids::CampaignId;
 use herald::domain::rating::RatedInteraction;
 
@@ -558,16 +559,17 @@ async fn accounts_auto_validation_and_credit_are_audited(engine: Engine) {
     assert_eq!(balance.available, Credits(300));
 
     let audit = t.store.audit_log(Some(SERVER), 10).await.unwrap();
-    let mine: Vec<(String, String, String)> = audit
+    let alice = Actor::Moderator(herald::domain::ids::ModeratorName::parse("alice").unwrap());
+    let mine: Vec<(AuditAction, String)> = audit
         .iter()
-        .filter(|a| a.actor == "alice")
-        .map(|a| (a.actor.clone(), a.action.clone(), a.detail.clone()))
+        .filter(|a| a.actor == alice)
+        .map(|a| (a.action, a.detail.clone()))
         .collect();
     assert_eq!(mine.len(), 2, "{audit:?}");
-    assert_eq!(mine[0].1, "credited");
-    assert_eq!(mine[0].2, "+250: Goodwill <gesture>");
-    assert_eq!(mine[1].1, "settings_changed");
-    assert!(mine[1].2.contains("auto"), "{}", mine[1].2);
+    assert_eq!(mine[0].0, AuditAction::Credited);
+    assert_eq!(mine[0].1, "+250: Goodwill <gesture>");
+    assert_eq!(mine[1].0, AuditAction::SettingsChanged);
+    assert!(mine[1].1.contains("auto"), "{}", mine[1].1);
 }
 
 async fn the_dashboard_sums_up(engine: Engine) {

@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use herald::app::{AppError, ConfirmOutcome, Decision, DraftInput, Requester, SendRequest};
 use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Review, Reviewer};
 use herald::domain::credits::{Credits, LedgerKind, TopUp};
-use herald::domain::effects::{Actor, NotificationKind};
+use herald::domain::effects::{Actor, AuditAction, NotificationKind};
 use herald::domain::ids::{ModeratorName, UserId};
 use herald::domain::sign_in::PasswordError;
 
@@ -156,7 +156,7 @@ async fn concurrent_decisions_one_wins_the_other_is_told_who(engine: Engine) {
     assert_eq!(
         audit
             .iter()
-            .filter(|r| r.action == "approved" || r.action == "refused")
+            .filter(|r| matches!(r.action, AuditAction::Approved | AuditAction::Refused))
             .count(),
         1
     );

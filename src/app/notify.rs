@@ -3,6 +3,7 @@
 //! notification carries its outbox id so a consumer can drop a duplicate.
 use chrono::TimeDelta;
 
+use crate::domain::delivery::RetryPolicy;
 use crate::store::OutboxItem;
 
 use super::{App, AppError};
@@ -33,10 +34,10 @@ impl App {
     }
 
     /// Puts a notification back after a failed send, to be tried again after `attempt`'s backoff
-    /// (2 s, 4 s, 8 s … capped at 5 minutes).
+    /// under the notifications' retry policy (2 s, 4 s, 8 s … at most 5 minutes).
     #[tracing::instrument(skip_all, level = "debug", fields(id))]
     pub async fn notification_failed(&self, id: i64, attempt: u32) -> Result<(), AppError> {
-        let backoff = TimeDelta::seconds(1i64 << attempt.clamp(1, 8)).min(TimeDelta::minutes(5));
+        let backoff = RetryPolicy::NOTIFICATIONS.backoff(attempt);
         Ok(self
             .store
             .defer_notification(id, self.now() + backoff)

@@ -3,7 +3,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::app::console::ModeratorSession;
-use crate::domain::campaign::{Campaign, RefusalCode, Review};
+use crate::domain::campaign::{Campaign, Review};
 use crate::store::PastRefusal;
 
 use super::{format, words};
@@ -106,10 +106,9 @@ impl SubmissionCard {
                 .filter(|r| r.version != s.version)
                 .map(|r| RefusalLine {
                     version: r.version,
-                    code: RefusalCode::parse(&r.code)
-                        .map_or_else(|| r.code.clone(), |c| words::refusal_code(c).to_owned()),
+                    code: words::refusal_code(r.code).to_owned(),
                     text: r.text.clone(),
-                    by: r.by.clone(),
+                    by: words::reviewer(&r.by),
                     at: format::utc(r.at),
                 })
                 .collect(),

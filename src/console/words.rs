@@ -6,6 +6,7 @@ use crate::app::AppError;
 use crate::domain::campaign::{CampaignError as C, CampaignState, RefusalCode, Reviewer};
 use crate::domain::compliance::ComplianceFlag;
 use crate::domain::credits::{MAX_TOP_UP, TopUpError};
+use crate::domain::effects::Actor;
 use crate::domain::window::{FrenchHoliday, WindowFlag};
 
 use super::format;
@@ -109,6 +110,16 @@ pub fn reviewer(by: &Reviewer) -> String {
     match by {
         Reviewer::AutoValidation => "automatic validation".to_owned(),
         Reviewer::Moderator(name) => name.to_string(),
+    }
+}
+
+/// Who did something the audit log keeps.
+pub fn actor(actor: &Actor) -> String {
+    match actor {
+        Actor::Moderator(name) => name.to_string(),
+        Actor::User(user) => format!("Discord user {}", user.0),
+        Actor::Operator => "an operator (command line)".to_owned(),
+        Actor::System => "Herald (automatic)".to_owned(),
     }
 }
 

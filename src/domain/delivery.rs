@@ -148,6 +148,15 @@ impl Step {
 }
 
 impl RetryPolicy {
+    /// Notifications to people (Discord messages): tried again after 2 s, doubling, at most
+    /// 5 minutes apart, for as long as it takes (the window is never reached).
+    pub const NOTIFICATIONS: RetryPolicy = RetryPolicy {
+        window: TimeDelta::days(36_500),
+        first_backoff: TimeDelta::seconds(2),
+        max_backoff: TimeDelta::minutes(5),
+        report_timeout: TimeDelta::minutes(1),
+    };
+
     /// The wait before attempt `attempt + 1`, after `attempt` failed (attempts count from 1).
     pub fn backoff(&self, attempt: u32) -> TimeDelta {
         let doublings = attempt.saturating_sub(1).min(20);
@@ -350,6 +359,10 @@ mod tests {
         assert_eq!(p.backoff(2), TimeDelta::minutes(2));
         assert_eq!(p.backoff(4), TimeDelta::minutes(8));
         assert_eq!(p.backoff(30), TimeDelta::hours(2));
+        let notifications = RetryPolicy::NOTIFICATIONS;
+        assert_eq!(notifications.backoff(1), TimeDelta::seconds(2));
+        assert_eq!(notifications.backoff(3), TimeDelta::seconds(8));
+        assert_eq!(notifications.backoff(12), TimeDelta::minutes(5));
     }
 
     #[test]

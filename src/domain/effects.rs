@@ -134,6 +134,23 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    const ALL: [AuditAction; 10] = [
+        AuditAction::Submitted,
+        AuditAction::Approved,
+        AuditAction::Refused,
+        AuditAction::Cancelled,
+        AuditAction::StartedSending,
+        AuditAction::HeldForCredit,
+        AuditAction::Completed,
+        AuditAction::Credited,
+        AuditAction::SettingsChanged,
+        AuditAction::TestSent,
+    ];
+
+    pub fn parse(s: &str) -> Option<AuditAction> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Submitted => "submitted",

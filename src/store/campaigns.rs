@@ -4,6 +4,7 @@ use crate::domain::campaign::CampaignState;
 use crate::domain::campaign::ConfirmationToken;
 use crate::domain::campaign::PendingConfirmation;
 use crate::domain::effects::Effect;
+use crate::domain::effects::{Actor, AuditAction};
 use crate::domain::ids::AccountId;
 use crate::domain::ids::CampaignId;
 use crate::domain::ids::CampaignName;
@@ -47,8 +48,8 @@ pub struct AuditRecord {
     pub id: i64,
     pub account: AccountId,
     pub campaign: Option<(CampaignId, u32)>,
-    pub actor: String,
-    pub action: String,
+    pub actor: Actor,
+    pub action: AuditAction,
     pub detail: String,
     pub at: DateTime<Utc>,
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{AuditRecord, StoreError};
 use crate::domain::account::Account;
-use crate::domain::campaign::Campaign;
+use crate::domain::campaign::{Campaign, RefusalCode, Reviewer};
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName};
 use crate::domain::sign_in::SignInLimits;
@@ -32,9 +32,9 @@ pub struct PendingReview {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastRefusal {
     pub version: u32,
-    pub code: String,
+    pub code: RefusalCode,
     pub text: String,
-    pub by: String,
+    pub by: Reviewer,
     pub at: DateTime<Utc>,
 }
 
@@ -54,7 +54,7 @@ pub struct ReviewRecord {
 /// Which review decisions the history shows.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
-    pub moderator: Option<String>,
+    pub moderator: Option<ModeratorName>,
     /// `approved` or `refused`.
     pub outcome: Option<&'static str>,
     pub from: Option<DateTime<Utc>>,

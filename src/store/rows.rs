@@ -1,14 +1,17 @@
 //! Rows as the database returns them, and their conversion to domain values. Every value read
 //! back is parsed again through the domain types, so a bad row is an error, never a bad value.
 use chrono::{DateTime, Utc};
+use sqlx::Row;
+use sqlx::any::AnyRow;
 
-use super::StoreError;
+use super::{AuditRecord, OutboxItem, PastRefusal, StoreError};
 use crate::domain::account::Account;
 use crate::domain::campaign::{
     Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
     RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission, TestNumbers,
 };
 use crate::domain::credits::{Balance, Credits};
+use crate::domain::effects::{Actor, AuditAction};
 use crate::domain::ids::{
     AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
 };
@@ -193,6 +196,79 @@ fn list(id: i64, count: i64) -> Result<RecipientList, StoreError> {
     Ok(RecipientList {
         id: ListId(id),
         count: unsigned("recipient count", count)?,
+    })
+}
+
+/// Actor column of the audit log: `moderator:NAME`, `user:ID`, `operator` or `system`.
+pub fn actor_column(actor: &Actor) -> String {
+    match actor {
+        Actor::Moderator(name) => format!("moderator:{name}"),
+        Actor::User(user) => format!("user:{}", user.0),
+        Actor::Operator => "operator".to_owned(),
+        Actor::System => "system".to_owned(),
+    }
+}
+
+fn actor(text: &str) -> Result<Actor, StoreError> {
+    let bad = || corrupt("actor", text);
+    Ok(match text.split_once(':') {
+        Some(("moderator", name)) => {
+            Actor::Moderator(ModeratorName::parse(name).map_err(|_| bad())?)
+        }
+        Some(("user", id)) => Actor::User(UserId(id.parse().map_err(|_| bad())?)),
+        None if text == "operator" => Actor::Operator,
+        None if text == "system" => Actor::System,
+        _ => return Err(bad()),
+    })
+}
+
+/// One `audit_log` row.
+pub fn audit_record(r: &AnyRow) -> Result<AuditRecord, StoreError> {
+    let campaign: Option<i64> = r.try_get("campaign_id")?;
+    let version: Option<i64> = r.try_get("version")?;
+    let action: String = r.try_get("action")?;
+    Ok(AuditRecord {
+        id: r.try_get("id")?,
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
+        campaign: campaign.map(|c| {
+            (
+                CampaignId(c),
+                version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
+            )
+        }),
+        actor: actor(&r.try_get::<String, _>("actor")?)?,
+        action: AuditAction::parse(&action).ok_or_else(|| corrupt("audit action", &action))?,
+        detail: r.try_get("detail")?,
+        at: time(r.try_get("created_at")?)?,
+    })
+}
+
+/// One refused version, from `submissions`.
+pub fn past_refusal(r: &AnyRow) -> Result<(CampaignId, PastRefusal), StoreError> {
+    let version: i64 = r.try_get("version")?;
+    let code: Option<String> = r.try_get("refusal_code")?;
+    let code = code.unwrap_or_default();
+    Ok((
+        CampaignId(r.try_get("campaign_id")?),
+        PastRefusal {
+            version: u32::try_from(version).map_err(|_| corrupt("version", version))?,
+            code: RefusalCode::parse(&code).ok_or_else(|| corrupt("refusal code", &code))?,
+            text: r
+                .try_get::<Option<String>, _>("refusal_text")?
+                .unwrap_or_default(),
+            by: reviewer(&r.try_get::<String, _>("reviewer")?)?,
+            at: time(r.try_get("reviewed_at")?)?,
+        },
+    ))
+}
+
+/// One `outbox` row: its notification is kept as JSON.
+pub fn outbox_item(r: &AnyRow) -> Result<OutboxItem, StoreError> {
+    let payload: String = r.try_get("payload")?;
+    Ok(OutboxItem {
+        id: r.try_get("id")?,
+        notification: serde_json::from_str(&payload).map_err(|e| corrupt("outbox payload", e))?,
+        created_at: time(r.try_get("created_at")?)?,
     })
 }
 

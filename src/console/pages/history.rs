@@ -8,10 +8,11 @@ use chrono::{NaiveDate, TimeDelta};
 use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
+use crate::domain::ids::ModeratorName;
 use crate::store::DecisionFilter;
 
 use super::super::views::{HistoryPage, HistoryRow, Nav};
-use super::super::{Console, ConsoleError, format};
+use super::super::{Console, ConsoleError, format, words};
 use super::render;
 
 #[derive(Debug, Default, Deserialize)]
@@ -65,7 +66,14 @@ impl HistoryQuery {
         };
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
         Ok(DecisionFilter {
-            moderator: Some(self.moderator.trim().to_owned()).filter(|m| !m.is_empty()),
+            moderator: match self.moderator.trim() {
+                "" => None,
+                name => Some(ModeratorName::parse(name).map_err(|_| {
+                    ConsoleError::BadInput(format!(
+                        "\"{name}\" is not a moderator's name: names are 1 to 32 lower-case letters, digits, '.', '_' or '-'"
+                    ))
+                })?),
+            },
             outcome,
             from: day("from", &self.from)?.map(midnight),
             until: day("until", &self.until)?.map(|d| midnight(d) + TimeDelta::days(1)),
@@ -105,8 +113,8 @@ pub async fn show(
         .iter()
         .map(|d| HistoryRow {
             at: format::utc(d.at),
-            moderator: d.actor.clone(),
-            outcome: d.action.clone(),
+            moderator: words::actor(&d.actor),
+            outcome: d.action.as_str().to_owned(),
             campaign_id: d.campaign.map(|(c, _)| c.0),
             version: d.campaign.map(|(_, v)| v).unwrap_or(0),
             detail: d.detail.clone(),

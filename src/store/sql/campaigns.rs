@@ -8,7 +8,6 @@ use crate::store::sql::CampaignId;
 use crate::store::sql::CampaignName;
 use crate::store::sql::CampaignState;
 use crate::store::sql::ConfirmationToken;
-use crate::store::sql::audit_record;
 use crate::store::sql::unsigned;
 use async_trait::async_trait;
 use sqlx::AssertSqlSafe;
@@ -27,96 +26,12 @@ use crate::store::{Change, ConfirmationWrite, StoreError};
 type CampaignQuery<'q> = QueryAs<'q, Any, CampaignRow, <Any as sqlx::Database>::Arguments>;
 
 impl SqlStore {
-    pub(super) async fn insert_campaign(&self, c: &Campaign) -> Result<Campaign, StoreError> {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
-             revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
-        )
-        .bind(snowflake(c.account.0))
-        .bind(c.name.as_str())
-        .bind(c.name.key())
-        .bind(snowflake(c.owner.0))
-        .bind(c.state.as_str())
-        .bind(c.draft.body.as_ref().map(|b| b.as_str().to_owned()))
-        .bind(c.draft.sender.as_ref().map(|s| s.as_str().to_owned()))
-        .bind(i64::from(c.draft.revision))
-        .bind(micros(c.created_at))
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| match is_unique_violation(&e) {
-            true => StoreError::NameTaken(c.name.to_string()),
-            false => e.into(),
-        })?;
-        let mut created = c.clone();
-        created.revision = 0;
-        created.id = crate::domain::ids::CampaignId(id);
-        Ok(created)
-    }
-
     pub(super) async fn fetch_campaign(
         &self,
         query: CampaignQuery<'_>,
     ) -> Result<Option<Campaign>, StoreError> {
         let row: Option<CampaignRow> = query.fetch_optional(pool(self)).await?;
         row.map(CampaignRow::into_domain).transpose()
-    }
-
-    pub(super) async fn commit_change(&self, change: Change<'_>) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        // The guarded update comes first: a conflicting change fails before writing anything.
-        update_campaign(&mut tx, change.campaign, change).await?;
-        if let Some(s) = &change.campaign.submission {
-            upsert_submission(&mut tx, change.campaign, s).await?;
-        }
-        for effect in change.effects {
-            effects::apply(&mut tx, change.campaign.account, effect, change.now).await?;
-        }
-        match change.confirmation {
-            ConfirmationWrite::None => {}
-            ConfirmationWrite::Create(p) => {
-                let (send_at, send_zone, numbers, action) = match &p.action {
-                    ConfirmAction::Submit(mode) => {
-                        let (at, zone) = send_mode_columns(mode);
-                        (at, zone, None, "submit")
-                    }
-                    ConfirmAction::Cancel => (None, None, None, "cancel"),
-                    ConfirmAction::Test(numbers) => {
-                        (None, None, Some(test_numbers_column(numbers)), "test")
-                    }
-                };
-                sqlx::query(
-                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(p.token.as_str())
-                .bind(p.campaign.0)
-                .bind(action)
-                .bind(send_at)
-                .bind(send_zone)
-                .bind(numbers)
-                .bind(i64::from(p.draft_revision))
-                .bind(snowflake(p.requested_by.0))
-                .bind(micros(p.expires_at))
-                .bind(micros(change.now))
-                .execute(&mut *tx)
-                .await?;
-            }
-            ConfirmationWrite::Spend { token, outcome } => {
-                let spent = sqlx::query(
-                    "UPDATE confirmations SET spent_at = $1, outcome = $2 WHERE token = $3 AND spent_at IS NULL",
-                )
-                .bind(micros(change.now))
-                .bind(outcome)
-                .bind(token.as_str())
-                .execute(&mut *tx)
-                .await?;
-                if spent.rows_affected() == 0 {
-                    return Err(StoreError::Conflict);
-                }
-            }
-        }
-        tx.commit().await?;
-        Ok(())
     }
 }
 
@@ -212,9 +127,31 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
 
 #[async_trait]
 impl CampaignStore for SqlStore {
-    async fn create_campaign(&self, campaign: &Campaign) -> Result<Campaign, StoreError> {
+    async fn create_campaign(&self, c: &Campaign) -> Result<Campaign, StoreError> {
         let _turn = self.write_turn().await;
-        self.insert_campaign(campaign).await
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
+             revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
+        )
+        .bind(snowflake(c.account.0))
+        .bind(c.name.as_str())
+        .bind(c.name.key())
+        .bind(snowflake(c.owner.0))
+        .bind(c.state.as_str())
+        .bind(c.draft.body.as_ref().map(|b| b.as_str().to_owned()))
+        .bind(c.draft.sender.as_ref().map(|s| s.as_str().to_owned()))
+        .bind(i64::from(c.draft.revision))
+        .bind(micros(c.created_at))
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match is_unique_violation(&e) {
+            true => StoreError::NameTaken(c.name.to_string()),
+            false => e.into(),
+        })?;
+        let mut created = c.clone();
+        created.revision = 0;
+        created.id = crate::domain::ids::CampaignId(id);
+        Ok(created)
     }
 
     async fn campaign(
@@ -281,7 +218,61 @@ impl CampaignStore for SqlStore {
 
     async fn commit(&self, change: Change<'_>) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        self.commit_change(change).await
+        let mut tx = self.pool.begin().await?;
+        // The guarded update comes first: a conflicting change fails before writing anything.
+        update_campaign(&mut tx, change.campaign, change).await?;
+        if let Some(s) = &change.campaign.submission {
+            upsert_submission(&mut tx, change.campaign, s).await?;
+        }
+        for effect in change.effects {
+            effects::apply(&mut tx, change.campaign.account, effect, change.now).await?;
+        }
+        match change.confirmation {
+            ConfirmationWrite::None => {}
+            ConfirmationWrite::Create(p) => {
+                let (send_at, send_zone, numbers, action) = match &p.action {
+                    ConfirmAction::Submit(mode) => {
+                        let (at, zone) = send_mode_columns(mode);
+                        (at, zone, None, "submit")
+                    }
+                    ConfirmAction::Cancel => (None, None, None, "cancel"),
+                    ConfirmAction::Test(numbers) => {
+                        (None, None, Some(test_numbers_column(numbers)), "test")
+                    }
+                };
+                sqlx::query(
+                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                )
+                .bind(p.token.as_str())
+                .bind(p.campaign.0)
+                .bind(action)
+                .bind(send_at)
+                .bind(send_zone)
+                .bind(numbers)
+                .bind(i64::from(p.draft_revision))
+                .bind(snowflake(p.requested_by.0))
+                .bind(micros(p.expires_at))
+                .bind(micros(change.now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            ConfirmationWrite::Spend { token, outcome } => {
+                let spent = sqlx::query(
+                    "UPDATE confirmations SET spent_at = $1, outcome = $2 WHERE token = $3 AND spent_at IS NULL",
+                )
+                .bind(micros(change.now))
+                .bind(outcome)
+                .bind(token.as_str())
+                .execute(&mut *tx)
+                .await?;
+                if spent.rows_affected() == 0 {
+                    return Err(StoreError::Conflict);
+                }
+            }
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn confirmation(
@@ -345,6 +336,6 @@ impl CampaignStore for SqlStore {
                     .await?
             }
         };
-        rows.iter().map(audit_record).collect()
+        rows.iter().map(rows::audit_record).collect()
     }
 }

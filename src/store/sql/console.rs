@@ -8,6 +8,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::{ACCOUNT_COLUMNS, SqlStore};
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
+use crate::domain::effects::Actor;
 use crate::domain::ids::{CampaignId, ModeratorName};
 use crate::domain::sign_in::SignInLimits;
 use crate::store::Engine;
@@ -19,28 +20,6 @@ use crate::store::{
 
 const REFUSAL_COLUMNS: &str =
     "campaign_id, version, refusal_code, refusal_text, reviewer, reviewed_at";
-
-fn past_refusal(r: &sqlx::any::AnyRow) -> Result<(CampaignId, PastRefusal), StoreError> {
-    let version: i64 = r.try_get("version")?;
-    let reviewer: String = r.try_get("reviewer")?;
-    Ok((
-        CampaignId(r.try_get("campaign_id")?),
-        PastRefusal {
-            version: u32::try_from(version).map_err(|_| corrupt("version", version))?,
-            code: r
-                .try_get::<Option<String>, _>("refusal_code")?
-                .unwrap_or_default(),
-            text: r
-                .try_get::<Option<String>, _>("refusal_text")?
-                .unwrap_or_default(),
-            by: reviewer
-                .strip_prefix("moderator:")
-                .unwrap_or(&reviewer)
-                .to_owned(),
-            at: time(r.try_get("reviewed_at")?)?,
-        },
-    ))
-}
 
 #[async_trait]
 impl ConsoleStore for SqlStore {
@@ -259,7 +238,7 @@ impl ConsoleStore for SqlStore {
             .fetch_all(&self.pool)
             .await?
         {
-            let (campaign, refusal) = past_refusal(&r)?;
+            let (campaign, refusal) = rows::past_refusal(&r)?;
             refusals.entry(campaign).or_default().push(refusal);
         }
         for review in &mut reviews {
@@ -278,7 +257,7 @@ impl ConsoleStore for SqlStore {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| past_refusal(r).map(|(_, refusal)| refusal))
+            .map(|r| rows::past_refusal(r).map(|(_, refusal)| refusal))
             .collect()
     }
 
@@ -317,7 +296,7 @@ impl ConsoleStore for SqlStore {
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
         if let Some(m) = &filter.moderator {
-            query = query.bind(m.clone());
+            query = query.bind(rows::actor_column(&Actor::Moderator(m.clone())));
         }
         if let Some(o) = filter.outcome {
             query = query.bind(o);
@@ -333,7 +312,7 @@ impl ConsoleStore for SqlStore {
             .bind(signed(offset))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(super::audit_record).collect()
+        rows.iter().map(rows::audit_record).collect()
     }
 
     async fn review_waits(

@@ -91,9 +91,69 @@ fn attempt_of(row: &sqlx::any::AnyRow) -> Result<u32, StoreError> {
 }
 
 impl SqlStore {
+    async fn version_text(
+        &self,
+        campaign: i64,
+        version: i64,
+    ) -> Result<(String, String), StoreError> {
+        let row = sqlx::query(
+            "SELECT body, sender FROM submissions WHERE campaign_id = $1 AND version = $2",
+        )
+        .bind(campaign)
+        .bind(version)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound("submission"))?;
+        Ok((row.try_get("body")?, row.try_get("sender")?))
+    }
+
+    /// A version's messages, or with `None` the campaign's test messages.
+    pub(super) async fn list_deliveries(
+        &self,
+        campaign: i64,
+        version: Option<u32>,
+    ) -> Result<Vec<DeliveryRecord>, StoreError> {
+        let which = match version {
+            Some(_) => "version = $2",
+            None => "version IS NULL AND $2 IS NULL",
+        };
+        let sql = format!(
+            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
+             FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(campaign)
+            .bind(version.map(i64::from))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record).collect()
+    }
+}
+
+fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
+    let version: Option<i64> = r.try_get("version")?;
+    let acknowledged: i64 = r.try_get("acknowledged")?;
+    Ok(DeliveryRecord {
+        id: r.try_get("id")?,
+        campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
+        version: version
+            .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
+            .transpose()?,
+        phone: r.try_get("phone")?,
+        status: status_of(r)?,
+        attempt: attempt_of(r)?,
+        acknowledged: acknowledged != 0,
+        due_at: time(r.try_get("due_at")?)?,
+        started_at: time(r.try_get("started_at")?)?,
+        error: r.try_get("error")?,
+    })
+}
+
+#[async_trait]
+impl DeliveryStore for SqlStore {
     /// Claims due attempts: each comes back as `submitted` with its attempt counted, committed
     /// before anything reaches the gateway, and waits there until `lease_until`.
-    pub(super) async fn claim_due_deliveries(
+    async fn claim_deliveries(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
@@ -158,26 +218,7 @@ impl SqlStore {
         Ok(jobs)
     }
 
-    async fn version_text(
-        &self,
-        campaign: i64,
-        version: i64,
-    ) -> Result<(String, String), StoreError> {
-        let row = sqlx::query(
-            "SELECT body, sender FROM submissions WHERE campaign_id = $1 AND version = $2",
-        )
-        .bind(campaign)
-        .bind(version)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or(StoreError::NotFound("submission"))?;
-        Ok((row.try_get("body")?, row.try_get("sender")?))
-    }
-
-    pub(super) async fn fetch_delivery(
-        &self,
-        id: i64,
-    ) -> Result<Option<DeliveryRecord>, StoreError> {
+    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
              FROM deliveries WHERE id = $1",
@@ -188,7 +229,7 @@ impl SqlStore {
         row.map(|r| record(&r)).transpose()
     }
 
-    pub(super) async fn overdue_submissions(
+    async fn overdue_submissions(
         &self,
         now: DateTime<Utc>,
         limit: u32,
@@ -205,7 +246,7 @@ impl SqlStore {
     }
 
     /// Moves a delivery on, if it is still in the status and attempt the step was computed from.
-    pub(super) async fn update_delivery(
+    async fn update_delivery(
         &self,
         id: i64,
         from: (DeliveryStatus, u32),
@@ -231,7 +272,7 @@ impl SqlStore {
         Ok(done.rows_affected() == 1)
     }
 
-    pub(super) async fn count_deliveries(
+    async fn delivery_counts(
         &self,
         campaign: CampaignId,
         version: u32,
@@ -254,90 +295,6 @@ impl SqlStore {
             }
         }
         Ok(counts)
-    }
-
-    /// A version's messages, or with `None` the campaign's test messages.
-    pub(super) async fn list_deliveries(
-        &self,
-        campaign: i64,
-        version: Option<u32>,
-    ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let which = match version {
-            Some(_) => "version = $2",
-            None => "version IS NULL AND $2 IS NULL",
-        };
-        let sql = format!(
-            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
-             FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(campaign)
-            .bind(version.map(i64::from))
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(record).collect()
-    }
-}
-
-fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
-    let version: Option<i64> = r.try_get("version")?;
-    let acknowledged: i64 = r.try_get("acknowledged")?;
-    Ok(DeliveryRecord {
-        id: r.try_get("id")?,
-        campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
-        version: version
-            .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
-            .transpose()?,
-        phone: r.try_get("phone")?,
-        status: status_of(r)?,
-        attempt: attempt_of(r)?,
-        acknowledged: acknowledged != 0,
-        due_at: time(r.try_get("due_at")?)?,
-        started_at: time(r.try_get("started_at")?)?,
-        error: r.try_get("error")?,
-    })
-}
-
-#[async_trait]
-impl DeliveryStore for SqlStore {
-    async fn claim_deliveries(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<DeliveryJob>, StoreError> {
-        self.claim_due_deliveries(now, lease_until, limit).await
-    }
-
-    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
-        self.fetch_delivery(id).await
-    }
-
-    async fn overdue_submissions(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        SqlStore::overdue_submissions(self, now, limit).await
-    }
-
-    async fn update_delivery(
-        &self,
-        id: i64,
-        from: (DeliveryStatus, u32),
-        step: &Step,
-        acknowledged: bool,
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        SqlStore::update_delivery(self, id, from, step, acknowledged, now).await
-    }
-
-    async fn delivery_counts(
-        &self,
-        campaign: CampaignId,
-        version: u32,
-    ) -> Result<DeliveryCounts, StoreError> {
-        self.count_deliveries(campaign, version).await
     }
 
     async fn test_deliveries(

@@ -6,7 +6,7 @@ use crate::domain::credits::{Balance, Credits, LedgerEntry};
 use crate::domain::effects::{AuditEntry, Effect, Notification};
 use crate::domain::ids::AccountId;
 use crate::store::StoreError;
-use crate::store::rows::{micros, signed, snowflake, unsigned};
+use crate::store::rows::{actor_column, micros, signed, snowflake, unsigned};
 
 pub(super) type Tx = Transaction<'static, Any>;
 
@@ -131,7 +131,7 @@ pub(super) async fn insert_audit(
     .bind(snowflake(a.account.0))
     .bind(a.campaign.map(|(c, _)| c.0))
     .bind(a.campaign.map(|(_, v)| i64::from(v)))
-    .bind(a.actor.to_string())
+    .bind(actor_column(&a.actor))
     .bind(a.action.as_str())
     .bind(&a.detail)
     .bind(micros(now))

@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{AnyPool, AssertSqlSafe, Row};
+use sqlx::{AnyPool, AssertSqlSafe};
 use tokio::sync::{Mutex, MutexGuard, mpsc};
 
 use super::rows::{self, AccountRow, from_snowflake, micros, snowflake, time, unsigned};
-use super::{AuditRecord, Engine, StoreError};
+use super::{Engine, StoreError};
 use crate::domain::account::Account;
 use crate::domain::campaign::{CampaignState, ConfirmationToken};
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
@@ -189,26 +189,6 @@ where
     .execute(executor)
     .await?;
     Ok(())
-}
-
-/// One `audit_log` row.
-pub(super) fn audit_record(r: &sqlx::any::AnyRow) -> Result<AuditRecord, StoreError> {
-    let campaign: Option<i64> = r.try_get("campaign_id")?;
-    let version: Option<i64> = r.try_get("version")?;
-    Ok(AuditRecord {
-        id: r.try_get("id")?,
-        account: AccountId(from_snowflake(r.try_get("account_id")?)),
-        campaign: campaign.map(|c| {
-            (
-                CampaignId(c),
-                version.and_then(|v| u32::try_from(v).ok()).unwrap_or(0),
-            )
-        }),
-        actor: r.try_get("actor")?,
-        action: r.try_get("action")?,
-        detail: r.try_get("detail")?,
-        at: time(r.try_get("created_at")?)?,
-    })
 }
 
 pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";

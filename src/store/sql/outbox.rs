@@ -1,24 +1,35 @@
 //! Claiming outbox notifications so that several processes drain one outbox without sending
 //! the same notification twice (short of a crash between sending and marking it delivered).
 use crate::store::OutboxStore;
-use crate::store::rows;
 use async_trait::async_trait;
 
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
 use super::SqlStore;
-use crate::store::rows::{corrupt, micros, time};
+use crate::store::rows::{micros, outbox_item};
 use crate::store::{Engine, OutboxItem, StoreError};
 
-impl SqlStore {
-    pub(super) async fn claim_outbox(
+#[async_trait]
+impl OutboxStore for SqlStore {
+    async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
+        )
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(outbox_item).collect()
+    }
+
+    async fn claim_notifications(
         &self,
         worker: &str,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<OutboxItem>, StoreError> {
+        let _turn = self.write_turn().await;
         // PostgreSQL: claimers skip rows another transaction is claiming. SQLite: one writer.
         let lock = match self.engine {
             Engine::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -38,52 +49,10 @@ impl SqlStore {
             .await?;
         let mut items = rows
             .iter()
-            .map(|r| {
-                let payload: String = r.try_get("payload")?;
-                Ok(OutboxItem {
-                    id: r.try_get("id")?,
-                    notification: serde_json::from_str(&payload)
-                        .map_err(|e| corrupt("outbox payload", e))?,
-                    created_at: time(r.try_get("created_at")?)?,
-                })
-            })
+            .map(outbox_item)
             .collect::<Result<Vec<_>, StoreError>>()?;
         items.sort_by_key(|i| i.id);
         Ok(items)
-    }
-}
-
-#[async_trait]
-impl OutboxStore for SqlStore {
-    async fn undelivered_notifications(&self, limit: u32) -> Result<Vec<OutboxItem>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, payload, created_at FROM outbox WHERE delivered_at IS NULL ORDER BY id LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let payload: String = r.try_get("payload")?;
-                Ok(OutboxItem {
-                    id: r.try_get("id")?,
-                    notification: serde_json::from_str(&payload)
-                        .map_err(|e| rows::corrupt("outbox payload", e))?,
-                    created_at: time(r.try_get("created_at")?)?,
-                })
-            })
-            .collect()
-    }
-
-    async fn claim_notifications(
-        &self,
-        worker: &str,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<OutboxItem>, StoreError> {
-        let _turn = self.write_turn().await;
-        self.claim_outbox(worker, now, lease_until, limit).await
     }
 
     async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError> {

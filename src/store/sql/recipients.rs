@@ -53,88 +53,6 @@ fn insert_sql(rows: usize, engine: Engine) -> String {
     sql
 }
 
-impl SqlStore {
-    pub(super) async fn insert_recipients(
-        &self,
-        list: ListId,
-        first_position: u64,
-        batch: &[Recipient],
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let mut position = signed(first_position);
-        for chunk in batch.chunks(ROWS_PER_INSERT) {
-            // Built from constants only: the values all go through bind parameters.
-            let mut query = sqlx::query(AssertSqlSafe(insert_sql(chunk.len(), self.engine)));
-            for r in chunk {
-                query = query
-                    .bind(list.0)
-                    .bind(position)
-                    .bind(r.phone.as_e164())
-                    .bind(r.name.as_deref())
-                    .bind(signed(r.line));
-                position += 1;
-            }
-            query.execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn delete_unused_lists(
-        &self,
-        created_before: chrono::DateTime<chrono::Utc>,
-    ) -> Result<u64, StoreError> {
-        let mut tx = self.pool.begin().await?;
-        let unused: Vec<i64> = sqlx::query_scalar(
-            "SELECT l.id FROM recipient_lists l WHERE l.created_at < $1 \
-             AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.draft_list_id = l.id) \
-             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.list_id = l.id)",
-        )
-        .bind(crate::store::rows::micros(created_before))
-        .fetch_all(&mut *tx)
-        .await?;
-        for id in &unused {
-            sqlx::query("DELETE FROM recipients WHERE list_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(unused.len() as u64)
-    }
-
-    pub(super) async fn fetch_recipients(
-        &self,
-        list: ListId,
-        after_position: i64,
-        limit: u32,
-    ) -> Result<Vec<(i64, Recipient)>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT position, phone, name, line FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
-        )
-        .bind(list.0)
-        .bind(after_position)
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|r| {
-                let phone: String = r.try_get("phone")?;
-                let recipient = Recipient {
-                    phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?,
-                    name: r.try_get("name")?,
-                    line: unsigned("line", r.try_get("line")?)?,
-                };
-                Ok((r.try_get("position")?, recipient))
-            })
-            .collect()
-    }
-}
-
 #[async_trait]
 impl RecipientStore for SqlStore {
     async fn new_recipient_list(
@@ -160,7 +78,24 @@ impl RecipientStore for SqlStore {
         batch: &[Recipient],
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        self.insert_recipients(list, first_position, batch).await
+        let mut tx = self.pool.begin().await?;
+        let mut position = signed(first_position);
+        for chunk in batch.chunks(ROWS_PER_INSERT) {
+            // Built from constants only: the values all go through bind parameters.
+            let mut query = sqlx::query(AssertSqlSafe(insert_sql(chunk.len(), self.engine)));
+            for r in chunk {
+                query = query
+                    .bind(list.0)
+                    .bind(position)
+                    .bind(r.phone.as_e164())
+                    .bind(r.name.as_deref())
+                    .bind(signed(r.line));
+                position += 1;
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
@@ -180,10 +115,30 @@ impl RecipientStore for SqlStore {
 
     async fn prune_recipient_lists(
         &self,
-        created_before: DateTime<Utc>,
+        created_before: chrono::DateTime<chrono::Utc>,
     ) -> Result<u64, StoreError> {
         let _turn = self.write_turn().await;
-        self.delete_unused_lists(created_before).await
+        let mut tx = self.pool.begin().await?;
+        let unused: Vec<i64> = sqlx::query_scalar(
+            "SELECT l.id FROM recipient_lists l WHERE l.created_at < $1 \
+             AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.draft_list_id = l.id) \
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.list_id = l.id)",
+        )
+        .bind(crate::store::rows::micros(created_before))
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in &unused {
+            sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(unused.len() as u64)
     }
 
     async fn recipients(
@@ -192,7 +147,25 @@ impl RecipientStore for SqlStore {
         after_position: i64,
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError> {
-        self.fetch_recipients(list, after_position, limit).await
+        let rows = sqlx::query(
+            "SELECT position, phone, name, line FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
+        )
+        .bind(list.0)
+        .bind(after_position)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let phone: String = r.try_get("phone")?;
+                let recipient = Recipient {
+                    phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?,
+                    name: r.try_get("name")?,
+                    line: unsigned("line", r.try_get("line")?)?,
+                };
+                Ok((r.try_get("position")?, recipient))
+            })
+            .collect()
     }
 
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {
