@@ -342,7 +342,7 @@ async fn sending_needs_the_role_or_manage_server() {
     // With the configured role, the same member may.
     let role = 7_000_000_000_000_007;
     let settings = herald::domain::account::AccountSettings {
-        send_role: Some(role),
+        send_role: Some(herald::domain::ids::RoleId(role)),
         ..Default::default()
     };
     t.app

@@ -344,7 +344,7 @@ fn random_fractions_are_close_and_repeatable() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn herald_counts_the_parts_kannel_sends() {
     use herald::delivery::{KannelConfig, KannelGateway, ReportSigner, SmsGateway};
-    use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
+    use herald::domain::delivery::{Message, OutgoingSms, SubmitOutcome};
     use herald::domain::phone::PhoneNumber;
     use herald::domain::sender::SenderId;
     use herald::domain::sms::SmsBody;
@@ -392,11 +392,13 @@ async fn herald_counts_the_parts_kannel_sends() {
         let body = SmsBody::parse(text).unwrap();
         let to = format!("+336{:08}", 30_000_000 + i);
         let sms = OutgoingSms {
-            delivery: i as i64,
+            delivery: herald::domain::ids::DeliveryId(i as i64),
             attempt: 1,
             to: PhoneNumber::from_e164(&to).unwrap(),
-            sender: SenderId::parse("SHOP").unwrap(),
-            body: body.clone(),
+            message: std::sync::Arc::new(Message {
+                body: body.clone(),
+                sender: SenderId::parse("SHOP").unwrap(),
+            }),
         };
         assert!(
             matches!(gateway.submit(&sms).await, SubmitOutcome::Accepted),

@@ -41,9 +41,18 @@ async fn an_approved_campaign_is_sent_to_each_recipient_once_and_completes(engin
     let mut phones: Vec<_> = jobs.iter().map(|j| j.phone.clone()).collect();
     phones.sort();
     assert_eq!(phones, ["+33610000000", "+33610000001", "+33610000002"]);
+    // The version's message is read once and shared by its three messages.
+    let message = jobs[0].message.clone().unwrap();
+    assert_eq!(
+        message.body.as_str(),
+        "Spring sale: -20% this weekend. STOP au 36180"
+    );
+    assert_eq!(message.sender.as_str(), "HERALD");
     for job in &jobs {
-        assert_eq!(job.body, "Spring sale: -20% this weekend. STOP au 36180");
-        assert_eq!(job.sender, "HERALD");
+        assert!(std::sync::Arc::ptr_eq(
+            job.message.as_ref().unwrap(),
+            &message
+        ));
         t.app
             .delivery_submitted(job, &SubmitOutcome::Accepted)
             .await

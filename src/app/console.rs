@@ -11,7 +11,7 @@ use crate::domain::campaign::{Campaign, CampaignState};
 use crate::domain::credits::Balance;
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::effects::Actor;
-use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
+use crate::domain::ids::{AccountId, CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
 use crate::store::{
     AuditRecord, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
@@ -390,7 +390,7 @@ impl App {
     #[tracing::instrument(skip_all, fields(moderator = %moderator, id))]
     pub async fn unpublish_review(
         &self,
-        id: i64,
+        id: ReviewId,
         moderator: &ModeratorName,
     ) -> Result<(), AppError> {
         match self

@@ -1,6 +1,7 @@
 //! The delivery engine's use cases: claim due attempts, record what the gateway answered and
 //! what its reports said, and give up on attempts that never got an answer.
 use crate::domain::delivery::{DeliveryStatus, Report, RetryPolicy, SubmitOutcome};
+use crate::domain::ids::DeliveryId;
 use crate::store::{DeliveryJob, DeliveryRecord};
 
 use super::{App, AppError, Requester};
@@ -29,7 +30,7 @@ impl App {
     }
 
     /// Records the gateway's answer to a claimed attempt.
-    #[tracing::instrument(skip_all, level = "debug", fields(delivery = job.id))]
+    #[tracing::instrument(skip_all, level = "debug", fields(delivery = job.id.0))]
     pub async fn delivery_submitted(
         &self,
         job: &DeliveryJob,
@@ -57,10 +58,10 @@ impl App {
 
     /// Applies a delivery report. `attempt` is the attempt the report is about, when the
     /// gateway carried it back; a final "delivered" counts whichever attempt it is about.
-    #[tracing::instrument(skip_all, level = "debug", fields(id))]
+    #[tracing::instrument(skip_all, level = "debug", fields(id = id.0))]
     pub async fn delivery_report(
         &self,
-        id: i64,
+        id: DeliveryId,
         attempt: Option<u32>,
         report: &Report,
     ) -> Result<ReportEffect, AppError> {

@@ -4,6 +4,7 @@
 use chrono::TimeDelta;
 
 use crate::domain::delivery::RetryPolicy;
+use crate::domain::ids::NotificationId;
 use crate::store::OutboxItem;
 
 use super::{App, AppError};
@@ -25,8 +26,8 @@ impl App {
             .await?)
     }
 
-    #[tracing::instrument(skip_all, level = "debug", fields(id))]
-    pub async fn notification_delivered(&self, id: i64) -> Result<(), AppError> {
+    #[tracing::instrument(skip_all, level = "debug", fields(id = id.0))]
+    pub async fn notification_delivered(&self, id: NotificationId) -> Result<(), AppError> {
         Ok(self
             .store
             .mark_notification_delivered(id, self.now())
@@ -35,8 +36,12 @@ impl App {
 
     /// Puts a notification back after a failed send, to be tried again after `attempt`'s backoff
     /// under the notifications' retry policy (2 s, 4 s, 8 s … at most 5 minutes).
-    #[tracing::instrument(skip_all, level = "debug", fields(id))]
-    pub async fn notification_failed(&self, id: i64, attempt: u32) -> Result<(), AppError> {
+    #[tracing::instrument(skip_all, level = "debug", fields(id = id.0))]
+    pub async fn notification_failed(
+        &self,
+        id: NotificationId,
+        attempt: u32,
+    ) -> Result<(), AppError> {
         let backoff = RetryPolicy::NOTIFICATIONS.backoff(attempt);
         Ok(self
             .store

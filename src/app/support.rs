@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice, is_granted};
-use crate::domain::ids::{AccountId, UserId};
+use crate::domain::ids::{AccountId, RoleId, SupportRequestId, UserId};
 use crate::domain::support::SupportQuestion;
 use crate::store::{RatingData, ReviewData, SupportSettings, SupportThread};
 
@@ -14,7 +14,7 @@ use super::{App, AppError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SupportStart {
     /// Show the notice first; Accept opens request `request`.
-    NeedsConsent { request: i64 },
+    NeedsConsent { request: SupportRequestId },
     /// Open the thread now.
     Open(SupportOpening),
 }
@@ -56,7 +56,7 @@ pub struct Preferences {
 pub struct SupportOpening {
     pub account: AccountId,
     pub channel: u64,
-    pub role: Option<u64>,
+    pub role: Option<RoleId>,
     pub question: String,
 }
 
@@ -110,10 +110,10 @@ impl App {
 
     /// The notice answered: the decision is recorded (append-only, with the notice and the
     /// interaction); on Accept the kept question is handed back to open the conversation.
-    #[tracing::instrument(skip_all, fields(user = user.0, request))]
+    #[tracing::instrument(skip_all, fields(user = user.0, request = request.0))]
     pub async fn answer_support_notice(
         &self,
-        request: i64,
+        request: SupportRequestId,
         user: UserId,
         accept: bool,
         notice: Notice,

@@ -1,7 +1,7 @@
 //! Satisfaction surveys: offered when an interaction ends, answered once, with a follow-up that
 //! fits the answer, and an invitation to review publicly offered to every rater.
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
-use crate::domain::ids::{AccountId, UserId};
+use crate::domain::ids::{AccountId, SurveyId, UserId};
 use crate::domain::rating::{RatedInteraction, Rating};
 use crate::domain::survey::{FollowUp, ReviewText, Survey, SurveyError, may_offer};
 use crate::store::SurveySettings;
@@ -28,7 +28,7 @@ impl App {
         account: AccountId,
         user: UserId,
         subject: RatedInteraction,
-    ) -> Result<Option<i64>, AppError> {
+    ) -> Result<Option<SurveyId>, AppError> {
         let now = self.now();
         if let Some(existing) = self.store.survey_from(source).await? {
             let open = existing.answer.is_none() && now < existing.expires_at();
@@ -48,10 +48,10 @@ impl App {
 
     /// `user` rates survey `id`. A second answer, an expired survey or someone else's is
     /// refused with a message, and nothing changes.
-    #[tracing::instrument(skip_all, fields(user = user.0, id))]
+    #[tracing::instrument(skip_all, fields(user = user.0, id = id.0))]
     pub async fn answer_survey(
         &self,
-        id: i64,
+        id: SurveyId,
         user: UserId,
         rating: i64,
     ) -> Result<SurveyAnswer, AppError> {
@@ -82,10 +82,10 @@ impl App {
 
     /// Stores a public review of a rated survey, with the reviewer's consent to publish it
     /// (recorded with the notice they saw).
-    #[tracing::instrument(skip_all, fields(user = user.0, id))]
+    #[tracing::instrument(skip_all, fields(user = user.0, id = id.0))]
     pub async fn share_review(
         &self,
-        id: i64,
+        id: SurveyId,
         user: UserId,
         text: &str,
         notice: Notice,
@@ -112,13 +112,13 @@ impl App {
     }
 
     /// The server a survey of `user` belongs to (to reach its team from a DM).
-    #[tracing::instrument(skip_all, level = "debug", fields(user = user.0, id))]
-    pub async fn survey_account(&self, id: i64, user: UserId) -> Result<AccountId, AppError> {
+    #[tracing::instrument(skip_all, level = "debug", fields(user = user.0, id = id.0))]
+    pub async fn survey_account(&self, id: SurveyId, user: UserId) -> Result<AccountId, AppError> {
         Ok(self.own_survey(id, user).await?.account)
     }
 
     /// Survey `id`, if it was meant for `user`.
-    async fn own_survey(&self, id: i64, user: UserId) -> Result<Survey, AppError> {
+    async fn own_survey(&self, id: SurveyId, user: UserId) -> Result<Survey, AppError> {
         let survey = self
             .store
             .survey(id)

@@ -5,7 +5,7 @@ use poise::serenity_prelude as serenity;
 use super::i18n::Lang;
 use super::{BotError, Context};
 use crate::app::Requester;
-use crate::domain::ids::{AccountId, ChannelId, UserId};
+use crate::domain::ids::{AccountId, ChannelId, RoleId, UserId};
 
 /// The server, user and channel of a guild interaction.
 pub fn requester(ctx: Context<'_>) -> Result<Requester, BotError> {
@@ -42,9 +42,9 @@ pub fn member_is_manager(member: Option<&serenity::Member>) -> bool {
 }
 
 /// The sending rule, for any interaction's member.
-pub fn member_may_send(member: Option<&serenity::Member>, send_role: Option<u64>) -> bool {
+pub fn member_may_send(member: Option<&serenity::Member>, send_role: Option<RoleId>) -> bool {
     let has_role = match (member, send_role) {
-        (Some(m), Some(role)) => m.roles.iter().any(|r| r.get() == role),
+        (Some(m), Some(role)) => m.roles.iter().any(|r| r.get() == role.0),
         _ => false,
     };
     has_role || member_is_manager(member)

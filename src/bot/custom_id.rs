@@ -3,6 +3,8 @@
 //! and in any process.
 use std::fmt;
 
+use crate::domain::ids::{SupportRequestId, SurveyId};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomId {
     /// Spend a confirmation token (submit a version, or cancel).
@@ -15,16 +17,16 @@ pub enum CustomId {
     CreateModal(String),
     EditModal(String),
     /// A survey's rating button: survey id and 1..=5.
-    Rate(i64, u8),
+    Rate(SurveyId, u8),
     /// "Share your opinion publicly?": opens the review form of a survey.
-    Review(i64),
+    Review(SurveyId),
     /// The review form of a survey.
-    ReviewForm(i64),
+    ReviewForm(SurveyId),
     /// "Contact our team again" after a low rating, and its question form (survey id).
-    ContactAgain(i64),
-    ContactForm(i64),
+    ContactAgain(SurveyId),
+    ContactForm(SurveyId),
     /// The support notice answered: pending request, accepted or not.
-    SupportNotice(i64, bool),
+    SupportNotice(SupportRequestId, bool),
     /// /privacy's buttons.
     Withdraw,
     Export,
@@ -45,12 +47,12 @@ impl CustomId {
             "edit" => CustomId::EditModal(arg.to_owned()),
             "rate" => {
                 let (survey, rating) = arg.split_once('-')?;
-                CustomId::Rate(survey.parse().ok()?, rating.parse().ok()?)
+                CustomId::Rate(SurveyId(survey.parse().ok()?), rating.parse().ok()?)
             }
-            "review" => CustomId::Review(arg.parse().ok()?),
-            "reviewform" => CustomId::ReviewForm(arg.parse().ok()?),
-            "contact" => CustomId::ContactAgain(arg.parse().ok()?),
-            "contactform" => CustomId::ContactForm(arg.parse().ok()?),
+            "review" => CustomId::Review(SurveyId(arg.parse().ok()?)),
+            "reviewform" => CustomId::ReviewForm(SurveyId(arg.parse().ok()?)),
+            "contact" => CustomId::ContactAgain(SurveyId(arg.parse().ok()?)),
+            "contactform" => CustomId::ContactForm(SurveyId(arg.parse().ok()?)),
             "notice" => {
                 let (request, answer) = arg.split_once('-')?;
                 let accept = match answer {
@@ -58,7 +60,7 @@ impl CustomId {
                     "no" => false,
                     _ => return None,
                 };
-                CustomId::SupportNotice(request.parse().ok()?, accept)
+                CustomId::SupportNotice(SupportRequestId(request.parse().ok()?), accept)
             }
             "privacy" => match arg {
                 "withdraw" => CustomId::Withdraw,
@@ -107,13 +109,13 @@ mod tests {
             CustomId::ListPage(3),
             CustomId::CreateModal("a:b".into()),
             CustomId::EditModal("x".into()),
-            CustomId::Rate(42, 5),
-            CustomId::Review(7),
-            CustomId::ReviewForm(7),
-            CustomId::ContactAgain(3),
-            CustomId::ContactForm(3),
-            CustomId::SupportNotice(9, true),
-            CustomId::SupportNotice(9, false),
+            CustomId::Rate(SurveyId(42), 5),
+            CustomId::Review(SurveyId(7)),
+            CustomId::ReviewForm(SurveyId(7)),
+            CustomId::ContactAgain(SurveyId(3)),
+            CustomId::ContactForm(SurveyId(3)),
+            CustomId::SupportNotice(SupportRequestId(9), true),
+            CustomId::SupportNotice(SupportRequestId(9), false),
             CustomId::Withdraw,
             CustomId::Export,
             CustomId::Erase,

@@ -10,13 +10,14 @@ use poise::serenity_prelude as serenity;
 use super::i18n::{Lang, fill, words};
 use crate::app::App;
 use crate::domain::effects::{Notification, NotificationKind};
+use crate::domain::ids::{NotificationId, SurveyId};
 use crate::store::OutboxItem;
 
 const POLL: Duration = Duration::from_millis(500);
 const BATCH: u32 = 20;
 
 pub async fn run(app: App, http: Arc<serenity::Http>, worker: String) {
-    let mut attempts: HashMap<i64, u32> = HashMap::new();
+    let mut attempts: HashMap<NotificationId, u32> = HashMap::new();
     loop {
         match app.claim_notifications(&worker, BATCH).await {
             Ok(items) if !items.is_empty() => {
@@ -36,7 +37,7 @@ async fn deliver(
     app: &App,
     http: &serenity::Http,
     item: &OutboxItem,
-    attempts: &mut HashMap<i64, u32>,
+    attempts: &mut HashMap<NotificationId, u32>,
 ) {
     let locale = app.user_locale(item.notification.user).await.ok().flatten();
     let lang = Lang::of(locale.as_deref());
@@ -51,15 +52,15 @@ async fn deliver(
         Ok(()) => {
             attempts.remove(&item.id);
             if let Err(e) = app.notification_delivered(item.id).await {
-                tracing::warn!(id = item.id, error = %e, "sent, but could not mark the notification delivered");
+                tracing::warn!(id = item.id.0, error = %e, "sent, but could not mark the notification delivered");
             }
         }
         Err(e) => {
             let attempt = attempts.entry(item.id).or_insert(0);
             *attempt += 1;
-            tracing::warn!(id = item.id, attempt = *attempt, error = %e, "notification not sent; will retry");
+            tracing::warn!(id = item.id.0, attempt = *attempt, error = %e, "notification not sent; will retry");
             if let Err(e) = app.notification_failed(item.id, *attempt).await {
-                tracing::warn!(id = item.id, error = %e, "could not defer the notification");
+                tracing::warn!(id = item.id.0, error = %e, "could not defer the notification");
             }
         }
     }
@@ -67,14 +68,14 @@ async fn deliver(
 
 /// The survey that ends a completed campaign or a refusal, unless the owner was asked lately.
 /// A failure to offer one is logged and the notification goes without it.
-async fn survey_for(app: &App, item: &OutboxItem) -> Option<i64> {
+async fn survey_for(app: &App, item: &OutboxItem) -> Option<SurveyId> {
     let n = &item.notification;
     let subject = n.rated_interaction()?;
-    let source = format!("outbox:{}", item.id);
+    let source = format!("outbox:{}", item.id.0);
     match app.offer_survey(&source, n.account, n.user, subject).await {
         Ok(survey) => survey,
         Err(e) => {
-            tracing::warn!(id = item.id, error = %e, "could not offer a survey");
+            tracing::warn!(id = item.id.0, error = %e, "could not offer a survey");
             None
         }
     }

@@ -7,7 +7,7 @@ use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
 use crate::app::support::SupportOpening;
 use crate::domain::consent::{ConsentPurpose, Notice};
-use crate::domain::ids::{AccountId, UserId};
+use crate::domain::ids::{AccountId, SupportRequestId, UserId};
 
 /// Version of the support notice; bump it whenever its text changes.
 const SUPPORT_NOTICE_VERSION: &str = "support-2026-11-29";
@@ -19,7 +19,10 @@ pub fn support_notice(lang: Lang) -> Notice {
 }
 
 /// The notice with Accept and Decline, for pending request `request`.
-pub fn notice_prompt(request: i64, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
+pub fn notice_prompt(
+    request: SupportRequestId,
+    lang: Lang,
+) -> (String, Vec<serenity::CreateActionRow>) {
     let t = lang.texts();
     let buttons = vec![
         render::button(
@@ -75,7 +78,7 @@ pub async fn open_thread(
     );
     let mut mentions = serenity::CreateAllowedMentions::new().users([user.id]);
     if let Some(role) = opening.role {
-        mentions = mentions.roles([serenity::RoleId::new(role)]);
+        mentions = mentions.roles([serenity::RoleId::new(role.0)]);
     }
     thread
         .id
@@ -107,7 +110,7 @@ pub async fn answer_notice(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
-    request: i64,
+    request: SupportRequestId,
     accept: bool,
     lang: Lang,
 ) -> Result<(), BotError> {

@@ -7,14 +7,14 @@ use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
 use super::{BotError, Data, render};
 use crate::domain::consent::Notice;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{SurveyId, UserId};
 use crate::domain::survey::{FollowUp, ReviewText};
 
 /// Version of the review notice; bump it whenever its text changes.
 const REVIEW_NOTICE_VERSION: &str = "review-2026-11";
 
 /// The question and its five buttons, added under a notification.
-pub fn question(survey: i64, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
+pub fn question(survey: SurveyId, lang: Lang) -> (String, Vec<serenity::CreateActionRow>) {
     let buttons = (1..=5u8)
         .map(|n| {
             render::button(
@@ -35,7 +35,7 @@ pub async fn rate(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
-    survey: i64,
+    survey: SurveyId,
     rating: u8,
     lang: Lang,
 ) -> Result<(), BotError> {
@@ -100,7 +100,7 @@ async fn open_form(
 pub async fn open_review_form(
     ctx: &serenity::Context,
     click: &serenity::ComponentInteraction,
-    survey: i64,
+    survey: SurveyId,
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
@@ -128,7 +128,7 @@ pub async fn open_review_form(
 pub async fn open_contact_form(
     ctx: &serenity::Context,
     click: &serenity::ComponentInteraction,
-    survey: i64,
+    survey: SurveyId,
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
@@ -154,7 +154,7 @@ pub async fn submit_contact_form(
     ctx: &serenity::Context,
     data: &Data,
     submit: &serenity::ModalInteraction,
-    survey: i64,
+    survey: SurveyId,
     question: &str,
     lang: Lang,
 ) -> Result<(), BotError> {
@@ -196,7 +196,7 @@ pub async fn submit_review(
     ctx: &serenity::Context,
     data: &Data,
     submit: &serenity::ModalInteraction,
-    survey: i64,
+    survey: SurveyId,
     text: &str,
     lang: Lang,
 ) -> Result<(), BotError> {

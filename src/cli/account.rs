@@ -153,7 +153,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     .transpose()
                     .map_err(|e| user(&e))?,
                 opt_out_text: args.opt_out,
-                send_role: args.send_role,
+                send_role: args.send_role.map(herald::domain::ids::RoleId),
             };
             let id = AccountId(args.server);
             app.ensure_account(id, &format!("server {}", args.server))

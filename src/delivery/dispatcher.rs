@@ -10,8 +10,6 @@ use super::gateway::{GatewayReport, SmsGateway};
 use crate::app::App;
 use crate::domain::delivery::{OutgoingSms, SubmitOutcome};
 use crate::domain::phone::PhoneNumber;
-use crate::domain::sender::SenderId;
-use crate::domain::sms::SmsBody;
 use crate::store::DeliveryJob;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +58,7 @@ impl Dispatcher {
         let report_task = tokio::spawn(async move {
             while let Some(r) = reports.recv().await {
                 if let Err(e) = app.delivery_report(r.delivery, r.attempt, &r.report).await {
-                    tracing::warn!(delivery = r.delivery, error = %e, "delivery report not applied");
+                    tracing::warn!(delivery = r.delivery.0, error = %e, "delivery report not applied");
                 }
             }
         });
@@ -138,22 +136,21 @@ async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Se
 
 async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
     let outcome = match outgoing(job) {
-        Ok(sms) => gateway.submit(&sms).await,
-        Err(why) => SubmitOutcome::PermanentFailure(why),
+        Some(sms) => gateway.submit(&sms).await,
+        None => SubmitOutcome::PermanentFailure("the stored message can't be read back".into()),
     };
     if let Err(e) = app.delivery_submitted(job, &outcome).await {
         // The attempt stays 'submitted' and is closed when its wait runs out.
-        tracing::warn!(delivery = job.id, error = %e, "gateway answer not recorded");
+        tracing::warn!(delivery = job.id.0, error = %e, "gateway answer not recorded");
     }
 }
 
-/// The stored message, checked again before it leaves.
-fn outgoing(job: &DeliveryJob) -> Result<OutgoingSms, String> {
-    Ok(OutgoingSms {
+/// The stored message, read back through the domain's types before it leaves.
+fn outgoing(job: &DeliveryJob) -> Option<OutgoingSms> {
+    Some(OutgoingSms {
         delivery: job.id,
         attempt: job.attempt,
-        to: PhoneNumber::from_e164(&job.phone).map_err(|e| e.to_string())?,
-        sender: SenderId::parse(&job.sender).map_err(|e| e.to_string())?,
-        body: SmsBody::parse(&job.body).map_err(|e| e.to_string())?,
+        to: PhoneNumber::from_e164(&job.phone).ok()?,
+        message: job.message.clone()?,
     })
 }

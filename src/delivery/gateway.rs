@@ -3,6 +3,7 @@ use async_trait::async_trait;
 use tokio::sync::mpsc;
 
 use crate::domain::delivery::{OutgoingSms, Report, SubmitOutcome};
+use crate::domain::ids::DeliveryId;
 
 #[async_trait]
 pub trait SmsGateway: Send + Sync {
@@ -14,7 +15,7 @@ pub trait SmsGateway: Send + Sync {
 /// A delivery report on its way from a gateway to the use cases.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayReport {
-    pub delivery: i64,
+    pub delivery: DeliveryId,
     pub attempt: Option<u32>,
     pub report: Report,
 }

@@ -65,7 +65,7 @@ impl KannelGateway {
             self.config.report_base.trim_end_matches('/'),
             sms.delivery,
             sms.attempt,
-            self.signer.sign(sms.delivery, sms.attempt)
+            self.signer.sign(sms.delivery.0, sms.attempt)
         )
     }
 }
@@ -77,7 +77,7 @@ impl SmsGateway for KannelGateway {
     }
 
     async fn submit(&self, sms: &OutgoingSms) -> SubmitOutcome {
-        let coding = match sms.body.encoding() {
+        let coding = match sms.message.body.encoding() {
             Encoding::Gsm7 => "0",
             Encoding::Ucs2 => "2",
         };
@@ -86,9 +86,9 @@ impl SmsGateway for KannelGateway {
         let query = [
             ("username", self.config.username.as_str()),
             ("password", self.config.password.as_str()),
-            ("from", sms.sender.as_str()),
+            ("from", sms.message.sender.as_str()),
             ("to", sms.to.as_e164()),
-            ("text", sms.body.as_str()),
+            ("text", sms.message.body.as_str()),
             ("charset", "UTF-8"),
             ("coding", coding),
             ("dlr-mask", DLR_MASK),

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::signature::ReportSigner;
 use crate::app::{App, ReportEffect};
 use crate::domain::delivery::Report;
+use crate::domain::ids::DeliveryId;
 
 #[derive(Clone)]
 struct ReportState {
@@ -52,7 +53,11 @@ async fn kannel_report(
     let Some(report) = Report::from_kannel(r.kind, &r.answer) else {
         return (StatusCode::BAD_REQUEST, "unknown report type\n");
     };
-    match state.app.delivery_report(r.d, Some(r.a), &report).await {
+    match state
+        .app
+        .delivery_report(DeliveryId(r.d), Some(r.a), &report)
+        .await
+    {
         Ok(ReportEffect::Applied | ReportEffect::Ignored) => (StatusCode::OK, "ok\n"),
         Ok(ReportEffect::UnknownDelivery) => (StatusCode::NOT_FOUND, "unknown delivery\n"),
         Err(e) => {

@@ -46,7 +46,7 @@ impl SimulatedGateway {
         let mut z = self
             .profile
             .seed
-            .wrapping_add((sms.delivery as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .wrapping_add((sms.delivery.0 as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .wrapping_add(u64::from(sms.attempt).wrapping_mul(0xD1B5_4A32_D192_ED03));
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);

@@ -1,5 +1,6 @@
 //! An account: one Discord server and its sending settings.
 use super::ids::AccountId;
+use super::ids::RoleId;
 use super::phone::Region;
 use super::sender::SenderId;
 use super::zone::Zone;
@@ -18,7 +19,7 @@ pub struct Account {
     /// The opt-out mention every body should carry, such as "STOP au 36180".
     pub opt_out_text: Option<String>,
     /// The Discord role allowed to send, schedule and cancel (besides server managers).
-    pub send_role: Option<u64>,
+    pub send_role: Option<RoleId>,
 }
 
 impl Account {
@@ -46,7 +47,7 @@ pub struct AccountSettings {
     pub zone: Option<Zone>,
     pub sender: Option<SenderId>,
     pub opt_out_text: Option<String>,
-    pub send_role: Option<u64>,
+    pub send_role: Option<RoleId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

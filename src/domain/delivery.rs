@@ -3,6 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::ids::DeliveryId;
 use super::phone::PhoneNumber;
 use super::sender::SenderId;
 use super::sms::SmsBody;
@@ -332,15 +333,22 @@ impl DeliveryCounts {
     }
 }
 
+/// What a version (or a test) sends and who it comes from: read once, shared by every message
+/// of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub body: SmsBody,
+    pub sender: SenderId,
+}
+
 /// A message ready for a gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutgoingSms {
     /// Herald's delivery id: carried through the gateway and back in its reports.
-    pub delivery: i64,
+    pub delivery: DeliveryId,
     pub attempt: u32,
     pub to: PhoneNumber,
-    pub sender: SenderId,
-    pub body: SmsBody,
+    pub message: std::sync::Arc<Message>,
 }
 
 #[cfg(test)]

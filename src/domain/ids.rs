@@ -23,6 +23,30 @@ pub struct CampaignId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListId(pub i64);
 
+/// A Discord role (the server's sending role, its support role).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RoleId(pub u64);
+
+/// A 1–5 survey offered to one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SurveyId(pub i64);
+
+/// A support question waiting for the person's consent before its thread opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SupportRequestId(pub i64);
+
+/// One message to one recipient (of a version, or a test), with its attempts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DeliveryId(pub i64);
+
+/// A notification in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NotificationId(pub i64);
+
+/// A public review someone shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ReviewId(pub i64);
+
 macro_rules! display_inner {
     ($($t:ty),*) => {$(
         impl fmt::Display for $t {
@@ -32,7 +56,19 @@ macro_rules! display_inner {
         }
     )*};
 }
-display_inner!(AccountId, UserId, ChannelId, CampaignId, ListId);
+display_inner!(
+    AccountId,
+    UserId,
+    ChannelId,
+    CampaignId,
+    ListId,
+    RoleId,
+    SurveyId,
+    SupportRequestId,
+    DeliveryId,
+    NotificationId,
+    ReviewId
+);
 
 /// A campaign's name: unique per account, compared without regard to case.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

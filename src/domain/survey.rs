@@ -1,6 +1,7 @@
 //! "How was your experience?": when a survey may be offered, and what an answer leads to.
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::ids::SurveyId;
 use super::ids::{AccountId, UserId};
 use super::rating::{RatedInteraction, Rating};
 
@@ -20,7 +21,7 @@ pub fn may_offer(
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Survey {
-    pub id: i64,
+    pub id: SurveyId,
     pub account: AccountId,
     pub user: UserId,
     pub subject: RatedInteraction,
@@ -114,7 +115,7 @@ mod tests {
 
     fn survey(offered_at: DateTime<Utc>) -> Survey {
         Survey {
-            id: 1,
+            id: SurveyId(1),
             account: AccountId(1),
             user: UserId(2),
             subject: RatedInteraction::Campaign {

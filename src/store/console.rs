@@ -7,7 +7,7 @@ use super::{AuditRecord, StoreError};
 use crate::domain::account::Account;
 use crate::domain::campaign::{Campaign, RefusalCode, Reviewer};
 use crate::domain::credits::Balance;
-use crate::domain::ids::{CampaignId, ModeratorName};
+use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
 
 /// A signed-in moderator's session. The cookie carries the token; the store keeps its hash.
@@ -41,7 +41,7 @@ pub struct PastRefusal {
 /// A public review, as moderators see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewRecord {
-    pub id: i64,
+    pub id: ReviewId,
     pub account: crate::domain::ids::AccountId,
     pub user: crate::domain::ids::UserId,
     pub rating: u8,
@@ -146,7 +146,7 @@ pub trait ConsoleStore: Send + Sync {
     /// False when there is no such review or it was already unpublished.
     async fn unpublish_review(
         &self,
-        id: i64,
+        id: ReviewId,
         by: &ModeratorName,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;

@@ -2,7 +2,10 @@
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::delivery::DeliveryStatus;
 use crate::domain::delivery::Step;
-use crate::domain::ids::CampaignId;
+use crate::domain::ids::{CampaignId, DeliveryId};
+use std::sync::Arc;
+
+use crate::domain::delivery::Message;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -11,18 +14,19 @@ use super::StoreError;
 /// An attempt claimed for the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryJob {
-    pub id: i64,
+    pub id: DeliveryId,
     pub attempt: u32,
     pub phone: String,
-    pub body: String,
-    pub sender: String,
+    /// Its version's message (or the test's), shared with the other jobs of the claim; `None`
+    /// when the stored text can't be read back, which fails the message, not the claim.
+    pub message: Option<Arc<Message>>,
     pub started_at: DateTime<Utc>,
 }
 
 /// Where one delivery stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRecord {
-    pub id: i64,
+    pub id: DeliveryId,
     pub campaign: CampaignId,
     /// `None`: a test message.
     pub version: Option<u32>,
@@ -45,7 +49,7 @@ pub trait DeliveryStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DeliveryJob>, StoreError>;
-    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError>;
+    async fn delivery(&self, id: DeliveryId) -> Result<Option<DeliveryRecord>, StoreError>;
     /// Submitted attempts whose wait for a report ran out.
     async fn overdue_submissions(
         &self,
@@ -55,7 +59,7 @@ pub trait DeliveryStore: Send + Sync {
     /// Applies `step` if the delivery is still at `from` (status, attempt); false otherwise.
     async fn update_delivery(
         &self,
-        id: i64,
+        id: DeliveryId,
         from: (DeliveryStatus, u32),
         step: &Step,
         acknowledged: bool,

@@ -1,5 +1,6 @@
 //! Notifications to people, written with the change that caused them and drained by the bot.
 use crate::domain::effects::Notification;
+use crate::domain::ids::NotificationId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -7,7 +8,7 @@ use super::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {
-    pub id: i64,
+    pub id: NotificationId,
     pub notification: Notification,
     pub created_at: DateTime<Utc>,
 }
@@ -25,10 +26,14 @@ pub trait OutboxStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<OutboxItem>, StoreError>;
     /// Gives a claimed notification back, to be tried again from `retry_at`.
-    async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn defer_notification(
+        &self,
+        id: NotificationId,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn mark_notification_delivered(
         &self,
-        id: i64,
+        id: NotificationId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
 }

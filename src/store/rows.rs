@@ -1,5 +1,6 @@
 //! Rows as the database returns them, and their conversion to domain values. Every value read
 //! back is parsed again through the domain types, so a bad row is an error, never a bad value.
+use crate::domain::ids::NotificationId;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -13,7 +14,7 @@ use crate::domain::campaign::{
 use crate::domain::credits::{Balance, Credits};
 use crate::domain::effects::{Actor, AuditAction};
 use crate::domain::ids::{
-    AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
+    AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, RoleId, UserId,
 };
 use crate::domain::phone::PhoneNumber;
 use crate::domain::schedule::SendAt;
@@ -121,7 +122,7 @@ impl AccountRow {
                 .map(|s| SenderId::parse(&s).map_err(|_| corrupt("sender", s)))
                 .transpose()?,
             opt_out_text: self.opt_out_text,
-            send_role: self.send_role_id.map(from_snowflake),
+            send_role: self.send_role_id.map(|r| RoleId(from_snowflake(r))),
         };
         let balance = Balance {
             available: credits("available", self.available)?,
@@ -266,7 +267,7 @@ pub fn past_refusal(r: &AnyRow) -> Result<(CampaignId, PastRefusal), StoreError>
 pub fn outbox_item(r: &AnyRow) -> Result<OutboxItem, StoreError> {
     let payload: String = r.try_get("payload")?;
     Ok(OutboxItem {
-        id: r.try_get("id")?,
+        id: NotificationId(r.try_get("id")?),
         notification: serde_json::from_str(&payload).map_err(|e| corrupt("outbox payload", e))?,
         created_at: time(r.try_get("created_at")?)?,
     })

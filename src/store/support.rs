@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use crate::domain::ids::{AccountId, UserId};
+use crate::domain::ids::{RoleId, SupportRequestId};
 
 /// Where a server's support conversations open, and who answers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SupportSettings {
     pub channel: Option<u64>,
-    pub role: Option<u64>,
+    pub role: Option<RoleId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -51,11 +52,11 @@ pub trait SupportStore: Send + Sync {
         user: UserId,
         question: &str,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError>;
+    ) -> Result<SupportRequestId, StoreError>;
     /// Removes and returns `user`'s pending question `id`: (account, question).
     async fn take_support_request(
         &self,
-        id: i64,
+        id: SupportRequestId,
         user: UserId,
     ) -> Result<Option<(AccountId, String)>, StoreError>;
     async fn add_support_thread(&self, thread: &SupportThread) -> Result<(), StoreError>;

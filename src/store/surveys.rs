@@ -3,7 +3,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use crate::domain::ids::{AccountId, UserId};
+use crate::domain::ids::{AccountId, SurveyId, UserId};
 use crate::domain::rating::RatedInteraction;
 use crate::domain::survey::{ReviewText, Survey};
 
@@ -16,7 +16,7 @@ pub struct SurveySettings {
 
 #[async_trait]
 pub trait SurveyStore: Send + Sync {
-    async fn survey(&self, id: i64) -> Result<Option<Survey>, StoreError>;
+    async fn survey(&self, id: SurveyId) -> Result<Option<Survey>, StoreError>;
     async fn survey_from(&self, source: &str) -> Result<Option<Survey>, StoreError>;
     /// When `user` was last asked in `account`, if ever.
     async fn last_survey_offered(

@@ -8,6 +8,7 @@ use crate::bot::i18n::fill;
 use crate::bot::{BotError, Context, render};
 use crate::domain::account::AccountSettings;
 use crate::domain::effects::Actor;
+use crate::domain::ids::RoleId;
 
 /// Show the server's credit balance and its last movements.
 #[poise::command(
@@ -120,7 +121,7 @@ async fn support(
         .await?;
     let settings = crate::store::SupportSettings {
         channel: Some(channel.get()),
-        role: role.map(|r| r.id.get()),
+        role: role.map(|r| RoleId(r.id.get())),
     };
     app.set_support_settings(who.account, settings).await?;
     ctx.send(
@@ -185,7 +186,7 @@ async fn server(
             .transpose()
             .map_err(AppError::from)?,
         opt_out_text: opt_out,
-        send_role: role.map(|r| r.id.get()),
+        send_role: role.map(|r| RoleId(r.id.get())),
         ..Default::default()
     };
     app.change_settings(who.account, settings, Actor::User(who.user))

@@ -6,6 +6,7 @@ use super::super::extract::Id;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::app::console::ModeratorSession;
+use crate::domain::ids::ReviewId;
 
 use super::super::security::{CheckedForm, NoFields};
 use super::super::views::{ConsentLine, MonthLine, Nav, RatingsPage, ReviewLine};
@@ -31,7 +32,7 @@ pub async fn show(
         .reviews
         .iter()
         .map(|r| ReviewLine {
-            id: r.id,
+            id: r.id.0,
             account: r.account.0,
             user: r.user.0,
             rating: r.rating,
@@ -68,7 +69,7 @@ pub async fn unpublish(
 ) -> Result<Response, ConsoleError> {
     console
         .app
-        .unpublish_review(review, &session.moderator)
+        .unpublish_review(ReviewId(review), &session.moderator)
         .await?;
     Ok(Redirect::to("/ratings").into_response())
 }

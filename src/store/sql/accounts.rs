@@ -76,7 +76,7 @@ impl AccountStore for SqlStore {
         .bind(account.zone.name())
         .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
         .bind(account.opt_out_text.clone())
-        .bind(account.send_role.map(snowflake))
+        .bind(account.send_role.map(|r| snowflake(r.0)))
         .bind(micros(now))
         .bind(snowflake(account.id.0))
         .execute(&mut *tx)

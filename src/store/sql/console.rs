@@ -9,7 +9,7 @@ use super::{ACCOUNT_COLUMNS, SqlStore};
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::effects::Actor;
-use crate::domain::ids::{CampaignId, ModeratorName};
+use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
 use crate::store::Engine;
 use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
@@ -378,7 +378,7 @@ impl ConsoleStore for SqlStore {
             let by: Option<String> = r.try_get("unpublished_by")?;
             let at: Option<i64> = r.try_get("unpublished_at")?;
             Ok(ReviewRecord {
-                id: r.try_get("id")?,
+                id: ReviewId(r.try_get("id")?),
                 account: crate::domain::ids::AccountId(rows::from_snowflake(r.try_get("account_id")?)),
                 user: crate::domain::ids::UserId(rows::from_snowflake(r.try_get("user_id")?)),
                 rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
@@ -395,7 +395,7 @@ impl ConsoleStore for SqlStore {
 
     async fn unpublish_review(
         &self,
-        id: i64,
+        id: ReviewId,
         by: &ModeratorName,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
@@ -406,7 +406,7 @@ impl ConsoleStore for SqlStore {
         )
         .bind(by.as_str())
         .bind(micros(now))
-        .bind(id)
+        .bind(id.0)
         .execute(&self.pool)
         .await?
         .rows_affected();

@@ -1,15 +1,19 @@
 //! Per-recipient deliveries: claiming attempts for the gateway and recording what happened.
+use crate::domain::ids::DeliveryId;
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
 use crate::store::DeliveryStore;
 use async_trait::async_trait;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
 use super::SqlStore;
 use super::effects::Tx;
-use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Step};
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
 use crate::domain::effects::TestMessage;
 use crate::domain::ids::{AccountId, CampaignId, ListId};
 use crate::store::rows::{corrupt, micros, snowflake, time};
@@ -80,6 +84,18 @@ pub(super) async fn stop_version(
     Ok(())
 }
 
+/// A stored text and sender, read back through the domain types; `None` (logged) if either no
+/// longer parses.
+fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
+    match (SmsBody::parse(body), SenderId::parse(sender)) {
+        (Ok(body), Ok(sender)) => Some(Arc::new(Message { body, sender })),
+        (body, sender) => {
+            tracing::error!(body = ?body.err(), sender = ?sender.err(), "a stored message can't be read back");
+            None
+        }
+    }
+}
+
 fn status_of(row: &sqlx::any::AnyRow) -> Result<DeliveryStatus, StoreError> {
     let s: String = row.try_get("status")?;
     DeliveryStatus::parse(&s).ok_or_else(|| corrupt("delivery status", s))
@@ -134,7 +150,7 @@ fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
     let version: Option<i64> = r.try_get("version")?;
     let acknowledged: i64 = r.try_get("acknowledged")?;
     Ok(DeliveryRecord {
-        id: r.try_get("id")?,
+        id: DeliveryId(r.try_get("id")?),
         campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
         version: version
             .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
@@ -187,30 +203,33 @@ impl DeliveryStore for SqlStore {
                     .await?,
             );
         }
-        // A campaign's messages carry no text of their own: it is their version's.
-        let mut texts: HashMap<(i64, i64), (String, String)> = HashMap::new();
+        // A campaign's messages carry no text of their own: it is their version's, read and
+        // parsed once per version here, and shared.
+        let mut versions: HashMap<(i64, i64), Option<Arc<Message>>> = HashMap::new();
         let mut jobs = Vec::with_capacity(rows.len());
         for row in &rows {
             let campaign: i64 = row.try_get("campaign_id")?;
             let version: Option<i64> = row.try_get("version")?;
-            let (body, sender) = match (row.try_get("body")?, row.try_get("sender")?, version) {
-                (Some(body), Some(sender), _) => (body, sender),
-                (_, _, Some(version)) => match texts.get(&(campaign, version)) {
-                    Some(t) => t.clone(),
+            let body: Option<String> = row.try_get("body")?;
+            let sender: Option<String> = row.try_get("sender")?;
+            let message = match (body, sender, version) {
+                (Some(body), Some(sender), _) => message(&body, &sender),
+                (_, _, Some(version)) => match versions.get(&(campaign, version)) {
+                    Some(m) => m.clone(),
                     None => {
-                        let t = self.version_text(campaign, version).await?;
-                        texts.insert((campaign, version), t.clone());
-                        t
+                        let (body, sender) = self.version_text(campaign, version).await?;
+                        let m = message(&body, &sender);
+                        versions.insert((campaign, version), m.clone());
+                        m
                     }
                 },
                 _ => return Err(corrupt("delivery without text", campaign)),
             };
             jobs.push(DeliveryJob {
-                id: row.try_get("id")?,
+                id: DeliveryId(row.try_get("id")?),
                 attempt: attempt_of(row)?,
                 phone: row.try_get("phone")?,
-                body,
-                sender,
+                message,
                 started_at: time(row.try_get("started_at")?)?,
             });
         }
@@ -218,12 +237,12 @@ impl DeliveryStore for SqlStore {
         Ok(jobs)
     }
 
-    async fn delivery(&self, id: i64) -> Result<Option<DeliveryRecord>, StoreError> {
+    async fn delivery(&self, id: DeliveryId) -> Result<Option<DeliveryRecord>, StoreError> {
         let row = sqlx::query(
             "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
              FROM deliveries WHERE id = $1",
         )
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(&self.pool)
         .await?;
         row.map(|r| record(&r)).transpose()
@@ -248,7 +267,7 @@ impl DeliveryStore for SqlStore {
     /// Moves a delivery on, if it is still in the status and attempt the step was computed from.
     async fn update_delivery(
         &self,
-        id: i64,
+        id: DeliveryId,
         from: (DeliveryStatus, u32),
         step: &Step,
         acknowledged: bool,
@@ -264,7 +283,7 @@ impl DeliveryStore for SqlStore {
         .bind(i64::from(acknowledged))
         .bind(step.error.clone())
         .bind(micros(now))
-        .bind(id)
+        .bind(id.0)
         .bind(from.0.as_str())
         .bind(i64::from(from.1))
         .execute(&self.pool)

@@ -1,5 +1,6 @@
 //! Claiming outbox notifications so that several processes drain one outbox without sending
 //! the same notification twice (short of a crash between sending and marking it delivered).
+use crate::domain::ids::NotificationId;
 use crate::store::OutboxStore;
 use async_trait::async_trait;
 
@@ -55,11 +56,15 @@ impl OutboxStore for SqlStore {
         Ok(items)
     }
 
-    async fn defer_notification(&self, id: i64, retry_at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn defer_notification(
+        &self,
+        id: NotificationId,
+        retry_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("UPDATE outbox SET claimed_by = NULL, claimed_until = $1 WHERE id = $2 AND delivered_at IS NULL")
             .bind(micros(retry_at))
-            .bind(id)
+            .bind(id.0)
             .execute(&self.pool)
             .await?;
         Ok(())
@@ -67,13 +72,13 @@ impl OutboxStore for SqlStore {
 
     async fn mark_notification_delivered(
         &self,
-        id: i64,
+        id: NotificationId,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query("UPDATE outbox SET delivered_at = $1 WHERE id = $2 AND delivered_at IS NULL")
             .bind(micros(now))
-            .bind(id)
+            .bind(id.0)
             .execute(&self.pool)
             .await?;
         Ok(())

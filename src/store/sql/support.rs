@@ -1,4 +1,6 @@
 //! Support conversations and personal data in SQL.
+use crate::domain::ids::RoleId;
+use crate::domain::ids::SupportRequestId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -39,7 +41,7 @@ impl SupportStore for SqlStore {
         Ok(match row {
             Some(r) => SupportSettings {
                 channel: optional_id(r.try_get("support_channel_id")?)?,
-                role: optional_id(r.try_get("support_role_id")?)?,
+                role: optional_id(r.try_get("support_role_id")?)?.map(RoleId),
             },
             None => SupportSettings::default(),
         })
@@ -55,7 +57,7 @@ impl SupportStore for SqlStore {
             "UPDATE accounts SET support_channel_id = $1, support_role_id = $2 WHERE id = $3",
         )
         .bind(settings.channel.map(snowflake))
-        .bind(settings.role.map(snowflake))
+        .bind(settings.role.map(|r| snowflake(r.0)))
         .bind(snowflake(account.0))
         .execute(&self.pool)
         .await?
@@ -72,9 +74,9 @@ impl SupportStore for SqlStore {
         user: UserId,
         question: &str,
         now: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
+    ) -> Result<SupportRequestId, StoreError> {
         let _turn = self.write_turn().await;
-        Ok(sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO support_requests (account_id, user_id, question, created_at) \
              VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -83,19 +85,20 @@ impl SupportStore for SqlStore {
         .bind(question)
         .bind(micros(now))
         .fetch_one(&self.pool)
-        .await?)
+        .await?;
+        Ok(SupportRequestId(id))
     }
 
     async fn take_support_request(
         &self,
-        id: i64,
+        id: SupportRequestId,
         user: UserId,
     ) -> Result<Option<(AccountId, String)>, StoreError> {
         let _turn = self.write_turn().await;
         let row = sqlx::query(
             "DELETE FROM support_requests WHERE id = $1 AND user_id = $2 RETURNING account_id, question",
         )
-        .bind(id)
+        .bind(id.0)
         .bind(snowflake(user.0))
         .fetch_optional(&self.pool)
         .await?;

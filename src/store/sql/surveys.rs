@@ -1,4 +1,5 @@
 //! Surveys, answers and reviews in SQL.
+use crate::domain::ids::SurveyId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
@@ -25,7 +26,7 @@ fn survey(r: &sqlx::any::AnyRow) -> Result<Survey, StoreError> {
         _ => None,
     };
     Ok(Survey {
-        id: r.try_get("id")?,
+        id: SurveyId(r.try_get("id")?),
         account: AccountId(from_snowflake(r.try_get("account_id")?)),
         user: UserId(from_snowflake(r.try_get("user_id")?)),
         subject: serde_json::from_str(&subject).map_err(|e| corrupt("survey subject", e))?,
@@ -36,10 +37,10 @@ fn survey(r: &sqlx::any::AnyRow) -> Result<Survey, StoreError> {
 
 #[async_trait]
 impl SurveyStore for SqlStore {
-    async fn survey(&self, id: i64) -> Result<Option<Survey>, StoreError> {
+    async fn survey(&self, id: SurveyId) -> Result<Option<Survey>, StoreError> {
         let sql = format!("SELECT {SURVEY_COLUMNS} WHERE id = $1");
         sqlx::query(sqlx::AssertSqlSafe(sql))
-            .bind(id)
+            .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
@@ -112,7 +113,7 @@ impl SurveyStore for SqlStore {
         )
         .bind(i64::from(rating.value()))
         .bind(micros(at))
-        .bind(answered.id)
+        .bind(answered.id.0)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -145,7 +146,7 @@ impl SurveyStore for SqlStore {
             "INSERT INTO reviews (survey_id, account_id, user_id, rating, body, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (survey_id) DO NOTHING",
         )
-        .bind(survey.id)
+        .bind(survey.id.0)
         .bind(snowflake(survey.account.0))
         .bind(snowflake(survey.user.0))
         .bind(i64::from(rating.value()))
