@@ -19,6 +19,21 @@ pub fn requester(ctx: Context<'_>) -> Result<Requester, BotError> {
     })
 }
 
+/// The server, user and channel of a click or a form (which may come from a DM: refused then).
+pub fn interaction_requester(
+    guild: Option<serenity::GuildId>,
+    user: &serenity::User,
+    channel: serenity::ChannelId,
+    lang: Lang,
+) -> Result<Requester, BotError> {
+    let guild = guild.ok_or_else(|| BotError::User(lang.texts().guild_only.to_owned()))?;
+    Ok(Requester {
+        account: AccountId(guild.get()),
+        user: UserId(user.id.get()),
+        channel: Some(ChannelId(channel.get())),
+    })
+}
+
 pub fn lang(ctx: Context<'_>) -> Lang {
     Lang::of(ctx.locale())
 }

@@ -1,8 +1,7 @@
-//! One error type for commands and handlers, and one place that answers failures: user errors
-//! ephemerally and readably, internal ones with an apology and an incident id.
+//! One error type for commands and handlers, and what the person reads of it: user errors
+//! readably, internal ones as an apology and an incident id (answered by `reply::on_error`).
 use poise::serenity_prelude as serenity;
 
-use super::Data;
 use super::i18n::{Lang, fill};
 use crate::app::AppError;
 
@@ -38,34 +37,5 @@ impl BotError {
             BotError::Discord(e) => AppError::internal(e).incident().to_owned(),
         };
         fill(lang.texts().internal_error, &[("incident", &incident)])
-    }
-}
-
-pub async fn on_error(error: poise::FrameworkError<'_, Data, BotError>) {
-    match error {
-        poise::FrameworkError::Command { error, ctx, .. } => {
-            let lang = Lang::of(ctx.locale());
-            let reply = poise::CreateReply::default()
-                .content(error.message(lang))
-                .ephemeral(true);
-            if let Err(e) = ctx.send(reply).await {
-                tracing::warn!(error = %e, "could not tell the user about an error");
-            }
-        }
-        poise::FrameworkError::GuildOnly { ctx, .. } => {
-            let lang = Lang::of(ctx.locale());
-            let _ = ctx
-                .send(
-                    poise::CreateReply::default()
-                        .content(lang.texts().guild_only)
-                        .ephemeral(true),
-                )
-                .await;
-        }
-        other => {
-            if let Err(e) = poise::builtins::on_error(other).await {
-                tracing::error!(error = %e, "error while handling an error");
-            }
-        }
     }
 }

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use crate::app::App;
 
 mod access;
+mod campaign_buttons;
 mod commands;
 mod components;
 pub mod custom_id;
@@ -14,6 +15,7 @@ mod errors;
 pub mod i18n;
 mod notifier;
 mod render;
+mod reply;
 mod support;
 mod surveys;
 
@@ -58,7 +60,7 @@ pub async fn run(
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
             commands: commands::all(),
-            on_error: |error| Box::pin(errors::on_error(error)),
+            on_error: |error| Box::pin(reply::on_error(error)),
             event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
             ..Default::default()
         })

@@ -1,9 +1,9 @@
 //! Support conversations (private threads, opened only with consent) and the privacy buttons.
 use poise::serenity_prelude as serenity;
 
-use super::components::{respond_ephemeral, update_message};
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
+use super::reply::{respond_privately, update_message};
 use super::{BotError, Data, render};
 use crate::app::support::SupportOpening;
 use crate::domain::consent::{ConsentPurpose, Notice};
@@ -182,7 +182,7 @@ pub async fn privacy_button(
             let message = serenity::CreateInteractionResponseMessage::new()
                 .content(t.exported)
                 .add_file(file);
-            respond_ephemeral(ctx, click.id, &click.token, message).await
+            respond_privately(ctx, click.id, &click.token, message).await
         }
         CustomId::Erase => {
             let closed = data.app.erase_personal_data(account, user).await?;

@@ -2,9 +2,9 @@
 //! and the public review form offered to every rater.
 use poise::serenity_prelude as serenity;
 
-use super::components::respond_ephemeral;
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill};
+use super::reply::{respond_privately, update_message};
 use super::{BotError, Data, render};
 use crate::domain::consent::Notice;
 use crate::domain::ids::{SurveyId, UserId};
@@ -77,7 +77,7 @@ pub async fn rate(
         true => Vec::new(),
         false => vec![serenity::CreateActionRow::Buttons(buttons)],
     };
-    super::components::update_message(ctx, click, format!("{kept}\n\n{follow_up}"), rows).await
+    update_message(ctx, click, format!("{kept}\n\n{follow_up}"), rows).await
 }
 
 /// A one-field form opened from a button.
@@ -175,7 +175,7 @@ pub async fn submit_contact_form(
             serenity::CreateInteractionResponseMessage::new().content(text)
         }
     };
-    respond_ephemeral(ctx, submit.id, &submit.token, message).await
+    respond_privately(ctx, submit.id, &submit.token, message).await
 }
 
 fn truncate(text: &str, max: usize) -> String {
@@ -212,5 +212,5 @@ pub async fn submit_review(
         .await?;
     let message = serenity::CreateInteractionResponseMessage::new()
         .content(format!("{}\n-# {}", t.review_thanks, t.review_notice));
-    respond_ephemeral(ctx, submit.id, &submit.token, message).await
+    respond_privately(ctx, submit.id, &submit.token, message).await
 }

@@ -4,43 +4,20 @@ use std::sync::atomic::Ordering;
 
 use poise::serenity_prelude as serenity;
 
+use crate::bot::reply::ReplyPrivately;
+
 use crate::app::{ImportOptions, SendRequest};
 use crate::bot::access::{self, lang};
+use crate::bot::campaign_buttons;
 use crate::bot::custom_id::CustomId;
 use crate::bot::i18n::Lang;
 use crate::bot::i18n::fill;
 use crate::bot::render;
 use crate::bot::{BotError, Context};
-use crate::domain::campaign::{CampaignState, ConfirmationToken};
+use crate::domain::campaign::ConfirmationToken;
 
 /// The largest CSV accepted as an attachment (about a million numbers).
 const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
-
-async fn campaign_names(ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let names = match ctx.guild_id() {
-        Some(g) => {
-            ctx.data()
-                .app
-                .campaign_names(crate::domain::ids::AccountId(g.get()), partial, 25)
-                .await
-        }
-        None => Ok(Vec::new()),
-    };
-    let choices = names
-        .unwrap_or_default()
-        .into_iter()
-        .map(serenity::AutocompleteChoice::from)
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
-}
-
-pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
-    let choices = crate::domain::zone::Zone::suggest(partial, 25)
-        .into_iter()
-        .map(serenity::AutocompleteChoice::from)
-        .collect();
-    serenity::CreateAutocompleteResponse::new().set_choices(choices)
-}
 
 /// Create, prepare and follow SMS campaigns.
 #[poise::command(
@@ -106,7 +83,7 @@ async fn edit(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
@@ -171,7 +148,7 @@ async fn recipients(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
     #[description = "CSV file of phone numbers"]
     #[name_localized("fr", "fichier")]
@@ -216,12 +193,8 @@ async fn recipients(
             },
         )
         .await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(render::import_report(&name, &report, lang(ctx)))
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private(render::import_report(&name, &report, lang(ctx)))
+        .await?;
     Ok(())
 }
 
@@ -240,7 +213,7 @@ async fn test(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
     #[description = "Up to 5 phone numbers, separated by commas"]
     #[name_localized("fr", "numeros")]
@@ -268,7 +241,7 @@ async fn finalize(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
     #[description = "Send date (YYYY-MM-DD); leave empty to send right after validation"]
     #[description_localized(
@@ -283,7 +256,7 @@ async fn finalize(
     #[description = "Time zone (default: yours, then the server's)"]
     #[name_localized("fr", "fuseau")]
     #[description_localized("fr", "Fuseau horaire (par défaut : le vôtre, puis celui du serveur)")]
-    #[autocomplete = "zones"]
+    #[autocomplete = "super::autocomplete::zones"]
     timezone: Option<String>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
@@ -327,19 +300,14 @@ async fn cancel(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
     let (text, rows) =
-        cancel_prompt(ctx.data(), who, &name, access::is_manager(ctx), lang(ctx)).await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(text)
-            .components(rows)
-            .ephemeral(true),
-    )
-    .await?;
+        campaign_buttons::cancel_prompt(ctx.data(), who, &name, access::is_manager(ctx), lang(ctx))
+            .await?;
+    ctx.reply_private_with(text, rows).await?;
     Ok(())
 }
 
@@ -356,34 +324,8 @@ async fn reply_with_confirm(
         l.texts().confirm,
         serenity::ButtonStyle::Success,
     )]);
-    ctx.send(
-        poise::CreateReply::default()
-            .content(text)
-            .components(vec![row])
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private_with(text, vec![row]).await?;
     Ok(())
-}
-
-/// The "cancel? [Confirm]" prompt, for the command and for the status reply's button.
-pub async fn cancel_prompt(
-    data: &crate::bot::Data,
-    who: crate::app::Requester,
-    name: &str,
-    is_manager: bool,
-    lang: crate::bot::i18n::Lang,
-) -> Result<(String, Vec<serenity::CreateActionRow>), BotError> {
-    let token = data.app.request_cancel(who, name, is_manager).await?;
-    let t = lang.texts();
-    let sending = data.app.status(who, name).await?.state == CampaignState::Sending;
-    let row = serenity::CreateActionRow::Buttons(vec![render::button(
-        &CustomId::Confirm(token.as_str().to_owned()),
-        t.confirm,
-        serenity::ButtonStyle::Danger,
-    )]);
-    let ask = if sending { t.stop_ask } else { t.cancel_ask };
-    Ok((fill(ask, &[("name", &name)]), vec![row]))
 }
 
 /// Show a campaign's state, version and progress.
@@ -398,19 +340,13 @@ async fn status(
     #[description = "Campaign name"]
     #[name_localized("fr", "nom")]
     #[description_localized("fr", "Nom de la campagne")]
-    #[autocomplete = "campaign_names"]
+    #[autocomplete = "super::autocomplete::campaign_names"]
     name: String,
 ) -> Result<(), BotError> {
     let who = access::requester(ctx)?;
     let status = ctx.data().app.status(who, &name).await?;
     let (text, rows) = render::status(&status, lang(ctx));
-    ctx.send(
-        poise::CreateReply::default()
-            .content(text)
-            .components(rows)
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private_with(text, rows).await?;
     Ok(())
 }
 
@@ -425,12 +361,6 @@ async fn list(ctx: Context<'_>) -> Result<(), BotError> {
     let who = access::requester(ctx)?;
     let (items, total) = ctx.data().app.list(who, 0, render::LIST_PAGE_SIZE).await?;
     let (text, rows) = render::list_page(&items, total, 0, lang(ctx));
-    ctx.send(
-        poise::CreateReply::default()
-            .content(text)
-            .components(rows)
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private_with(text, rows).await?;
     Ok(())
 }

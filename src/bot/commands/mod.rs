@@ -1,19 +1,21 @@
 //! Slash commands. Names and descriptions are localized for `fr`.
+mod autocomplete;
 pub mod campaign;
-mod other;
+mod credits;
+mod help;
+mod settings;
 mod support;
-
-pub use campaign::cancel_prompt;
+mod timezone;
 
 use super::{BotError, Data};
 
 pub fn all() -> Vec<poise::Command<Data, BotError>> {
     vec![
         campaign::campaign(),
-        other::credits(),
-        other::help(),
-        other::settings(),
-        other::timezone(),
+        credits::credits(),
+        help::help(),
+        settings::settings(),
+        timezone::timezone(),
         support::support(),
         support::privacy(),
     ]

@@ -1,6 +1,8 @@
 //! `/support` (open a conversation with the team, close it) and `/privacy`.
 use poise::serenity_prelude as serenity;
 
+use crate::bot::reply::ReplyPrivately;
+
 use super::super::access::{self, lang, member, member_may_send};
 use super::super::custom_id::CustomId;
 use super::super::i18n::{fill, words};
@@ -48,20 +50,13 @@ async fn open(
     {
         SupportStart::NeedsConsent { request } => {
             let (text, rows) = notice_prompt(request, l);
-            ctx.send(
-                poise::CreateReply::default()
-                    .content(text)
-                    .components(rows)
-                    .ephemeral(true),
-            )
-            .await?;
+            ctx.reply_private_with(text, rows).await?;
         }
         SupportStart::Open(opening) => {
             ctx.defer_ephemeral().await?;
             let thread = open_thread(ctx.http(), ctx.data(), ctx.author(), &opening, l).await?;
             let text = fill(l.texts().support_opened, &[("thread", &thread.get())]);
-            ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
-                .await?;
+            ctx.reply_private(text).await?;
         }
     }
     Ok(())
@@ -113,12 +108,7 @@ async fn close(ctx: Context<'_>) -> Result<(), BotError> {
                     .users([serenity::UserId::new(closed.user.0)]),
             );
     }
-    ctx.send(
-        poise::CreateReply::default()
-            .content(l.texts().support_closed)
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private(l.texts().support_closed).await?;
     thread.send_message(ctx.http(), message).await?;
     lock_threads(ctx.http(), &[thread.get()]).await;
     Ok(())
@@ -176,12 +166,7 @@ pub async fn privacy(ctx: Context<'_>) -> Result<(), BotError> {
         t.erase,
         serenity::ButtonStyle::Danger,
     ));
-    ctx.send(
-        poise::CreateReply::default()
-            .content(text)
-            .components(vec![serenity::CreateActionRow::Buttons(buttons)])
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private_with(text, vec![serenity::CreateActionRow::Buttons(buttons)])
+        .await?;
     Ok(())
 }

@@ -1,53 +1,14 @@
-//! `/credits`, `/help`, `/timezone` and `/settings`.
+//! `/settings server` and `/settings support`: the server's settings, for managers.
 use poise::serenity_prelude as serenity;
 
-use super::campaign::zones;
+use super::autocomplete::zones;
 use crate::app::AppError;
 use crate::bot::access::{self, lang};
-use crate::bot::i18n::fill;
-use crate::bot::{BotError, Context, render};
+use crate::bot::reply::ReplyPrivately;
+use crate::bot::{BotError, Context};
 use crate::domain::account::AccountSettings;
 use crate::domain::effects::Actor;
 use crate::domain::ids::RoleId;
-
-/// Show the server's credit balance and its last movements.
-#[poise::command(
-    slash_command,
-    guild_only,
-    name_localized("fr", "crédits"),
-    description_localized("fr", "Voir le solde de crédits du serveur et ses derniers mouvements")
-)]
-pub async fn credits(ctx: Context<'_>) -> Result<(), BotError> {
-    let who = access::requester(ctx)?;
-    ctx.data()
-        .app
-        .ensure_account(who.account, &access::guild_name(ctx))
-        .await?;
-    let view = ctx.data().app.credits(who.account, 10).await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(render::credits(&view, lang(ctx)))
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
-}
-
-/// How a campaign goes from draft to 100%.
-#[poise::command(
-    slash_command,
-    name_localized("fr", "aide"),
-    description_localized("fr", "Comment une campagne passe du brouillon à 100 %")
-)]
-pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(lang(ctx).texts().help)
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
-}
 
 /// The server's settings (Manage Server).
 ///
@@ -63,34 +24,6 @@ pub async fn help(ctx: Context<'_>) -> Result<(), BotError> {
     description_localized("fr", "Les réglages du serveur (Gérer le serveur)")
 )]
 pub async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
-    Ok(())
-}
-
-/// Save the time zone your scheduled sends default to.
-#[poise::command(
-    slash_command,
-    name_localized("fr", "fuseau"),
-    description_localized(
-        "fr",
-        "Enregistrer le fuseau horaire par défaut de vos envois programmés"
-    )
-)]
-pub async fn timezone(
-    ctx: Context<'_>,
-    #[description = "IANA time zone, such as Europe/Paris"]
-    #[name_localized("fr", "fuseau")]
-    #[description_localized("fr", "Fuseau IANA, par exemple Europe/Paris")]
-    #[autocomplete = "zones"]
-    zone: String,
-) -> Result<(), BotError> {
-    let zone = ctx
-        .data()
-        .app
-        .set_user_zone(crate::domain::ids::UserId(ctx.author().id.get()), &zone)
-        .await?;
-    let text = fill(lang(ctx).texts().zone_saved, &[("zone", &zone.name())]);
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
-        .await?;
     Ok(())
 }
 
@@ -124,12 +57,7 @@ async fn support(
         role: role.map(|r| RoleId(r.id.get())),
     };
     app.set_support_settings(who.account, settings).await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(lang(ctx).texts().support_saved)
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private(lang(ctx).texts().support_saved).await?;
     Ok(())
 }
 
@@ -191,11 +119,6 @@ async fn server(
     };
     app.change_settings(who.account, settings, Actor::User(who.user))
         .await?;
-    ctx.send(
-        poise::CreateReply::default()
-            .content(lang(ctx).texts().server_saved)
-            .ephemeral(true),
-    )
-    .await?;
+    ctx.reply_private(lang(ctx).texts().server_saved).await?;
     Ok(())
 }

@@ -1,0 +1,33 @@
+//! Suggestions while a person types an option: campaign names, time zones.
+use poise::serenity_prelude as serenity;
+
+use crate::bot::Context;
+
+pub async fn campaign_names(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let names = match ctx.guild_id() {
+        Some(g) => {
+            ctx.data()
+                .app
+                .campaign_names(crate::domain::ids::AccountId(g.get()), partial, 25)
+                .await
+        }
+        None => Ok(Vec::new()),
+    };
+    let choices = names
+        .unwrap_or_default()
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocompleteResponse {
+    let choices = crate::domain::zone::Zone::suggest(partial, 25)
+        .into_iter()
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}
