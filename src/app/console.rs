@@ -1,4 +1,5 @@
 //! The moderation console's use cases: signing in and out, and what its pages show.
+use crate::domain::rating::Rating;
 use std::sync::OnceLock;
 
 use argon2::Argon2;
@@ -110,7 +111,7 @@ pub struct RatingsOverview {
 }
 
 /// Counts `ratings` per month for the 12 months ending with `now`'s.
-fn by_month(ratings: &[(u8, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<MonthRatings> {
+fn by_month(ratings: &[(Rating, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<MonthRatings> {
     use chrono::Datelike;
     let (year, month) = (now.year(), now.month0() as i32);
     (0..12)
@@ -121,7 +122,7 @@ fn by_month(ratings: &[(u8, DateTime<Utc>)], now: DateTime<Utc>) -> Vec<MonthRat
             let mut counts = [0u64; 5];
             for (rating, at) in ratings {
                 if at.year() * 12 + at.month0() as i32 == m
-                    && let Some(slot) = counts.get_mut(usize::from(rating.saturating_sub(1)))
+                    && let Some(slot) = counts.get_mut(usize::from(rating.value() - 1))
                 {
                     *slot += 1;
                 }
@@ -453,12 +454,13 @@ mod tests {
         use chrono::TimeZone;
         let now = Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap();
         let at = |y, m, d| Utc.with_ymd_and_hms(y, m, d, 12, 0, 0).unwrap();
+        let stars = |n| Rating::new(n).unwrap();
         let months = by_month(
             &[
-                (5, at(2027, 3, 1)),
-                (2, at(2027, 3, 2)),
-                (4, at(2026, 12, 31)),
-                (1, at(2026, 3, 1)),
+                (stars(5), at(2027, 3, 1)),
+                (stars(2), at(2027, 3, 2)),
+                (stars(4), at(2026, 12, 31)),
+                (stars(1), at(2026, 3, 1)),
             ],
             now,
         );

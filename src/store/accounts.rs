@@ -1,16 +1,13 @@
 //! Accounts (one per Discord server) and their credit ledger.
-use crate::domain::account::Account;
-use crate::domain::credits::Balance;
-use crate::domain::credits::LedgerKind;
-use crate::domain::effects::AuditEntry;
-use crate::domain::effects::Effect;
-use crate::domain::ids::AccountId;
-use crate::domain::ids::CampaignId;
-use crate::store::Credits;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::account::Account;
+use crate::domain::credits::{Balance, LedgerKind};
+use crate::domain::effects::{AuditEntry, Effect};
+use crate::domain::ids::{AccountId, CampaignId};
+use crate::store::Credits;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LedgerLine {

@@ -1,17 +1,11 @@
 //! Campaigns: drafts and versions, the changes to them (with their effects, in one transaction), confirmations and the audit log they write.
-use crate::domain::campaign::Campaign;
-use crate::domain::campaign::CampaignState;
-use crate::domain::campaign::ConfirmationToken;
-use crate::domain::campaign::PendingConfirmation;
-use crate::domain::effects::Effect;
-use crate::domain::effects::{Actor, AuditAction};
-use crate::domain::ids::AccountId;
-use crate::domain::ids::CampaignId;
-use crate::domain::ids::CampaignName;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::campaign::{Campaign, CampaignState, ConfirmationToken, PendingConfirmation};
+use crate::domain::effects::{Actor, AuditAction, Effect};
+use crate::domain::ids::{AccountId, CampaignId, CampaignName};
 
 /// How a change touches the confirmation that drove it.
 #[derive(Debug, Clone, Copy)]

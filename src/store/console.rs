@@ -1,5 +1,6 @@
 //! What the moderation console reads and writes beyond the campaigns themselves: sessions,
 //! failed logins, the review queue, the decision history and the dashboard's figures.
+use crate::domain::rating::Rating;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -44,7 +45,7 @@ pub struct ReviewRecord {
     pub id: ReviewId,
     pub account: crate::domain::ids::AccountId,
     pub user: crate::domain::ids::UserId,
-    pub rating: u8,
+    pub rating: Rating,
     pub body: String,
     pub created_at: DateTime<Utc>,
     /// Who unpublished it, and when.
@@ -140,7 +141,7 @@ pub trait ConsoleStore: Send + Sync {
     async fn ratings_since(
         &self,
         since: DateTime<Utc>,
-    ) -> Result<Vec<(u8, DateTime<Utc>)>, StoreError>;
+    ) -> Result<Vec<(Rating, DateTime<Utc>)>, StoreError>;
     /// Public reviews, newest first.
     async fn reviews(&self, limit: u32) -> Result<Vec<ReviewRecord>, StoreError>;
     /// False when there is no such review or it was already unpublished.

@@ -1,15 +1,12 @@
 //! One delivery per recipient of a version (or test number): claims, reports, counts.
-use crate::domain::delivery::DeliveryCounts;
-use crate::domain::delivery::DeliveryStatus;
-use crate::domain::delivery::Step;
-use crate::domain::ids::{CampaignId, DeliveryId};
 use std::sync::Arc;
 
-use crate::domain::delivery::Message;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
+use crate::domain::ids::{CampaignId, DeliveryId};
 
 /// An attempt claimed for the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Notifications to people, written with the change that caused them and drained by the bot.
-use crate::domain::effects::Notification;
-use crate::domain::ids::NotificationId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::effects::Notification;
+use crate::domain::ids::NotificationId;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxItem {

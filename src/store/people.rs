@@ -1,12 +1,11 @@
 //! Moderators, per-user settings, consent records and ratings.
-use crate::domain::consent::ConsentRecord;
-use crate::domain::ids::AccountId;
-use crate::domain::ids::ModeratorName;
-use crate::domain::rating::RatingRecord;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::consent::ConsentRecord;
+use crate::domain::ids::{AccountId, ModeratorName};
+use crate::domain::rating::RatingRecord;
 
 /// A per-user preference, kept across servers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

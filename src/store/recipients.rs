@@ -1,13 +1,13 @@
 //! Recipient lists, written once per import then frozen, and the opt-out list.
-use crate::domain::ids::AccountId;
-use crate::domain::ids::ListId;
-use crate::domain::phone::PhoneNumber;
-use crate::domain::recipients::Recipient;
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
 use super::StoreError;
+use crate::domain::ids::{AccountId, ListId};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::recipients::Recipient;
 
 #[async_trait]
 pub trait RecipientStore: Send + Sync {

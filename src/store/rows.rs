@@ -1,6 +1,5 @@
 //! Rows as the database returns them, and their conversion to domain values. Every value read
 //! back is parsed again through the domain types, so a bad row is an error, never a bad value.
-use crate::domain::ids::NotificationId;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -11,16 +10,24 @@ use crate::domain::campaign::{
     Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
     RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission, TestNumbers,
 };
-use crate::domain::credits::{Balance, Credits};
+use crate::domain::credits::{Balance, Credits, LedgerKind};
+use crate::domain::delivery::DeliveryStatus;
 use crate::domain::effects::{Actor, AuditAction};
 use crate::domain::ids::{
-    AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, RoleId, UserId,
+    AccountId, CampaignId, CampaignName, ChannelId, DeliveryId, ListId, ModeratorName,
+    NotificationId, ReviewId, RoleId, SurveyId, UserId,
 };
 use crate::domain::phone::PhoneNumber;
+use crate::domain::rating::Rating;
+use crate::domain::recipients::Recipient;
 use crate::domain::schedule::SendAt;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
+use crate::domain::survey::Survey;
 use crate::domain::zone::Zone;
+use crate::store::{
+    DeliveryRecord, LedgerLine, RatingData, ReviewData, ReviewRecord, SupportThread,
+};
 
 pub fn micros(at: DateTime<Utc>) -> i64 {
     at.timestamp_micros()
@@ -438,4 +445,138 @@ pub fn test_numbers_column(numbers: &TestNumbers) -> String {
         .map(PhoneNumber::as_e164)
         .collect::<Vec<_>>()
         .join(",")
+}
+
+pub fn support_thread(r: &AnyRow) -> Result<SupportThread, StoreError> {
+    let closed: Option<i64> = r.try_get("closed_at")?;
+    Ok(SupportThread {
+        thread: from_snowflake(r.try_get("thread_id")?),
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
+        user: UserId(from_snowflake(r.try_get("user_id")?)),
+        opened_at: time(r.try_get("opened_at")?)?,
+        closed_at: closed.map(time).transpose()?,
+    })
+}
+
+pub fn survey(r: &AnyRow) -> Result<Survey, StoreError> {
+    let subject: String = r.try_get("subject")?;
+    let rating: Option<i64> = r.try_get("rating")?;
+    let answered_at: Option<i64> = r.try_get("answered_at")?;
+    let answer = match (rating, answered_at) {
+        (Some(rating), Some(at)) => Some((
+            Rating::new(rating).map_err(|_| corrupt("rating", rating))?,
+            time(at)?,
+        )),
+        _ => None,
+    };
+    Ok(Survey {
+        id: SurveyId(r.try_get("id")?),
+        account: AccountId(from_snowflake(r.try_get("account_id")?)),
+        user: UserId(from_snowflake(r.try_get("user_id")?)),
+        subject: serde_json::from_str(&subject).map_err(|e| corrupt("survey subject", e))?,
+        offered_at: time(r.try_get("offered_at")?)?,
+        answer,
+    })
+}
+
+pub fn status_of(row: &AnyRow) -> Result<DeliveryStatus, StoreError> {
+    let s: String = row.try_get("status")?;
+    DeliveryStatus::parse(&s).ok_or_else(|| corrupt("delivery status", s))
+}
+
+pub fn attempt_of(row: &AnyRow) -> Result<u32, StoreError> {
+    let a: i64 = row.try_get("attempt")?;
+    u32::try_from(a).map_err(|_| corrupt("delivery attempt", a))
+}
+
+pub fn delivery_record(r: &AnyRow) -> Result<DeliveryRecord, StoreError> {
+    let version: Option<i64> = r.try_get("version")?;
+    let acknowledged: i64 = r.try_get("acknowledged")?;
+    Ok(DeliveryRecord {
+        id: DeliveryId(r.try_get("id")?),
+        campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
+        version: version
+            .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
+            .transpose()?,
+        phone: r.try_get("phone")?,
+        status: status_of(r)?,
+        attempt: attempt_of(r)?,
+        acknowledged: acknowledged != 0,
+        due_at: time(r.try_get("due_at")?)?,
+        started_at: time(r.try_get("started_at")?)?,
+        error: r.try_get("error")?,
+    })
+}
+
+pub fn ledger_line(r: &AnyRow) -> Result<LedgerLine, StoreError> {
+    let kind: String = r.try_get("kind")?;
+    let campaign: Option<i64> = r.try_get("campaign_id")?;
+    let version: Option<i64> = r.try_get("version")?;
+    Ok(LedgerLine {
+        id: r.try_get("id")?,
+        kind: LedgerKind::parse(&kind).ok_or_else(|| corrupt("ledger kind", &kind))?,
+        amount: Credits(unsigned("amount", r.try_get("amount")?)?),
+        campaign: match (campaign, version) {
+            (Some(c), Some(v)) => Some((CampaignId(c), u32::try_from(v).unwrap_or(0))),
+            _ => None,
+        },
+        reason: r.try_get("reason")?,
+        balance_after: Balance {
+            available: Credits(unsigned("available_after", r.try_get("available_after")?)?),
+            reserved: Credits(unsigned("reserved_after", r.try_get("reserved_after")?)?),
+        },
+        at: time(r.try_get("created_at")?)?,
+    })
+}
+
+pub fn review_record(r: &AnyRow) -> Result<ReviewRecord, StoreError> {
+    let by: Option<String> = r.try_get("unpublished_by")?;
+    let at: Option<i64> = r.try_get("unpublished_at")?;
+    Ok(ReviewRecord {
+        id: ReviewId(r.try_get("id")?),
+        account: crate::domain::ids::AccountId(from_snowflake(r.try_get("account_id")?)),
+        user: crate::domain::ids::UserId(from_snowflake(r.try_get("user_id")?)),
+        rating: rating(r)?,
+        body: r.try_get("body")?,
+        created_at: time(r.try_get("created_at")?)?,
+        unpublished: match (by, at) {
+            (Some(by), Some(at)) => Some((by, time(at)?)),
+            _ => None,
+        },
+    })
+}
+
+pub fn rating_data(r: &AnyRow) -> Result<RatingData, StoreError> {
+    let subject: String = r.try_get("subject")?;
+    Ok(RatingData {
+        subject: serde_json::from_str(&subject).map_err(|e| corrupt("subject", e))?,
+        rating: rating(r)?,
+        at: time(r.try_get("created_at")?)?,
+    })
+}
+
+pub fn review_data(r: &AnyRow) -> Result<ReviewData, StoreError> {
+    let unpublished: Option<i64> = r.try_get("unpublished_at")?;
+    Ok(ReviewData {
+        rating: rating(r)?,
+        body: r.try_get("body")?,
+        at: time(r.try_get("created_at")?)?,
+        unpublished: unpublished.is_some(),
+    })
+}
+
+pub fn positioned_recipient(r: &AnyRow) -> Result<(i64, Recipient), StoreError> {
+    let phone: String = r.try_get("phone")?;
+    let recipient = Recipient {
+        phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?,
+        name: r.try_get("name")?,
+        line: unsigned("line", r.try_get("line")?)?,
+    };
+    Ok((r.try_get("position")?, recipient))
+}
+
+/// A stored rating, which the schema keeps between 1 and 5.
+pub fn rating(r: &AnyRow) -> Result<Rating, StoreError> {
+    let value: i64 = r.try_get("rating")?;
+    Rating::new(value).map_err(|_| corrupt("rating", value))
 }

@@ -1,4 +1,5 @@
 //! Support conversations, and a person's data for export and erasure.
+use crate::domain::rating::Rating;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -26,13 +27,13 @@ pub struct SupportThread {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RatingData {
     pub subject: serde_json::Value,
-    pub rating: u8,
+    pub rating: Rating,
     pub at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReviewData {
-    pub rating: u8,
+    pub rating: Rating,
     pub body: String,
     pub at: DateTime<Utc>,
     pub unpublished: bool,

@@ -35,7 +35,7 @@ pub async fn show(
             id: r.id.0,
             account: r.account.0,
             user: r.user.0,
-            rating: r.rating,
+            rating: r.rating.value(),
             body: r.body.clone(),
             at: format::utc(r.created_at),
             unpublished: r

@@ -1,28 +1,18 @@
-//! The SQL of accounts.
-use crate::store::AccountStore;
-use crate::store::Credits;
-use crate::store::LedgerLine;
-use crate::store::SqlStore;
-use crate::store::StoreError;
-use crate::store::rows;
-use crate::store::sql::ACCOUNT_COLUMNS;
-use crate::store::sql::Account;
-use crate::store::sql::AccountId;
-use crate::store::sql::AccountRow;
-use crate::store::sql::AuditEntry;
-use crate::store::sql::Balance;
-use crate::store::sql::CampaignId;
-use crate::store::sql::Effect;
-use crate::store::sql::LedgerKind;
-use crate::store::sql::effects;
-use crate::store::sql::micros;
-use crate::store::sql::snowflake;
-use crate::store::sql::time;
-use crate::store::sql::unsigned;
+//! Accounts and their credit ledger, in SQL.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
-use sqlx::Row;
+
+use crate::domain::account::Account;
+use crate::domain::credits::Balance;
+use crate::domain::effects::{AuditEntry, Effect};
+use crate::domain::ids::AccountId;
+use crate::store::rows::{AccountRow, micros, snowflake};
+use crate::store::sql::effects;
+use crate::store::{AccountStore, LedgerLine, SqlStore, StoreError, rows};
+
+/// What `AccountRow` reads, in its order.
+pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";
 
 #[async_trait]
 impl AccountStore for SqlStore {
@@ -124,34 +114,6 @@ impl AccountStore for SqlStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let kind: String = r.try_get("kind")?;
-                let campaign: Option<i64> = r.try_get("campaign_id")?;
-                let version: Option<i64> = r.try_get("version")?;
-                Ok(LedgerLine {
-                    id: r.try_get("id")?,
-                    kind: LedgerKind::parse(&kind)
-                        .ok_or_else(|| rows::corrupt("ledger kind", &kind))?,
-                    amount: Credits(unsigned("amount", r.try_get("amount")?)?),
-                    campaign: match (campaign, version) {
-                        (Some(c), Some(v)) => Some((CampaignId(c), u32::try_from(v).unwrap_or(0))),
-                        _ => None,
-                    },
-                    reason: r.try_get("reason")?,
-                    balance_after: Balance {
-                        available: Credits(unsigned(
-                            "available_after",
-                            r.try_get("available_after")?,
-                        )?),
-                        reserved: Credits(unsigned(
-                            "reserved_after",
-                            r.try_get("reserved_after")?,
-                        )?),
-                    },
-                    at: time(r.try_get("created_at")?)?,
-                })
-            })
-            .collect()
+        rows.iter().map(rows::ledger_line).collect()
     }
 }

@@ -1,27 +1,21 @@
 //! Campaigns: creation, loading, and the one-transaction commit of a state change.
-use crate::store::AuditRecord;
-use crate::store::CampaignStore;
-use crate::store::StoredConfirmation;
-use crate::store::rows;
-use crate::store::sql::AccountId;
-use crate::store::sql::CampaignId;
-use crate::store::sql::CampaignName;
-use crate::store::sql::CampaignState;
-use crate::store::sql::ConfirmationToken;
-use crate::store::sql::unsigned;
 use async_trait::async_trait;
-use sqlx::AssertSqlSafe;
-
 use sqlx::query::QueryAs;
-use sqlx::{Any, AnyPool};
+use sqlx::{Any, AnyPool, AssertSqlSafe};
 
 use super::effects::{self, Tx};
 use super::{SqlStore, is_unique_violation};
-use crate::domain::campaign::{Campaign, ConfirmAction, Review, Submission};
-use crate::store::rows::{
-    CampaignRow, micros, reviewer_column, send_mode_columns, signed, snowflake, test_numbers_column,
+use crate::domain::campaign::{
+    Campaign, CampaignState, ConfirmAction, ConfirmationToken, Review, Submission,
 };
-use crate::store::{Change, ConfirmationWrite, StoreError};
+use crate::domain::ids::{AccountId, CampaignId, CampaignName};
+use crate::store::rows::{
+    CampaignRow, micros, reviewer_column, send_mode_columns, signed, snowflake,
+    test_numbers_column, unsigned,
+};
+use crate::store::{
+    AuditRecord, CampaignStore, Change, ConfirmationWrite, StoreError, StoredConfirmation, rows,
+};
 
 type CampaignQuery<'q> = QueryAs<'q, Any, CampaignRow, <Any as sqlx::Database>::Arguments>;
 

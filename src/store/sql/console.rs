@@ -1,20 +1,21 @@
 //! The console's queries: sessions, failed logins, the review queue, history and figures.
+use crate::domain::rating::Rating;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
-use super::{ACCOUNT_COLUMNS, SqlStore};
+use super::SqlStore;
+use super::accounts::ACCOUNT_COLUMNS;
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::effects::Actor;
 use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
-use crate::store::Engine;
 use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
 use crate::store::{
-    AuditRecord, ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord,
+    AuditRecord, ConsoleStore, DecisionFilter, Engine, PastRefusal, PendingReview, ReviewRecord,
     SessionRecord, SignInAttempt, StoreError,
 };
 
@@ -348,19 +349,13 @@ impl ConsoleStore for SqlStore {
     async fn ratings_since(
         &self,
         since: DateTime<Utc>,
-    ) -> Result<Vec<(u8, DateTime<Utc>)>, StoreError> {
+    ) -> Result<Vec<(Rating, DateTime<Utc>)>, StoreError> {
         sqlx::query("SELECT rating, created_at FROM ratings WHERE created_at >= $1")
             .bind(micros(since))
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(|r| {
-                let rating: i64 = r.try_get("rating")?;
-                Ok((
-                    u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
-                    time(r.try_get("created_at")?)?,
-                ))
-            })
+            .map(|r| Ok((rows::rating(r)?, time(r.try_get("created_at")?)?)))
             .collect()
     }
 
@@ -373,23 +368,7 @@ impl ConsoleStore for SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            let rating: i64 = r.try_get("rating")?;
-            let by: Option<String> = r.try_get("unpublished_by")?;
-            let at: Option<i64> = r.try_get("unpublished_at")?;
-            Ok(ReviewRecord {
-                id: ReviewId(r.try_get("id")?),
-                account: crate::domain::ids::AccountId(rows::from_snowflake(r.try_get("account_id")?)),
-                user: crate::domain::ids::UserId(rows::from_snowflake(r.try_get("user_id")?)),
-                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
-                body: r.try_get("body")?,
-                created_at: time(r.try_get("created_at")?)?,
-                unpublished: match (by, at) {
-                    (Some(by), Some(at)) => Some((by, time(at)?)),
-                    _ => None,
-                },
-            })
-        })
+        .map(rows::review_record)
         .collect()
     }
 

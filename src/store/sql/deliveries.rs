@@ -1,13 +1,8 @@
 //! Per-recipient deliveries: claiming attempts for the gateway and recording what happened.
-use crate::domain::ids::DeliveryId;
-use crate::domain::sender::SenderId;
-use crate::domain::sms::SmsBody;
-use crate::store::DeliveryStore;
-use async_trait::async_trait;
-
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
@@ -15,9 +10,11 @@ use super::SqlStore;
 use super::effects::Tx;
 use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
 use crate::domain::effects::TestMessage;
-use crate::domain::ids::{AccountId, CampaignId, ListId};
+use crate::domain::ids::{AccountId, CampaignId, DeliveryId, ListId};
+use crate::domain::sender::SenderId;
+use crate::domain::sms::SmsBody;
 use crate::store::rows::{corrupt, micros, snowflake, time};
-use crate::store::{DeliveryJob, DeliveryRecord, Engine, StoreError};
+use crate::store::{DeliveryJob, DeliveryRecord, DeliveryStore, Engine, StoreError, rows};
 
 /// Queues one test message (inside the confirming transaction).
 pub(super) async fn queue_test(
@@ -96,16 +93,6 @@ fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
     }
 }
 
-fn status_of(row: &sqlx::any::AnyRow) -> Result<DeliveryStatus, StoreError> {
-    let s: String = row.try_get("status")?;
-    DeliveryStatus::parse(&s).ok_or_else(|| corrupt("delivery status", s))
-}
-
-fn attempt_of(row: &sqlx::any::AnyRow) -> Result<u32, StoreError> {
-    let a: i64 = row.try_get("attempt")?;
-    u32::try_from(a).map_err(|_| corrupt("delivery attempt", a))
-}
-
 impl SqlStore {
     async fn version_text(
         &self,
@@ -142,27 +129,8 @@ impl SqlStore {
             .bind(version.map(i64::from))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(record).collect()
+        rows.iter().map(rows::delivery_record).collect()
     }
-}
-
-fn record(r: &sqlx::any::AnyRow) -> Result<DeliveryRecord, StoreError> {
-    let version: Option<i64> = r.try_get("version")?;
-    let acknowledged: i64 = r.try_get("acknowledged")?;
-    Ok(DeliveryRecord {
-        id: DeliveryId(r.try_get("id")?),
-        campaign: crate::domain::ids::CampaignId(r.try_get("campaign_id")?),
-        version: version
-            .map(|v| u32::try_from(v).map_err(|_| corrupt("delivery version", v)))
-            .transpose()?,
-        phone: r.try_get("phone")?,
-        status: status_of(r)?,
-        attempt: attempt_of(r)?,
-        acknowledged: acknowledged != 0,
-        due_at: time(r.try_get("due_at")?)?,
-        started_at: time(r.try_get("started_at")?)?,
-        error: r.try_get("error")?,
-    })
 }
 
 #[async_trait]
@@ -227,7 +195,7 @@ impl DeliveryStore for SqlStore {
             };
             jobs.push(DeliveryJob {
                 id: DeliveryId(row.try_get("id")?),
-                attempt: attempt_of(row)?,
+                attempt: rows::attempt_of(row)?,
                 phone: row.try_get("phone")?,
                 message,
                 started_at: time(row.try_get("started_at")?)?,
@@ -245,7 +213,7 @@ impl DeliveryStore for SqlStore {
         .bind(id.0)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| record(&r)).transpose()
+        row.map(|r| rows::delivery_record(&r)).transpose()
     }
 
     async fn overdue_submissions(
@@ -261,7 +229,7 @@ impl DeliveryStore for SqlStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(record).collect()
+        rows.iter().map(rows::delivery_record).collect()
     }
 
     /// Moves a delivery on, if it is still in the status and attempt the step was computed from.
@@ -306,7 +274,7 @@ impl DeliveryStore for SqlStore {
         .await?;
         let mut counts = DeliveryCounts::default();
         for row in &rows {
-            let status = status_of(row)?;
+            let status = rows::status_of(row)?;
             let n: i64 = row.try_get("n")?;
             counts.add(status, u64::try_from(n).map_err(|_| corrupt("count", n))?);
             if status == DeliveryStatus::Retrying {

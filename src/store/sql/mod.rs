@@ -1,22 +1,12 @@
 //! The SQL implementation of `Store`, for SQLite and PostgreSQL.
-use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, AssertSqlSafe};
 use tokio::sync::{Mutex, MutexGuard, mpsc};
 
-use super::rows::{self, AccountRow, from_snowflake, micros, snowflake, time, unsigned};
 use super::{Engine, StoreError};
-use crate::domain::account::Account;
-use crate::domain::campaign::{CampaignState, ConfirmationToken};
-use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
-use crate::domain::credits::{Balance, LedgerKind};
-use crate::domain::effects::{AuditEntry, Effect};
-use crate::domain::ids::{AccountId, CampaignId, CampaignName, ModeratorName, UserId};
-use crate::domain::rating::RatingRecord;
 
 mod accounts;
 mod campaigns;
@@ -165,30 +155,3 @@ fn sqlite_url(path: &str) -> Result<String, StoreError> {
 pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
-
-/// One row of `ratings`, in a transaction or on the pool.
-pub(super) async fn insert_rating<'e, E>(
-    executor: E,
-    record: &RatingRecord,
-    now: DateTime<Utc>,
-) -> Result<(), StoreError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    let subject =
-        serde_json::to_string(&record.subject).map_err(|e| rows::corrupt("rating subject", e))?;
-    sqlx::query(
-        "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(snowflake(record.account.0))
-    .bind(snowflake(record.user.0))
-    .bind(subject)
-    .bind(i64::from(record.rating.value()))
-    .bind(record.comment.clone())
-    .bind(micros(now))
-    .execute(executor)
-    .await?;
-    Ok(())
-}
-
-pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";

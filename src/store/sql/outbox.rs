@@ -1,15 +1,13 @@
 //! Claiming outbox notifications so that several processes drain one outbox without sending
 //! the same notification twice (short of a crash between sending and marking it delivered).
-use crate::domain::ids::NotificationId;
-use crate::store::OutboxStore;
 use async_trait::async_trait;
-
 use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::SqlStore;
+use crate::domain::ids::NotificationId;
 use crate::store::rows::{micros, outbox_item};
-use crate::store::{Engine, OutboxItem, StoreError};
+use crate::store::{Engine, OutboxItem, OutboxStore, StoreError};
 
 #[async_trait]
 impl OutboxStore for SqlStore {

@@ -1,26 +1,14 @@
-//! The SQL of people.
-use crate::store::PeopleStore;
-use crate::store::SqlStore;
-use crate::store::StoreError;
-use crate::store::UserSetting;
-use crate::store::rows;
-use crate::store::sql::AccountId;
-use crate::store::sql::ConsentDecision;
-use crate::store::sql::ConsentPurpose;
-use crate::store::sql::ConsentRecord;
-use crate::store::sql::ModeratorName;
-use crate::store::sql::Notice;
-use crate::store::sql::RatingRecord;
-use crate::store::sql::UserId;
-use crate::store::sql::insert_rating;
-use crate::store::sql::is_unique_violation;
-use crate::store::sql::micros;
-use crate::store::sql::snowflake;
-use crate::store::sql::time;
+//! Moderators, per-user settings, consent records and ratings, in SQL.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
-use sqlx::Row;
+use sqlx::{AssertSqlSafe, Row};
+
+use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
+use crate::domain::ids::{AccountId, ModeratorName, UserId};
+use crate::domain::rating::RatingRecord;
+use crate::store::rows::{micros, snowflake, time};
+use crate::store::sql::is_unique_violation;
+use crate::store::{PeopleStore, SqlStore, StoreError, UserSetting, rows};
 
 #[async_trait]
 impl PeopleStore for SqlStore {
@@ -159,4 +147,29 @@ impl PeopleStore for SqlStore {
         let _turn = self.write_turn().await;
         insert_rating(&self.pool, record, now).await
     }
+}
+
+/// One row of `ratings`, in a transaction or on the pool.
+pub(super) async fn insert_rating<'e, E>(
+    executor: E,
+    record: &RatingRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let subject =
+        serde_json::to_string(&record.subject).map_err(|e| rows::corrupt("rating subject", e))?;
+    sqlx::query(
+        "INSERT INTO ratings (account_id, user_id, subject, rating, comment, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(snowflake(record.account.0))
+    .bind(snowflake(record.user.0))
+    .bind(subject)
+    .bind(i64::from(record.rating.value()))
+    .bind(record.comment.clone())
+    .bind(micros(now))
+    .execute(executor)
+    .await?;
+    Ok(())
 }

@@ -1,23 +1,17 @@
 //! Recipient lists: written in multi-row batches, read back in file order.
-use crate::store::RecipientStore;
-use crate::store::sql::AccountId;
-use crate::store::sql::HashSet;
-use crate::store::sql::from_snowflake;
-use crate::store::sql::micros;
-use crate::store::sql::snowflake;
-use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-
+use std::collections::HashSet;
 use std::fmt::Write;
 
-use sqlx::{AssertSqlSafe, Row};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::AssertSqlSafe;
 
 use super::SqlStore;
-use crate::domain::ids::ListId;
+use crate::domain::ids::{AccountId, ListId};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
-use crate::store::rows::{corrupt, signed, unsigned};
-use crate::store::{Engine, StoreError};
+use crate::store::rows::{from_snowflake, micros, signed, snowflake};
+use crate::store::{Engine, RecipientStore, StoreError, rows};
 
 /// Rows per INSERT: 5 parameters each stays well under both engines' parameter limits, and one
 /// statement text per batch size keeps the prepared-statement cache small.
@@ -155,17 +149,7 @@ impl RecipientStore for SqlStore {
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|r| {
-                let phone: String = r.try_get("phone")?;
-                let recipient = Recipient {
-                    phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?,
-                    name: r.try_get("name")?,
-                    line: unsigned("line", r.try_get("line")?)?,
-                };
-                Ok((r.try_get("position")?, recipient))
-            })
-            .collect()
+        rows.iter().map(rows::positioned_recipient).collect()
     }
 
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError> {

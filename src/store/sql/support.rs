@@ -1,30 +1,17 @@
 //! Support conversations and personal data in SQL.
-use crate::domain::ids::RoleId;
-use crate::domain::ids::SupportRequestId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::domain::ids::{AccountId, UserId};
-use crate::store::rows::{corrupt, from_snowflake, micros, snowflake, time};
+use crate::domain::ids::{AccountId, RoleId, SupportRequestId, UserId};
+use crate::store::rows::{from_snowflake, micros, snowflake};
 use crate::store::{
-    RatingData, ReviewData, StoreError, SupportSettings, SupportStore, SupportThread,
+    RatingData, ReviewData, StoreError, SupportSettings, SupportStore, SupportThread, rows,
 };
 
 fn optional_id(v: Option<i64>) -> Result<Option<u64>, StoreError> {
     Ok(v.map(from_snowflake))
-}
-
-fn thread(r: &sqlx::any::AnyRow) -> Result<SupportThread, StoreError> {
-    let closed: Option<i64> = r.try_get("closed_at")?;
-    Ok(SupportThread {
-        thread: from_snowflake(r.try_get("thread_id")?),
-        account: AccountId(from_snowflake(r.try_get("account_id")?)),
-        user: UserId(from_snowflake(r.try_get("user_id")?)),
-        opened_at: time(r.try_get("opened_at")?)?,
-        closed_at: closed.map(time).transpose()?,
-    })
 }
 
 const THREAD_COLUMNS: &str =
@@ -132,7 +119,7 @@ impl SupportStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(thread)
+            .map(rows::support_thread)
             .transpose()
     }
 
@@ -169,7 +156,7 @@ impl SupportStore for SqlStore {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(thread)
+            .map(rows::support_thread)
             .collect()
     }
 
@@ -186,15 +173,7 @@ impl SupportStore for SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            let subject: String = r.try_get("subject")?;
-            let rating: i64 = r.try_get("rating")?;
-            Ok(RatingData {
-                subject: serde_json::from_str(&subject).map_err(|e| corrupt("subject", e))?,
-                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
-                at: time(r.try_get("created_at")?)?,
-            })
-        })
+        .map(rows::rating_data)
         .collect()
     }
 
@@ -211,16 +190,7 @@ impl SupportStore for SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            let rating: i64 = r.try_get("rating")?;
-            let unpublished: Option<i64> = r.try_get("unpublished_at")?;
-            Ok(ReviewData {
-                rating: u8::try_from(rating).map_err(|_| corrupt("rating", rating))?,
-                body: r.try_get("body")?,
-                at: time(r.try_get("created_at")?)?,
-                unpublished: unpublished.is_some(),
-            })
-        })
+        .map(rows::review_data)
         .collect()
     }
 

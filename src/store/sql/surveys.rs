@@ -1,39 +1,17 @@
 //! Surveys, answers and reviews in SQL.
-use crate::domain::ids::SurveyId;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::SqlStore;
-use crate::domain::ids::{AccountId, UserId};
-use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
+use crate::domain::ids::{AccountId, SurveyId, UserId};
+use crate::domain::rating::{RatedInteraction, RatingRecord};
 use crate::domain::survey::{ReviewText, Survey};
-use crate::store::rows::{corrupt, from_snowflake, micros, snowflake, time};
-use crate::store::{StoreError, SurveySettings, SurveyStore};
+use crate::store::rows::{corrupt, micros, snowflake, time};
+use crate::store::{StoreError, SurveySettings, SurveyStore, rows};
 
 const SURVEY_COLUMNS: &str =
     "id, account_id, user_id, subject, offered_at, rating, answered_at FROM surveys";
-
-fn survey(r: &sqlx::any::AnyRow) -> Result<Survey, StoreError> {
-    let subject: String = r.try_get("subject")?;
-    let rating: Option<i64> = r.try_get("rating")?;
-    let answered_at: Option<i64> = r.try_get("answered_at")?;
-    let answer = match (rating, answered_at) {
-        (Some(rating), Some(at)) => Some((
-            Rating::new(rating).map_err(|_| corrupt("rating", rating))?,
-            time(at)?,
-        )),
-        _ => None,
-    };
-    Ok(Survey {
-        id: SurveyId(r.try_get("id")?),
-        account: AccountId(from_snowflake(r.try_get("account_id")?)),
-        user: UserId(from_snowflake(r.try_get("user_id")?)),
-        subject: serde_json::from_str(&subject).map_err(|e| corrupt("survey subject", e))?,
-        offered_at: time(r.try_get("offered_at")?)?,
-        answer,
-    })
-}
 
 #[async_trait]
 impl SurveyStore for SqlStore {
@@ -44,7 +22,7 @@ impl SurveyStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(survey)
+            .map(rows::survey)
             .transpose()
     }
 
@@ -55,7 +33,7 @@ impl SurveyStore for SqlStore {
             .fetch_optional(&self.pool)
             .await?
             .as_ref()
-            .map(survey)
+            .map(rows::survey)
             .transpose()
     }
 
@@ -127,7 +105,7 @@ impl SurveyStore for SqlStore {
             rating,
             comment: None,
         };
-        super::insert_rating(&mut *tx, &record, at).await?;
+        super::people::insert_rating(&mut *tx, &record, at).await?;
         tx.commit().await?;
         Ok(true)
     }
