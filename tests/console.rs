@@ -559,10 +559,10 @@ async fn accounts_auto_validation_and_credit_are_audited(engine: Engine) {
     assert_eq!(balance.available, Credits(300));
 
     let audit = t.store.audit_log(Some(SERVER), 10).await.unwrap();
-    let alice = Actor::Moderator(herald::domain::ids::ModeratorName::parse("alice").unwrap());
+    let as_alice = Actor::Moderator(herald::domain::ids::ModeratorName::parse("alice").unwrap());
     let mine: Vec<(AuditAction, String)> = audit
         .iter()
-        .filter(|a| a.actor == alice)
+        .filter(|a| a.actor == as_alice)
         .map(|a| (a.action, a.detail.clone()))
         .collect();
     assert_eq!(mine.len(), 2, "{audit:?}");
@@ -570,6 +570,30 @@ async fn accounts_auto_validation_and_credit_are_audited(engine: Engine) {
     assert_eq!(mine[0].1, "+250: Goodwill <gesture>");
     assert_eq!(mine[1].0, AuditAction::SettingsChanged);
     assert!(mine[1].1.contains("auto"), "{}", mine[1].1);
+
+    // With automatic validation on, a submission is approved by Herald: the history finds it.
+    submit(&t, "summer", "Summer. STOP au 36180").await;
+    let automatic = alice.get("/history?outcome=automatic").await;
+    assert_eq!(automatic.texts("table.history .outcome"), ["approved"]);
+    assert_eq!(
+        automatic.texts("table.history .moderator"),
+        ["Herald (automatic)"]
+    );
+    assert_eq!(
+        alice
+            .get("/history?outcome=approved&moderator=alice")
+            .await
+            .status,
+        200
+    );
+    let both = alice
+        .get("/history?outcome=automatic&moderator=alice")
+        .await;
+    assert_eq!(both.status, 400);
+    assert!(
+        both.text_of(".error")
+            .starts_with("automatic approvals have no moderator")
+    );
 }
 
 async fn the_dashboard_sums_up(engine: Engine) {
@@ -706,7 +730,7 @@ async fn ratings_reviews_and_consents(engine: Engine) {
         0,
         "markup in a review stays text"
     );
-    assert_eq!(page.text_of("table.consents .purpose"), "public_review");
+    assert_eq!(page.text_of("table.consents .purpose"), "public review");
     assert_eq!(page.text_of("table.consents .count"), "2");
 
     let first = page.attr("article.review form.unpublish", "action");

@@ -16,3 +16,4 @@ mod kannel_gateway;
 mod lifecycle;
 mod sending;
 mod test_messages;
+mod upgrade;

@@ -1,4 +1,6 @@
 //! The moderation console's use cases: signing in and out, and what its pages show.
+use crate::domain::consent::ConsentDecision;
+use crate::domain::consent::ConsentPurpose;
 use crate::domain::rating::Rating;
 use std::sync::OnceLock;
 
@@ -107,7 +109,7 @@ pub struct RatingsOverview {
     pub months: Vec<MonthRatings>,
     pub reviews: Vec<ReviewRecord>,
     /// (purpose, decision, how many records).
-    pub consents: Vec<(String, String, u64)>,
+    pub consents: Vec<(ConsentPurpose, ConsentDecision, u64)>,
 }
 
 /// Counts `ratings` per month for the 12 months ending with `now`'s.
@@ -187,7 +189,7 @@ fn median(mut waits: Vec<TimeDelta>) -> Option<TimeDelta> {
 impl App {
     /// Checks a moderator's name and password and opens a session. `address` is where the
     /// attempt came from: failures are limited per address and per name.
-    #[tracing::instrument(skip_all, fields(address))]
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(
         &self,
         name: &str,
@@ -289,7 +291,7 @@ impl App {
     }
 
     /// A campaign as a moderator reviews it.
-    #[tracing::instrument(skip_all, fields(campaign_id = campaign.0))]
+    #[tracing::instrument(skip_all, fields(campaign = campaign.0))]
     pub async fn review(&self, campaign: CampaignId) -> Result<ReviewView, AppError> {
         let unknown = || AppError::UnknownCampaign(format!("#{}", campaign.0));
         let found = self
@@ -388,7 +390,7 @@ impl App {
     }
 
     /// Takes a public review off publication (kept, marked with who and when).
-    #[tracing::instrument(skip_all, fields(moderator = %moderator, id))]
+    #[tracing::instrument(skip_all, fields(moderator = %moderator, review = id.0))]
     pub async fn unpublish_review(
         &self,
         id: ReviewId,

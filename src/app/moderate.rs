@@ -16,7 +16,7 @@ pub enum Decision {
 impl App {
     /// Decides on `version` of a campaign. When another moderator decided first, the answer is
     /// "already approved/refused by X at T" and nothing changes.
-    #[tracing::instrument(skip_all, fields(campaign_id = campaign.0, version, moderator = %moderator))]
+    #[tracing::instrument(skip_all, fields(campaign = campaign.0, version = version, moderator = %moderator))]
     pub async fn decide(
         &self,
         campaign: CampaignId,

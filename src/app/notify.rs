@@ -13,7 +13,7 @@ use super::{App, AppError};
 pub const NOTIFICATION_LEASE: TimeDelta = TimeDelta::seconds(60);
 
 impl App {
-    #[tracing::instrument(skip_all, level = "debug", fields(worker))]
+    #[tracing::instrument(skip_all, level = "debug", fields(worker = worker))]
     pub async fn claim_notifications(
         &self,
         worker: &str,

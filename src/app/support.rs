@@ -150,7 +150,7 @@ impl App {
         }))
     }
 
-    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0, thread))]
+    #[tracing::instrument(skip_all, fields(server = account.0, user = user.0, thread = thread))]
     pub async fn support_opened(
         &self,
         thread: u64,
@@ -168,7 +168,7 @@ impl App {
     }
 
     /// Closes a support conversation; returns it (for the survey that follows).
-    #[tracing::instrument(skip_all, fields(user = by.0, thread))]
+    #[tracing::instrument(skip_all, fields(user = by.0, thread = thread))]
     pub async fn close_support(&self, thread: u64, by: UserId) -> Result<SupportThread, AppError> {
         let found = self
             .store

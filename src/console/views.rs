@@ -292,8 +292,8 @@ pub struct ReviewLine {
 }
 
 pub struct ConsentLine {
-    pub purpose: String,
-    pub decision: String,
+    pub purpose: &'static str,
+    pub decision: &'static str,
     pub count: u64,
 }
 

@@ -1,5 +1,7 @@
 //! Typed values and refusals in a moderator's words (the console is in English). The command
 //! line, in English too, borrows the words for sending-window flags.
+use crate::domain::consent::ConsentDecision;
+use crate::domain::consent::ConsentPurpose;
 use chrono::{Datelike, NaiveDateTime};
 
 use crate::app::AppError;
@@ -120,6 +122,21 @@ pub fn actor(actor: &Actor) -> String {
         Actor::User(user) => format!("Discord user {}", user.0),
         Actor::Operator => "an operator (command line)".to_owned(),
         Actor::System => "Herald (automatic)".to_owned(),
+    }
+}
+
+pub fn consent_purpose(purpose: ConsentPurpose) -> &'static str {
+    match purpose {
+        ConsentPurpose::SupportChat => "support chat",
+        ConsentPurpose::PublicReview => "public review",
+    }
+}
+
+pub fn consent_decision(decision: ConsentDecision) -> &'static str {
+    match decision {
+        ConsentDecision::Granted => "granted",
+        ConsentDecision::Declined => "declined",
+        ConsentDecision::Withdrawn => "withdrawn",
     }
 }
 

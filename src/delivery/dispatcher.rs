@@ -136,8 +136,11 @@ async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Se
 
 async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
     let outcome = match outgoing(job) {
-        Some(sms) => gateway.submit(&sms).await,
-        None => SubmitOutcome::PermanentFailure("the stored message can't be read back".into()),
+        Ok(sms) => gateway.submit(&sms).await,
+        Err(unreadable) => {
+            tracing::error!(delivery = job.id.0, "{unreadable}");
+            SubmitOutcome::PermanentFailure(unreadable.into())
+        }
     };
     if let Err(e) = app.delivery_submitted(job, &outcome).await {
         // The attempt stays 'submitted' and is closed when its wait runs out.
@@ -145,12 +148,17 @@ async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
     }
 }
 
-/// The stored message, read back through the domain's types before it leaves.
-fn outgoing(job: &DeliveryJob) -> Option<OutgoingSms> {
-    Some(OutgoingSms {
+/// The stored message, read back through the domain's types before it leaves; what can't be
+/// read fails this message for good (the number itself is not logged).
+fn outgoing(job: &DeliveryJob) -> Result<OutgoingSms, &'static str> {
+    Ok(OutgoingSms {
         delivery: job.id,
         attempt: job.attempt,
-        to: PhoneNumber::from_e164(&job.phone).ok()?,
-        message: job.message.clone()?,
+        to: PhoneNumber::from_e164(&job.phone)
+            .map_err(|_| "the stored phone number is not in E.164 form")?,
+        message: job
+            .message
+            .clone()
+            .ok_or("the stored text or sender can't be read back")?,
     })
 }

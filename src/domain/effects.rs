@@ -107,17 +107,6 @@ pub enum Actor {
     System,
 }
 
-impl std::fmt::Display for Actor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Actor::User(id) => write!(f, "user {id}"),
-            Actor::Moderator(name) => write!(f, "{name}"),
-            Actor::Operator => f.write_str("operator"),
-            Actor::System => f.write_str("Herald"),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {

@@ -1,5 +1,9 @@
 //! What the moderation console reads and writes beyond the campaigns themselves: sessions,
 //! failed logins, the review queue, the decision history and the dashboard's figures.
+use crate::domain::consent::ConsentDecision;
+use crate::domain::consent::ConsentPurpose;
+use crate::domain::effects::Actor;
+use crate::domain::effects::AuditAction;
 use crate::domain::rating::Rating;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -49,15 +53,16 @@ pub struct ReviewRecord {
     pub body: String,
     pub created_at: DateTime<Utc>,
     /// Who unpublished it, and when.
-    pub unpublished: Option<(String, DateTime<Utc>)>,
+    pub unpublished: Option<(ModeratorName, DateTime<Utc>)>,
 }
 
 /// Which review decisions the history shows.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
-    pub moderator: Option<ModeratorName>,
-    /// `approved` or `refused`.
-    pub outcome: Option<&'static str>,
+    /// Decided by this moderator, or with `Actor::System` automatically.
+    pub decided_by: Option<Actor>,
+    /// `Approved` or `Refused`.
+    pub outcome: Option<AuditAction>,
     pub from: Option<DateTime<Utc>>,
     pub until: Option<DateTime<Utc>>,
 }
@@ -152,5 +157,7 @@ pub trait ConsoleStore: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
     /// How many consent records per (purpose, decision).
-    async fn consent_counts(&self) -> Result<Vec<(String, String, u64)>, StoreError>;
+    async fn consent_counts(
+        &self,
+    ) -> Result<Vec<(ConsentPurpose, ConsentDecision, u64)>, StoreError>;
 }

@@ -1,5 +1,11 @@
 //! Rows as the database returns them, and their conversion to domain values. Every value read
 //! back is parsed again through the domain types, so a bad row is an error, never a bad value.
+use crate::domain::consent::ConsentDecision;
+use crate::domain::consent::ConsentPurpose;
+use crate::domain::consent::ConsentRecord;
+use crate::domain::consent::Notice;
+use crate::store::PendingReview;
+use crate::store::SessionRecord;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -540,7 +546,10 @@ pub fn review_record(r: &AnyRow) -> Result<ReviewRecord, StoreError> {
         body: r.try_get("body")?,
         created_at: time(r.try_get("created_at")?)?,
         unpublished: match (by, at) {
-            (Some(by), Some(at)) => Some((by, time(at)?)),
+            (Some(by), Some(at)) => Some((
+                ModeratorName::parse(&by).map_err(|_| corrupt("unpublished_by", &by))?,
+                time(at)?,
+            )),
             _ => None,
         },
     })
@@ -579,4 +588,71 @@ pub fn positioned_recipient(r: &AnyRow) -> Result<(i64, Recipient), StoreError> 
 pub fn rating(r: &AnyRow) -> Result<Rating, StoreError> {
     let value: i64 = r.try_get("rating")?;
     Rating::new(value).map_err(|_| corrupt("rating", value))
+}
+
+pub fn session(r: &AnyRow, token_hash: &str) -> Result<SessionRecord, StoreError> {
+    let name: String = r.try_get("moderator")?;
+    Ok(SessionRecord {
+        token_hash: token_hash.to_owned(),
+        moderator: ModeratorName::parse(&name).map_err(|_| corrupt("moderator", &name))?,
+        csrf_token: r.try_get("csrf_token")?,
+        created_at: time(r.try_get("created_at")?)?,
+        expires_at: time(r.try_get("expires_at")?)?,
+    })
+}
+
+/// A campaign waiting for review with its account's name (its past refusals are read next).
+pub fn pending_review(r: &AnyRow) -> Result<PendingReview, StoreError> {
+    Ok(PendingReview {
+        campaign: <CampaignRow as sqlx::FromRow<_>>::from_row(r)?.into_domain()?,
+        account_name: r.try_get("account_name")?,
+        refusals: Vec::new(),
+    })
+}
+
+/// (confirmed, decided) times of a version.
+pub fn review_wait(r: &AnyRow) -> Result<(DateTime<Utc>, DateTime<Utc>), StoreError> {
+    Ok((
+        time(r.try_get("confirmed_at")?)?,
+        time(r.try_get("reviewed_at")?)?,
+    ))
+}
+
+fn consent_purpose(r: &AnyRow) -> Result<ConsentPurpose, StoreError> {
+    let purpose: String = r.try_get("purpose")?;
+    ConsentPurpose::parse(&purpose).ok_or_else(|| corrupt("purpose", &purpose))
+}
+
+fn consent_decision(r: &AnyRow) -> Result<ConsentDecision, StoreError> {
+    let decision: String = r.try_get("decision")?;
+    ConsentDecision::parse(&decision).ok_or_else(|| corrupt("decision", &decision))
+}
+
+/// One of a person's consent records, with when it was given.
+pub fn consent_record(
+    r: &AnyRow,
+    account: AccountId,
+    user: UserId,
+) -> Result<(ConsentRecord, DateTime<Utc>), StoreError> {
+    let record = ConsentRecord {
+        account,
+        user,
+        purpose: consent_purpose(r)?,
+        notice: Notice {
+            version: r.try_get("notice_version")?,
+            hash: r.try_get("notice_hash")?,
+        },
+        decision: consent_decision(r)?,
+        interaction: r.try_get("interaction_id")?,
+    };
+    Ok((record, time(r.try_get("created_at")?)?))
+}
+
+/// How many consent records have a purpose and decision.
+pub fn consent_count(r: &AnyRow) -> Result<(ConsentPurpose, ConsentDecision, u64), StoreError> {
+    Ok((
+        consent_purpose(r)?,
+        consent_decision(r)?,
+        unsigned("count", r.try_get("n")?)?,
+    ))
 }

@@ -216,11 +216,12 @@ impl TestApp {
             .expect("a campaign that has started sending")
     }
 
-    /// The kinds of the notifications waiting in the outbox, oldest first.
+    /// See [`drain_outbox`].
     pub async fn drain_outbox(&self) {
         drain_outbox(self.store.as_ref()).await;
     }
 
+    /// The kinds of the notifications waiting in the outbox, oldest first.
     pub async fn outbox_kinds(&self) -> Vec<&'static str> {
         self.store
             .undelivered_notifications(100)
@@ -232,7 +233,6 @@ impl TestApp {
     }
 }
 
-/// A CSV with a header and `n` distinct valid French mobile numbers.
 /// Waits (10 s at most) until every notification in the outbox was delivered: after that no
 /// notifier has anything left to send, so counting what was sent is final.
 pub async fn drain_outbox(store: &dyn Store) {
@@ -248,6 +248,7 @@ pub async fn drain_outbox(store: &dyn Store) {
     );
 }
 
+/// A CSV with a header and `n` distinct valid French mobile numbers.
 pub fn csv_of(n: usize) -> Vec<u8> {
     let mut csv = String::from("phone,name\n");
     for i in 0..n {

@@ -1,4 +1,6 @@
 //! The audit log of review decisions, filtered by moderator, date and outcome.
+use crate::domain::effects::Actor;
+use crate::domain::effects::AuditAction;
 use axum::Extension;
 use axum::extract::State;
 
@@ -54,26 +56,38 @@ fn day(field: &str, text: &str) -> Result<Option<NaiveDate>, ConsoleError> {
 
 impl HistoryQuery {
     fn filter(&self) -> Result<DecisionFilter, ConsoleError> {
-        let outcome = match self.outcome.trim() {
-            "" => None,
-            "approved" => Some("approved"),
-            "refused" => Some("refused"),
+        let (outcome, automatic) = match self.outcome.trim() {
+            "" => (None, false),
+            "approved" => (Some(AuditAction::Approved), false),
+            "automatic" => (Some(AuditAction::Approved), true),
+            "refused" => (Some(AuditAction::Refused), false),
             other => {
                 return Err(ConsoleError::BadInput(format!(
-                    "\"{other}\" is not an outcome: choose approved or refused"
+                    "\"{other}\" is not an outcome: choose approved, approved automatically or refused"
                 )));
             }
         };
+        let moderator = match self.moderator.trim() {
+            "" => None,
+            name => Some(ModeratorName::parse(name).map_err(|_| {
+                ConsoleError::BadInput(format!(
+                    "\"{name}\" is not a moderator's name: names are 1 to 32 lower-case letters, digits, '.', '_' or '-'"
+                ))
+            })?),
+        };
+        let decided_by = match (moderator, automatic) {
+            (Some(_), true) => {
+                return Err(ConsoleError::BadInput(
+                    "automatic approvals have no moderator: clear the moderator's name or choose another outcome".into(),
+                ));
+            }
+            (Some(name), false) => Some(Actor::Moderator(name)),
+            (None, true) => Some(Actor::System),
+            (None, false) => None,
+        };
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
         Ok(DecisionFilter {
-            moderator: match self.moderator.trim() {
-                "" => None,
-                name => Some(ModeratorName::parse(name).map_err(|_| {
-                    ConsoleError::BadInput(format!(
-                        "\"{name}\" is not a moderator's name: names are 1 to 32 lower-case letters, digits, '.', '_' or '-'"
-                    ))
-                })?),
-            },
+            decided_by,
             outcome,
             from: day("from", &self.from)?.map(midnight),
             until: day("until", &self.until)?.map(|d| midnight(d) + TimeDelta::days(1)),

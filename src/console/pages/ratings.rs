@@ -1,4 +1,5 @@
 //! Ratings per month, public reviews (with unpublish) and consent counts.
+use crate::console::words;
 use axum::Extension;
 use axum::extract::State;
 
@@ -48,8 +49,8 @@ pub async fn show(
         .consents
         .iter()
         .map(|(purpose, decision, n)| ConsentLine {
-            purpose: purpose.clone(),
-            decision: decision.clone(),
+            purpose: words::consent_purpose(*purpose),
+            decision: words::consent_decision(*decision),
             count: *n,
         })
         .collect();

@@ -1,4 +1,6 @@
 //! The console's queries: sessions, failed logins, the review queue, history and figures.
+use crate::domain::consent::ConsentDecision;
+use crate::domain::consent::ConsentPurpose;
 use crate::domain::rating::Rating;
 use std::collections::HashMap;
 
@@ -10,10 +12,9 @@ use super::SqlStore;
 use super::accounts::ACCOUNT_COLUMNS;
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
-use crate::domain::effects::Actor;
 use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
-use crate::store::rows::{self, AccountRow, corrupt, micros, signed, time};
+use crate::store::rows::{self, AccountRow, micros, signed, time};
 use crate::store::{
     AuditRecord, ConsoleStore, DecisionFilter, Engine, PastRefusal, PendingReview, ReviewRecord,
     SessionRecord, SignInAttempt, StoreError,
@@ -53,17 +54,7 @@ impl ConsoleStore for SqlStore {
         .bind(micros(now))
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            let name: String = r.try_get("moderator")?;
-            Ok(SessionRecord {
-                token_hash: token_hash.to_owned(),
-                moderator: ModeratorName::parse(&name).map_err(|_| corrupt("moderator", &name))?,
-                csrf_token: r.try_get("csrf_token")?,
-                created_at: time(r.try_get("created_at")?)?,
-                expires_at: time(r.try_get("expires_at")?)?,
-            })
-        })
-        .transpose()
+        row.map(|r| rows::session(&r, token_hash)).transpose()
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
@@ -211,16 +202,10 @@ impl ConsoleStore for SqlStore {
             .bind(signed(offset))
             .fetch_all(&self.pool)
             .await?;
-        let mut reviews = Vec::with_capacity(found.len());
-        for r in &found {
-            let account_name: String = r.try_get("account_name")?;
-            let campaign = <rows::CampaignRow as sqlx::FromRow<_>>::from_row(r)?.into_domain()?;
-            reviews.push(PendingReview {
-                campaign,
-                account_name,
-                refusals: Vec::new(),
-            });
-        }
+        let mut reviews = found
+            .iter()
+            .map(rows::pending_review)
+            .collect::<Result<Vec<_>, _>>()?;
         if reviews.is_empty() {
             return Ok(reviews);
         }
@@ -278,7 +263,7 @@ impl ConsoleStore for SqlStore {
             n += 1;
             format!("${n}")
         };
-        if filter.moderator.is_some() {
+        if filter.decided_by.is_some() {
             sql += &format!(" AND actor = {}", next());
         }
         if filter.outcome.is_some() {
@@ -296,11 +281,11 @@ impl ConsoleStore for SqlStore {
             next()
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
-        if let Some(m) = &filter.moderator {
-            query = query.bind(rows::actor_column(&Actor::Moderator(m.clone())));
+        if let Some(actor) = &filter.decided_by {
+            query = query.bind(rows::actor_column(actor));
         }
-        if let Some(o) = filter.outcome {
-            query = query.bind(o);
+        if let Some(outcome) = filter.outcome {
+            query = query.bind(outcome.as_str());
         }
         if let Some(from) = filter.from {
             query = query.bind(micros(from));
@@ -328,12 +313,7 @@ impl ConsoleStore for SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            Ok((
-                time(r.try_get("confirmed_at")?)?,
-                time(r.try_get("reviewed_at")?)?,
-            ))
-        })
+        .map(rows::review_wait)
         .collect()
     }
 
@@ -392,7 +372,9 @@ impl ConsoleStore for SqlStore {
         Ok(changed == 1)
     }
 
-    async fn consent_counts(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
+    async fn consent_counts(
+        &self,
+    ) -> Result<Vec<(ConsentPurpose, ConsentDecision, u64)>, StoreError> {
         sqlx::query(
             "SELECT purpose, decision, COUNT(*) AS n FROM consents \
              GROUP BY purpose, decision ORDER BY purpose, decision",
@@ -400,13 +382,7 @@ impl ConsoleStore for SqlStore {
         .fetch_all(&self.pool)
         .await?
         .iter()
-        .map(|r| {
-            Ok((
-                r.try_get("purpose")?,
-                r.try_get("decision")?,
-                rows::unsigned("count", r.try_get("n")?)?,
-            ))
-        })
+        .map(rows::consent_count)
         .collect()
     }
 
@@ -416,14 +392,8 @@ impl ConsoleStore for SqlStore {
             .fetch_all(&self.pool)
             .await?
         {
-            let rating: i64 = r.try_get("rating")?;
-            let n: i64 = r.try_get("n")?;
-            if let Some(slot) = usize::try_from(rating - 1)
-                .ok()
-                .and_then(|i| counts.get_mut(i))
-            {
-                *slot = rows::unsigned("count", n)?;
-            }
+            let rating = rows::rating(&r)?;
+            counts[usize::from(rating.value() - 1)] = rows::unsigned("count", r.try_get("n")?)?;
         }
         Ok(counts)
     }

@@ -87,7 +87,7 @@ fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
     match (SmsBody::parse(body), SenderId::parse(sender)) {
         (Ok(body), Ok(sender)) => Some(Arc::new(Message { body, sender })),
         (body, sender) => {
-            tracing::error!(body = ?body.err(), sender = ?sender.err(), "a stored message can't be read back");
+            tracing::error!(text_error = ?body.err(), sender_error = ?sender.err(), "a stored message can't be read back");
             None
         }
     }

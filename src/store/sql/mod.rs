@@ -129,10 +129,6 @@ impl SqlStore {
             checkpoints: self.checkpoints.as_ref(),
         }
     }
-
-    pub fn pool(&self) -> &AnyPool {
-        &self.pool
-    }
 }
 
 /// `sqlite://PATH` → a URL that creates the file, after creating its folder.

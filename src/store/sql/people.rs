@@ -1,12 +1,12 @@
 //! Moderators, per-user settings, consent records and ratings, in SQL.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 
-use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice};
+use crate::domain::consent::ConsentRecord;
 use crate::domain::ids::{AccountId, ModeratorName, UserId};
 use crate::domain::rating::RatingRecord;
-use crate::store::rows::{micros, snowflake, time};
+use crate::store::rows::{micros, snowflake};
 use crate::store::sql::is_unique_violation;
 use crate::store::{PeopleStore, SqlStore, StoreError, UserSetting, rows};
 
@@ -118,24 +118,7 @@ impl PeopleStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
-            .map(|r| {
-                let purpose: String = r.try_get("purpose")?;
-                let decision: String = r.try_get("decision")?;
-                let record = ConsentRecord {
-                    account,
-                    user,
-                    purpose: ConsentPurpose::parse(&purpose)
-                        .ok_or_else(|| rows::corrupt("purpose", &purpose))?,
-                    notice: Notice {
-                        version: r.try_get("notice_version")?,
-                        hash: r.try_get("notice_hash")?,
-                    },
-                    decision: ConsentDecision::parse(&decision)
-                        .ok_or_else(|| rows::corrupt("decision", &decision))?,
-                    interaction: r.try_get("interaction_id")?,
-                };
-                Ok((record, time(r.try_get("created_at")?)?))
-            })
+            .map(|r| rows::consent_record(r, account, user))
             .collect()
     }
 
