@@ -31,6 +31,9 @@ pub struct Config {
     pub retry_window_hours: u32,
     /// A message with no answer at all after this many seconds is sent again.
     pub report_timeout_secs: u32,
+    /// The process's clock starts at this instant and runs from there: for tests and
+    /// rehearsals of a send at a given time (sending windows, schedules). Unset: real time.
+    pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
@@ -54,6 +57,7 @@ impl std::fmt::Debug for Config {
             .field("send_rate", &self.send_rate)
             .field("retry_window_hours", &self.retry_window_hours)
             .field("report_timeout_secs", &self.report_timeout_secs)
+            .field("clock_start", &self.clock_start)
             .finish()
     }
 }
@@ -89,6 +93,7 @@ struct FileConfig {
     send_rate: Option<u32>,
     retry_window_hours: Option<u32>,
     report_timeout_secs: Option<u32>,
+    clock_start: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -153,7 +158,21 @@ impl Config {
             file.report_timeout_secs,
         )?
         .unwrap_or(3600);
+        let clock_start = match setting("HERALD_CLOCK_START", file.clock_start) {
+            Some(start) => Some(
+                chrono::DateTime::parse_from_rfc3339(start.trim())
+                    .map_err(|_| ConfigError::Parse {
+                        path: "HERALD_CLOCK_START".into(),
+                        message: format!(
+                            "\"{start}\" is not an instant: write it as 2027-03-02T09:00:00Z"
+                        ),
+                    })?
+                    .to_utc(),
+            ),
+            None => None,
+        };
         Ok(Config {
+            clock_start,
             public_url: setting("HERALD_PUBLIC_URL", file.public_url)
                 .unwrap_or_else(|| format!("http://{http_addr}")),
             http_addr,

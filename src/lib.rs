@@ -7,4 +7,5 @@ pub mod config;
 pub mod console;
 pub mod delivery;
 pub mod domain;
+pub mod english;
 pub mod store;

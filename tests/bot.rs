@@ -101,7 +101,7 @@ async fn create_and_import(discord: &DiscordStandIn) {
     let submit = discord
         .inject(manager(discord.modal_submit(
             "v1:create:spring",
-            &[("body", BODY), ("sender", "SHOP")],
+            &[("body", BODY), ("sender", "MaBoutique")],
         )))
         .await;
     let created = discord.wait_for_callback(submit.id).await;
@@ -726,7 +726,7 @@ async fn two_shard_ranges_share_one_postgresql() {
         let submit = discord
             .inject(in_guild(discord.modal_submit(
                 "v1:create:spring",
-                &[("body", BODY), ("sender", "SHOP")],
+                &[("body", BODY), ("sender", "MaBoutique")],
             )))
             .await;
         discord.wait_for_callback(submit.id).await;
@@ -909,7 +909,7 @@ async fn credits_settings_and_oversize_files() {
             Options::new().subcommand(
                 "server",
                 Options::new()
-                    .string("sender", "SHOP")
+                    .string("sender", "MaBoutique")
                     .string("opt_out", "STOP au 36180"),
             ),
         )
@@ -936,7 +936,7 @@ async fn credits_settings_and_oversize_files() {
             account.sender.unwrap().as_str(),
             account.opt_out_text.as_deref()
         ),
-        ("SHOP", Some("STOP au 36180"))
+        ("MaBoutique", Some("STOP au 36180"))
     );
 
     let mut huge = discord.attachment("huge.csv", b"phone\n0612345678\n");
@@ -968,9 +968,10 @@ async fn notifications_speak_the_owners_language() {
     let (_t, discord, _bot) = ready().await;
     let submit = discord
         .inject(
-            manager(
-                discord.modal_submit("v1:create:printemps", &[("body", BODY), ("sender", "SHOP")]),
-            )
+            manager(discord.modal_submit(
+                "v1:create:printemps",
+                &[("body", BODY), ("sender", "MaBoutique")],
+            ))
             .locale("fr"),
         )
         .await;

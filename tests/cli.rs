@@ -19,6 +19,7 @@ impl Herald {
         Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(args)
             .env("HERALD_DATABASE_URL", &self.db.url)
+            .env("HERALD_CLOCK_START", crate::support::T0)
             .env("HERALD_SERVER", "42")
             .env("HERALD_USER", "7")
             .env("RUST_LOG", "warn")
@@ -82,7 +83,7 @@ async fn a_campaign_from_draft_to_approval(engine: Engine) {
         "--body",
         "Spring sale -20%. STOP au 36180",
         "--sender",
-        "SHOP",
+        "MaBoutique",
     ]);
     let report = h.json(&["campaign", "import", "spring", csv]);
     assert_eq!(
@@ -215,7 +216,7 @@ fn args(v: &[String]) -> Vec<&str> {
 async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
     let h = Herald::new(engine).await;
     h.json(&["account", "credit", "42", "100", "--reason", "first load"]);
-    h.json(&["account", "set", "42", "--sender", "SHOP"]);
+    h.json(&["account", "set", "42", "--sender", "MaBoutique"]);
 
     // A body that shows nothing is empty, zero-width characters or not.
     h.refused(
@@ -239,6 +240,7 @@ async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
     let out = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(["campaign", "import", "spring", csv.to_str().unwrap()])
         .env("HERALD_DATABASE_URL", &h.db.url)
+        .env("HERALD_CLOCK_START", crate::support::T0)
         .env("HERALD_SERVER", "42")
         .env("RUST_LOG", "warn")
         .stdout(writer)
@@ -396,6 +398,7 @@ async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
     let mut add = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(["moderator", "add", "alice", "--password-stdin"])
         .env("HERALD_DATABASE_URL", &h.db.url)
+        .env("HERALD_CLOCK_START", crate::support::T0)
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

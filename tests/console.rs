@@ -1009,6 +1009,7 @@ async fn serve_binary(db_url: &str, only: Option<&str>) -> (Serve, ConsoleClient
     }
     let child = command
         .env("HERALD_DATABASE_URL", db_url)
+        .env("HERALD_CLOCK_START", crate::support::T0)
         .env("HERALD_HTTP_ADDR", format!("127.0.0.1:{port}"))
         .env_remove("DISCORD_TOKEN")
         .env_remove("KANNEL_SENDSMS_URL")

@@ -45,6 +45,7 @@ fn serve(t: &TestApp, kannel: &Kannel, port: u16, rate: u32) -> Herald {
     let child = Command::new(env!("CARGO_BIN_EXE_herald"))
         .arg("serve")
         .env("HERALD_DATABASE_URL", &t.db.url)
+        .env("HERALD_CLOCK_START", crate::support::T0)
         .env("HERALD_HTTP_ADDR", format!("127.0.0.1:{port}"))
         .env("KANNEL_SENDSMS_URL", kannel.sendsms_url())
         .env("KANNEL_USERNAME", kannel.username())

@@ -397,7 +397,7 @@ async fn herald_counts_the_parts_kannel_sends() {
             to: PhoneNumber::from_e164(&to).unwrap(),
             message: std::sync::Arc::new(Message {
                 body: body.clone(),
-                sender: SenderId::parse("SHOP").unwrap(),
+                sender: SenderId::parse("MaBoutique").unwrap(),
             }),
         };
         assert!(

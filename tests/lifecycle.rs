@@ -490,6 +490,7 @@ async fn the_ledger_never_goes_negative_and_a_failed_change_writes_nothing(engin
     let ctx = herald::domain::campaign::ConfirmContext {
         account: &account,
         balance: stale,
+        destinations: &[],
         user: OWNER.user,
         first_campaign: false,
         now: t.clock_now(),

@@ -3,6 +3,8 @@ use crate::domain::account::{Account, AccountSettings};
 use crate::domain::credits::{Balance, LedgerEntry, LedgerKind, TopUp, credit_reason};
 use crate::domain::effects::{Actor, AuditAction, AuditEntry, Effect};
 use crate::domain::ids::AccountId;
+use crate::domain::phone::Region;
+use crate::domain::window::SendingPolicy;
 
 use super::{App, AppError, CreditsView};
 use crate::store::UserSetting;
@@ -102,6 +104,35 @@ impl App {
             .await?)
     }
 
+    /// Lifts the sending window for a foreign country (`lifted`), or puts it back. France and
+    /// its territories keep theirs. Audited like every setting.
+    #[tracing::instrument(skip_all, fields(server = id.0))]
+    pub async fn set_window(
+        &self,
+        id: AccountId,
+        country: &str,
+        lifted: bool,
+        actor: Actor,
+    ) -> Result<Account, AppError> {
+        let country: Region = country.parse()?;
+        let (account, _) = self.account(id).await?;
+        let mut regions: Vec<Region> = account
+            .sending_policy
+            .unrestricted()
+            .filter_map(|c| c.parse().ok())
+            .filter(|r| *r != country)
+            .collect();
+        if lifted {
+            regions.push(country);
+        }
+        let policy = SendingPolicy::without_window_in(regions)?;
+        let settings = AccountSettings {
+            sending_policy: Some(policy),
+            ..AccountSettings::default()
+        };
+        self.change_settings(id, settings, actor).await
+    }
+
     #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn credits(&self, id: AccountId, lines: u32) -> Result<CreditsView, AppError> {
         let (_, balance) = self.account(id).await?;
@@ -142,6 +173,23 @@ fn settings_detail(before: &Account, after: &Account) -> String {
         changes.push(format!(
             "opt-out text: {:?} -> {:?}",
             before.opt_out_text, after.opt_out_text
+        ));
+    }
+    if before.short_code != after.short_code {
+        changes.push(format!(
+            "short code: {:?} -> {:?}",
+            before.short_code.as_ref().map(|c| c.as_str()),
+            after.short_code.as_ref().map(|c| c.as_str())
+        ));
+    }
+    if before.sending_policy != after.sending_policy {
+        let list = |p: &crate::domain::window::SendingPolicy| {
+            p.unrestricted().collect::<Vec<_>>().join(", ")
+        };
+        changes.push(format!(
+            "no sending window for: [{}] -> [{}]",
+            list(&before.sending_policy),
+            list(&after.sending_policy)
         ));
     }
     if changes.is_empty() {

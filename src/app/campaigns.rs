@@ -1,9 +1,11 @@
 //! Creating and editing drafts; reading campaigns back.
+use crate::domain::account::Account;
 use crate::domain::campaign::CampaignState as State;
-use crate::domain::campaign::{Campaign, DraftEdit, Transition};
+use crate::domain::campaign::{Campaign, CampaignError, DraftEdit, Transition};
 use crate::domain::ids::{CampaignId, CampaignName};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
+use crate::domain::window::{Destination, SendPlan};
 use crate::store::{Change, ConfirmationWrite};
 
 use super::{App, AppError, CampaignListItem, CampaignStatus, Requester};
@@ -24,10 +26,22 @@ pub struct DraftView {
 }
 
 impl DraftInput {
-    fn parse(&self) -> Result<DraftEdit, AppError> {
+    /// The edit, each field checked as new input: the body for hidden characters and
+    /// forbidden links, the sender against the French operators' rules.
+    fn parse(&self, account: &Account) -> Result<DraftEdit, AppError> {
+        let sender = self.sender.as_deref().map(SenderId::parse).transpose()?;
+        if let Some(sender) = &sender
+            && let Some(rule) = sender.french_rule_broken(account.short_code.as_ref())
+        {
+            return Err(CampaignError::SenderRule {
+                sender: sender.clone(),
+                rule,
+            }
+            .into());
+        }
         Ok(DraftEdit {
-            body: self.body.as_deref().map(SmsBody::parse).transpose()?,
-            sender: self.sender.as_deref().map(SenderId::parse).transpose()?,
+            body: self.body.as_deref().map(SmsBody::write).transpose()?,
+            sender,
             recipients: None,
         })
     }
@@ -42,8 +56,8 @@ impl App {
         input: DraftInput,
     ) -> Result<CampaignStatus, AppError> {
         let name = CampaignName::parse(name)?;
-        let edit = input.parse()?;
         let (account, _) = self.account(who.account).await?;
+        let edit = input.parse(&account)?;
         let now = self.now();
         let blank = Campaign::new(CampaignId(0), account.id, name, who.user, now);
         // The first draft is written with the campaign: a bad body leaves nothing behind.
@@ -59,9 +73,48 @@ impl App {
         name: &str,
         input: DraftInput,
     ) -> Result<CampaignStatus, AppError> {
-        let edit = input.parse()?;
+        let (account, _) = self.account(who.account).await?;
+        let edit = input.parse(&account)?;
         self.change_campaign(who, name, move |c, now| c.edit_draft(edit.clone(), now))
             .await
+    }
+
+    /// Adds the account's opt-out mention at the end of the draft's message.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
+    pub async fn add_opt_out(
+        &self,
+        who: Requester,
+        name: &str,
+    ) -> Result<CampaignStatus, AppError> {
+        let (account, _) = self.account(who.account).await?;
+        self.change_campaign(who, name, move |c, now| {
+            let edit = DraftEdit {
+                body: Some(c.body_with_opt_out(&account)?),
+                ..DraftEdit::default()
+            };
+            c.edit_draft(edit, now)
+        })
+        .await
+    }
+
+    /// Replaces the draft's typographic quotes, dashes and spaces by plain ones, when that
+    /// makes the message GSM-7; the sender chose it from the summary.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
+    pub async fn use_gsm7(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
+        self.change_campaign(who, name, move |c, now| {
+            let plain = c
+                .draft
+                .body
+                .as_ref()
+                .and_then(SmsBody::gsm7_version)
+                .ok_or(CampaignError::NoGsm7Version)?;
+            let edit = DraftEdit {
+                body: Some(plain),
+                ..DraftEdit::default()
+            };
+            c.edit_draft(edit, now)
+        })
+        .await
     }
 
     /// Loads, decides and commits, deciding again on a fresh copy when another change won the race.
@@ -159,14 +212,39 @@ impl App {
     #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn status(&self, who: Requester, name: &str) -> Result<CampaignStatus, AppError> {
         let campaign = self.campaign_named(who.account, name).await?;
-        let status = CampaignStatus::of(&campaign);
-        match (campaign.state, status.version) {
-            (State::Sending | State::Completed, Some(version)) => {
-                let counts = self.store.delivery_counts(campaign.id, version).await?;
-                Ok(status.with_deliveries(counts))
+        let mut status = CampaignStatus::of(&campaign);
+        let Some(submission) = campaign.submission.as_ref() else {
+            return Ok(status);
+        };
+        let (account, _) = self.account(who.account).await?;
+        let policy = &account.sending_policy;
+        let now = self.now();
+        let plan = match campaign.state {
+            State::Sending | State::Completed => {
+                let counts = self
+                    .store
+                    .delivery_counts(campaign.id, submission.version)
+                    .await?;
+                status = status.with_deliveries(counts);
+                // Messages queued before destinations were kept can't be placed: left out.
+                let unsent: Vec<(Destination, u64)> = self
+                    .store
+                    .unsent_by_destination(campaign.id, submission.version)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(d, n)| Some((d?, n)))
+                    .collect();
+                SendPlan::new(policy, &unsent, now)
             }
-            _ => Ok(status),
-        }
+            State::PendingReview | State::Approved | State::Scheduled | State::OnHold => {
+                let at = submission.mode.send_at().map_or(now, |a| a.utc().max(now));
+                let destinations = self.destinations_of(submission.recipients.id).await?;
+                SendPlan::new(policy, &destinations, at)
+            }
+            _ => SendPlan::default(),
+        };
+        status.waiting_for_window = plan.waiting_groups().cloned().collect();
+        Ok(status)
     }
 
     /// One page of the server's campaigns, most recently changed first, and the total count.

@@ -15,6 +15,22 @@ impl Clock for SystemClock {
     }
 }
 
+/// Real time, shifted: it starts at a chosen instant and runs from there (tests and
+/// rehearsals of a send at a given time).
+pub struct ShiftedClock(TimeDelta);
+
+impl ShiftedClock {
+    pub fn starting_at(start: DateTime<Utc>) -> ShiftedClock {
+        ShiftedClock(start - Utc::now())
+    }
+}
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now() + self.0
+    }
+}
+
 /// A clock that only moves when told to.
 pub struct ManualClock(Mutex<DateTime<Utc>>);
 

@@ -3,11 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::campaign::{
-    CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
+    Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
     FinalizeContext, SendMode, Summary, TestNumbers, TestSummary,
 };
 use crate::domain::credits::Credits;
 use crate::domain::schedule::SendAt;
+use crate::domain::window::Destination;
 use crate::domain::zone::Zone;
 use crate::store::{Change, ConfirmationWrite};
 
@@ -108,6 +109,17 @@ impl ConfirmOutcome {
 }
 
 impl App {
+    /// The draft list's recipients per destination; none without a list.
+    async fn draft_destinations(
+        &self,
+        campaign: &Campaign,
+    ) -> Result<Vec<(Destination, u64)>, AppError> {
+        match campaign.draft.recipients {
+            Some(list) => self.destinations_of(list.id).await,
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Prices and checks the draft and returns the summary to confirm; nothing is submitted yet.
     #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn finalize(
@@ -131,9 +143,13 @@ impl App {
                     SendMode::Scheduled(SendAt::parse(date, time, zone, now)?)
                 }
             };
+            let destinations = self.draft_destinations(&campaign).await?;
+            let first_campaign = !self.store.has_submissions(who.account).await?;
             let ctx = FinalizeContext {
                 account: &account,
                 balance,
+                destinations: &destinations,
+                first_campaign,
                 token: Self::new_token()?,
                 requested_by: who.user,
                 channel: who.channel,
@@ -196,9 +212,34 @@ impl App {
         })
     }
 
-    /// Spends a confirmation token: submits a version, or cancels.
+    /// Spends a confirmation token: submits a version, cancels, or sends a test (waiting for
+    /// each number's sending window).
     #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0))]
     pub async fn confirm(&self, who: Requester, token: &str) -> Result<ConfirmOutcome, AppError> {
+        self.spend(who, token, false).await
+    }
+
+    /// Spends a test's confirmation token and sends it at once, even to numbers whose sending
+    /// window is closed: tests go to the team's own phones. Only a server manager may.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0))]
+    pub async fn send_test_now(
+        &self,
+        who: Requester,
+        token: &str,
+        is_manager: bool,
+    ) -> Result<ConfirmOutcome, AppError> {
+        if !is_manager {
+            return Err(AppError::ManagersOnly);
+        }
+        self.spend(who, token, true).await
+    }
+
+    async fn spend(
+        &self,
+        who: Requester,
+        token: &str,
+        test_outside_window: bool,
+    ) -> Result<ConfirmOutcome, AppError> {
         let token = ConfirmationToken::parse(token).map_err(|_| AppError::UnknownConfirmation)?;
         retry_on_busy!({
             let stored = self
@@ -226,9 +267,11 @@ impl App {
                 ConfirmAction::Submit(_) => {
                     let (account, balance) = self.account(who.account).await?;
                     let first_campaign = !self.store.has_submissions(who.account).await?;
+                    let destinations = self.draft_destinations(&campaign).await?;
                     let ctx = ConfirmContext {
                         account: &account,
                         balance,
+                        destinations: &destinations,
                         user: who.user,
                         first_campaign,
                         now,
@@ -238,7 +281,13 @@ impl App {
                 ConfirmAction::Cancel => campaign.confirm_cancel(&stored.pending, who.user, now),
                 ConfirmAction::Test(_) => {
                     let (account, _) = self.account(who.account).await?;
-                    let test = campaign.confirm_test(&stored.pending, &account, who.user, now);
+                    let test = campaign.confirm_test(
+                        &stored.pending,
+                        &account,
+                        who.user,
+                        test_outside_window,
+                        now,
+                    );
                     test.map(|t| {
                         test_sent = Some((t.numbers, t.cost));
                         t.transition

@@ -2,6 +2,7 @@
 use crate::domain::consent::ConsentDecision;
 use crate::domain::consent::ConsentPurpose;
 use crate::domain::rating::Rating;
+use crate::domain::window::SendPlan;
 use std::sync::OnceLock;
 
 use argon2::Argon2;
@@ -58,6 +59,8 @@ pub struct ReviewView {
     pub campaign: Campaign,
     pub account_name: String,
     pub refusals: Vec<PastRefusal>,
+    /// When the version's recipients may receive it, as the sender saw at finalize.
+    pub plan: SendPlan,
     pub now: DateTime<Utc>,
 }
 
@@ -304,11 +307,21 @@ impl App {
             .account(found.account)
             .await?
             .ok_or_else(unknown)?;
+        let now = self.now();
+        let plan = match &found.submission {
+            Some(submission) => {
+                let at = submission.mode.send_at().map_or(now, |a| a.utc().max(now));
+                let destinations = self.destinations_of(submission.recipients.id).await?;
+                SendPlan::new(&account.sending_policy, &destinations, at)
+            }
+            None => SendPlan::default(),
+        };
         Ok(ReviewView {
             refusals: self.store.past_refusals(campaign).await?,
             campaign: found,
             account_name: account.name,
-            now: self.now(),
+            plan,
+            now,
         })
     }
 

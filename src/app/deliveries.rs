@@ -1,10 +1,60 @@
 //! The delivery engine's use cases: claim due attempts, record what the gateway answered and
 //! what its reports said, and give up on attempts that never got an answer.
-use crate::domain::delivery::{DeliveryStatus, Report, RetryPolicy, SubmitOutcome};
-use crate::domain::ids::DeliveryId;
-use crate::store::{DeliveryJob, DeliveryRecord};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::delivery::{
+    DeliveryStatus, Report, RetryPolicy, Step, SubmitOutcome, WindowGate,
+};
+use crate::domain::ids::{AccountId, DeliveryId};
+use crate::domain::phone::PhoneNumber;
+use crate::domain::window::{Decision, Destination, SendingPolicy};
+use crate::store::{DeliveryJob, DeliveryRecord, WindowHold, WindowOf};
 
 use super::{App, AppError, Requester};
+
+/// Sending-window decisions for one instant, each account's policy read once and each
+/// destination decided once: a claim of thousands of messages decides a handful of times.
+struct Windows<'a> {
+    app: &'a App,
+    at: DateTime<Utc>,
+    policies: HashMap<AccountId, SendingPolicy>,
+    decided: HashMap<(AccountId, Destination), Decision>,
+}
+
+impl<'a> Windows<'a> {
+    fn new(app: &'a App, at: DateTime<Utc>) -> Windows<'a> {
+        Windows {
+            app,
+            at,
+            policies: HashMap::new(),
+            decided: HashMap::new(),
+        }
+    }
+
+    async fn decide(&mut self, window: &WindowOf, phone: &str) -> Result<Decision, AppError> {
+        if window.exempt {
+            return Ok(Decision::Now);
+        }
+        let destination = match window.destination {
+            Some(d) => d,
+            // Queued before destinations were kept: worked out from the number.
+            None => Destination::of_number(&PhoneNumber::from_e164(phone)?),
+        };
+        if let Some(decision) = self.decided.get(&(window.account, destination)) {
+            return Ok(decision.clone());
+        }
+        if !self.policies.contains_key(&window.account) {
+            let (account, _) = self.app.account(window.account).await?;
+            self.policies.insert(window.account, account.sending_policy);
+        }
+        let decision = self.policies[&window.account].decide(&destination, self.at);
+        self.decided
+            .insert((window.account, destination), decision.clone());
+        Ok(decision)
+    }
+}
 
 /// What a delivery report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,12 +71,53 @@ impl App {
     }
 
     /// Claims up to `limit` due attempts; each is counted before it is returned, so a crash
-    /// after this point can never send the same attempt twice.
+    /// after this point can never send the same attempt twice. Attempts outside their
+    /// recipient's sending window are given back to wait for it (or, past the retry window,
+    /// end as not sent): nothing returned here reaches a phone outside its window.
     #[tracing::instrument(skip_all, level = "debug")]
     pub async fn claim_deliveries(&self, limit: u32) -> Result<Vec<DeliveryJob>, AppError> {
         let now = self.now();
         let lease_until = now + self.retry.report_timeout;
-        Ok(self.store.claim_deliveries(now, lease_until, limit).await?)
+        let claimed = self.store.claim_deliveries(now, lease_until, limit).await?;
+        let mut windows = Windows::new(self, now);
+        let mut sendable = Vec::with_capacity(claimed.len());
+        let mut held = Vec::new();
+        for job in claimed {
+            let decision = windows.decide(&job.window, &job.phone).await?;
+            match self.retry.gate(job.attempt, job.started_at, &decision) {
+                WindowGate::Send => sendable.push(job),
+                WindowGate::Defer { until, restart } => held.push(WindowHold {
+                    id: job.id,
+                    until: Some(until),
+                    restart,
+                }),
+                WindowGate::NotSent => held.push(WindowHold {
+                    id: job.id,
+                    until: None,
+                    restart: false,
+                }),
+            }
+        }
+        if !held.is_empty() {
+            tracing::debug!(held = held.len(), "attempts wait for their sending window");
+            self.store.hold_deliveries(&held, now).await?;
+        }
+        Ok(sendable)
+    }
+
+    /// `step` for a delivery, its retry moved to when the recipient's window opens.
+    async fn within_window(
+        &self,
+        step: Step,
+        window: &WindowOf,
+        phone: &str,
+        started_at: DateTime<Utc>,
+    ) -> Result<Step, AppError> {
+        let (DeliveryStatus::Retrying, Some(due)) = (step.status, step.due_at) else {
+            return Ok(step);
+        };
+        let decision = Windows::new(self, due).decide(window, phone).await?;
+        Ok(self.retry.within_window(step, started_at, |_| decision))
     }
 
     /// Records the gateway's answer to a claimed attempt.
@@ -44,6 +135,9 @@ impl App {
         let step = self
             .retry
             .after_submit(job.attempt, outcome, job.started_at, now);
+        let step = self
+            .within_window(step, &job.window, &job.phone, job.started_at)
+            .await?;
         self.store
             .update_delivery(
                 job.id,
@@ -81,6 +175,9 @@ impl App {
             ) else {
                 return Ok(ReportEffect::Ignored);
             };
+            let step = self
+                .within_window(step, &current.window, &current.phone, current.started_at)
+                .await?;
             let acknowledged =
                 current.acknowledged || matches!(report, Report::Accepted | Report::Buffered);
             if self
@@ -108,6 +205,9 @@ impl App {
         let mut moved = 0;
         for d in self.store.overdue_submissions(now, limit).await? {
             let step = self.retry.after_timeout(d.acknowledged, d.started_at, now);
+            let step = self
+                .within_window(step, &d.window, &d.phone, d.started_at)
+                .await?;
             if self
                 .store
                 .update_delivery(

@@ -35,6 +35,10 @@ pub enum AppError {
     #[error(transparent)]
     Region(#[from] UnknownRegion),
     #[error(transparent)]
+    FrenchWindow(#[from] crate::domain::window::FrenchRuleStays),
+    #[error(transparent)]
+    ShortCode(#[from] crate::domain::sender::InvalidShortCode),
+    #[error(transparent)]
     Phone(#[from] PhoneNumberError),
     #[error(transparent)]
     TopUp(#[from] TopUpError),
@@ -76,6 +80,8 @@ pub enum AppError {
     ModeratorExists(String),
     #[error("this confirmation is unknown: finalize the campaign again to get a new one")]
     UnknownConfirmation,
+    #[error("only a manager of the account can do this")]
+    ManagersOnly,
     #[error("the file holds no usable recipient: {}; fix the file and import it again", rejections(.0))]
     NoRecipients(Box<ImportReport>),
     #[error("that would take the balance past {max} credits: check the amount")]

@@ -1,5 +1,6 @@
 //! Importing a recipient list from CSV: streamed from the file into a new list, which the
 //! draft points at only once the whole file was read. A failed import leaves the draft as it was.
+use std::collections::HashMap;
 use std::io::Read;
 
 use tokio::sync::mpsc;
@@ -7,6 +8,7 @@ use tokio::sync::mpsc;
 use crate::domain::campaign::{CampaignError, CampaignState, DraftEdit, RecipientList};
 use crate::domain::ids::ListId;
 use crate::domain::recipients::{ImportReport, Recipient, RecipientClassifier};
+use crate::domain::window::Destination;
 
 use super::csv_source::{SinkClosed, read_recipients};
 use super::{App, AppError, Requester};
@@ -114,7 +116,38 @@ impl App {
         if let Some(e) = write_error {
             return Err(e.into());
         }
-        Ok(read?)
+        let report = read?;
+        self.store
+            .set_list_destinations(list, &report.destinations)
+            .await?;
+        Ok(report)
+    }
+
+    /// How many recipients of a list are in each destination. Lists imported before
+    /// destinations were counted are counted once, from their numbers, and remembered.
+    pub(super) async fn destinations_of(
+        &self,
+        list: ListId,
+    ) -> Result<Vec<(Destination, u64)>, AppError> {
+        if let Some(counted) = self.store.list_destinations(list).await? {
+            return Ok(counted);
+        }
+        let mut counts: HashMap<Destination, u64> = HashMap::new();
+        let mut after = -1;
+        loop {
+            let page = self.store.recipients(list, after, 10_000).await?;
+            let Some((last, _)) = page.last() else {
+                break;
+            };
+            after = *last;
+            for (_, recipient) in &page {
+                *counts.entry(recipient.destination).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(Destination, u64)> = counts.into_iter().collect();
+        counts.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+        self.store.set_list_destinations(list, &counts).await?;
+        Ok(counts)
     }
 
     /// Frees lists nothing points at any more. Only lists older than an hour go, so an import

@@ -44,7 +44,7 @@ mod views;
 
 pub use accounts::MAX_BALANCE;
 pub use campaigns::{DraftInput, DraftView};
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
 pub use deliveries::ReportEffect;
 pub use error::AppError;

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::campaign::{Campaign, CampaignState, RefusalCode, Review, Reviewer};
 use crate::domain::credits::{Balance, Credits};
+use crate::domain::window::PlannedGroup;
 use crate::store::LedgerLine;
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,6 +42,8 @@ pub struct CampaignStatus {
     pub stopping: bool,
     /// Sending or sent: the messages counted by status.
     pub deliveries: Option<DeliveryCounts>,
+    /// Recipients waiting for their sending window, by destination, soonest opening first.
+    pub waiting_for_window: Vec<PlannedGroup>,
 }
 
 impl CampaignStatus {
@@ -95,6 +98,7 @@ impl CampaignStatus {
             cancellable: c.can_be_cancelled(),
             stopping,
             deliveries: None,
+            waiting_for_window: Vec::new(),
         }
     }
 }

@@ -10,16 +10,24 @@ use super::{BotError, Data, render};
 use crate::app::{AppError, DraftInput, Requester};
 use crate::domain::campaign::{CampaignError, CampaignState};
 
+/// Confirm, or for a test "Send now anyway" (`now`: a manager's choice, outside the window).
 pub async fn confirm(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
     token: String,
+    now: bool,
     lang: Lang,
 ) -> Result<(), BotError> {
     let t = lang.texts();
     let who = interaction_requester(click.guild_id, &click.user, click.channel_id, lang)?;
-    match data.app.confirm(who, &token).await {
+    let spent = if now {
+        let manager = member_is_manager(click.member.as_ref());
+        data.app.send_test_now(who, &token, manager).await
+    } else {
+        data.app.confirm(who, &token).await
+    };
+    match spent {
         Ok(outcome) => {
             let text = render::confirm_outcome(&outcome, lang);
             update_message(ctx, click, text, Vec::new()).await
@@ -41,6 +49,62 @@ pub async fn confirm(
     }
 }
 
+/// "Add STOP au 36180" under a refused finalize: the mention goes at the end of the draft.
+pub async fn add_opt_out(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    name: &str,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let who = sender_of(data, click, lang).await?;
+    let status = data.app.add_opt_out(who, name).await?;
+    let (account, _) = data.app.account(who.account).await?;
+    let text = fill(
+        lang.texts().opt_out_added,
+        &[
+            ("mention", &account.opt_out_text.unwrap_or_default()),
+            ("name", &name),
+            ("segments", &status.draft_segments.unwrap_or_default()),
+        ],
+    );
+    update_message(ctx, click, text, Vec::new()).await
+}
+
+/// "Use plain characters" under a summary: the draft becomes GSM-7 (the summary is void).
+pub async fn use_gsm7(
+    ctx: &serenity::Context,
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    name: &str,
+    lang: Lang,
+) -> Result<(), BotError> {
+    let who = sender_of(data, click, lang).await?;
+    let status = data.app.use_gsm7(who, name).await?;
+    let text = fill(
+        lang.texts().gsm7_done,
+        &[
+            ("name", &name),
+            ("segments", &status.draft_segments.unwrap_or_default()),
+        ],
+    );
+    update_message(ctx, click, text, Vec::new()).await
+}
+
+/// The clicker, if they may send for the server.
+async fn sender_of(
+    data: &Data,
+    click: &serenity::ComponentInteraction,
+    lang: Lang,
+) -> Result<Requester, BotError> {
+    let who = interaction_requester(click.guild_id, &click.user, click.channel_id, lang)?;
+    let (account, _) = data.app.ensure_account(who.account, "server").await?;
+    if !member_may_send(click.member.as_ref(), account.send_role) {
+        return Err(BotError::User(lang.texts().need_send_role.to_owned()));
+    }
+    Ok(who)
+}
+
 /// The status reply's Cancel button: the same prompt as `/campaign cancel`.
 pub async fn ask_cancel(
     ctx: &serenity::Context,
@@ -49,11 +113,7 @@ pub async fn ask_cancel(
     name: &str,
     lang: Lang,
 ) -> Result<(), BotError> {
-    let who = interaction_requester(click.guild_id, &click.user, click.channel_id, lang)?;
-    let (account, _) = data.app.ensure_account(who.account, "server").await?;
-    if !member_may_send(click.member.as_ref(), account.send_role) {
-        return Err(BotError::User(lang.texts().need_send_role.to_owned()));
-    }
+    let who = sender_of(data, click, lang).await?;
     let manager = member_is_manager(click.member.as_ref());
     let (text, rows) = cancel_prompt(data, who, name, manager, lang).await?;
     let message = serenity::CreateInteractionResponseMessage::new()

@@ -49,7 +49,16 @@ async fn on_click(
     lang: Lang,
 ) -> Result<(), BotError> {
     match id {
-        CustomId::Confirm(token) => campaign_buttons::confirm(ctx, data, click, token, lang).await,
+        CustomId::Confirm(token) => {
+            campaign_buttons::confirm(ctx, data, click, token, false, lang).await
+        }
+        CustomId::TestNow(token) => {
+            campaign_buttons::confirm(ctx, data, click, token, true, lang).await
+        }
+        CustomId::AddOptOut(name) => {
+            campaign_buttons::add_opt_out(ctx, data, click, &name, lang).await
+        }
+        CustomId::UseGsm7(name) => campaign_buttons::use_gsm7(ctx, data, click, &name, lang).await,
         CustomId::AskCancel(name) => {
             campaign_buttons::ask_cancel(ctx, data, click, &name, lang).await
         }

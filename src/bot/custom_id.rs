@@ -9,6 +9,12 @@ use crate::domain::ids::{SupportRequestId, SurveyId};
 pub enum CustomId {
     /// Spend a confirmation token (submit a version, or cancel).
     Confirm(String),
+    /// Spend a test's confirmation token and send it at once, outside the sending window.
+    TestNow(String),
+    /// Add the server's opt-out mention to the named campaign's message.
+    AddOptOut(String),
+    /// Make the named campaign's typographic characters plain (GSM-7).
+    UseGsm7(String),
     /// Ask to cancel the named campaign (from a status reply).
     AskCancel(String),
     /// Show a page of the campaign list.
@@ -41,6 +47,9 @@ impl CustomId {
         let (action, arg) = rest.split_once(':')?;
         Some(match action {
             "confirm" => CustomId::Confirm(arg.to_owned()),
+            "testnow" => CustomId::TestNow(arg.to_owned()),
+            "addoptout" => CustomId::AddOptOut(arg.to_owned()),
+            "gsm7" => CustomId::UseGsm7(arg.to_owned()),
             "askcancel" => CustomId::AskCancel(arg.to_owned()),
             "list" => CustomId::ListPage(arg.parse().ok()?),
             "create" => CustomId::CreateModal(arg.to_owned()),
@@ -77,6 +86,9 @@ impl fmt::Display for CustomId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CustomId::Confirm(token) => write!(f, "{VERSION}:confirm:{token}"),
+            CustomId::TestNow(token) => write!(f, "{VERSION}:testnow:{token}"),
+            CustomId::AddOptOut(name) => write!(f, "{VERSION}:addoptout:{name}"),
+            CustomId::UseGsm7(name) => write!(f, "{VERSION}:gsm7:{name}"),
             CustomId::AskCancel(name) => write!(f, "{VERSION}:askcancel:{name}"),
             CustomId::ListPage(page) => write!(f, "{VERSION}:list:{page}"),
             CustomId::CreateModal(name) => write!(f, "{VERSION}:create:{name}"),
@@ -106,6 +118,9 @@ mod tests {
         for id in [
             CustomId::Confirm("ab".repeat(16)),
             CustomId::AskCancel("spring: sale".into()),
+            CustomId::TestNow("cd".repeat(16)),
+            CustomId::AddOptOut("x".repeat(64)),
+            CustomId::UseGsm7("x".repeat(64)),
             CustomId::ListPage(3),
             CustomId::CreateModal("a:b".into()),
             CustomId::EditModal("x".into()),

@@ -5,8 +5,11 @@ use super::custom_id::CustomId;
 use super::i18n::{Lang, fill, words};
 use crate::app::{CampaignListItem, CampaignStatus, ConfirmOutcome, CreditsView};
 use crate::domain::campaign::CampaignState;
-use crate::domain::campaign::{Summary, TestSummary};
+use crate::domain::campaign::{OptOutOffer, Summary, TestSummary};
+use crate::domain::compliance::ComplianceFlag;
+use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::ImportReport;
+use crate::domain::window::{Decision, Destination};
 
 /// `<t:UNIX:F>`: Discord shows it in each reader's own time zone.
 pub fn full_time(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -41,9 +44,46 @@ pub fn test_summary(s: &TestSummary, lang: Lang) -> String {
                 ("after", &s.balance_after),
             ],
         ),
+    ]
+    .into_iter()
+    .chain(s.waiting.iter().filter_map(|w| match &w.decision {
+        Decision::NotBefore { at, because } => {
+            let destination = PhoneNumber::from_e164(&w.number)
+                .map(|n| Destination::of_number(&n))
+                .ok()?;
+            Some(fill(
+                t.test_waits,
+                &[
+                    ("number", &w.number),
+                    ("reason", &words::closed_because(t, because)),
+                    ("opens", &words::opening(t, &destination, *at)),
+                ],
+            ))
+        }
+        Decision::Now => None,
+    }))
+    .chain((!s.waiting.is_empty()).then(|| t.test_now_note.to_owned()))
+    .chain([fill(
+        t.summary_confirm_before,
+        &[("expiry", &relative_time(s.expires_at))],
+    )])
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// The refusal of a message without the opt-out mention, with what adding it costs.
+pub fn missing_opt_out(mention: &str, offer: &OptOutOffer, lang: Lang) -> String {
+    let t = lang.texts();
+    [
+        fill(t.err_missing_opt_out, &[("mention", &mention)]),
         fill(
-            t.summary_confirm_before,
-            &[("expiry", &relative_time(s.expires_at))],
+            t.err_missing_opt_out_offer,
+            &[
+                ("segments_before", &offer.segments_before),
+                ("segments_after", &offer.segments_after),
+                ("cost_before", &offer.cost_before),
+                ("cost_after", &offer.cost_after),
+            ],
         ),
     ]
     .join("\n")
@@ -96,9 +136,65 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
         let note = words::fold_note(t, note);
         lines.push(fill(t.summary_warning, &[("warning", &note)]));
     }
-    for flag in &s.window_flags {
-        let flag = words::window_flag(t, flag);
-        lines.push(fill(t.summary_warning, &[("warning", &flag)]));
+    if let Some(first) = s.starts_later {
+        lines.push(fill(
+            t.summary_starts,
+            &[
+                ("full", &full_time(first)),
+                ("relative", &relative_time(first)),
+            ],
+        ));
+    }
+    if s.plan.waiting() > 0 {
+        lines.push(t.summary_zones.to_owned());
+        for group in &s.plan.groups {
+            let zone = words::destination(t, &group.destination);
+            lines.push(match &group.decision {
+                Decision::Now => fill(
+                    t.summary_zone_now,
+                    &[("zone", &zone), ("count", &group.recipients)],
+                ),
+                Decision::NotBefore { at, because } => fill(
+                    t.summary_zone_waits,
+                    &[
+                        ("zone", &zone),
+                        ("count", &group.recipients),
+                        ("opens", &words::opening(t, &group.destination, *at)),
+                        ("reason", &words::closed_because(t, because)),
+                    ],
+                ),
+            });
+        }
+    }
+    if !s.ucs2_characters.is_empty() {
+        let characters = s
+            .ucs2_characters
+            .iter()
+            .take(8)
+            .map(|(c, at)| fill(t.summary_ucs2_at, &[("character", c), ("position", at)]))
+            .collect::<Vec<_>>()
+            .join(", ");
+        lines.push(fill(t.summary_ucs2, &[("characters", &characters)]));
+    }
+    if let Some(offer) = &s.gsm7_offer {
+        lines.push(fill(
+            t.summary_gsm7_offer,
+            &[
+                ("segments", &offer.segments),
+                ("cost", &offer.cost),
+                ("current", &s.cost),
+            ],
+        ));
+    }
+    let flags: Vec<String> = s
+        .flags
+        .iter()
+        .filter(|f| !matches!(f, ComplianceFlag::OutsideSendingWindow { .. }))
+        .map(|f| fill(t.summary_flag, &[("flag", &words::compliance_flag(t, f))]))
+        .collect();
+    if !flags.is_empty() {
+        lines.push(t.summary_flags.to_owned());
+        lines.extend(flags);
     }
     if s.shortfall.is_some() {
         lines.push(t.summary_short_credit.to_owned());
@@ -203,10 +299,25 @@ pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateAc
                 ("bounced", &d.bounced),
             ],
         ));
+        if d.outside_hours > 0 {
+            lines.push(fill(t.status_outside_hours, &[("count", &d.outside_hours)]));
+        }
         if let Some(next) = d.next_retry {
             lines.push(fill(
                 t.status_next_retry,
                 &[("relative", &relative_time(next))],
+            ));
+        }
+    }
+    for group in &s.waiting_for_window {
+        if let Decision::NotBefore { at, because } = &group.decision {
+            lines.push(fill(
+                t.status_waiting,
+                &[
+                    ("count", &group.recipients),
+                    ("opens", &words::opening(t, &group.destination, *at)),
+                    ("reason", &words::closed_because(t, because)),
+                ],
             ));
         }
     }

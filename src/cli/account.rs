@@ -8,7 +8,7 @@ use herald::domain::credits::TopUp;
 use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use herald::domain::phone::Region;
-use herald::domain::sender::SenderId;
+use herald::domain::sender::{SenderId, ShortCode};
 use herald::domain::zone::Zone;
 
 use super::Failure;
@@ -34,6 +34,17 @@ pub enum AccountCommand {
     },
     /// Change an account's settings.
     Set(SetArgs),
+    /// Choose when messages to a foreign country may go (France keeps its rule: Monday to
+    /// Saturday, 08:00-20:00 in the recipient's time, no public holidays).
+    Window {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        /// The country, as its two-letter code (BE, CH, US...).
+        country: String,
+        /// `french`: France's rule; `none`: messages go at any hour.
+        #[arg(long, value_parser = ["french", "none"])]
+        rule: String,
+    },
 }
 
 #[derive(Args)]
@@ -57,6 +68,9 @@ pub struct SetArgs {
     /// Opt-out mention expected in every message, e.g. "STOP au 36180".
     #[arg(long)]
     opt_out: Option<String>,
+    /// The account's French short code (36xxx or 38xxx): the only number allowed as sender.
+    #[arg(long)]
+    short_code: Option<String>,
     /// Discord role id allowed to send, schedule and cancel (besides server managers).
     #[arg(long, value_parser = super::discord_id)]
     send_role: Option<u64>,
@@ -83,8 +97,9 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
     match cmd {
         AccountCommand::Show { server } => {
             let (account, balance) = app.account(AccountId(server)).await?;
+            let unrestricted: Vec<&str> = account.sending_policy.unrestricted().collect();
             let text = format!(
-                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  opt-out mention: {}",
+                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  short code: {}\n  opt-out mention: {}\n  no sending window for: {}",
                 account.id,
                 account.name,
                 balance.available,
@@ -93,7 +108,12 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                 account.region,
                 account.zone.name(),
                 account.sender.as_ref().map_or("(none)", |s| s.as_str()),
+                account.short_code.as_ref().map_or("(none)", |c| c.as_str()),
                 account.opt_out_text.as_deref().unwrap_or("(none)"),
+                match unrestricted.as_slice() {
+                    [] => "(none: France's rule everywhere)".to_owned(),
+                    codes => codes.join(", "),
+                },
             );
             out.done(
                 &text,
@@ -101,6 +121,8 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     "id": account.id, "name": account.name, "auto_validation": account.auto_validation,
                     "region": account.region.to_string(), "zone": account.zone.name(),
                     "sender": account.sender.as_ref().map(|s| s.as_str()), "opt_out_text": account.opt_out_text,
+                    "short_code": account.short_code.as_ref().map(|c| c.as_str()),
+                    "no_window_regions": unrestricted,
                     "balance": balance,
                 }),
             );
@@ -129,6 +151,26 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                 &balance,
             );
         }
+        AccountCommand::Window {
+            server,
+            country,
+            rule,
+        } => {
+            let id = AccountId(server);
+            let lifted = rule == "none";
+            app.set_window(id, &country, lifted, Actor::Operator)
+                .await?;
+            let state = if lifted {
+                "no window, messages go at any hour"
+            } else {
+                "France's rule (Monday to Saturday, 08:00-20:00, no public holidays)"
+            };
+            let country = country.trim().to_uppercase();
+            out.done(
+                &format!("account {server}: messages to {country} follow {state}"),
+                &serde_json::json!({"id": id, "country": country, "no_window": lifted}),
+            );
+        }
         AccountCommand::Set(args) => {
             let user = |e: &dyn std::fmt::Display| Failure::User(e.to_string());
             let settings = AccountSettings {
@@ -154,6 +196,13 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     .map_err(|e| user(&e))?,
                 opt_out_text: args.opt_out,
                 send_role: args.send_role.map(herald::domain::ids::RoleId),
+                short_code: args
+                    .short_code
+                    .as_deref()
+                    .map(ShortCode::parse)
+                    .transpose()
+                    .map_err(|e| user(&e))?,
+                sending_policy: None,
             };
             let id = AccountId(args.server);
             app.ensure_account(id, &format!("server {}", args.server))

@@ -8,8 +8,11 @@ use herald::app::{
     SendRequest,
 };
 use herald::domain::campaign::{CampaignState, RefusalCode, Summary};
+use herald::domain::compliance::ComplianceFlag;
 use herald::domain::ids::{AccountId, ModeratorName, UserId};
 use herald::domain::recipients::ImportReport;
+use herald::domain::window::Decision as Window;
+use herald::english;
 
 use super::Failure;
 use super::output::Output;
@@ -80,6 +83,12 @@ pub enum CampaignCommand {
         /// IANA time zone of --date/--time (default: the account's).
         #[arg(long, requires = "date")]
         zone: Option<String>,
+        /// First add the account's opt-out mention at the end of the message.
+        #[arg(long)]
+        add_opt_out: bool,
+        /// First replace typographic quotes, dashes and spaces by plain ones (GSM-7).
+        #[arg(long)]
+        plain_characters: bool,
     },
     /// Confirm a finalized campaign or a cancellation with its token.
     Confirm {
@@ -187,7 +196,15 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             date,
             time,
             zone,
+            add_opt_out,
+            plain_characters,
         } => {
+            if add_opt_out {
+                app.add_opt_out(who.requester(), &name).await?;
+            }
+            if plain_characters {
+                app.use_gsm7(who.requester(), &name).await?;
+            }
             let when = match (date, time) {
                 (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
                 _ => SendRequest::Immediate,
@@ -346,9 +363,54 @@ fn summary_text(s: &Summary, server: u64) -> String {
     if let Some(note) = &s.fold_note {
         text.push_str(&format!("\n  note: {}", words::fold_note(note)));
     }
-    for flag in &s.window_flags {
-        let flag = herald::console::words::window_flag(flag);
-        text.push_str(&format!("\n  warning: {flag}"));
+    if let Some(first) = s.starts_later {
+        text.push_str(&format!(
+            "\n  first messages: {} UTC (the sending window is closed at the send time)",
+            first.format("%Y-%m-%d %H:%M")
+        ));
+    }
+    if s.plan.waiting() > 0 {
+        text.push_str("\n  sending window, by where the phones are:");
+        for group in &s.plan.groups {
+            let zone = english::destination(&group.destination);
+            text.push_str(&match &group.decision {
+                Window::Now => format!(
+                    "\n    {zone}: {} recipient(s), from the send time",
+                    group.recipients
+                ),
+                Window::NotBefore { at, because } => format!(
+                    "\n    {zone}: {} recipient(s), from {} ({})",
+                    group.recipients,
+                    english::opening(&group.destination, *at),
+                    english::closed_because(because)
+                ),
+            });
+        }
+    }
+    if !s.ucs2_characters.is_empty() {
+        let characters: Vec<String> = s
+            .ucs2_characters
+            .iter()
+            .take(8)
+            .map(|(c, at)| format!("{c} at {at}"))
+            .collect();
+        text.push_str(&format!(
+            "\n  UCS-2 (70 characters per SMS instead of 160) because of: {}",
+            characters.join(", ")
+        ));
+    }
+    if let Some(offer) = &s.gsm7_offer {
+        text.push_str(&format!(
+            "\n  with plain quotes, dashes and spaces it would be GSM-7: {} segment(s), {} credits instead of {}; finalize again with --plain-characters to use them",
+            offer.segments, offer.cost, s.cost
+        ));
+    }
+    for flag in s
+        .flags
+        .iter()
+        .filter(|f| !matches!(f, ComplianceFlag::OutsideSendingWindow { .. }))
+    {
+        text.push_str(&format!("\n  warning: {}", english::compliance_flag(flag)));
     }
     if let Some(shortfall) = s.shortfall {
         text.push_str(&format!(
@@ -408,10 +470,26 @@ fn status_text(s: &CampaignStatus) -> String {
             d.bounced,
             d.unsent()
         ));
+        if d.outside_hours > 0 {
+            text.push_str(&format!(
+                "\n  not sent, outside sending hours until the retry window closed (refunded): {}",
+                d.outside_hours
+            ));
+        }
         if let Some(next) = d.next_retry {
             text.push_str(&format!(
                 "\n  next retry: {}",
                 next.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
+    }
+    for group in &s.waiting_for_window {
+        if let Window::NotBefore { at, because } = &group.decision {
+            text.push_str(&format!(
+                "\n  {} waiting for the sending window to open {} ({})",
+                group.recipients,
+                english::opening(&group.destination, *at),
+                english::closed_because(because)
             ));
         }
     }

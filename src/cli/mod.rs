@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use herald::app::{App, AppError, SystemClock};
+use herald::app::{App, AppError, Clock, ShiftedClock, SystemClock};
 use herald::config::Config;
 
 mod account;
@@ -68,7 +68,7 @@ impl From<AppError> for Failure {
         if e.is_internal() {
             Failure::Internal(e.to_string())
         } else {
-            Failure::User(e.to_string())
+            Failure::User(words::error(&e))
         }
     }
 }
@@ -127,7 +127,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         report_timeout: chrono::TimeDelta::seconds(i64::from(config.report_timeout_secs)),
         ..RetryPolicy::default()
     };
-    let app = App::new(store, Arc::new(SystemClock)).with_retry_policy(retry);
+    let clock: Arc<dyn Clock> = match config.clock_start {
+        Some(start) => Arc::new(ShiftedClock::starting_at(start)),
+        None => Arc::new(SystemClock),
+    };
+    let app = App::new(store, clock).with_retry_policy(retry);
     let out = output::Output { json: cli.json };
     match cli.command {
         Command::Serve(args) => serve::run(app, &config, args).await,

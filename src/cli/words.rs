@@ -1,7 +1,12 @@
 //! Typed results in the terminal's words (English).
+use herald::app::AppError;
 use herald::app::RefusalView;
+use herald::domain::account::AccountSettingsError;
+use herald::domain::campaign::CampaignError;
 use herald::domain::campaign::{CampaignState, RefusalCode, Reviewer};
 use herald::domain::schedule::FoldNote;
+use herald::domain::sender::EXAMPLE_SENDER;
+use herald::english;
 
 /// "waiting for validation", "42% completed", "refused: reason".
 pub fn headline(
@@ -52,4 +57,32 @@ pub fn fold_note(note: &FoldNote) -> String {
         which = if note.first { "first" } else { "second" },
         offset = note.offset,
     )
+}
+
+/// A refusal in the command line's words: the app's own message, but where the command line
+/// has a flag or an example that fixes it, it says so.
+pub fn error(e: &AppError) -> String {
+    match e {
+        AppError::Campaign(CampaignError::MissingOptOut {
+            mention: Some(mention),
+            offer: Some(offer),
+        }) => format!(
+            "the message lacks the opt-out mention \"{mention}\", which marketing SMS must carry: \
+             finalize again with --add-opt-out to add it at the end ({} -> {} segment(s), \
+             cost {} -> {} credits)",
+            offer.segments_before, offer.segments_after, offer.cost_before, offer.cost_after
+        ),
+        AppError::Campaign(CampaignError::MissingOptOut { mention: None, .. }) => {
+            "the message has no opt-out mention, which marketing SMS must carry: add one such as \
+             \"STOP au 36180\" to the message, or set the account's with \
+             `herald account set --opt-out`"
+                .to_owned()
+        }
+        AppError::Campaign(CampaignError::SenderRule { sender, rule })
+        | AppError::Settings(AccountSettingsError::Sender { sender, rule }) => format!(
+            "\"{sender}\" can't be the sender: {}; for example: {EXAMPLE_SENDER}",
+            english::sender_rule(rule)
+        ),
+        other => other.to_string(),
+    }
 }

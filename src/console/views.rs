@@ -145,11 +145,29 @@ pub struct QueuePage<'a> {
     pub cards: &'a str,
 }
 
+/// A link of the message, as a moderator checks it.
+pub struct LinkLine {
+    pub text: String,
+    /// What to check about it; empty when nothing stands out.
+    pub flags: String,
+}
+
+/// One destination's recipients and when their window lets the message reach them.
+pub struct WindowLine {
+    pub zone: String,
+    pub recipients: u64,
+    /// "from the send time", or when it opens and why it is closed.
+    pub when: String,
+    pub waits: bool,
+}
+
 #[derive(Template)]
 #[template(path = "queue/review.html")]
 pub struct ReviewPage {
     pub nav: Nav,
     pub card: SubmissionCard,
+    pub links: Vec<LinkLine>,
+    pub windows: Vec<WindowLine>,
     pub pending: bool,
     /// What went wrong with the last decision sent, if anything.
     pub error: Option<String>,

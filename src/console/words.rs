@@ -1,17 +1,13 @@
 //! Typed values and refusals in a moderator's words (the console is in English). The command
 //! line, in English too, borrows the words for sending-window flags.
-use crate::domain::consent::ConsentDecision;
-use crate::domain::consent::ConsentPurpose;
-use chrono::{Datelike, NaiveDateTime};
-
+use super::format;
 use crate::app::AppError;
 use crate::domain::campaign::{CampaignError as C, CampaignState, RefusalCode, Reviewer};
 use crate::domain::compliance::ComplianceFlag;
+use crate::domain::consent::{ConsentDecision, ConsentPurpose};
 use crate::domain::credits::{MAX_TOP_UP, TopUpError};
 use crate::domain::effects::Actor;
-use crate::domain::window::{FrenchHoliday, WindowFlag};
-
-use super::format;
+use crate::english;
 
 /// What a moderator reads when a use case refuses. Refusals the console can't cause are
 /// incidents: logged with an id, never described.
@@ -149,98 +145,13 @@ pub fn refusal_code(code: RefusalCode) -> &'static str {
 
 /// A pre-check shown beside a submission.
 pub fn flag(flag: &ComplianceFlag) -> String {
-    match flag {
-        ComplianceFlag::MissingOptOut {
-            expected: Some(expected),
-        } => format!(
-            "the message does not contain the account's opt-out mention \"{expected}\": \
-             recipients must be told how to unsubscribe"
-        ),
-        ComplianceFlag::MissingOptOut { expected: None } => {
-            "the message has no opt-out mention (no \"STOP\"): recipients must be told how to \
-             unsubscribe, for example \"STOP au 36180\""
-                .to_owned()
-        }
-        ComplianceFlag::LinkShortener { domain } => format!(
-            "the message uses the link shortener {domain}: carriers often filter these, \
-             a full link on the sender's own domain is safer"
-        ),
-        ComplianceFlag::AllCaps => "the message is mostly in capital letters: it reads as \
-                                    shouting and is often filtered as spam"
-            .to_owned(),
-        ComplianceFlag::OutsideSendingWindow { flag: Some(window) } => {
-            format!("outside the sending window: {}", window_flag(window))
-        }
-        ComplianceFlag::OutsideSendingWindow { flag: None } => {
-            "outside the sending window".to_owned()
-        }
-        ComplianceFlag::FirstCampaign => "this is the account's first campaign: check the sender \
-                                          and the content with extra care"
-            .to_owned(),
-    }
-}
-
-fn local_time(local: &NaiveDateTime, zone: &str) -> String {
-    let day = match local.weekday() {
-        chrono::Weekday::Mon => "Monday",
-        chrono::Weekday::Tue => "Tuesday",
-        chrono::Weekday::Wed => "Wednesday",
-        chrono::Weekday::Thu => "Thursday",
-        chrono::Weekday::Fri => "Friday",
-        chrono::Weekday::Sat => "Saturday",
-        chrono::Weekday::Sun => "Sunday",
-    };
-    format!("{day} {} ({zone})", local.format("%Y-%m-%d %H:%M"))
-}
-
-pub fn window_flag(flag: &WindowFlag) -> String {
-    match flag {
-        WindowFlag::Sunday { local, zone } => format!(
-            "{}: marketing SMS may not be sent on Sundays",
-            local_time(local, zone)
-        ),
-        WindowFlag::PublicHoliday {
-            local,
-            zone,
-            holiday: h,
-        } => format!(
-            "{}: marketing SMS may not be sent on public holidays ({})",
-            local_time(local, zone),
-            holiday(*h)
-        ),
-        WindowFlag::OutsideHours {
-            local,
-            zone,
-            opens,
-            closes,
-        } => format!(
-            "{}: marketing SMS may only be sent between {} and {}",
-            local_time(local, zone),
-            opens.format("%H:%M"),
-            closes.format("%H:%M")
-        ),
-    }
-}
-
-fn holiday(holiday: FrenchHoliday) -> &'static str {
-    match holiday {
-        FrenchHoliday::NewYearsDay => "New Year's Day",
-        FrenchHoliday::EasterMonday => "Easter Monday",
-        FrenchHoliday::LabourDay => "Labour Day",
-        FrenchHoliday::VictoryInEuropeDay => "Victory in Europe Day",
-        FrenchHoliday::AscensionDay => "Ascension Day",
-        FrenchHoliday::WhitMonday => "Whit Monday",
-        FrenchHoliday::BastilleDay => "Bastille Day",
-        FrenchHoliday::AssumptionDay => "Assumption Day",
-        FrenchHoliday::AllSaintsDay => "All Saints' Day",
-        FrenchHoliday::ArmisticeDay => "Armistice Day",
-        FrenchHoliday::ChristmasDay => "Christmas Day",
-    }
+    english::compliance_flag(flag)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::window::{FrenchHoliday, WindowFlag};
     use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
     #[test]
@@ -264,7 +175,11 @@ mod tests {
             holiday: FrenchHoliday::EasterMonday,
         };
         assert_eq!(
-            flag(&ComplianceFlag::OutsideSendingWindow { flag: Some(easter) }),
+            flag(&ComplianceFlag::OutsideSendingWindow {
+                flag: Some(easter),
+                waiting: None,
+                opens: None
+            }),
             "outside the sending window: Monday 2027-03-29 10:00 (Europe/Paris): \
              marketing SMS may not be sent on public holidays (Easter Monday)"
         );

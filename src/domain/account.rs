@@ -2,7 +2,8 @@
 use super::ids::AccountId;
 use super::ids::RoleId;
 use super::phone::Region;
-use super::sender::SenderId;
+use super::sender::{SenderId, SenderRule, ShortCode};
+use super::window::SendingPolicy;
 use super::zone::Zone;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +21,10 @@ pub struct Account {
     pub opt_out_text: Option<String>,
     /// The Discord role allowed to send, schedule and cancel (besides server managers).
     pub send_role: Option<RoleId>,
+    /// When its messages may reach phones: France's rule, lifted for the countries it chose.
+    pub sending_policy: SendingPolicy,
+    /// The French short code it declared: the only numeric sender it may use.
+    pub short_code: Option<ShortCode>,
 }
 
 impl Account {
@@ -34,6 +39,8 @@ impl Account {
             sender: None,
             opt_out_text: None,
             send_role: None,
+            sending_policy: SendingPolicy::french(),
+            short_code: None,
         }
     }
 }
@@ -48,10 +55,15 @@ pub struct AccountSettings {
     pub sender: Option<SenderId>,
     pub opt_out_text: Option<String>,
     pub send_role: Option<RoleId>,
+    pub short_code: Option<ShortCode>,
+    pub sending_policy: Option<SendingPolicy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AccountSettingsError {
+    /// A new sender must follow the French operators' rules.
+    #[error("\"{sender}\" can't be the sender: {rule}")]
+    Sender { sender: SenderId, rule: SenderRule },
     #[error(
         "the opt-out mention is too long ({0} characters): keep it to 40 at most, such as \"STOP au 36180\""
     )]
@@ -82,7 +94,16 @@ impl Account {
         if let Some(zone) = settings.zone {
             next.zone = zone;
         }
+        if let Some(code) = settings.short_code {
+            next.short_code = Some(code);
+        }
+        if let Some(policy) = settings.sending_policy {
+            next.sending_policy = policy;
+        }
         if let Some(sender) = settings.sender {
+            if let Some(rule) = sender.french_rule_broken(next.short_code.as_ref()) {
+                return Err(AccountSettingsError::Sender { sender, rule });
+            }
             next.sender = Some(sender);
         }
         if let Some(role) = settings.send_role {

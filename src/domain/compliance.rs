@@ -1,8 +1,12 @@
-//! Pre-checks shown to moderators next to a submission.
+//! Pre-checks shown to moderators next to a submission, and to the sender at finalize.
 //!
 //! These are hints, not verdicts: a moderator reads them and decides.
+use chrono::{DateTime, Utc};
+
+use super::links::{LINK_SHORTENERS, LinkFlag, links_in};
+use super::sender::{SenderId, SenderRule, ShortCode};
 use super::sms::SmsBody;
-use super::window::WindowFlag;
+use super::window::{Decision, SendPlan, WindowFlag};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -13,42 +17,94 @@ pub enum ComplianceFlag {
     LinkShortener {
         domain: String,
     },
+    /// A link with something to check (plain http, an IP address, a look-alike name…).
+    SuspiciousLink {
+        link: String,
+        flags: Vec<LinkFlag>,
+    },
     AllCaps,
-    /// `None` in versions stored before flags were typed (their text is not kept).
+    /// Some recipients wait for their sending window: `flag` says why the largest group
+    /// waits, `waiting` how many recipients in all, `opens` when that group's window opens.
+    /// `None` in versions stored before flags were typed (their text is not kept), and the
+    /// counts in versions stored before windows were per recipient.
     OutsideSendingWindow {
         #[serde(default)]
         flag: Option<WindowFlag>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        waiting: Option<u64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opens: Option<DateTime<Utc>>,
+    },
+    /// The sender breaks a French operators' rule (set before the rule was checked).
+    SenderRule {
+        rule: SenderRule,
     },
     FirstCampaign,
 }
-
-/// Public link shorteners, which hide where a link goes and are often filtered by carriers.
-const LINK_SHORTENERS: &[&str] = &[
-    "bit.ly",
-    "tinyurl.com",
-    "goo.gl",
-    "t.co",
-    "ow.ly",
-    "is.gd",
-    "buff.ly",
-    "cutt.ly",
-    "rebrand.ly",
-    "shorturl.at",
-    "tiny.cc",
-];
 
 /// Below this many cased letters a message is too short to call "shouting".
 const ALL_CAPS_MIN_LETTERS: usize = 10;
 /// Share of upper-case letters, in percent, from which a message counts as all caps.
 const ALL_CAPS_PERCENT: usize = 70;
 
-pub fn precheck(
-    body: &SmsBody,
-    opt_out_text: Option<&str>,
-    window: &[WindowFlag],
-    first_campaign: bool,
-) -> Vec<ComplianceFlag> {
-    precheck_text(body.as_str(), opt_out_text, window, first_campaign)
+/// What a submission is checked on.
+pub struct Precheck<'a> {
+    pub body: &'a SmsBody,
+    pub opt_out_text: Option<&'a str>,
+    pub sender: &'a SenderId,
+    pub short_code: Option<&'a ShortCode>,
+    /// When its recipients may receive it.
+    pub plan: &'a SendPlan,
+    pub first_campaign: bool,
+}
+
+impl Precheck<'_> {
+    /// Every flag, in a stable order: opt-out, shorteners, links, capitals, window, sender,
+    /// first campaign.
+    pub fn flags(&self) -> Vec<ComplianceFlag> {
+        let mut flags = precheck_text(self.body.as_str(), self.opt_out_text, &[], false);
+        let after_shorteners = flags
+            .iter()
+            .position(|f| {
+                !matches!(
+                    f,
+                    ComplianceFlag::MissingOptOut { .. } | ComplianceFlag::LinkShortener { .. }
+                )
+            })
+            .unwrap_or(flags.len());
+        let links = links_in(self.body.as_str()).into_iter().filter_map(|link| {
+            let flags: Vec<LinkFlag> = link
+                .flags
+                .into_iter()
+                .filter(|f| *f != LinkFlag::Shortener)
+                .collect();
+            (!flags.is_empty()).then_some(ComplianceFlag::SuspiciousLink {
+                link: link.text,
+                flags,
+            })
+        });
+        flags.splice(after_shorteners..after_shorteners, links);
+        if let Some(largest) = self
+            .plan
+            .groups
+            .iter()
+            .find(|g| g.decision != Decision::Now)
+            && let Decision::NotBefore { at, because } = &largest.decision
+        {
+            flags.push(ComplianceFlag::OutsideSendingWindow {
+                flag: Some(because.clone()),
+                waiting: Some(self.plan.waiting()),
+                opens: Some(*at),
+            });
+        }
+        if let Some(rule) = self.sender.french_rule_broken(self.short_code) {
+            flags.push(ComplianceFlag::SenderRule { rule });
+        }
+        if self.first_campaign {
+            flags.push(ComplianceFlag::FirstCampaign);
+        }
+        flags
+    }
 }
 
 /// [`precheck`] on plain text.
@@ -110,12 +166,21 @@ pub fn precheck_text(
     for flag in window {
         flags.push(ComplianceFlag::OutsideSendingWindow {
             flag: Some(flag.clone()),
+            waiting: None,
+            opens: None,
         });
     }
     if first_campaign {
         flags.push(ComplianceFlag::FirstCampaign);
     }
     flags
+}
+
+/// Whether `text` carries the opt-out mention (or, without one, a STOP word).
+pub fn has_opt_out(text: &str, opt_out_text: Option<&str>) -> bool {
+    !precheck_text(text, opt_out_text, &[], false)
+        .iter()
+        .any(|f| matches!(f, ComplianceFlag::MissingOptOut { .. }))
 }
 
 /// The text as characters, trimmed, with every run of whitespace (including the
@@ -343,7 +408,11 @@ mod tests {
         assert_eq!(
             result,
             vec![
-                ComplianceFlag::OutsideSendingWindow { flag: Some(sunday) },
+                ComplianceFlag::OutsideSendingWindow {
+                    flag: Some(sunday),
+                    waiting: None,
+                    opens: None
+                },
                 ComplianceFlag::FirstCampaign,
             ]
         );

@@ -7,6 +7,7 @@ use super::ids::DeliveryId;
 use super::phone::PhoneNumber;
 use super::sender::SenderId;
 use super::sms::SmsBody;
+use super::window::Decision;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +25,9 @@ pub enum DeliveryStatus {
     Skipped,
     /// Not sent because the campaign was stopped.
     Stopped,
+    /// Not sent because its recipient's sending window stayed closed until the retry window
+    /// ended: refunded, never counted as a bounce.
+    OutsideHours,
 }
 
 impl DeliveryStatus {
@@ -36,6 +40,7 @@ impl DeliveryStatus {
             DeliveryStatus::Bounced => "bounced",
             DeliveryStatus::Skipped => "skipped",
             DeliveryStatus::Stopped => "stopped",
+            DeliveryStatus::OutsideHours => "outside_hours",
         }
     }
 
@@ -48,6 +53,7 @@ impl DeliveryStatus {
             "bounced" => DeliveryStatus::Bounced,
             "skipped" => DeliveryStatus::Skipped,
             "stopped" => DeliveryStatus::Stopped,
+            "outside_hours" => DeliveryStatus::OutsideHours,
             _ => return None,
         })
     }
@@ -60,6 +66,7 @@ impl DeliveryStatus {
                 | DeliveryStatus::Bounced
                 | DeliveryStatus::Skipped
                 | DeliveryStatus::Stopped
+                | DeliveryStatus::OutsideHours
         )
     }
 }
@@ -129,6 +136,18 @@ impl Default for RetryPolicy {
     }
 }
 
+/// What the sending window does to a claimed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WindowGate {
+    /// Inside the recipient's window: it goes.
+    Send,
+    /// Back to waiting, its attempt not counted, until the window opens. A first attempt's
+    /// retry window starts again from there (`restart`): it never had a chance before.
+    Defer { until: DateTime<Utc>, restart: bool },
+    /// The window opens only after the retry window has closed: not sent, refunded.
+    NotSent,
+}
+
 /// Where a delivery goes next.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -157,6 +176,50 @@ impl RetryPolicy {
         max_backoff: TimeDelta::minutes(5),
         report_timeout: TimeDelta::minutes(1),
     };
+
+    /// What the recipient's window decides for claimed attempt `attempt` of a message whose
+    /// retry window started at `started_at`.
+    pub fn gate(&self, attempt: u32, started_at: DateTime<Utc>, window: &Decision) -> WindowGate {
+        match window {
+            Decision::Now => WindowGate::Send,
+            Decision::NotBefore { at, .. } if attempt <= 1 => WindowGate::Defer {
+                until: *at,
+                restart: true,
+            },
+            Decision::NotBefore { at, .. } if *at <= started_at + self.window => {
+                WindowGate::Defer {
+                    until: *at,
+                    restart: false,
+                }
+            }
+            Decision::NotBefore { .. } => WindowGate::NotSent,
+        }
+    }
+
+    /// `step` with the recipient's window applied: a retry due while the window is closed
+    /// moves to its opening, or is not sent if that is after the retry window closes.
+    /// `window_at` is the window's decision at the retry's due time.
+    pub fn within_window(
+        &self,
+        step: Step,
+        started_at: DateTime<Utc>,
+        window_at: impl FnOnce(DateTime<Utc>) -> Decision,
+    ) -> Step {
+        let (DeliveryStatus::Retrying, Some(due)) = (step.status, step.due_at) else {
+            return step;
+        };
+        match window_at(due) {
+            Decision::Now => step,
+            Decision::NotBefore { at, .. } if at <= started_at + self.window => Step {
+                due_at: Some(at),
+                ..step
+            },
+            Decision::NotBefore { .. } => Step {
+                error: Some("the sending window stayed closed until the retry window ended".into()),
+                ..Step::to(DeliveryStatus::OutsideHours)
+            },
+        }
+    }
 
     /// The wait before attempt `attempt + 1`, after `attempt` failed (attempts count from 1).
     pub fn backoff(&self, attempt: u32) -> TimeDelta {
@@ -290,6 +353,8 @@ pub struct DeliveryCounts {
     pub bounced: u64,
     pub skipped: u64,
     pub stopped: u64,
+    /// Kept from going by the sending window until the retry window ended.
+    pub outside_hours: u64,
     /// The earliest retry due.
     pub next_retry: Option<DateTime<Utc>>,
 }
@@ -304,13 +369,19 @@ impl DeliveryCounts {
             DeliveryStatus::Bounced => &mut self.bounced,
             DeliveryStatus::Skipped => &mut self.skipped,
             DeliveryStatus::Stopped => &mut self.stopped,
+            DeliveryStatus::OutsideHours => &mut self.outside_hours,
         };
         *slot += n;
     }
 
-    /// The messages that are, were or will be sent.
+    /// The messages that are, were or were meant to be sent.
     pub fn to_send(&self) -> u64 {
-        self.pending + self.submitted + self.retrying + self.delivered + self.bounced
+        self.pending
+            + self.submitted
+            + self.retrying
+            + self.delivered
+            + self.bounced
+            + self.outside_hours
     }
 
     /// Messages with a final outcome, in percent of those to send, rounded down: 100 only
@@ -318,7 +389,7 @@ impl DeliveryCounts {
     pub fn percent(&self) -> u8 {
         match self.to_send() {
             0 => 100,
-            total => ((self.delivered + self.bounced) * 100 / total) as u8,
+            total => ((self.delivered + self.bounced + self.outside_hours) * 100 / total) as u8,
         }
     }
 
@@ -329,7 +400,7 @@ impl DeliveryCounts {
 
     /// Messages paid for at the start and never sent: refunded at the end.
     pub fn unsent(&self) -> u64 {
-        self.skipped + self.stopped
+        self.skipped + self.stopped + self.outside_hours
     }
 }
 

@@ -37,6 +37,9 @@ pub struct TestMessage {
     pub to: PhoneNumber,
     pub sender: SenderId,
     pub body: SmsBody,
+    /// Sent at once even outside the number's sending window: its owner confirmed it, as a
+    /// test to the team's own phone.
+    pub outside_window: bool,
 }
 
 /// A message to a person, drained from the outbox by the bot.
@@ -120,10 +123,12 @@ pub enum AuditAction {
     Credited,
     SettingsChanged,
     TestSent,
+    /// A test sent at once where the recipient's sending window was closed.
+    TestSentOutsideWindow,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 10] = [
+    const ALL: [AuditAction; 11] = [
         AuditAction::Submitted,
         AuditAction::Approved,
         AuditAction::Refused,
@@ -134,6 +139,7 @@ impl AuditAction {
         AuditAction::Credited,
         AuditAction::SettingsChanged,
         AuditAction::TestSent,
+        AuditAction::TestSentOutsideWindow,
     ];
 
     pub fn parse(s: &str) -> Option<AuditAction> {
@@ -152,6 +158,7 @@ impl AuditAction {
             AuditAction::Credited => "credited",
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::TestSent => "test_sent",
+            AuditAction::TestSentOutsideWindow => "test_sent_outside_window",
         }
     }
 }

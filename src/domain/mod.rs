@@ -8,6 +8,7 @@ pub mod credits;
 pub mod delivery;
 pub mod effects;
 pub mod ids;
+pub mod links;
 pub mod phone;
 pub mod rating;
 pub mod recipients;

@@ -47,6 +47,20 @@ impl Region {
     pub fn code(&self) -> String {
         self.0.to_string()
     }
+
+    /// The two-letter code, upper case, without allocating.
+    pub fn as_code(&self) -> impl std::ops::Deref<Target = str> {
+        self.0.as_region_str()
+    }
+}
+
+/// A number as read from what a person wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadNumber {
+    pub number: PhoneNumber,
+    pub line: LineType,
+    /// The region the number belongs to; `None` for numbers of no country (+800…).
+    pub region: Option<Region>,
 }
 
 /// A phone number in E.164 form ("+33612345678").
@@ -130,14 +144,11 @@ impl PhoneNumber {
     /// region's international prefix ("00", "011"...), with spaces, dots, dashes
     /// or parentheses. It must be a valid number of any line type.
     pub fn parse(input: &str, default_region: Region) -> Result<PhoneNumber, PhoneNumberError> {
-        Self::read(input, default_region).map(|(number, _)| number)
+        Self::read(input, default_region).map(|read| read.number)
     }
 
     /// [`parse`](Self::parse), with the kind of line the number is.
-    pub fn read(
-        input: &str,
-        default_region: Region,
-    ) -> Result<(PhoneNumber, LineType), PhoneNumberError> {
+    pub fn read(input: &str, default_region: Region) -> Result<ReadNumber, PhoneNumberError> {
         // Words without a digit ("hello", a column name) are simply not numbers.
         if input.chars().any(char::is_alphabetic) && input.chars().any(|c| c.is_numeric()) {
             return Err(PhoneNumberError::Letters {
@@ -171,7 +182,14 @@ impl PhoneNumber {
             });
         };
         let e164 = parsed.format_as(PhoneNumberFormat::E164).into_owned();
-        Ok((PhoneNumber(e164), kind))
+        Ok(ReadNumber {
+            number: PhoneNumber(e164),
+            line: kind,
+            region: parsed
+                .get_region_code()
+                .filter(|r| *r != rlibphonenumber::Region::World)
+                .map(Region),
+        })
     }
 
     /// A number read back from storage, where only E.164 text was ever written.
@@ -455,7 +473,7 @@ mod tests {
     fn line_types_tell_mobiles_from_the_rest() {
         let kind = |input: &str, account: &str| {
             PhoneNumber::read(input, region(account))
-                .map(|(_, kind)| kind)
+                .map(|read| read.line)
                 .unwrap_or_else(|e| panic!("{input:?}: {e}"))
         };
         assert_eq!(kind("06 12 34 56 78", "FR"), LineType::Mobile);
@@ -498,14 +516,12 @@ mod tests {
                 continue;
             }
             let agrees = match (&got, valid == "true") {
-                (Ok((number, line)), true) => {
-                    number.as_e164() == e164
-                        && format!("{line:?}").to_uppercase() == kind.replace('_', "")
-                        && number
-                            .country_region()
-                            .map(|r| r.code())
-                            .unwrap_or_default()
-                            == number_region
+                (Ok(read), true) => {
+                    let region_of = |r: Option<Region>| r.map(|r| r.code()).unwrap_or_default();
+                    read.number.as_e164() == e164
+                        && format!("{:?}", read.line).to_uppercase() == kind.replace('_', "")
+                        && region_of(read.region) == number_region
+                        && region_of(read.number.country_region()) == number_region
                 }
                 (Err(_), false) => true,
                 _ => false,

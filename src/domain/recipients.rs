@@ -1,8 +1,9 @@
 //! Recipient lists from CSV rows: header detection, number column, duplicates, opt-outs.
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::phone::{LineType, PhoneNumber, Region};
 use super::text::without_accent;
+use super::window::Destination;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recipient {
@@ -10,6 +11,8 @@ pub struct Recipient {
     pub name: Option<String>,
     /// 1-based line of the file the recipient came from.
     pub line: u64,
+    /// Where the phone is, for its sending window.
+    pub destination: Destination,
 }
 
 /// Up to this many line numbers are kept per kind of problem; the rest are counted.
@@ -45,6 +48,8 @@ pub struct ImportReport {
     /// Whether the numbers in `not_mobile` were imported all the same.
     pub kept_not_mobile: bool,
     pub had_header: bool,
+    /// How many imported numbers are in each destination, most first.
+    pub destinations: Vec<(Destination, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,6 +74,7 @@ pub struct RecipientClassifier {
     seen: NumberSet,
     columns: Option<Columns>,
     report: ImportReport,
+    destinations: HashMap<Destination, u64>,
 }
 
 impl RecipientClassifier {
@@ -96,6 +102,7 @@ impl RecipientClassifier {
                 kept_not_mobile: keep_not_mobile,
                 ..ImportReport::default()
             },
+            destinations: HashMap::new(),
         }
     }
 
@@ -160,13 +167,14 @@ impl RecipientClassifier {
             return None;
         }
         let number_field = fields.get(columns.number).map_or("", |field| field.trim());
-        let (phone, line_type) = match PhoneNumber::read(number_field, self.region) {
+        let read = match PhoneNumber::read(number_field, self.region) {
             Ok(read) => read,
             Err(_) => {
                 self.report.invalid.add(line);
                 return None;
             }
         };
+        let phone = read.number;
         if self.opted_out.contains(phone.as_e164()) {
             self.report.opted_out.add(line);
             return None;
@@ -175,7 +183,7 @@ impl RecipientClassifier {
             self.report.duplicates.add(line);
             return None;
         }
-        if !LineType::receives_sms(line_type) {
+        if !LineType::receives_sms(read.line) {
             self.report.not_mobile.add(line);
             if !self.report.kept_not_mobile {
                 return None;
@@ -186,10 +194,23 @@ impl RecipientClassifier {
             .name
             .and_then(|index| fields.get(index))
             .and_then(|field| clean_name(field));
-        Some(Recipient { phone, name, line })
+        let destination = Destination::of(&phone, read.region);
+        *self.destinations.entry(destination).or_default() += 1;
+        Some(Recipient {
+            phone,
+            name,
+            line,
+            destination,
+        })
     }
 
-    pub fn finish(self) -> ImportReport {
+    pub fn finish(mut self) -> ImportReport {
+        let mut destinations: Vec<(Destination, u64)> = self.destinations.into_iter().collect();
+        destinations.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| a.0.to_stored().cmp(&b.0.to_stored()))
+        });
+        self.report.destinations = destinations;
         self.report
     }
 }

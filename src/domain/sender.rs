@@ -53,6 +53,136 @@ impl fmt::Display for SenderId {
     }
 }
 
+/// A French short code an account declared: 5 digits, 36xxx or 38xxx (the ranges operators
+/// give marketing senders; a STOP reply reaches them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShortCode(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{0}\" is not a French short code: use the 5 digits your provider gave you, 36xxx or 38xxx, e.g. 38100"
+)]
+pub struct InvalidShortCode(pub String);
+
+impl ShortCode {
+    pub fn parse(input: &str) -> Result<ShortCode, InvalidShortCode> {
+        let code = input.trim();
+        if code.len() == 5
+            && code.bytes().all(|b| b.is_ascii_digit())
+            && (code.starts_with("36") || code.starts_with("38"))
+        {
+            Ok(ShortCode(code.to_owned()))
+        } else {
+            Err(InvalidShortCode(input.to_owned()))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Which of the French operators' rules for sender IDs (AF2M Business Messaging Charter, in
+/// force from 10 March 2025 and, for the character set, 1 March 2026) a sender breaks.
+/// Sources: af2m.org "protection des OADC sensibles"; smsmode.com and linkmobility.com's notes
+/// on the 2025 and 2026 rules; Vonage's France restrictions (the generic words), in
+/// `french-sms-rules.md` of the design notes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SenderRule {
+    #[error("a sender name has 3 to 11 characters")]
+    Length { characters: usize },
+    #[error("a sender name holds Latin letters and digits only, without spaces")]
+    Characters { found: char },
+    #[error("a numeric sender must be the account's declared short code")]
+    NumericWithoutShortCode { declared: Option<String> },
+    #[error("generic words are filtered by operators")]
+    GenericWord { word: String },
+    #[error("operators' names are filtered")]
+    OperatorName { operator: String },
+}
+
+/// Words operators filter as sender IDs: they identify no one and are used by fraud.
+const GENERIC_WORDS: &[&str] = &[
+    // AF2M and aggregators' lists.
+    "ALERT",
+    "ALERTE",
+    "APPOINTMENT",
+    "BANK",
+    "BANQUE",
+    "INFO",
+    "INFOS",
+    "NOTICE",
+    "PARCEL",
+    "PAYMENT",
+    "PAIEMENT",
+    "RDV",
+    "SHOP",
+    "SMS",
+    "VERIFY",
+    // Their French counterparts, filtered the same way.
+    "COLIS",
+    "LIVRAISON",
+    "RENDEZVOUS",
+    "VERIFICATION",
+    "SECURITE",
+    "CODE",
+    "NOREPLY",
+];
+
+/// French mobile operators and their brands: a sender containing one is filtered.
+const OPERATORS: &[&str] = &[
+    "ORANGE",
+    "SFR",
+    "BOUYGUES",
+    "FREEMOBILE",
+    "SOSH",
+    "REDBYSFR",
+    "BYOU",
+];
+
+/// A sender ID that passes every rule, to show next to a refusal.
+pub const EXAMPLE_SENDER: &str = "MaBoutique";
+
+impl SenderId {
+    /// The French operators' rules this sender breaks, the first found; `short_code` is the
+    /// one the account declared, the only numeric sender allowed.
+    pub fn french_rule_broken(&self, short_code: Option<&ShortCode>) -> Option<SenderRule> {
+        let id = self.as_str();
+        if self.is_numeric() {
+            let declared = short_code.map(ShortCode::as_str);
+            return (declared != Some(id)).then(|| SenderRule::NumericWithoutShortCode {
+                declared: declared.map(str::to_owned),
+            });
+        }
+        if let Some(found) = id.chars().find(|c| !c.is_ascii_alphanumeric()) {
+            return Some(SenderRule::Characters { found });
+        }
+        if !(3..=MAX_ALPHANUMERIC).contains(&id.len()) {
+            return Some(SenderRule::Length {
+                characters: id.len(),
+            });
+        }
+        let upper = id.to_ascii_uppercase();
+        let word = upper.trim_end_matches(|c: char| c.is_ascii_digit());
+        if let Some(generic) = GENERIC_WORDS.iter().find(|g| **g == word) {
+            return Some(SenderRule::GenericWord {
+                word: (*generic).to_owned(),
+            });
+        }
+        if word == "FREE" {
+            return Some(SenderRule::OperatorName {
+                operator: "FREE".into(),
+            });
+        }
+        OPERATORS
+            .iter()
+            .find(|o| upper.contains(**o))
+            .map(|operator| SenderRule::OperatorName {
+                operator: (*operator).to_owned(),
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +243,75 @@ mod tests {
                 Err(InvalidSenderId(input.to_owned())),
                 "{input:?}"
             );
+        }
+    }
+
+    #[test]
+    fn french_rules_for_sender_ids() {
+        let broken = |id: &str| sender(id).french_rule_broken(None);
+        for ok in ["MaBoutique", "Shop42Paris", "ABC", "Herald", "INFOLIVE"] {
+            assert_eq!(broken(ok), None, "{ok}");
+        }
+        assert_eq!(broken("AB"), Some(SenderRule::Length { characters: 2 }));
+        assert_eq!(
+            broken("Shop 42"),
+            Some(SenderRule::Characters { found: ' ' })
+        );
+        assert_eq!(
+            broken("INFO"),
+            Some(SenderRule::GenericWord {
+                word: "INFO".into()
+            })
+        );
+        assert_eq!(
+            broken("rdv"),
+            Some(SenderRule::GenericWord { word: "RDV".into() })
+        );
+        assert_eq!(
+            broken("Colis24"),
+            Some(SenderRule::GenericWord {
+                word: "COLIS".into()
+            })
+        );
+        assert_eq!(
+            broken("SFRPromo"),
+            Some(SenderRule::OperatorName {
+                operator: "SFR".into()
+            })
+        );
+        assert_eq!(
+            broken("Free"),
+            Some(SenderRule::OperatorName {
+                operator: "FREE".into()
+            })
+        );
+        assert_eq!(
+            broken("OrangeBleue"),
+            Some(SenderRule::OperatorName {
+                operator: "ORANGE".into()
+            })
+        );
+        assert_eq!(
+            broken("38100"),
+            Some(SenderRule::NumericWithoutShortCode { declared: None })
+        );
+        let declared = ShortCode::parse("38100").unwrap();
+        assert_eq!(sender("38100").french_rule_broken(Some(&declared)), None);
+        assert_eq!(
+            sender("+33612345678").french_rule_broken(Some(&declared)),
+            Some(SenderRule::NumericWithoutShortCode {
+                declared: Some("38100".into())
+            })
+        );
+        assert_eq!(sender(EXAMPLE_SENDER).french_rule_broken(None), None);
+    }
+
+    #[test]
+    fn short_codes_are_five_digits_in_36_or_38() {
+        assert_eq!(ShortCode::parse(" 36180 ").unwrap().as_str(), "36180");
+        assert!(ShortCode::parse("38100").is_ok());
+        for bad in ["3618", "361800", "12345", "3A180", ""] {
+            assert!(ShortCode::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -46,6 +46,43 @@ pub enum SmsBodyError {
         encoding: Encoding,
         units: usize,
     },
+    /// A character that changes what the phone shows without being seen (a direction
+    /// override, a control code): the moderator must read what the recipient will.
+    #[error("the message holds an invisible control character (U+{:04X}) at position {position}: delete it", u32::from(*character))]
+    HiddenControl { character: char, position: usize },
+    /// A link a phone would run or open as a document instead of a web page.
+    #[error(
+        "the message holds a \"{scheme}:\" link at position {position}: only web links (https://…) may be sent"
+    )]
+    ForbiddenLink { scheme: String, position: usize },
+}
+
+/// Characters refused in a body being written: C0 and C1 control codes but the line feed, and
+/// the Unicode direction controls (embeddings, overrides, isolates and marks), which can make
+/// a phone show a text other than the one a moderator reads.
+fn is_hidden_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0}'..='\u{9}'
+            | '\u{B}'..='\u{1F}'
+            | '\u{7F}'..='\u{9F}'
+            | '\u{061C}' // Arabic letter mark
+            | '\u{200E}' | '\u{200F}' // left-to-right and right-to-left marks
+            | '\u{202A}'..='\u{202E}' // embeddings and overrides
+            | '\u{2066}'..='\u{2069}' // isolates
+    )
+}
+
+/// Typographic characters outside GSM 03.38 and the plain ones a phone shows the same way.
+fn plain_equivalent(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => "'",
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '«' | '»' => "\"",
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => "-",
+        '\u{2026}' => "...",
+        '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' => " ",
+        _ => return None,
+    })
 }
 
 /// Septets in one GSM-7 SMS, and per part of a concatenated one.
@@ -182,6 +219,56 @@ impl SmsBody {
             units,
         })
     }
+    /// A body as someone writes it (draft, edit, Discord form): Windows line ends become line
+    /// feeds; hidden control characters and `javascript:`/`data:` links are refused.
+    pub fn write(text: &str) -> Result<SmsBody, SmsBodyError> {
+        let text = text.replace("\r\n", "\n");
+        if let Some((position, character)) = text
+            .chars()
+            .enumerate()
+            .find(|(_, c)| is_hidden_control(*c))
+        {
+            return Err(SmsBodyError::HiddenControl {
+                character,
+                position: position + 1,
+            });
+        }
+        if let Some((scheme, position)) = super::links::forbidden_scheme(&text) {
+            return Err(SmsBodyError::ForbiddenLink { scheme, position });
+        }
+        SmsBody::parse(&text)
+    }
+
+    /// The characters that make this body UCS-2, each once, with the position (from 1) where
+    /// it first appears; empty for a GSM-7 body.
+    pub fn ucs2_characters(&self) -> Vec<(char, usize)> {
+        let mut found: Vec<(char, usize)> = Vec::new();
+        for (i, c) in self.text.chars().enumerate() {
+            if gsm_septets(c).is_none() && !found.iter().any(|(seen, _)| *seen == c) {
+                found.push((c, i + 1));
+            }
+        }
+        found
+    }
+
+    /// The body with its typographic quotes, dashes, ellipses and special spaces made plain,
+    /// when that makes it GSM-7 (cheaper); `None` otherwise. Nothing else is changed.
+    pub fn gsm7_version(&self) -> Option<SmsBody> {
+        if self.encoding == Encoding::Gsm7 {
+            return None;
+        }
+        let mut plain = String::with_capacity(self.text.len());
+        for c in self.text.chars() {
+            match plain_equivalent(c) {
+                Some(s) => plain.push_str(s),
+                None => plain.push(c),
+            }
+        }
+        SmsBody::parse(&plain)
+            .ok()
+            .filter(|b| b.encoding == Encoding::Gsm7)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.text
     }

@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::StoreError;
 use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
-use crate::domain::ids::{CampaignId, DeliveryId};
+use crate::domain::ids::{AccountId, CampaignId, DeliveryId};
+use crate::domain::window::Destination;
 
 /// An attempt claimed for the gateway.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +19,28 @@ pub struct DeliveryJob {
     /// when the stored text can't be read back, which fails the message, not the claim.
     pub message: Option<Arc<Message>>,
     pub started_at: DateTime<Utc>,
+    pub window: WindowOf,
+}
+
+/// What a message's sending window depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowOf {
+    pub account: AccountId,
+    /// Where the phone is; `None` for messages queued before destinations were kept (worked
+    /// out from the number).
+    pub destination: Option<Destination>,
+    /// A test message its owner chose to send at once, outside the window.
+    pub exempt: bool,
+}
+
+/// A claimed attempt the sending window holds back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowHold {
+    pub id: DeliveryId,
+    /// Waiting again, its attempt uncounted, until then (a first attempt's retry window
+    /// restarting there with `restart`); `None`: not sent, for good.
+    pub until: Option<DateTime<Utc>>,
+    pub restart: bool,
 }
 
 /// Where one delivery stands.
@@ -35,6 +58,7 @@ pub struct DeliveryRecord {
     pub due_at: DateTime<Utc>,
     pub started_at: DateTime<Utc>,
     pub error: Option<String>,
+    pub window: WindowOf,
 }
 
 #[async_trait]
@@ -46,6 +70,12 @@ pub trait DeliveryStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DeliveryJob>, StoreError>;
+    /// Gives claimed attempts back to the sending window (see [`WindowHold`]).
+    async fn hold_deliveries(
+        &self,
+        holds: &[WindowHold],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     async fn delivery(&self, id: DeliveryId) -> Result<Option<DeliveryRecord>, StoreError>;
     /// Submitted attempts whose wait for a report ran out.
     async fn overdue_submissions(
@@ -67,6 +97,13 @@ pub trait DeliveryStore: Send + Sync {
         campaign: CampaignId,
         version: u32,
     ) -> Result<DeliveryCounts, StoreError>;
+    /// A version's messages still to go (pending or retrying), counted by destination (`None`:
+    /// queued before destinations were kept).
+    async fn unsent_by_destination(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<(Option<Destination>, u64)>, StoreError>;
     /// The test messages sent for a campaign, oldest first.
     async fn test_deliveries(
         &self,

@@ -27,7 +27,7 @@ pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
     SignInAttempt,
 };
-pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore};
+pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
 pub use recipients::RecipientStore;

@@ -8,6 +8,7 @@ use super::StoreError;
 use crate::domain::ids::{AccountId, ListId};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
+use crate::domain::window::Destination;
 
 #[async_trait]
 pub trait RecipientStore: Send + Sync {
@@ -23,6 +24,18 @@ pub trait RecipientStore: Send + Sync {
         first_position: u64,
         batch: &[Recipient],
     ) -> Result<(), StoreError>;
+    /// How many recipients of a list are in each destination, counted at import.
+    async fn set_list_destinations(
+        &self,
+        list: ListId,
+        counts: &[(Destination, u64)],
+    ) -> Result<(), StoreError>;
+    /// The counts of [`set_list_destinations`](Self::set_list_destinations), most first;
+    /// `None` for a list imported before destinations were counted.
+    async fn list_destinations(
+        &self,
+        list: ListId,
+    ) -> Result<Option<Vec<(Destination, u64)>>, StoreError>;
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError>;
     /// Deletes lists created before `created_before` that no draft or version points at
     /// (replaced drafts, imports cut short by a crash); returns how many went.

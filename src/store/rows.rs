@@ -4,8 +4,13 @@ use crate::domain::consent::ConsentDecision;
 use crate::domain::consent::ConsentPurpose;
 use crate::domain::consent::ConsentRecord;
 use crate::domain::consent::Notice;
+use crate::domain::phone::Region;
+use crate::domain::sender::ShortCode;
+use crate::domain::window::Destination;
+use crate::domain::window::SendingPolicy;
 use crate::store::PendingReview;
 use crate::store::SessionRecord;
+use crate::store::WindowOf;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -115,6 +120,8 @@ pub struct AccountRow {
     pub sender: Option<String>,
     pub opt_out_text: Option<String>,
     pub send_role_id: Option<i64>,
+    pub no_window_regions: String,
+    pub short_code: Option<String>,
     pub available: i64,
     pub reserved: i64,
 }
@@ -136,6 +143,11 @@ impl AccountRow {
                 .transpose()?,
             opt_out_text: self.opt_out_text,
             send_role: self.send_role_id.map(|r| RoleId(from_snowflake(r))),
+            sending_policy: sending_policy(&self.no_window_regions)?,
+            short_code: self
+                .short_code
+                .map(|c| ShortCode::parse(&c).map_err(|_| corrupt("short code", c)))
+                .transpose()?,
         };
         let balance = Balance {
             available: credits("available", self.available)?,
@@ -511,6 +523,31 @@ pub fn delivery_record(r: &AnyRow) -> Result<DeliveryRecord, StoreError> {
         due_at: time(r.try_get("due_at")?)?,
         started_at: time(r.try_get("started_at")?)?,
         error: r.try_get("error")?,
+        window: window_of(r)?,
+    })
+}
+
+/// The columns [`delivery_record`] reads.
+pub const DELIVERY_COLUMNS: &str = "id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error, account_id, region, zone, window_exempt";
+
+/// A `region` and `zone` pair of columns; `None` when written before destinations were kept.
+pub fn destination(r: &AnyRow) -> Result<Option<Destination>, StoreError> {
+    let region: Option<String> = r.try_get("region")?;
+    let zone: Option<String> = r.try_get("zone")?;
+    region
+        .map(|region| {
+            let zone = zone.as_deref().filter(|z| !z.is_empty());
+            Destination::from_stored(&region, zone).map_err(|e| corrupt("destination", e))
+        })
+        .transpose()
+}
+
+pub fn window_of(r: &AnyRow) -> Result<WindowOf, StoreError> {
+    let exempt: i64 = r.try_get("window_exempt")?;
+    Ok(WindowOf {
+        account: crate::domain::ids::AccountId(from_snowflake(r.try_get("account_id")?)),
+        destination: destination(r)?,
+        exempt: exempt != 0,
     })
 }
 
@@ -576,8 +613,10 @@ pub fn review_data(r: &AnyRow) -> Result<ReviewData, StoreError> {
 
 pub fn positioned_recipient(r: &AnyRow) -> Result<(i64, Recipient), StoreError> {
     let phone: String = r.try_get("phone")?;
+    let phone = PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?;
     let recipient = Recipient {
-        phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("phone", &phone))?,
+        destination: destination(r)?.unwrap_or_else(|| Destination::of_number(&phone)),
+        phone,
         name: r.try_get("name")?,
         line: unsigned("line", r.try_get("line")?)?,
     };
@@ -655,4 +694,31 @@ pub fn consent_count(r: &AnyRow) -> Result<(ConsentPurpose, ConsentDecision, u64
         consent_decision(r)?,
         unsigned("count", r.try_get("n")?)?,
     ))
+}
+
+/// One `list_destinations` row.
+pub fn list_destination(r: &AnyRow) -> Result<(Destination, u64), StoreError> {
+    let destination = destination(r)?.ok_or_else(|| corrupt("destination", "no region"))?;
+    Ok((
+        destination,
+        unsigned("recipients", r.try_get("recipients")?)?,
+    ))
+}
+
+/// `no_window_regions`: region codes, comma-separated.
+fn sending_policy(codes: &str) -> Result<SendingPolicy, StoreError> {
+    let regions = codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<Region>()
+                .map_err(|_| corrupt("no-window region", c))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    SendingPolicy::without_window_in(regions).map_err(|e| corrupt("no-window region", e))
+}
+
+/// How [`sending_policy`] reads a policy back.
+pub fn sending_policy_column(policy: &SendingPolicy) -> String {
+    policy.unrestricted().collect::<Vec<_>>().join(",")
 }

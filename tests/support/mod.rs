@@ -7,7 +7,7 @@ pub mod kannel;
 
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use herald::app::{App, ManualClock, Requester};
 use herald::domain::ids::{AccountId, UserId};
 use herald::store::Store;
@@ -126,9 +126,12 @@ impl Drop for TestDb {
     }
 }
 
+/// A Tuesday morning in Paris, inside the French sending window; processes started by the
+/// tests run their clock from it too (`HERALD_CLOCK_START`).
+pub const T0: &str = "2027-03-02T09:00:00Z";
+
 pub fn t0() -> DateTime<Utc> {
-    // A Tuesday morning in Paris, inside the French sending window.
-    Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap()
+    T0.parse().expect("an RFC 3339 instant")
 }
 
 pub struct TestApp {

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::bot::reply::ReplyPrivately;
 
-use crate::app::{ImportOptions, SendRequest};
+use crate::app::{AppError, ImportOptions, SendRequest};
 use crate::bot::access::{self, lang};
 use crate::bot::campaign_buttons;
 use crate::bot::custom_id::CustomId;
@@ -14,7 +14,7 @@ use crate::bot::i18n::Lang;
 use crate::bot::i18n::fill;
 use crate::bot::render;
 use crate::bot::{BotError, Context};
-use crate::domain::campaign::ConfirmationToken;
+use crate::domain::campaign::{CampaignError, ConfirmationToken};
 
 /// The largest CSV accepted as an attachment (about a million numbers).
 const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
@@ -223,7 +223,20 @@ async fn test(
     let who = access::require_sender(ctx).await?;
     let l = lang(ctx);
     let summary = ctx.data().app.prepare_test(who, &name, &numbers).await?;
-    reply_with_confirm(ctx, render::test_summary(&summary, l), &summary.token, l).await
+    let mut buttons = vec![confirm_button(&summary.token, l)];
+    if !summary.waiting.is_empty() {
+        buttons.push(render::button(
+            &CustomId::TestNow(summary.token.as_str().to_owned()),
+            l.texts().button_send_test_now,
+            serenity::ButtonStyle::Danger,
+        ));
+    }
+    ctx.reply_private_with(
+        render::test_summary(&summary, l),
+        vec![serenity::CreateActionRow::Buttons(buttons)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Check and price a campaign, then confirm it with the button.
@@ -281,8 +294,39 @@ async fn finalize(
         _ => return Err(BotError::User(l.texts().date_and_time_together.to_owned())),
     };
     ctx.defer_ephemeral().await?;
-    let summary = ctx.data().app.finalize(who, &name, when).await?;
-    reply_with_confirm(ctx, render::summary(&summary, l), &summary.token, l).await
+    let summary = match ctx.data().app.finalize(who, &name, when).await {
+        Err(AppError::Campaign(CampaignError::MissingOptOut {
+            mention,
+            offer: Some(offer),
+        })) => {
+            let t = l.texts();
+            let mention = mention.unwrap_or_default();
+            let add = render::button(
+                &CustomId::AddOptOut(name.clone()),
+                &fill(t.button_add_opt_out, &[("mention", &mention)]),
+                serenity::ButtonStyle::Primary,
+            );
+            let text = render::missing_opt_out(&mention, &offer, l);
+            ctx.reply_private_with(text, vec![serenity::CreateActionRow::Buttons(vec![add])])
+                .await?;
+            return Ok(());
+        }
+        other => other?,
+    };
+    let mut buttons = vec![confirm_button(&summary.token, l)];
+    if summary.gsm7_offer.is_some() {
+        buttons.push(render::button(
+            &CustomId::UseGsm7(name.clone()),
+            l.texts().button_use_gsm7,
+            serenity::ButtonStyle::Secondary,
+        ));
+    }
+    ctx.reply_private_with(
+        render::summary(&summary, l),
+        vec![serenity::CreateActionRow::Buttons(buttons)],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Take a submitted campaign back to draft (asks for confirmation).
@@ -312,20 +356,12 @@ async fn cancel(
 }
 
 /// A summary and its Confirm button, shown to the requester only.
-async fn reply_with_confirm(
-    ctx: Context<'_>,
-    text: String,
-    token: &ConfirmationToken,
-    l: Lang,
-) -> Result<(), BotError> {
-    let confirm = CustomId::Confirm(token.as_str().to_owned());
-    let row = serenity::CreateActionRow::Buttons(vec![render::button(
-        &confirm,
+fn confirm_button(token: &ConfirmationToken, l: Lang) -> serenity::CreateButton {
+    render::button(
+        &CustomId::Confirm(token.as_str().to_owned()),
         l.texts().confirm,
         serenity::ButtonStyle::Success,
-    )]);
-    ctx.reply_private_with(text, vec![row]).await?;
-    Ok(())
+    )
 }
 
 /// Show a campaign's state, version and progress.

@@ -1,14 +1,17 @@
-//! `/settings server` and `/settings support`: the server's settings, for managers.
+//! `/settings server`, `/settings support` and `/settings window`: the server's settings, for
+//! managers.
 use poise::serenity_prelude as serenity;
 
 use super::autocomplete::zones;
 use crate::app::AppError;
 use crate::bot::access::{self, lang};
+use crate::bot::i18n::fill;
 use crate::bot::reply::ReplyPrivately;
 use crate::bot::{BotError, Context};
 use crate::domain::account::AccountSettings;
 use crate::domain::effects::Actor;
 use crate::domain::ids::RoleId;
+use crate::domain::sender::ShortCode;
 
 /// The server's settings (Manage Server).
 ///
@@ -18,7 +21,7 @@ use crate::domain::ids::RoleId;
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("server", "support"),
+    subcommands("server", "support", "window"),
     subcommand_required,
     name_localized("fr", "réglages"),
     description_localized("fr", "Les réglages du serveur (Gérer le serveur)")
@@ -88,6 +91,13 @@ async fn server(
     #[name_localized("fr", "désinscription")]
     #[description_localized("fr", "Mention de désinscription obligatoire, ex. STOP au 36180")]
     opt_out: Option<String>,
+    #[description = "Your French short code (36xxx or 38xxx): the only number allowed as sender"]
+    #[name_localized("fr", "numéro_court")]
+    #[description_localized(
+        "fr",
+        "Votre numéro court (36xxx ou 38xxx) : le seul numéro permis comme expéditeur"
+    )]
+    short_code: Option<String>,
     #[description = "Role allowed to send, schedule and cancel"]
     #[name_localized("fr", "rôle")]
     #[description_localized("fr", "Rôle autorisé à envoyer, programmer et annuler")]
@@ -115,10 +125,69 @@ async fn server(
             .map_err(AppError::from)?,
         opt_out_text: opt_out,
         send_role: role.map(|r| RoleId(r.id.get())),
+        short_code: short_code
+            .as_deref()
+            .map(ShortCode::parse)
+            .transpose()
+            .map_err(AppError::from)?,
         ..Default::default()
     };
     app.change_settings(who.account, settings, Actor::User(who.user))
         .await?;
     ctx.reply_private(lang(ctx).texts().server_saved).await?;
+    Ok(())
+}
+
+/// The sending window a country's messages follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poise::ChoiceParameter)]
+pub enum WindowChoice {
+    #[name = "France's rule: Monday to Saturday, 08:00-20:00, no public holidays"]
+    #[name_localized(
+        "fr",
+        "Règle française : lundi au samedi, 08:00-20:00, hors jours fériés"
+    )]
+    French,
+    #[name = "No window: messages go at any hour"]
+    #[name_localized("fr", "Aucune plage : les messages partent à toute heure")]
+    None,
+}
+
+/// When messages to a foreign country may go (Manage Server only; France keeps its rule).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "plage"),
+    description_localized(
+        "fr",
+        "Quand partent les messages vers un pays étranger (Gérer le serveur ; la France garde sa règle)"
+    )
+)]
+async fn window(
+    ctx: Context<'_>,
+    #[description = "Country, as its two-letter code (BE, CH, US...)"]
+    #[name_localized("fr", "pays")]
+    #[description_localized("fr", "Pays, en code à deux lettres (BE, CH, US...)")]
+    country: String,
+    #[description = "The rule its messages follow"]
+    #[name_localized("fr", "règle")]
+    #[description_localized("fr", "La règle que suivent ses messages")]
+    rule: WindowChoice,
+) -> Result<(), BotError> {
+    let who = access::require_manager(ctx)?;
+    let app = &ctx.data().app;
+    app.ensure_account(who.account, &access::guild_name(ctx))
+        .await?;
+    let lifted = rule == WindowChoice::None;
+    app.set_window(who.account, &country, lifted, Actor::User(who.user))
+        .await?;
+    let t = lang(ctx).texts();
+    let state = if lifted {
+        t.window_lifted
+    } else {
+        t.window_french
+    };
+    let region = country.trim().to_uppercase();
+    let saved = fill(t.window_saved, &[("region", &region), ("state", &state)]);
+    ctx.reply_private(saved).await?;
     Ok(())
 }

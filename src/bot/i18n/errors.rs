@@ -5,11 +5,13 @@
 use super::{Lang, Texts, fill};
 use crate::app::AppError;
 use crate::app::csv_source::CsvError;
+use crate::domain::account::AccountSettingsError;
 use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
 use crate::domain::ids::CampaignNameError;
 use crate::domain::phone::PhoneNumberError;
 use crate::domain::recipients::{ImportReport, RowIssues};
 use crate::domain::schedule::SendAtError as S;
+use crate::domain::sender::{EXAMPLE_SENDER, SenderId, SenderRule};
 use crate::domain::sms::SmsBodyError;
 use crate::domain::survey::SurveyError;
 use crate::domain::zone::UnknownZone;
@@ -22,6 +24,20 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         AppError::Body(SmsBodyError::TooLong { segments, max, .. }) => {
             fill(t.err_body_too_long, &[("segments", segments), ("max", max)])
         }
+        AppError::Body(SmsBodyError::HiddenControl {
+            character,
+            position,
+        }) => fill(
+            t.err_hidden_control,
+            &[
+                ("code", &format!("{:04X}", u32::from(*character))),
+                ("position", position),
+            ],
+        ),
+        AppError::Body(SmsBodyError::ForbiddenLink { scheme, position }) => fill(
+            t.err_forbidden_link,
+            &[("scheme", scheme), ("position", position)],
+        ),
         AppError::Sender(s) => fill(t.err_sender, &[("sender", &s.0)]),
         AppError::Name(CampaignNameError::Empty) => t.err_name_empty.to_owned(),
         AppError::Name(CampaignNameError::TooLong(name)) => {
@@ -32,9 +48,15 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         AppError::Zone(z) => zone(t, z),
         AppError::Region(r) => fill(t.err_region, &[("region", &r.0)]),
         AppError::Phone(p) | AppError::TestNumbers(TestNumbersError::Invalid(p)) => phone(t, p),
-        AppError::Settings(crate::domain::account::AccountSettingsError::OptOutTooLong(chars)) => {
+        AppError::Settings(AccountSettingsError::OptOutTooLong(chars)) => {
             fill(t.err_opt_out_too_long, &[("chars", chars)])
         }
+        AppError::Settings(AccountSettingsError::Sender { sender, rule }) => {
+            sender_rule(t, sender, rule)
+        }
+        AppError::ShortCode(code) => fill(t.err_short_code, &[("input", &code.0)]),
+        AppError::FrenchWindow(f) => fill(t.err_french_window, &[("region", &f.region)]),
+        AppError::ManagersOnly => t.err_managers_only.to_owned(),
         AppError::Csv(c) => csv(t, c),
         AppError::NoRecipients(report) => fill(
             t.err_no_usable_recipient,
@@ -61,7 +83,7 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         AppError::Busy => t.err_busy.to_owned(),
         // The console's and the command line's: no command or button leads here.
         AppError::TopUp(_)
-        | AppError::Settings(crate::domain::account::AccountSettingsError::EmptyName)
+        | AppError::Settings(AccountSettingsError::EmptyName)
         | AppError::ModeratorName(_)
         | AppError::ModeratorExists(_)
         | AppError::UnknownReview
@@ -98,6 +120,32 @@ fn campaign(t: &Texts, c: &C) -> Option<String> {
         C::NotOwner => t.err_not_owner.to_owned(),
         C::NothingToCancel => t.err_nothing_to_cancel.to_owned(),
         C::CannotCancel(_) => t.err_cannot_cancel.to_owned(),
+        C::MissingOptOut {
+            mention: None,
+            offer: _,
+        } => t.err_missing_opt_out_none.to_owned(),
+        C::MissingOptOut {
+            mention: Some(mention),
+            offer,
+        } => {
+            let first = fill(t.err_missing_opt_out, &[("mention", mention)]);
+            let then = match offer {
+                Some(offer) => fill(
+                    t.err_missing_opt_out_offer,
+                    &[
+                        ("segments_before", &offer.segments_before),
+                        ("segments_after", &offer.segments_after),
+                        ("cost_before", &offer.cost_before),
+                        ("cost_after", &offer.cost_after),
+                    ],
+                ),
+                None => t.err_missing_opt_out_no_room.to_owned(),
+            };
+            format!("{first}\n{then}")
+        }
+        C::SenderRule { sender, rule } => sender_rule(t, sender, rule),
+        C::OptOutPresent => t.err_opt_out_present.to_owned(),
+        C::NoGsm7Version => t.err_no_gsm7.to_owned(),
         // Moderation and the scheduler's checks: not a Discord user's doing.
         C::AlreadyDecided { .. }
         | C::NotPendingReview { .. }
@@ -110,6 +158,17 @@ fn campaign(t: &Texts, c: &C) -> Option<String> {
         | C::StillSending(_)
         | C::Corrupt(_) => return None,
     })
+}
+
+fn sender_rule(t: &Texts, sender: &SenderId, rule: &SenderRule) -> String {
+    fill(
+        t.err_sender_rule,
+        &[
+            ("sender", sender),
+            ("rule", &super::words::sender_rule(t, rule)),
+            ("example", &EXAMPLE_SENDER),
+        ],
+    )
 }
 
 fn send_at(t: &Texts, s: &S) -> String {

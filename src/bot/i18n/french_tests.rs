@@ -11,24 +11,31 @@ use crate::app::{
 use crate::bot::{notifier, render};
 use crate::domain::account::AccountSettingsError;
 use crate::domain::campaign::{
-    CampaignError, CampaignState, ConfirmationToken, RefusalCode, Reviewer, Summary, TestSummary,
+    CampaignError, CampaignState, ConfirmationToken, Gsm7Offer, OptOutOffer, RefusalCode, Reviewer,
+    Summary, TestSummary, TestWait,
 };
+use crate::domain::compliance::ComplianceFlag;
 use crate::domain::credits::{Balance, Credits, LedgerKind, TopUpError};
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::effects::{Notification, NotificationKind};
 use crate::domain::ids::{
     AccountId, CampaignId, CampaignNameError, InvalidModeratorName, ModeratorName, UserId,
 };
+use crate::domain::links::LinkFlag;
+use crate::domain::phone::PhoneNumber;
 use crate::domain::phone::{PhoneNumberError, UnknownRegion};
 use crate::domain::rating::InvalidRating;
 use crate::domain::recipients::{ImportReport, RowIssues};
 use crate::domain::schedule::{FoldNote, SendAtError};
 use crate::domain::sender::InvalidSenderId;
+use crate::domain::sender::{InvalidShortCode, SenderId, SenderRule};
 use crate::domain::sign_in::PasswordError;
 use crate::domain::sms::{Encoding, SmsBodyError};
 use crate::domain::support::InvalidQuestion;
 use crate::domain::survey::SurveyError;
-use crate::domain::window::{FrenchHoliday, WindowFlag};
+use crate::domain::window::{
+    Decision, Destination, FrenchHoliday, FrenchRuleStays, PlannedGroup, SendPlan, WindowFlag,
+};
 use crate::domain::zone::{UnknownZone, UtcOffset, Zone};
 use crate::store::LedgerLine;
 
@@ -74,6 +81,7 @@ fn status(state: CampaignState, stopping: bool, refused: bool) -> CampaignStatus
             next_retry: Some(at()),
             ..DeliveryCounts::default()
         }),
+        waiting_for_window: plan().groups,
     }
 }
 
@@ -115,6 +123,16 @@ fn window_flags() -> Vec<WindowFlag> {
         FrenchHoliday::AllSaintsDay,
         FrenchHoliday::ArmisticeDay,
         FrenchHoliday::ChristmasDay,
+        FrenchHoliday::AbolitionOfSlavery,
+        FrenchHoliday::GoodFriday,
+        FrenchHoliday::MidLent,
+        FrenchHoliday::VictorSchoelcherDay,
+        FrenchHoliday::MissionaryDay,
+        FrenchHoliday::Matarii,
+        FrenchHoliday::CitizenshipDay,
+        FrenchHoliday::SaintPeterChanelDay,
+        FrenchHoliday::SaintsPeterAndPaulDay,
+        FrenchHoliday::TerritoryDay,
     ] {
         flags.push(WindowFlag::PublicHoliday {
             local: local(10),
@@ -123,6 +141,96 @@ fn window_flags() -> Vec<WindowFlag> {
         });
     }
     flags
+}
+
+/// Paris waiting for each reason the window can be closed for, Réunion open, and a region
+/// read in all its zones.
+fn plan() -> SendPlan {
+    let number = |e164: &str| Destination::of_number(&PhoneNumber::from_e164(e164).unwrap());
+    let mut groups: Vec<PlannedGroup> = window_flags()
+        .into_iter()
+        .map(|because| PlannedGroup {
+            destination: number("+33612345678"),
+            recipients: 2,
+            decision: Decision::NotBefore { at: at(), because },
+        })
+        .collect();
+    groups.push(PlannedGroup {
+        destination: number("+262692123456"),
+        recipients: 1,
+        decision: Decision::Now,
+    });
+    groups.push(PlannedGroup {
+        destination: number("+68987123456"),
+        recipients: 1,
+        decision: Decision::Now,
+    });
+    SendPlan { groups }
+}
+
+/// One of every compliance flag, with every link and sender rule.
+fn every_flag() -> Vec<ComplianceFlag> {
+    let mut flags = vec![
+        ComplianceFlag::MissingOptOut {
+            expected: Some("STOP au 36180".into()),
+        },
+        ComplianceFlag::MissingOptOut { expected: None },
+        ComplianceFlag::LinkShortener {
+            domain: "bit.ly".into(),
+        },
+        ComplianceFlag::SuspiciousLink {
+            link: "http://1.2.3.4".into(),
+            flags: vec![
+                LinkFlag::PlainHttp,
+                LinkFlag::IpAddress,
+                LinkFlag::Punycode,
+                LinkFlag::LookAlike,
+                LinkFlag::Shortener,
+            ],
+        },
+        ComplianceFlag::AllCaps,
+        ComplianceFlag::OutsideSendingWindow {
+            flag: None,
+            waiting: None,
+            opens: None,
+        },
+        ComplianceFlag::FirstCampaign,
+    ];
+    for flag in window_flags() {
+        flags.push(ComplianceFlag::OutsideSendingWindow {
+            flag: Some(flag.clone()),
+            waiting: Some(4),
+            opens: Some(at()),
+        });
+        flags.push(ComplianceFlag::OutsideSendingWindow {
+            flag: Some(flag),
+            waiting: None,
+            opens: None,
+        });
+    }
+    flags.extend(
+        sender_rules()
+            .into_iter()
+            .map(|rule| ComplianceFlag::SenderRule { rule }),
+    );
+    flags
+}
+
+fn sender_rules() -> Vec<SenderRule> {
+    vec![
+        SenderRule::Length { characters: 2 },
+        SenderRule::Characters { found: ' ' },
+        SenderRule::NumericWithoutShortCode { declared: None },
+        SenderRule::NumericWithoutShortCode {
+            declared: Some("38100".into()),
+        },
+        SenderRule::GenericWord {
+            word: "INFO".into(),
+        },
+        SenderRule::OperatorName {
+            operator: "SFR".into(),
+        },
+    ]
 }
 
 fn summary(short: bool, first: bool) -> Summary {
@@ -147,7 +255,15 @@ fn summary(short: bool, first: bool) -> Summary {
             first,
             offset: "UTC+02:00".into(),
         }),
-        window_flags: window_flags(),
+        plan: plan(),
+        starts_later: Some(at()),
+        flags: every_flag(),
+        ucs2_characters: vec![('’', 14), ('ç', 30)],
+        gsm7_offer: Some(Gsm7Offer {
+            body: "C'est l'ete".into(),
+            segments: 1,
+            cost: Credits(3),
+        }),
         shortfall: short.then_some(Credits(2)),
         token: ConfirmationToken::from_random([7; 16]),
         expires_at: at(),
@@ -170,6 +286,7 @@ fn import_report(kept: bool) -> ImportReport {
         not_mobile: issues(4),
         kept_not_mobile: kept,
         had_header: true,
+        destinations: Vec::new(),
     }
 }
 
@@ -190,6 +307,19 @@ fn every_error() -> Vec<AppError> {
             units: 800,
         }),
         AppError::Sender(InvalidSenderId("BOUTIQUE-DE-MARIE".into())),
+        AppError::Body(SmsBodyError::HiddenControl {
+            character: '\u{202E}',
+            position: 12,
+        }),
+        AppError::Body(SmsBodyError::ForbiddenLink {
+            scheme: "javascript".into(),
+            position: 3,
+        }),
+        AppError::ShortCode(InvalidShortCode("12345".into())),
+        AppError::FrenchWindow(FrenchRuleStays {
+            region: "FR".parse().unwrap(),
+        }),
+        AppError::ManagersOnly,
         AppError::Name(CampaignNameError::Empty),
         AppError::Name(CampaignNameError::TooLong("x".repeat(70))),
         AppError::Name(CampaignNameError::ControlCharacter),
@@ -259,6 +389,12 @@ fn every_error() -> Vec<AppError> {
         }),
         AppError::Settings(AccountSettingsError::OptOutTooLong(55)),
         AppError::Settings(AccountSettingsError::EmptyName),
+        AppError::Settings(AccountSettingsError::Sender {
+            sender: SenderId::parse("INFO").unwrap(),
+            rule: SenderRule::GenericWord {
+                word: "INFO".into(),
+            },
+        }),
         AppError::Csv(CsvError::Empty),
         AppError::Csv(CsvError::LineTooLong { line: 3 }),
         AppError::Csv(CsvError::NotText { line: 4 }),
@@ -351,8 +487,34 @@ fn every_error() -> Vec<AppError> {
         C::NotSending(CampaignState::Draft),
         C::StillSending(42),
         C::Corrupt("test"),
+        C::MissingOptOut {
+            mention: None,
+            offer: None,
+        },
+        C::MissingOptOut {
+            mention: Some("STOP au 36180".into()),
+            offer: None,
+        },
+        C::MissingOptOut {
+            mention: Some("STOP au 36180".into()),
+            offer: Some(OptOutOffer {
+                mention: "STOP au 36180".into(),
+                segments_before: 1,
+                segments_after: 2,
+                cost_before: Credits(2400),
+                cost_after: Credits(4800),
+            }),
+        },
+        C::OptOutPresent,
+        C::NoGsm7Version,
     ] {
         errors.push(AppError::Campaign(c));
+    }
+    for rule in sender_rules() {
+        errors.push(AppError::Campaign(C::SenderRule {
+            sender: SenderId::parse("INFO").unwrap(),
+            rule,
+        }));
     }
     for e in &errors {
         // Keep in step with `AppError`: every variant is listed above.
@@ -364,6 +526,9 @@ fn every_error() -> Vec<AppError> {
             | AppError::SendAt(_)
             | AppError::Zone(_)
             | AppError::Region(_)
+            | AppError::FrenchWindow(_)
+            | AppError::ShortCode(_)
+            | AppError::ManagersOnly
             | AppError::Phone(_)
             | AppError::TopUp(_)
             | AppError::Settings(_)
@@ -478,6 +643,13 @@ fn french_renders() -> Vec<String> {
             cost: Credits(1),
             available: Credits(9),
             balance_after: 8,
+            waiting: window_flags()
+                .into_iter()
+                .map(|because| TestWait {
+                    number: "+33612345678".into(),
+                    decision: Decision::NotBefore { at: at(), because },
+                })
+                .collect(),
             token: ConfirmationToken::from_random([1; 16]),
             expires_at: at(),
         },

@@ -1,13 +1,16 @@
 //! Typed values from the app and the domain, in the reader's words.
-use chrono::{Datelike, NaiveDateTime, Weekday};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc, Weekday};
 
 use super::{Texts, fill};
 use crate::app::RefusalView;
 use crate::domain::campaign::{CampaignState, RefusalCode, Reviewer};
+use crate::domain::compliance::ComplianceFlag;
 use crate::domain::consent::ConsentPurpose;
 use crate::domain::credits::LedgerKind;
+use crate::domain::links::LinkFlag;
 use crate::domain::schedule::FoldNote;
-use crate::domain::window::{FrenchHoliday, WindowFlag};
+use crate::domain::sender::SenderRule;
+use crate::domain::window::{Destination, FrenchHoliday, WindowFlag};
 
 /// Where a campaign stands, in one line: "waiting for validation", "42% completed",
 /// "refused: reason".
@@ -79,6 +82,130 @@ pub fn holiday(t: &Texts, holiday: FrenchHoliday) -> &'static str {
         FrenchHoliday::AllSaintsDay => t.holiday_all_saints,
         FrenchHoliday::ArmisticeDay => t.holiday_armistice,
         FrenchHoliday::ChristmasDay => t.holiday_christmas,
+        FrenchHoliday::AbolitionOfSlavery => t.holiday_abolition,
+        FrenchHoliday::GoodFriday => t.holiday_good_friday,
+        FrenchHoliday::MidLent => t.holiday_mid_lent,
+        FrenchHoliday::VictorSchoelcherDay => t.holiday_schoelcher,
+        FrenchHoliday::MissionaryDay => t.holiday_missionary,
+        FrenchHoliday::Matarii => t.holiday_matarii,
+        FrenchHoliday::CitizenshipDay => t.holiday_citizenship,
+        FrenchHoliday::SaintPeterChanelDay => t.holiday_peter_chanel,
+        FrenchHoliday::SaintsPeterAndPaulDay => t.holiday_peter_paul,
+        FrenchHoliday::TerritoryDay => t.holiday_territory,
+    }
+}
+
+/// Why a window is closed, in a few words: "Sunday", "public holiday: Easter Monday".
+pub fn closed_because(t: &Texts, flag: &WindowFlag) -> String {
+    match flag {
+        WindowFlag::Sunday { .. } => t.reason_sunday.to_owned(),
+        WindowFlag::PublicHoliday { holiday: h, .. } => {
+            fill(t.reason_holiday, &[("holiday", &holiday(t, *h))])
+        }
+        WindowFlag::OutsideHours { opens, closes, .. } => fill(
+            t.reason_hours,
+            &[
+                ("opens", &opens.format("%H:%M")),
+                ("closes", &closes.format("%H:%M")),
+            ],
+        ),
+    }
+}
+
+/// Where a destination's window is read: "Europe/Paris"; several zones at once for a region
+/// whose numbers don't say which.
+pub fn destination(t: &Texts, d: &Destination) -> String {
+    match d.zones() {
+        [one] => one.name().to_owned(),
+        several => fill(
+            t.destination_all_zones,
+            &[
+                ("region", &d.region().map(|r| r.code()).unwrap_or_default()),
+                (
+                    "zones",
+                    &several
+                        .iter()
+                        .map(|z| z.name())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ],
+        ),
+    }
+}
+
+/// When a closed window opens, in the destination's first zone: "Monday 2027-04-12 08:00
+/// (Europe/Paris)".
+pub fn opening(t: &Texts, d: &Destination, at: DateTime<Utc>) -> String {
+    let zone = d
+        .zones()
+        .first()
+        .copied()
+        .unwrap_or(chrono_tz::Tz::Europe__Paris);
+    local_time(t, &at.with_timezone(&zone).naive_local(), zone.name())
+}
+
+/// A sender rule broken, and what would pass.
+pub fn sender_rule(t: &Texts, rule: &SenderRule) -> String {
+    match rule {
+        SenderRule::Length { characters } => fill(t.rule_length, &[("count", characters)]),
+        SenderRule::Characters { found } => fill(t.rule_characters, &[("found", found)]),
+        SenderRule::NumericWithoutShortCode { declared: None } => t.rule_numeric.to_owned(),
+        SenderRule::NumericWithoutShortCode {
+            declared: Some(code),
+        } => fill(t.rule_numeric_declared, &[("code", code)]),
+        SenderRule::GenericWord { word } => fill(t.rule_generic, &[("word", word)]),
+        SenderRule::OperatorName { operator } => fill(t.rule_operator, &[("operator", operator)]),
+    }
+}
+
+pub fn link_flag(t: &Texts, flag: LinkFlag) -> &'static str {
+    match flag {
+        LinkFlag::PlainHttp => t.link_plain_http,
+        LinkFlag::IpAddress => t.link_ip,
+        LinkFlag::Punycode => t.link_punycode,
+        LinkFlag::LookAlike => t.link_look_alike,
+        LinkFlag::Shortener => t.link_shortener,
+    }
+}
+
+/// A flag the moderator will see, for the sender at finalize.
+pub fn compliance_flag(t: &Texts, flag: &ComplianceFlag) -> String {
+    match flag {
+        ComplianceFlag::MissingOptOut { expected } => fill(
+            t.flag_missing_opt_out,
+            &[("mention", &expected.as_deref().unwrap_or("STOP"))],
+        ),
+        ComplianceFlag::LinkShortener { domain } => fill(t.flag_shortener, &[("domain", domain)]),
+        ComplianceFlag::SuspiciousLink { link, flags } => fill(
+            t.flag_link,
+            &[
+                ("link", link),
+                (
+                    "problems",
+                    &flags
+                        .iter()
+                        .map(|f| link_flag(t, *f))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ],
+        ),
+        ComplianceFlag::AllCaps => t.flag_all_caps.to_owned(),
+        ComplianceFlag::OutsideSendingWindow {
+            flag: Some(because),
+            waiting: Some(waiting),
+            ..
+        } => fill(
+            t.flag_window,
+            &[("count", waiting), ("reason", &closed_because(t, because))],
+        ),
+        ComplianceFlag::OutsideSendingWindow { flag: Some(f), .. } => window_flag(t, f),
+        ComplianceFlag::OutsideSendingWindow { flag: None, .. } => t.flag_window_old.to_owned(),
+        ComplianceFlag::SenderRule { rule } => {
+            fill(t.flag_sender, &[("rule", &sender_rule(t, rule))])
+        }
+        ComplianceFlag::FirstCampaign => t.flag_first_campaign.to_owned(),
     }
 }
 

@@ -10,9 +10,12 @@ use crate::app::console::ModeratorSession;
 use crate::app::{AppError, Decision};
 use crate::domain::campaign::{Refusal, RefusalCode, Review};
 use crate::domain::ids::CampaignId;
+use crate::domain::links::links_in;
+use crate::domain::window;
+use crate::english;
 
 use super::super::security::CheckedForm;
-use super::super::views::{Nav, ReviewPage, SubmissionCard};
+use super::super::views::{LinkLine, Nav, ReviewPage, SubmissionCard, WindowLine};
 use super::super::{Console, ConsoleError, words};
 use super::render;
 
@@ -61,9 +64,41 @@ async fn page(
         .submission
         .as_ref()
         .is_some_and(|s| s.review == Review::Pending && s.cancelled.is_none());
+    let links = links_in(&card.body)
+        .into_iter()
+        .map(|link| LinkLine {
+            flags: link
+                .flags
+                .iter()
+                .map(|f| english::link_flag(*f))
+                .collect::<Vec<_>>()
+                .join(", "),
+            text: link.text,
+        })
+        .collect();
+    let windows = review
+        .plan
+        .groups
+        .iter()
+        .map(|group| WindowLine {
+            zone: english::destination(&group.destination),
+            recipients: group.recipients,
+            waits: group.decision != window::Decision::Now,
+            when: match &group.decision {
+                window::Decision::Now => "from the send time".to_owned(),
+                window::Decision::NotBefore { at, because } => format!(
+                    "from {} ({})",
+                    english::opening(&group.destination, *at),
+                    english::closed_because(because)
+                ),
+            },
+        })
+        .collect();
     let mut response = render(&ReviewPage {
         nav: Nav::new(session, "queue"),
         card,
+        links,
+        windows,
         pending,
         error: error.clone(),
         code: code.to_owned(),

@@ -3,7 +3,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use super::{
-    Campaign, CampaignError, CampaignState, Review, Reviewer, SendMode, Submission, Transition,
+    Campaign, CampaignError, CampaignState, OptOutOffer, Review, Reviewer, SendMode, Submission,
+    Transition,
 };
 use crate::domain::account::Account;
 use crate::domain::compliance::{self, ComplianceFlag};
@@ -15,7 +16,7 @@ use crate::domain::ids::{CampaignId, ChannelId, UserId};
 use crate::domain::schedule::FoldNote;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
-use crate::domain::window::{SendingWindowPolicy, WindowFlag};
+use crate::domain::window::{Destination, SendPlan};
 
 /// A confirmation is spent once and expires after this long.
 pub const CONFIRMATION_TTL: TimeDelta = TimeDelta::minutes(15);
@@ -73,6 +74,10 @@ pub struct PendingConfirmation {
 pub struct FinalizeContext<'a> {
     pub account: &'a Account,
     pub balance: Balance,
+    /// The draft list's recipients per destination.
+    pub destinations: &'a [(Destination, u64)],
+    /// No version of any campaign of the account was confirmed before.
+    pub first_campaign: bool,
     pub token: ConfirmationToken,
     pub requested_by: UserId,
     /// The channel the request came from, if any.
@@ -83,6 +88,8 @@ pub struct FinalizeContext<'a> {
 pub struct ConfirmContext<'a> {
     pub account: &'a Account,
     pub balance: Balance,
+    /// The draft list's recipients per destination.
+    pub destinations: &'a [(Destination, u64)],
     pub user: UserId,
     /// No version of any campaign of the account was confirmed before.
     pub first_campaign: bool,
@@ -106,12 +113,30 @@ pub struct Summary {
     pub send_zone: Option<&'static str>,
     pub send_utc: Option<DateTime<Utc>>,
     pub fold_note: Option<FoldNote>,
-    pub window_flags: Vec<WindowFlag>,
+    /// When each destination's recipients may receive it.
+    pub plan: SendPlan,
+    /// When the first message may really go, if later than the send time: every recipient's
+    /// window is closed then.
+    pub starts_later: Option<DateTime<Utc>>,
+    /// Every flag the moderator will see.
+    pub flags: Vec<ComplianceFlag>,
+    /// A UCS-2 body: the characters that make it so, each with its first position (from 1).
+    pub ucs2_characters: Vec<(char, usize)>,
+    /// A UCS-2 body that plain quotes, dashes and spaces would make GSM-7: its cost then.
+    pub gsm7_offer: Option<Gsm7Offer>,
     /// A scheduled send the balance can't cover today, by this many credits: it will be checked
     /// again at send time.
     pub shortfall: Option<Credits>,
     pub token: ConfirmationToken,
     pub expires_at: DateTime<Utc>,
+}
+
+/// The draft with typographic characters made plain, offered when it is cheaper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gsm7Offer {
+    pub body: String,
+    pub segments: u8,
+    pub cost: Credits,
 }
 
 /// The parts of the draft a version needs, checked complete.
@@ -157,6 +182,61 @@ impl Campaign {
         })
     }
 
+    fn precheck(
+        &self,
+        ready: &Ready<'_>,
+        account: &Account,
+        plan: &SendPlan,
+        first_campaign: bool,
+    ) -> Vec<ComplianceFlag> {
+        compliance::Precheck {
+            body: ready.body,
+            opt_out_text: account.opt_out_text.as_deref(),
+            sender: &ready.sender,
+            short_code: account.short_code.as_ref(),
+            plan,
+            first_campaign,
+        }
+        .flags()
+    }
+
+    /// The draft's body with the account's opt-out mention added, if it fits.
+    pub fn body_with_opt_out(&self, account: &Account) -> Result<SmsBody, CampaignError> {
+        let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
+        let mention = account
+            .opt_out_text
+            .as_ref()
+            .ok_or(CampaignError::MissingOptOut {
+                mention: None,
+                offer: None,
+            })?;
+        if compliance::has_opt_out(body.as_str(), Some(mention)) {
+            return Err(CampaignError::OptOutPresent);
+        }
+        let separator = if body.as_str().ends_with(char::is_whitespace) {
+            ""
+        } else {
+            " "
+        };
+        SmsBody::parse(&format!("{}{separator}{mention}", body.as_str())).map_err(|_| {
+            CampaignError::MissingOptOut {
+                mention: Some(mention.clone()),
+                offer: None,
+            }
+        })
+    }
+
+    fn opt_out_offer(&self, account: &Account, ready: &Ready<'_>) -> Option<OptOutOffer> {
+        let with = self.body_with_opt_out(account).ok()?;
+        Some(OptOutOffer {
+            mention: account.opt_out_text.clone()?,
+            segments_before: ready.body.segments(),
+            segments_after: with.segments(),
+            cost_before: ready.cost,
+            cost_after: Credits::cost_of(with.segments(), ready.recipients.count)?,
+        })
+    }
+
     /// Checks the draft and prices it; the campaign then waits for its confirmation.
     pub fn finalize(
         &self,
@@ -172,7 +252,22 @@ impl Campaign {
             });
         }
         let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
-        let window_flags = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
+        let plan = SendPlan::new(&ctx.account.sending_policy, ctx.destinations, send_time);
+        let flags = self.precheck(&ready, ctx.account, &plan, ctx.first_campaign);
+        if let Some(ComplianceFlag::MissingOptOut { expected }) = flags.first() {
+            return Err(CampaignError::MissingOptOut {
+                mention: expected.clone(),
+                offer: self.opt_out_offer(ctx.account, &ready),
+            });
+        }
+        let gsm7_offer = ready.body.gsm7_version().and_then(|body| {
+            let cost = Credits::cost_of(body.segments(), ready.recipients.count)?;
+            Some(Gsm7Offer {
+                segments: body.segments(),
+                cost,
+                body: body.as_str().to_owned(),
+            })
+        });
         let expires_at = ctx.now + CONFIRMATION_TTL;
         let at = mode.send_at();
         let summary = Summary {
@@ -193,7 +288,13 @@ impl Campaign {
             send_zone: at.map(|a| a.zone().name()),
             send_utc: at.map(|a| a.utc()),
             fold_note: at.and_then(|a| a.fold_note().cloned()),
-            window_flags,
+            starts_later: plan
+                .first_send(send_time)
+                .filter(|first| *first > send_time),
+            plan,
+            flags,
+            ucs2_characters: ready.body.ucs2_characters(),
+            gsm7_offer,
             shortfall: short.then(|| Credits(ready.cost.0.saturating_sub(ctx.balance.available.0))),
             token: ctx.token.clone(),
             expires_at,
@@ -268,13 +369,8 @@ impl Campaign {
             Credits::ZERO
         };
         let send_time = mode.send_at().map_or(ctx.now, |at| at.utc());
-        let window = SendingWindowPolicy::for_region(ctx.account.region).check(send_time);
-        let flags: Vec<ComplianceFlag> = compliance::precheck(
-            ready.body,
-            ctx.account.opt_out_text.as_deref(),
-            &window,
-            ctx.first_campaign,
-        );
+        let plan = SendPlan::new(&ctx.account.sending_policy, ctx.destinations, send_time);
+        let flags = self.precheck(&ready, ctx.account, &plan, ctx.first_campaign);
         let (state, review) = if ctx.account.auto_validation {
             let state = if mode.send_at().is_some() {
                 CampaignState::Scheduled

@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 
 use super::{CampaignState, Reviewer};
 use crate::domain::credits::Credits;
+use crate::domain::sender::{SenderId, SenderRule};
 
 /// Why a command can't be applied to a campaign; each message says what to do instead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -81,8 +82,31 @@ pub enum CampaignError {
     NotSending(CampaignState),
     #[error("the campaign is still sending ({0}% done)")]
     StillSending(u8),
+    #[error("the message lacks the opt-out mention{}: marketing SMS must carry it; add it and finalize again", .mention.as_ref().map(|m| format!(" \"{m}\"")).unwrap_or_default())]
+    MissingOptOut {
+        /// The account's mention; `None` when it has none (a STOP word is then enough).
+        mention: Option<String>,
+        /// What adding the mention would do; `None` when there is none or it doesn't fit.
+        offer: Option<OptOutOffer>,
+    },
+    #[error("the sender \"{sender}\" breaks a French operators' rule: {rule}")]
+    SenderRule { sender: SenderId, rule: SenderRule },
+    #[error("the message already carries the opt-out mention")]
+    OptOutPresent,
+    #[error("plain quotes, dashes and spaces would not make this message GSM-7: nothing to change")]
+    NoGsm7Version,
     #[error("internal inconsistency: {0}")]
     Corrupt(&'static str),
+}
+
+/// The draft with the account's opt-out mention added at its end.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OptOutOffer {
+    pub mention: String,
+    pub segments_before: u8,
+    pub segments_after: u8,
+    pub cost_before: Credits,
+    pub cost_after: Credits,
 }
 
 impl CampaignError {

@@ -24,11 +24,14 @@ mod tests;
 
 pub use super::refusal::RefusalCode;
 pub use confirmation::{
-    ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, PendingConfirmation, Summary,
+    ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, Gsm7Offer,
+    PendingConfirmation, Summary,
 };
 pub use drafting::DraftEdit;
-pub use error::CampaignError;
-pub use test_send::{MAX_TEST_NUMBERS, TestNumbers, TestNumbersError, TestSend, TestSummary};
+pub use error::{CampaignError, OptOutOffer};
+pub use test_send::{
+    MAX_TEST_NUMBERS, TestNumbers, TestNumbersError, TestSend, TestSummary, TestWait,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -14,6 +14,7 @@ use crate::domain::ids::UserId;
 use crate::domain::phone::{PhoneNumber, PhoneNumberError, Region};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
+use crate::domain::window::{Decision, Destination};
 
 pub const MAX_TEST_NUMBERS: usize = 5;
 
@@ -79,8 +80,19 @@ pub struct TestSummary {
     pub cost: Credits,
     pub available: Credits,
     pub balance_after: u64,
+    /// Numbers whose sending window is closed now: the test waits for it, unless its owner
+    /// sends it at once anyway.
+    pub waiting: Vec<TestWait>,
     pub token: ConfirmationToken,
     pub expires_at: DateTime<Utc>,
+}
+
+/// A test number whose window is closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestWait {
+    pub number: String,
+    /// When its window opens, and why it is closed.
+    pub decision: Decision,
 }
 
 /// A confirmed test: the credit it spends and the messages to send, all as effects.
@@ -125,6 +137,19 @@ impl Campaign {
                     available: balance.available,
                 })?;
         let expires_at = now + CONFIRMATION_TTL;
+        let waiting = numbers
+            .as_slice()
+            .iter()
+            .filter_map(|n| {
+                let decision = account
+                    .sending_policy
+                    .decide(&Destination::of_number(n), now);
+                (decision != Decision::Now).then(|| TestWait {
+                    number: n.as_e164().to_owned(),
+                    decision,
+                })
+            })
+            .collect();
         let summary = TestSummary {
             campaign: self.name.to_string(),
             numbers: numbers
@@ -137,6 +162,7 @@ impl Campaign {
             cost,
             available: balance.available,
             balance_after: balance_after.0,
+            waiting,
             token: token.clone(),
             expires_at,
         };
@@ -151,12 +177,15 @@ impl Campaign {
         Ok((pending, summary))
     }
 
-    /// Spends the test's credit and queues its messages, exactly as summarised.
+    /// Spends the test's credit and queues its messages, exactly as summarised. With
+    /// `outside_window`, its owner sends them at once even where the sending window is closed
+    /// (tests go to the team's own phones): the audit log says so.
     pub fn confirm_test(
         &self,
         pending: &PendingConfirmation,
         account: &Account,
         user: UserId,
+        outside_window: bool,
         now: DateTime<Utc>,
     ) -> Result<TestSend, CampaignError> {
         super::confirmation::check_pending(self, pending, user, now)?;
@@ -192,7 +221,11 @@ impl Campaign {
                 account: self.account,
                 campaign: None,
                 actor: Actor::User(user),
-                action: AuditAction::TestSent,
+                action: if outside_window {
+                    AuditAction::TestSentOutsideWindow
+                } else {
+                    AuditAction::TestSent
+                },
                 detail: format!(
                     "campaign {}: {} number(s), cost {cost}",
                     self.name,
@@ -207,6 +240,7 @@ impl Campaign {
                 to: to.clone(),
                 sender: sender.clone(),
                 body: body.clone(),
+                outside_window,
             })
         }));
         Ok(TestSend {

@@ -3,6 +3,7 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 
 use super::*;
 use crate::domain::account::Account;
+use crate::domain::compliance::ComplianceFlag;
 use crate::domain::credits::{Balance, LedgerKind};
 use crate::domain::effects::NotificationKind;
 use crate::domain::schedule::SendAt;
@@ -17,6 +18,12 @@ fn account() -> Account {
     a.sender = Some(SenderId::parse("SHOP").unwrap());
     a.opt_out_text = Some("STOP au 36180".into());
     a
+}
+
+/// Every recipient in metropolitan France.
+fn destinations() -> Vec<(crate::domain::window::Destination, u64)> {
+    let paris = crate::domain::phone::PhoneNumber::from_e164("+33612345678").unwrap();
+    vec![(crate::domain::window::Destination::of_number(&paris), 3)]
 }
 
 fn balance(available: u64) -> Balance {
@@ -57,6 +64,8 @@ fn finalize(
     let a = account();
     let ctx = FinalizeContext {
         account: &a,
+        destinations: &destinations(),
+        first_campaign: false,
         balance: balance(available),
         token: token(1),
         requested_by: UserId(5),
@@ -77,6 +86,7 @@ fn confirm_with(
         p,
         ConfirmContext {
             account: a,
+            destinations: &destinations(),
             balance: balance(available),
             user: UserId(5),
             first_campaign: false,
@@ -119,8 +129,11 @@ fn finalize_needs_a_complete_draft() {
         now(),
     );
     let a = account();
+    let everyone = destinations();
     let ctx = || FinalizeContext {
         account: &a,
+        destinations: &everyone,
+        first_campaign: false,
         balance: balance(100),
         token: token(1),
         requested_by: UserId(5),
@@ -149,6 +162,8 @@ fn finalize_needs_a_complete_draft() {
     no_sender.sender = None;
     let ctx = FinalizeContext {
         account: &no_sender,
+        destinations: &destinations(),
+        first_campaign: false,
         balance: balance(100),
         token: token(1),
         requested_by: UserId(5),
@@ -197,7 +212,7 @@ fn an_edit_after_finalize_voids_the_confirmation() {
     let edited = c
         .edit_draft(
             DraftEdit {
-                body: Some(SmsBody::parse("new").unwrap()),
+                body: Some(SmsBody::parse("New offer. STOP au 36180").unwrap()),
                 ..Default::default()
             },
             now(),
@@ -365,6 +380,8 @@ fn immediate_sends_are_refused_without_credit() {
     let a = account();
     let ctx = FinalizeContext {
         account: &a,
+        destinations: &destinations(),
+        first_campaign: false,
         balance: balance(9),
         token: token(1),
         requested_by: UserId(5),
@@ -393,6 +410,7 @@ fn a_scheduled_time_that_passed_before_confirmation_is_refused() {
     let late = now() + TimeDelta::minutes(6);
     let ctx = ConfirmContext {
         account: &account(),
+        destinations: &destinations(),
         balance: balance(100),
         user: UserId(5),
         first_campaign: false,
@@ -425,6 +443,7 @@ fn first_campaigns_are_flagged_for_moderators() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
     let ctx = ConfirmContext {
         account: &account(),
+        destinations: &destinations(),
         balance: balance(100),
         user: UserId(5),
         first_campaign: true,
@@ -449,4 +468,145 @@ fn tokens_are_32_hex_digits() {
     assert!(ConfirmationToken::parse(&"ab".repeat(16)).is_ok());
     assert!(ConfirmationToken::parse("xyz").is_err());
     assert!(ConfirmationToken::parse(&"AB".repeat(16)).is_err());
+}
+
+fn with_body(c: &Campaign, body: &str) -> Campaign {
+    let edit = DraftEdit {
+        body: Some(SmsBody::parse(body).unwrap()),
+        ..Default::default()
+    };
+    c.edit_draft(edit, now()).unwrap().campaign
+}
+
+fn finalize_result(c: &Campaign, first_campaign: bool) -> Result<Summary, CampaignError> {
+    let a = account();
+    let ctx = FinalizeContext {
+        account: &a,
+        destinations: &destinations(),
+        first_campaign,
+        balance: balance(1_000),
+        token: token(1),
+        requested_by: UserId(5),
+        channel: None,
+        now: now(),
+    };
+    c.finalize(SendMode::Immediate, ctx).map(|(_, _, s)| s)
+}
+
+#[test]
+fn a_message_without_the_opt_out_mention_is_refused_with_what_adding_it_costs() {
+    // 155 GSM characters: the mention takes it past 160, into 2 segments.
+    let long = "x".repeat(155);
+    let c = with_body(&ready(10), &long);
+    assert_eq!(
+        finalize_result(&c, false).unwrap_err(),
+        CampaignError::MissingOptOut {
+            mention: Some("STOP au 36180".into()),
+            offer: Some(OptOutOffer {
+                mention: "STOP au 36180".into(),
+                segments_before: 1,
+                segments_after: 2,
+                cost_before: Credits(10),
+                cost_after: Credits(20),
+            }),
+        }
+    );
+    let added = c.body_with_opt_out(&account()).unwrap();
+    assert_eq!(added.as_str(), format!("{long} STOP au 36180"));
+    let fixed = with_body(&c, added.as_str());
+    assert!(finalize_result(&fixed, false).is_ok());
+    assert_eq!(
+        fixed.body_with_opt_out(&account()).unwrap_err(),
+        CampaignError::OptOutPresent
+    );
+    // Without a mention of its own, the account is told to write one.
+    let mut bare = account();
+    bare.opt_out_text = None;
+    assert_eq!(
+        c.body_with_opt_out(&bare).unwrap_err(),
+        CampaignError::MissingOptOut {
+            mention: None,
+            offer: None
+        }
+    );
+}
+
+#[test]
+fn the_summary_shows_every_flag_the_moderator_will_see() {
+    let c = with_body(
+        &ready(10),
+        "SOLDES MONSTRES CE WEEK-END SUR TOUT LE MAGASIN ET EN LIGNE http://bit.ly/x ET \
+         http://1.2.3.4/promo STOP au 36180",
+    );
+    let flags: Vec<&'static str> = finalize_result(&c, true)
+        .unwrap()
+        .flags
+        .iter()
+        .map(|f| match f {
+            ComplianceFlag::LinkShortener { .. } => "shortener",
+            ComplianceFlag::SuspiciousLink { .. } => "link",
+            ComplianceFlag::AllCaps => "caps",
+            ComplianceFlag::SenderRule { .. } => "sender",
+            ComplianceFlag::FirstCampaign => "first",
+            _ => "other",
+        })
+        .collect();
+    // The account's sender, SHOP, is a generic word operators filter.
+    assert_eq!(
+        flags,
+        ["shortener", "link", "link", "caps", "sender", "first"]
+    );
+}
+
+#[test]
+fn a_ucs2_summary_names_its_characters_and_offers_the_plain_version() {
+    let c = with_body(&ready(10), "C’est l’été… STOP au 36180");
+    let s = finalize_result(&c, false).unwrap();
+    assert_eq!(s.encoding, crate::domain::sms::Encoding::Ucs2);
+    assert_eq!(s.ucs2_characters, [('’', 2), ('…', 12)]);
+    let offer = s.gsm7_offer.unwrap();
+    assert_eq!(offer.body, "C'est l'été... STOP au 36180");
+    assert_eq!((offer.segments, offer.cost), (1, Credits(10)));
+    // A character with no plain twin (û) keeps it UCS-2: nothing to offer.
+    let greek = with_body(&ready(10), "Ça coûte ’peu’ STOP au 36180");
+    let s = finalize_result(&greek, false).unwrap();
+    assert_eq!(s.ucs2_characters, [('û', 6), ('’', 10)]);
+    assert_eq!(s.gsm7_offer, None);
+}
+
+#[test]
+fn an_immediate_send_on_a_sunday_says_when_it_really_starts() {
+    let a = account();
+    let paris = crate::domain::phone::PhoneNumber::from_e164("+33612345678").unwrap();
+    let reunion = crate::domain::phone::PhoneNumber::from_e164("+262692123456").unwrap();
+    let destinations = [
+        (crate::domain::window::Destination::of_number(&paris), 8),
+        (crate::domain::window::Destination::of_number(&reunion), 2),
+    ];
+    // Sunday 4 April 2027, 10:00 in Paris.
+    let sunday = Utc.with_ymd_and_hms(2027, 4, 4, 8, 0, 0).unwrap();
+    let ctx = FinalizeContext {
+        account: &a,
+        destinations: &destinations,
+        first_campaign: false,
+        balance: balance(100),
+        token: token(1),
+        requested_by: UserId(5),
+        channel: None,
+        now: sunday,
+    };
+    let (_, _, s) = ready(10).finalize(SendMode::Immediate, ctx).unwrap();
+    assert_eq!(s.plan.waiting(), 10);
+    // Réunion (UTC+4) opens Monday 08:00, four hours before Paris.
+    assert_eq!(
+        s.starts_later,
+        Some(Utc.with_ymd_and_hms(2027, 4, 5, 4, 0, 0).unwrap())
+    );
+    assert!(s.flags.iter().any(|f| matches!(
+        f,
+        ComplianceFlag::OutsideSendingWindow {
+            waiting: Some(10),
+            ..
+        }
+    )));
 }

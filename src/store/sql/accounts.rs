@@ -12,7 +12,7 @@ use crate::store::sql::effects;
 use crate::store::{AccountStore, LedgerLine, SqlStore, StoreError, rows};
 
 /// What `AccountRow` reads, in its order.
-pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, available, reserved";
+pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, no_window_regions, short_code, available, reserved";
 
 #[async_trait]
 impl AccountStore for SqlStore {
@@ -58,7 +58,8 @@ impl AccountStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE accounts SET name = $1, auto_validation = $2, region = $3, zone = $4, sender = $5, \
-             opt_out_text = $6, send_role_id = $7, updated_at = $8 WHERE id = $9",
+             opt_out_text = $6, send_role_id = $7, no_window_regions = $8, short_code = $9, updated_at = $10 \
+             WHERE id = $11",
         )
         .bind(&account.name)
         .bind(i64::from(account.auto_validation))
@@ -67,6 +68,8 @@ impl AccountStore for SqlStore {
         .bind(account.sender.as_ref().map(|s| s.as_str().to_owned()))
         .bind(account.opt_out_text.clone())
         .bind(account.send_role.map(|r| snowflake(r.0)))
+        .bind(rows::sending_policy_column(&account.sending_policy))
+        .bind(account.short_code.as_ref().map(|c| c.as_str().to_owned()))
         .bind(micros(now))
         .bind(snowflake(account.id.0))
         .execute(&mut *tx)

@@ -1,4 +1,7 @@
 //! Per-recipient deliveries: claiming attempts for the gateway and recording what happened.
+use crate::domain::window::Destination;
+use crate::store::WindowHold;
+use crate::store::rows::DELIVERY_COLUMNS;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -22,9 +25,10 @@ pub(super) async fn queue_test(
     m: &TestMessage,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
+    let (region, zone) = Destination::of_number(&m.to).to_stored();
     sqlx::query(
-        "INSERT INTO deliveries (account_id, campaign_id, version, phone, body, sender, status, due_at, started_at, updated_at) \
-         VALUES ($1, $2, NULL, $3, $4, $5, 'pending', $6, $6, $6)",
+        "INSERT INTO deliveries (account_id, campaign_id, version, phone, body, sender, status, due_at, started_at, updated_at, region, zone, window_exempt) \
+         VALUES ($1, $2, NULL, $3, $4, $5, 'pending', $6, $6, $6, $7, $8, $9)",
     )
     .bind(snowflake(m.account.0))
     .bind(m.campaign.0)
@@ -32,6 +36,9 @@ pub(super) async fn queue_test(
     .bind(m.body.as_str())
     .bind(m.sender.as_str())
     .bind(micros(now))
+    .bind(region)
+    .bind(zone)
+    .bind(i64::from(m.outside_window))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -48,8 +55,8 @@ pub(super) async fn queue_version(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO deliveries (account_id, campaign_id, version, phone, status, due_at, started_at, updated_at) \
-         SELECT $1, $2, $3, r.phone, CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END, $4, $4, $4 \
+        "INSERT INTO deliveries (account_id, campaign_id, version, phone, status, due_at, started_at, updated_at, region, zone) \
+         SELECT $1, $2, $3, r.phone, CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END, $4, $4, $4, r.region, r.zone \
          FROM recipients r LEFT JOIN opt_outs o ON o.account_id = $1 AND o.phone = r.phone \
          WHERE r.list_id = $5 ORDER BY r.position",
     )
@@ -121,8 +128,7 @@ impl SqlStore {
             None => "version IS NULL AND $2 IS NULL",
         };
         let sql = format!(
-            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
-             FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
         );
         let rows = sqlx::query(AssertSqlSafe(sql))
             .bind(campaign)
@@ -159,7 +165,7 @@ impl DeliveryStore for SqlStore {
                 "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
                  WHERE id IN (SELECT id FROM deliveries WHERE status = '{status}' AND due_at <= $2 \
                  ORDER BY due_at LIMIT $3{lock}) \
-                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at"
+                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt"
             );
             let _turn = self.write_turn().await;
             rows.extend(
@@ -199,20 +205,89 @@ impl DeliveryStore for SqlStore {
                 phone: row.try_get("phone")?,
                 message,
                 started_at: time(row.try_get("started_at")?)?,
+                window: rows::window_of(row)?,
             });
         }
         jobs.sort_by_key(|j| j.id);
         Ok(jobs)
     }
 
-    async fn delivery(&self, id: DeliveryId) -> Result<Option<DeliveryRecord>, StoreError> {
-        let row = sqlx::query(
-            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
-             FROM deliveries WHERE id = $1",
+    /// Claimed attempts go back to waiting (their attempt uncounted) or end as not sent, in one
+    /// statement per opening: a campaign started at night holds all its messages in a few.
+    async fn hold_deliveries(
+        &self,
+        holds: &[WindowHold],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let mut by_opening: HashMap<(Option<DateTime<Utc>>, bool), Vec<i64>> = HashMap::new();
+        for hold in holds {
+            by_opening
+                .entry((hold.until, hold.restart))
+                .or_default()
+                .push(hold.id.0);
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for ((until, restart), ids) in by_opening {
+            for chunk in ids.chunks(500) {
+                // Ids are integers from claimed rows, never user input.
+                let ids = chunk
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let query = match until {
+                    Some(until) => sqlx::query(AssertSqlSafe(format!(
+                        "UPDATE deliveries SET status = CASE WHEN attempt <= 1 THEN 'pending' ELSE 'retrying' END, \
+                         attempt = attempt - 1, due_at = $1, started_at = CASE WHEN $2 = 1 THEN $1 ELSE started_at END, \
+                         updated_at = $3 WHERE id IN ({ids}) AND status = 'submitted'"
+                    )))
+                    .bind(micros(until))
+                    .bind(i64::from(restart)),
+                    None => sqlx::query(AssertSqlSafe(format!(
+                        "UPDATE deliveries SET status = 'outside_hours', attempt = attempt - 1, \
+                         error = 'the sending window stayed closed until the retry window ended', \
+                         updated_at = $1 WHERE id IN ({ids}) AND status = 'submitted'"
+                    ))),
+                };
+                // `now` is the last placeholder of both.
+                query.bind(micros(now)).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn unsent_by_destination(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<(Option<Destination>, u64)>, StoreError> {
+        sqlx::query(
+            "SELECT region, zone, COUNT(*) AS n FROM deliveries \
+             WHERE campaign_id = $1 AND version = $2 AND status IN ('pending', 'retrying') \
+             GROUP BY region, zone",
         )
-        .bind(id.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                rows::destination(r)?,
+                rows::unsigned("count", r.try_get("n")?)?,
+            ))
+        })
+        .collect()
+    }
+
+    async fn delivery(&self, id: DeliveryId) -> Result<Option<DeliveryRecord>, StoreError> {
+        let sql = format!("SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| rows::delivery_record(&r)).transpose()
     }
 
@@ -221,14 +296,15 @@ impl DeliveryStore for SqlStore {
         now: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error \
-             FROM deliveries WHERE status = 'submitted' AND due_at <= $1 ORDER BY due_at LIMIT $2",
-        )
-        .bind(micros(now))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = format!(
+            "SELECT {DELIVERY_COLUMNS} FROM deliveries \
+             WHERE status = 'submitted' AND due_at <= $1 ORDER BY due_at LIMIT $2"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(micros(now))
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(rows::delivery_record).collect()
     }
 

@@ -10,10 +10,11 @@ use super::SqlStore;
 use crate::domain::ids::{AccountId, ListId};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
+use crate::domain::window::Destination;
 use crate::store::rows::{from_snowflake, micros, signed, snowflake};
 use crate::store::{Engine, RecipientStore, StoreError, rows};
 
-/// Rows per INSERT: 5 parameters each stays well under both engines' parameter limits, and one
+/// Rows per INSERT: 7 parameters each stays well under both engines' parameter limits, and one
 /// statement text per batch size keeps the prepared-statement cache small.
 const ROWS_PER_INSERT: usize = 1000;
 
@@ -23,24 +24,22 @@ const ROWS_PER_INSERT: usize = 1000;
 /// spent 85% of its time there). `?` placeholders bind in order, by position.
 fn insert_sql(rows: usize, engine: Engine) -> String {
     let mut sql = String::with_capacity(80 + rows * 32);
-    sql.push_str("INSERT INTO recipients (list_id, position, phone, name, line) VALUES ");
+    sql.push_str(
+        "INSERT INTO recipients (list_id, position, phone, name, line, region, zone) VALUES ",
+    );
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
         }
         match engine {
-            Engine::Sqlite => sql.push_str("(?,?,?,?,?)"),
+            Engine::Sqlite => sql.push_str("(?,?,?,?,?,?,?)"),
             Engine::Postgres => {
-                let p = r * 5;
-                let _ = write!(
-                    sql,
-                    "(${},${},${},${},${})",
-                    p + 1,
-                    p + 2,
-                    p + 3,
-                    p + 4,
-                    p + 5
-                );
+                let p = r * 7;
+                sql.push('(');
+                for column in 1..=7 {
+                    let _ = write!(sql, "{}${}", if column > 1 { "," } else { "" }, p + column);
+                }
+                sql.push(')');
             }
         }
     }
@@ -78,12 +77,15 @@ impl RecipientStore for SqlStore {
             // Built from constants only: the values all go through bind parameters.
             let mut query = sqlx::query(AssertSqlSafe(insert_sql(chunk.len(), self.engine)));
             for r in chunk {
+                let (region, zone) = r.destination.to_stored();
                 query = query
                     .bind(list.0)
                     .bind(position)
                     .bind(r.phone.as_e164())
                     .bind(r.name.as_deref())
-                    .bind(signed(r.line));
+                    .bind(signed(r.line))
+                    .bind(region)
+                    .bind(zone);
                 position += 1;
             }
             query.execute(&mut *tx).await?;
@@ -92,13 +94,70 @@ impl RecipientStore for SqlStore {
         Ok(())
     }
 
-    async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
+    async fn set_list_destinations(
+        &self,
+        list: ListId,
+        counts: &[(Destination, u64)],
+    ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+        sqlx::query("DELETE FROM list_destinations WHERE list_id = $1")
             .bind(list.0)
             .execute(&mut *tx)
             .await?;
+        for (destination, n) in counts.iter().filter(|(_, n)| *n > 0) {
+            let (region, zone) = destination.to_stored();
+            sqlx::query(
+                "INSERT INTO list_destinations (list_id, region, zone, recipients) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(list.0)
+            .bind(region)
+            .bind(zone.unwrap_or_default())
+            .bind(signed(*n))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn list_destinations(
+        &self,
+        list: ListId,
+    ) -> Result<Option<Vec<(Destination, u64)>>, StoreError> {
+        let counted: Vec<(Destination, u64)> = sqlx::query(
+            "SELECT region, zone, recipients FROM list_destinations WHERE list_id = $1 \
+             ORDER BY recipients DESC, region, zone",
+        )
+        .bind(list.0)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::list_destination)
+        .collect::<Result<_, _>>()?;
+        if !counted.is_empty() {
+            return Ok(Some(counted));
+        }
+        // Lists imported before destinations were counted have recipients and no counts.
+        let any: Option<i64> =
+            sqlx::query_scalar("SELECT position FROM recipients WHERE list_id = $1 LIMIT 1")
+                .bind(list.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(any.is_none().then(Vec::new))
+    }
+
+    async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for table in ["list_destinations", "recipients"] {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE list_id = $1"
+            )))
+            .bind(list.0)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
             .bind(list.0)
             .execute(&mut *tx)
@@ -122,10 +181,14 @@ impl RecipientStore for SqlStore {
         .fetch_all(&mut *tx)
         .await?;
         for id in &unused {
-            sqlx::query("DELETE FROM recipients WHERE list_id = $1")
+            for table in ["list_destinations", "recipients"] {
+                sqlx::query(AssertSqlSafe(format!(
+                    "DELETE FROM {table} WHERE list_id = $1"
+                )))
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+            }
             sqlx::query("DELETE FROM recipient_lists WHERE id = $1")
                 .bind(id)
                 .execute(&mut *tx)
@@ -142,7 +205,7 @@ impl RecipientStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT position, phone, name, line FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
+            "SELECT position, phone, name, line, region, zone FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
         )
         .bind(list.0)
         .bind(after_position)

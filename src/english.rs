@@ -1,0 +1,206 @@
+//! English words for the domain's typed values, shared by the console and the command line
+//! (both English-only; the bot words its own, in English and French).
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
+
+use crate::domain::compliance::ComplianceFlag;
+use crate::domain::links::LinkFlag;
+use crate::domain::sender::SenderRule;
+use crate::domain::window::{Destination, FrenchHoliday, WindowFlag};
+
+/// A pre-check, as a moderator (or the sender, at finalize) reads it.
+pub fn compliance_flag(flag: &ComplianceFlag) -> String {
+    match flag {
+        ComplianceFlag::MissingOptOut {
+            expected: Some(expected),
+        } => format!(
+            "the message does not contain the account's opt-out mention \"{expected}\": \
+             recipients must be told how to unsubscribe"
+        ),
+        ComplianceFlag::MissingOptOut { expected: None } => {
+            "the message has no opt-out mention (no \"STOP\"): recipients must be told how to \
+             unsubscribe, for example \"STOP au 36180\""
+                .to_owned()
+        }
+        ComplianceFlag::LinkShortener { domain } => format!(
+            "the message uses the link shortener {domain}: carriers often filter these, \
+             a full link on the sender's own domain is safer"
+        ),
+        ComplianceFlag::SuspiciousLink { link, flags } => format!(
+            "the link {link} has {}",
+            flags
+                .iter()
+                .map(|f| link_flag(*f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        ComplianceFlag::AllCaps => "the message is mostly in capital letters: it reads as \
+                                    shouting and is often filtered as spam"
+            .to_owned(),
+        ComplianceFlag::OutsideSendingWindow {
+            flag: Some(window),
+            waiting: Some(waiting),
+            ..
+        } => format!(
+            "{waiting} recipient(s) wait for their sending window: {}",
+            window_flag(window)
+        ),
+        ComplianceFlag::OutsideSendingWindow {
+            flag: Some(window), ..
+        } => {
+            format!("outside the sending window: {}", window_flag(window))
+        }
+        ComplianceFlag::OutsideSendingWindow { flag: None, .. } => {
+            "outside the sending window".to_owned()
+        }
+        ComplianceFlag::SenderRule { rule } => format!(
+            "the sender breaks a French operators' rule: {}",
+            sender_rule(rule)
+        ),
+        ComplianceFlag::FirstCampaign => "this is the account's first campaign: check the sender \
+                                          and the content with extra care"
+            .to_owned(),
+    }
+}
+
+pub fn link_flag(flag: LinkFlag) -> &'static str {
+    match flag {
+        LinkFlag::PlainHttp => "no encryption (http)",
+        LinkFlag::IpAddress => "an IP address instead of a name",
+        LinkFlag::Punycode => "an encoded international name (xn--) that can imitate another",
+        LinkFlag::LookAlike => "non-Latin letters that can imitate another name",
+        LinkFlag::Shortener => "a public link shortener",
+    }
+}
+
+/// A French operators' rule a sender breaks.
+pub fn sender_rule(rule: &SenderRule) -> String {
+    match rule {
+        SenderRule::Length { characters } => {
+            format!("a sender name has 3 to 11 characters ({characters} here)")
+        }
+        SenderRule::Characters { found } => format!(
+            "only Latin letters and digits, without spaces or punctuation (\"{found}\" here)"
+        ),
+        SenderRule::NumericWithoutShortCode { declared: None } => "a number can be the sender \
+             only if it is the account's short code (36xxx or 38xxx), declared with \
+             `herald account set --short-code`"
+            .to_owned(),
+        SenderRule::NumericWithoutShortCode {
+            declared: Some(code),
+        } => format!("a number can be the sender only if it is the account's short code, {code}"),
+        SenderRule::GenericWord { word } => {
+            format!("\"{word}\" is a generic word operators filter: use your brand")
+        }
+        SenderRule::OperatorName { operator } => {
+            format!("operators' names ({operator}) are filtered")
+        }
+    }
+}
+
+fn local_time(local: &NaiveDateTime, zone: &str) -> String {
+    let day = match local.weekday() {
+        chrono::Weekday::Mon => "Monday",
+        chrono::Weekday::Tue => "Tuesday",
+        chrono::Weekday::Wed => "Wednesday",
+        chrono::Weekday::Thu => "Thursday",
+        chrono::Weekday::Fri => "Friday",
+        chrono::Weekday::Sat => "Saturday",
+        chrono::Weekday::Sun => "Sunday",
+    };
+    format!("{day} {} ({zone})", local.format("%Y-%m-%d %H:%M"))
+}
+
+pub fn window_flag(flag: &WindowFlag) -> String {
+    match flag {
+        WindowFlag::Sunday { local, zone } => format!(
+            "{}: marketing SMS may not be sent on Sundays",
+            local_time(local, zone)
+        ),
+        WindowFlag::PublicHoliday {
+            local,
+            zone,
+            holiday: h,
+        } => format!(
+            "{}: marketing SMS may not be sent on public holidays ({})",
+            local_time(local, zone),
+            holiday(*h)
+        ),
+        WindowFlag::OutsideHours {
+            local,
+            zone,
+            opens,
+            closes,
+        } => format!(
+            "{}: marketing SMS may only be sent between {} and {}",
+            local_time(local, zone),
+            opens.format("%H:%M"),
+            closes.format("%H:%M")
+        ),
+    }
+}
+
+/// Why a window is closed, in a few words: "Sunday", "public holiday: Easter Monday".
+pub fn closed_because(flag: &WindowFlag) -> String {
+    match flag {
+        WindowFlag::Sunday { .. } => "Sunday".to_owned(),
+        WindowFlag::PublicHoliday { holiday: h, .. } => format!("public holiday: {}", holiday(*h)),
+        WindowFlag::OutsideHours { opens, closes, .. } => format!(
+            "outside {}-{}",
+            opens.format("%H:%M"),
+            closes.format("%H:%M")
+        ),
+    }
+}
+
+/// Where a destination's window is read: "Europe/Paris", or a region's zones all at once.
+pub fn destination(d: &Destination) -> String {
+    match d.zones() {
+        [one] => one.name().to_owned(),
+        several => format!(
+            "{}, all its zones at once ({})",
+            d.region().map(|r| r.code()).unwrap_or_default(),
+            several
+                .iter()
+                .map(|z| z.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// When a closed window opens, in the destination's first zone: "Monday 2027-04-12 08:00
+/// (Europe/Paris)".
+pub fn opening(d: &Destination, at: DateTime<Utc>) -> String {
+    let zone = d
+        .zones()
+        .first()
+        .copied()
+        .unwrap_or(chrono_tz::Tz::Europe__Paris);
+    local_time(&at.with_timezone(&zone).naive_local(), zone.name())
+}
+
+pub fn holiday(holiday: FrenchHoliday) -> &'static str {
+    match holiday {
+        FrenchHoliday::NewYearsDay => "New Year's Day",
+        FrenchHoliday::EasterMonday => "Easter Monday",
+        FrenchHoliday::LabourDay => "Labour Day",
+        FrenchHoliday::VictoryInEuropeDay => "Victory in Europe Day",
+        FrenchHoliday::AscensionDay => "Ascension Day",
+        FrenchHoliday::WhitMonday => "Whit Monday",
+        FrenchHoliday::BastilleDay => "Bastille Day",
+        FrenchHoliday::AssumptionDay => "Assumption Day",
+        FrenchHoliday::AllSaintsDay => "All Saints' Day",
+        FrenchHoliday::ArmisticeDay => "Armistice Day",
+        FrenchHoliday::ChristmasDay => "Christmas Day",
+        FrenchHoliday::AbolitionOfSlavery => "Abolition of Slavery Day",
+        FrenchHoliday::GoodFriday => "Good Friday",
+        FrenchHoliday::MidLent => "Mid-Lent (Mi-Carême)",
+        FrenchHoliday::VictorSchoelcherDay => "Victor Schœlcher Day",
+        FrenchHoliday::MissionaryDay => "Missionary Day",
+        FrenchHoliday::Matarii => "Matāri'i",
+        FrenchHoliday::CitizenshipDay => "Citizenship Day",
+        FrenchHoliday::SaintPeterChanelDay => "Saint Peter Chanel Day",
+        FrenchHoliday::SaintsPeterAndPaulDay => "Saints Peter and Paul Day",
+        FrenchHoliday::TerritoryDay => "Territory Day",
+    }
+}
