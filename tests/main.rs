@@ -15,5 +15,6 @@ mod kannel_delivery;
 mod kannel_gateway;
 mod lifecycle;
 mod sending;
+mod sending_window;
 mod test_messages;
 mod upgrade;

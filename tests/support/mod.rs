@@ -160,6 +160,11 @@ impl TestApp {
 
     /// An account with `credits`, and a campaign with a body and `numbers` recipients.
     pub async fn ready_campaign(&self, name: &str, credits: u64, numbers: usize) {
+        self.ready_campaign_to(name, credits, csv_of(numbers)).await;
+    }
+
+    /// An account with `credits`, and a campaign with a body and the recipients of `csv`.
+    pub async fn ready_campaign_to(&self, name: &str, credits: u64, csv: Vec<u8>) {
         use herald::app::DraftInput;
         use herald::domain::credits::TopUp;
         use herald::domain::effects::Actor;
@@ -184,12 +189,7 @@ impl TestApp {
         };
         self.app.create_campaign(OWNER, name, input).await.unwrap();
         self.app
-            .import_recipients(
-                OWNER,
-                name,
-                std::io::Cursor::new(csv_of(numbers)),
-                Default::default(),
-            )
+            .import_recipients(OWNER, name, std::io::Cursor::new(csv), Default::default())
             .await
             .unwrap();
     }
