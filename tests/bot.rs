@@ -12,11 +12,11 @@ use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use serde_json::Value;
 
-const GUILD: AccountId = AccountId(discord::DEFAULT_GUILD_ID);
-const OWNER: u64 = discord::DEFAULT_USER_ID;
-const BODY: &str = "Spring sale -20% this weekend. STOP au 36180";
+pub(crate) const GUILD: AccountId = AccountId(discord::DEFAULT_GUILD_ID);
+pub(crate) const OWNER: u64 = discord::DEFAULT_USER_ID;
+pub(crate) const BODY: &str = "Spring sale -20% this weekend. STOP au 36180";
 
-struct Bot {
+pub(crate) struct Bot {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -55,7 +55,7 @@ impl Bot {
 }
 
 /// An app with a funded account, the stand-in, and the bot connected to it.
-async fn ready() -> (TestApp, DiscordStandIn, Bot) {
+pub(crate) async fn ready() -> (TestApp, DiscordStandIn, Bot) {
     let t = TestApp::new(Engine::Sqlite).await;
     t.app.ensure_account(GUILD, "Test server").await.unwrap();
     t.app
@@ -69,24 +69,24 @@ async fn ready() -> (TestApp, DiscordStandIn, Bot) {
 }
 
 /// A member allowed to send (Manage Server).
-fn manager(b: InteractionBuilder) -> InteractionBuilder {
+pub(crate) fn manager(b: InteractionBuilder) -> InteractionBuilder {
     b.permissions(perms::MEMBER | perms::MANAGE_GUILD)
 }
 
-fn campaign(sub: &str, options: Options) -> Options {
+pub(crate) fn campaign(sub: &str, options: Options) -> Options {
     Options::new().subcommand(sub, options)
 }
 
-fn content(message: &Value) -> String {
+pub(crate) fn content(message: &Value) -> String {
     message["content"].as_str().unwrap_or_default().to_owned()
 }
 
-fn first_button(message: &Value) -> Value {
+pub(crate) fn first_button(message: &Value) -> Value {
     message["components"][0]["components"][0].clone()
 }
 
 /// Creates "spring" through the modal and imports two numbers through an attachment.
-async fn create_and_import(discord: &DiscordStandIn) {
+pub(crate) async fn create_and_import(discord: &DiscordStandIn) {
     let open = discord
         .inject(manager(discord.slash("campaign").options(campaign(
             "create",
@@ -183,7 +183,7 @@ async fn numbers_that_cannot_receive_sms_are_left_out_unless_kept() {
 }
 
 /// Finalizes "spring" at once; returns the summary message with its Confirm button.
-async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
+pub(crate) async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
     let ix = discord
         .inject(manager(
             discord
@@ -197,7 +197,7 @@ async fn finalize(discord: &DiscordStandIn, options: Options) -> Value {
 }
 
 /// Finalizes "spring" and presses its Confirm button: waiting for validation.
-async fn submit_spring(discord: &DiscordStandIn) {
+pub(crate) async fn submit_spring(discord: &DiscordStandIn) {
     let summary = finalize(discord, Options::new().string("name", "spring")).await;
     let confirm = first_button(&summary)["custom_id"]
         .as_str()
@@ -1177,7 +1177,7 @@ async fn a_sending_campaign_shows_its_progress_and_can_be_stopped() {
     discord.assert_clean();
 }
 
-fn button_ids(message: &Value) -> Vec<String> {
+pub(crate) fn button_ids(message: &Value) -> Vec<String> {
     message["components"]
         .as_array()
         .into_iter()
@@ -1470,7 +1470,7 @@ fn support_open(discord: &DiscordStandIn, question: &str) -> InteractionBuilder 
 }
 
 /// Clicks the button `custom_id` on `message` (in the default channel) and waits for the answer.
-async fn click_on(discord: &DiscordStandIn, custom_id: &str, message: &Value) -> Value {
+pub(crate) async fn click_on(discord: &DiscordStandIn, custom_id: &str, message: &Value) -> Value {
     let click = discord
         .inject(discord.click(custom_id).on_message(message.clone()))
         .await;

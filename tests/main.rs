@@ -6,6 +6,7 @@ mod support;
 
 mod bad_input;
 mod bot;
+mod bot_rules;
 mod cli;
 mod console;
 mod console_browser;
