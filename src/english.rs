@@ -89,7 +89,7 @@ pub fn sender_rule(rule: &SenderRule) -> String {
             declared: Some(code),
         } => format!("a number can be the sender only if it is the account's short code, {code}"),
         SenderRule::GenericWord { word } => {
-            format!("\"{word}\" is a generic word operators filter: use your brand")
+            format!("operators filter generic words such as \"{word}\", use your brand")
         }
         SenderRule::OperatorName { operator } => {
             format!("operators' names ({operator}) are filtered")

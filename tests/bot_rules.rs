@@ -102,7 +102,7 @@ async fn the_sender_sees_every_check_before_the_moderator() {
         (
             BODY,
             "INFO",
-            "\"INFO\" is a generic word operators filter: use your brand. For example: MaBoutique.",
+            "\"INFO\" can't be the sender: operators filter generic words such as \"INFO\", use your brand. For example: MaBoutique.",
         ),
         (BODY, "Orange", "operators' names (ORANGE) are filtered"),
         (BODY, "Ma Boutique", "only Latin letters and digits"),
@@ -180,6 +180,10 @@ async fn the_sender_sees_every_check_before_the_moderator() {
         "{text}"
     );
     assert!(!text.contains("\u{e9} at"), "é is in GSM-7: {text}");
+    assert!(
+        text.contains("it would be GSM-7, at the same cost (1 segment(s)), with room for 160 characters per SMS instead of 70."),
+        "{text}"
+    );
     let (gsm7, label) = button_labeled(&summary, "v1:gsm7:");
     assert_eq!(label, "Use plain characters");
     assert_eq!(

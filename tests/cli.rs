@@ -5,17 +5,17 @@ use std::process::{Command, Output};
 use crate::support::{Engine, TestDb};
 use serde_json::Value;
 
-struct Herald {
+pub(crate) struct Herald {
     db: TestDb,
 }
 
 impl Herald {
-    async fn new(engine: Engine) -> Herald {
+    pub(crate) async fn new(engine: Engine) -> Herald {
         let db = TestDb::new(engine).await;
         Herald { db }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(args)
             .env("HERALD_DATABASE_URL", &self.db.url)
@@ -28,7 +28,7 @@ impl Herald {
     }
 
     /// Runs with --json; the command must succeed.
-    fn json(&self, args: &[&str]) -> Value {
+    pub(crate) fn json(&self, args: &[&str]) -> Value {
         let mut all = vec!["--json"];
         all.extend_from_slice(args);
         let out = self.run(&all);
@@ -46,7 +46,7 @@ impl Herald {
     }
 
     /// The command must fail with exit code 1 and a message containing `expected`.
-    fn refused(&self, args: &[&str], expected: &str) {
+    pub(crate) fn refused(&self, args: &[&str], expected: &str) {
         let out = self.run(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(

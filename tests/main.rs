@@ -8,6 +8,7 @@ mod bad_input;
 mod bot;
 mod bot_rules;
 mod cli;
+mod cli_rules;
 mod console;
 mod console_browser;
 mod delivery_processes;

@@ -177,8 +177,13 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
         lines.push(fill(t.summary_ucs2, &[("characters", &characters)]));
     }
     if let Some(offer) = &s.gsm7_offer {
+        let offer_text = if offer.cost == s.cost {
+            t.summary_gsm7_offer_same_cost
+        } else {
+            t.summary_gsm7_offer
+        };
         lines.push(fill(
-            t.summary_gsm7_offer,
+            offer_text,
             &[
                 ("segments", &offer.segments),
                 ("cost", &offer.cost),

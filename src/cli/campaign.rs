@@ -400,9 +400,14 @@ fn summary_text(s: &Summary, server: u64) -> String {
         ));
     }
     if let Some(offer) = &s.gsm7_offer {
+        let cost = if offer.cost == s.cost {
+            "the same cost, 160 characters per SMS instead of 70".to_owned()
+        } else {
+            format!("{} credits instead of {}", offer.cost, s.cost)
+        };
         text.push_str(&format!(
-            "\n  with plain quotes, dashes and spaces it would be GSM-7: {} segment(s), {} credits instead of {}; finalize again with --plain-characters to use them",
-            offer.segments, offer.cost, s.cost
+            "\n  with plain quotes, dashes and spaces it would be GSM-7: {} segment(s), {cost}; finalize again with --plain-characters to use them",
+            offer.segments
         ));
     }
     for flag in s

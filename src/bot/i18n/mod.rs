@@ -226,6 +226,7 @@ texts! {
     summary_ucs2,
     summary_ucs2_at,
     summary_gsm7_offer,
+    summary_gsm7_offer_same_cost,
     button_use_gsm7,
     gsm7_done,
     flag_missing_opt_out,
