@@ -13,7 +13,7 @@ use crate::support::console::{ConsoleClient, PASSWORD, serve_console};
 use crate::support::{Engine, OWNER, SERVER, TestApp};
 
 /// A test app with moderators alice and bob, and its console.
-async fn console(engine: Engine) -> (TestApp, String) {
+pub(crate) async fn console(engine: Engine) -> (TestApp, String) {
     let t = TestApp::new(engine).await;
     t.app.add_moderator("alice", PASSWORD).await.unwrap();
     t.app.add_moderator("bob", PASSWORD).await.unwrap();
@@ -21,7 +21,7 @@ async fn console(engine: Engine) -> (TestApp, String) {
     (t, base)
 }
 
-async fn signed_in(base: &str, name: &str) -> ConsoleClient {
+pub(crate) async fn signed_in(base: &str, name: &str) -> ConsoleClient {
     let mut client = ConsoleClient::new(base);
     let page = client.sign_in(name, PASSWORD).await;
     assert_eq!(

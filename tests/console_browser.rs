@@ -149,11 +149,34 @@ async fn submit(t: &TestApp, name: &str) -> herald::domain::ids::CampaignId {
     t.app.campaign_id(SERVER, name).await.unwrap().0
 }
 
+/// "spring", with a link the moderator should look at and a recipient in Réunion.
+async fn submit_with_link_and_reunion(t: &TestApp) -> herald::domain::ids::CampaignId {
+    let csv = "phone\n0612345678\n0612345679\n+262692000001\n";
+    t.ready_campaign_to("spring", 100, csv.as_bytes().to_vec())
+        .await;
+    let body = "Spring sale -20% on http://bit.ly/spring STOP au 36180";
+    let edit = herald::app::DraftInput {
+        body: Some(body.into()),
+        sender: None,
+    };
+    t.app.edit_campaign(OWNER, "spring", edit).await.unwrap();
+    let summary = t
+        .app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    t.app.campaign_id(SERVER, "spring").await.unwrap().0
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     let t = TestApp::new(Engine::Sqlite).await;
     t.app.add_moderator("alice", PASSWORD).await.unwrap();
-    let spring = submit(&t, "spring").await;
+    // Tuesday 18:00 in Paris, 21:00 in Réunion: spring's Réunion number waits for the morning.
+    t.clock
+        .set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 3, 2, 17, 0, 0).unwrap());
+    let spring = submit_with_link_and_reunion(&t).await;
     let autumn = submit(&t, "autumn").await;
     let base = serve_console(&t.app).await;
     let driver = Driver::start().await;
@@ -173,6 +196,14 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
 
     click(&browser, &format!("article#c{} a.review", spring.0)).await;
     arrive_at(&browser, &format!("/reviews/{}", spring.0)).await;
+    assert_eq!(
+        text(&browser, "section.links li").await,
+        "http://bit.ly/spring no encryption (http), a public link shortener"
+    );
+    assert_eq!(
+        text(&browser, "table.windows tr.waits .when").await,
+        "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"
+    );
     snap(&browser, "3-review").await;
     click(&browser, "form.approve button").await;
     arrive_at(&browser, "/queue").await;

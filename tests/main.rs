@@ -11,6 +11,7 @@ mod cli;
 mod cli_rules;
 mod console;
 mod console_browser;
+mod console_rules;
 mod delivery_processes;
 mod discord_standin;
 mod kannel_delivery;

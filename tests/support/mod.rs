@@ -93,6 +93,20 @@ impl TestDb {
     pub async fn store(&self) -> Arc<dyn Store> {
         herald::store::open(&self.url).await.expect("open store")
     }
+
+    /// Runs `sql` on the database behind Herald's back: for rows only an older release (or
+    /// an operator's hand) could have written.
+    pub async fn execute(&self, sql: &str) {
+        use sqlx::Connection;
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        if self.schema.is_some() {
+            let mut conn = sqlx::PgConnection::connect(&self.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        } else {
+            let mut conn = sqlx::SqliteConnection::connect(&self.url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut conn).await.unwrap();
+        }
+    }
 }
 
 async fn run_admin(url: &str, sql: &str) {

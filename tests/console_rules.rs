@@ -1,0 +1,79 @@
+//! The French sending rules as a moderator sees them in the console: the body's links with
+//! their flags, recipients by zone with when their messages may go, and a flag for an
+//! account whose sender (kept from before the rules) breaks one.
+
+use chrono::{TimeZone, Utc};
+use herald::app::{DraftInput, SendRequest};
+
+use crate::console::{console, signed_in};
+use crate::support::{Engine, OWNER, SERVER};
+
+async fn the_review_page_lists_links_windows_and_sender_flags(engine: Engine) {
+    let (t, base) = console(engine).await;
+    // Tuesday 18:00 in Paris, 21:00 in Réunion.
+    t.clock
+        .set(Utc.with_ymd_and_hms(2027, 3, 2, 17, 0, 0).unwrap());
+    let csv = "phone\n0612345678\n0612345679\n+262692000001\n";
+    t.ready_campaign_to("spring", 100, csv.as_bytes().to_vec())
+        .await;
+    let body = "Soldes http://bit.ly/x et https://xn--mabutique-e7a.fr/promo STOP au 36180";
+    t.app
+        .edit_campaign(
+            OWNER,
+            "spring",
+            DraftInput {
+                body: Some(body.into()),
+                sender: None,
+            },
+        )
+        .await
+        .unwrap();
+    // A sender kept from before the rules: a generic word.
+    t.db.execute("UPDATE campaigns SET draft_sender = 'INFO'")
+        .await;
+    let summary = t
+        .app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+
+    let mut alice = signed_in(&base, "alice").await;
+    let review = alice.get(&format!("/reviews/{}", id.0)).await;
+    assert_eq!(review.status, 200, "{}", review.text);
+    assert_eq!(
+        review.texts("section.links li"),
+        [
+            "http://bit.ly/x no encryption (http), a public link shortener",
+            "https://xn--mabutique-e7a.fr/promo an encoded international name (xn--) that can imitate another",
+        ]
+    );
+    assert_eq!(
+        review.texts("table.windows tr.open td"),
+        ["Europe/Paris", "2", "from the send time"]
+    );
+    assert_eq!(
+        review.texts("table.windows tr.waits td"),
+        [
+            "Indian/Reunion",
+            "1",
+            "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"
+        ]
+    );
+    let sender_flag = "the sender breaks a French operators' rule: operators filter generic words such as \"INFO\", use your brand";
+    for page in [&review, &alice.get("/queue").await] {
+        let flags = page.texts("ul.flags li");
+        assert!(flags.iter().any(|f| f == sender_flag), "{flags:?}");
+        assert!(
+            flags.contains(&"the link https://xn--mabutique-e7a.fr/promo has an encoded international name (xn--) that can imitate another".to_owned()),
+            "{flags:?}"
+        );
+        assert!(
+            flags.contains(&"1 recipient(s) wait for their sending window: Tuesday 2027-03-02 21:00 (Indian/Reunion): marketing SMS may only be sent between 08:00 and 20:00".to_owned()),
+            "{flags:?}"
+        );
+    }
+}
+
+on_both_engines!(the_review_page_lists_links_windows_and_sender_flags);
