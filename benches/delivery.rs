@@ -25,7 +25,7 @@ use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
 use herald::domain::ids::ModeratorName;
 
 use common::support::kannel::{FakeOperator, Kannel, Script};
-use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign};
+use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign, app_with_campaign_at};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -38,8 +38,14 @@ fn main() {
         for part in parts.split(',') {
             match part.trim() {
                 "null" => {
-                    null_gateway(Engine::Sqlite, 300_000).await;
-                    null_gateway(Engine::Postgres, 100_000).await;
+                    for audience in [
+                        Audience::Paris,
+                        Audience::BelgiumLifted,
+                        Audience::HalfReunionAtNight,
+                    ] {
+                        null_gateway(Engine::Sqlite, 300_000, audience).await;
+                    }
+                    null_gateway(Engine::Postgres, 100_000, Audience::Paris).await;
                 }
                 "kannel" => through_kannel(30_000).await,
                 "million" => million().await,
@@ -52,11 +58,69 @@ fn main() {
 /// A campaign of `n` recipients, approved and started: its deliveries are queued.
 async fn sending_campaign(db: &BenchDb, n: usize) -> App {
     let (app, _) = app_with_campaign(db, "spring", 10 * n as u64 + 10).await;
+    approved(app, common::support::csv_of(n), n).await
+}
+
+/// Where the recipients of a null-gateway run are, and when it runs.
+#[derive(Clone, Copy)]
+enum Audience {
+    /// Metropolitan France on a Tuesday morning: every window open, every message checked.
+    Paris,
+    /// Belgium, its window lifted by the account: the check finds no rule (the cost of the
+    /// check itself, compared in the same run).
+    BelgiumLifted,
+    /// Half Paris, half Réunion at 19:30 in Paris (22:30 in Réunion): half are sent, half
+    /// held for the morning.
+    HalfReunionAtNight,
+}
+
+impl Audience {
+    fn label(self) -> &'static str {
+        match self {
+            Audience::Paris => "Paris, window open",
+            Audience::BelgiumLifted => "Belgium, window lifted",
+            Audience::HalfReunionAtNight => "half Paris, half Réunion at night (held)",
+        }
+    }
+
+    fn csv(self, n: usize) -> Vec<u8> {
+        let mut csv = String::from("phone\n");
+        for i in 0..n {
+            let number = match self {
+                Audience::Paris => format!("+3361{:07}", i),
+                Audience::BelgiumLifted => format!("+32470{:06}", i),
+                Audience::HalfReunionAtNight if i % 2 == 0 => format!("+3361{:07}", i),
+                Audience::HalfReunionAtNight => format!("+262692{:06}", i),
+            };
+            csv.push_str(&number);
+            csv.push('\n');
+        }
+        csv.into_bytes()
+    }
+
+    fn now(self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Audience::HalfReunionAtNight => "2027-03-02T18:30:00Z".parse().unwrap(),
+            _ => common::t0(),
+        }
+    }
+
+    /// How many of `n` go now.
+    fn sent(self, n: usize) -> usize {
+        match self {
+            Audience::HalfReunionAtNight => n.div_ceil(2),
+            _ => n,
+        }
+    }
+}
+
+/// `app`'s campaign "spring" with the recipients of `csv`, approved.
+async fn approved(app: App, csv: Vec<u8>, n: usize) -> App {
     let import = Instant::now();
     app.import_recipients(
         OWNER,
         "spring",
-        std::io::Cursor::new(common::support::csv_of(n)),
+        std::io::Cursor::new(csv),
         Default::default(),
     )
     .await
@@ -152,10 +216,22 @@ async fn dispatch<G: SmsGateway + 'static>(
     took
 }
 
-async fn null_gateway(engine: Engine, n: usize) {
-    eprintln!("null gateway, {}, {n} recipients…", engine.name());
+async fn null_gateway(engine: Engine, n: usize, audience: Audience) {
+    eprintln!(
+        "null gateway, {}, {n} recipients, {}…",
+        engine.name(),
+        audience.label()
+    );
     let db = BenchDb::new(engine).await;
-    let app = sending_campaign(&db, n).await;
+    let credits = 10 * n as u64 + 10;
+    let (app, _) = app_with_campaign_at(&db, "spring", credits, audience.now()).await;
+    if let Audience::BelgiumLifted = audience {
+        app.set_window(SERVER, "BE", true, herald::domain::effects::Actor::Operator)
+            .await
+            .unwrap();
+    }
+    let app = approved(app, audience.csv(n), n).await;
+    let sent = audience.sent(n);
     let started = Instant::now();
     app.advance_campaigns().await.unwrap();
     let queued = started.elapsed();
@@ -165,10 +241,18 @@ async fn null_gateway(engine: Engine, n: usize) {
         idle_poll: Duration::from_millis(1),
         ..DispatcherConfig::default()
     };
-    let took = dispatch(&app, NullGateway, n as u64, config).await;
+    let took = dispatch(&app, NullGateway, sent as u64, config).await;
+    let counts = app
+        .status(OWNER, "spring")
+        .await
+        .unwrap()
+        .deliveries
+        .unwrap();
+    assert_eq!(counts.pending as usize, n - sent, "{counts:?}");
     println!(
-        "| null gateway | {} | {n} | {:.2} s | {:.0} recipients/s | queued in {:.2} s |",
+        "| null gateway | {} | {n}, {} | {:.2} s | {:.0} recipients/s | queued in {:.2} s |",
         engine.name(),
+        audience.label(),
         took.as_secs_f64(),
         n as f64 / took.as_secs_f64(),
         queued.as_secs_f64()

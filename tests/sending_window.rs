@@ -385,7 +385,47 @@ async fn a_campaign_scheduled_on_a_sunday_starts_and_waits_for_monday(engine: En
     assert!(log.iter().all(|s| s.at == monday && s.attempt == 1));
 }
 
+async fn a_claim_a_minute_before_closing_waits_and_a_late_hand_over_is_given_back(engine: Engine) {
+    let t = TestApp::new(engine).await;
+    t.ready_campaign_to("spring", 100, recipients(&[PARIS_1]))
+        .await;
+    t.approve("spring", SendRequest::Immediate).await;
+    assert_eq!(t.app.advance_campaigns().await.unwrap().started, 1);
+
+    // 19:59:30 in Paris: the window closes before the margin a hand-over may take runs out.
+    t.clock
+        .set(utc(2027, 3, 2, 18, 59) + TimeDelta::seconds(30));
+    assert!(t.app.claim_deliveries(10).await.unwrap().is_empty());
+    t.clock.advance(TimeDelta::seconds(29));
+    assert!(t.app.claim_deliveries(10).await.unwrap().is_empty());
+    t.clock.advance(TimeDelta::seconds(1));
+    let wednesday = utc(2027, 3, 3, 7, 0);
+    assert_eq!(
+        waiting(&t).await,
+        [("FR".to_owned(), 1, wednesday, "hours")],
+        "the next opening is the next morning"
+    );
+
+    // Claimed in the morning, then stuck in the dispatcher for more than the margin: given
+    // back, its attempt uncounted, and claimed again.
+    t.clock.set(wednesday);
+    let claimed = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert!(t.app.hand_over(&claimed[0]).await.unwrap(), "fresh");
+    t.clock
+        .advance(herald::app::HAND_OVER_MARGIN + TimeDelta::seconds(1));
+    assert!(!t.app.hand_over(&claimed[0]).await.unwrap(), "too late");
+    let counts = t.delivery_counts("spring").await;
+    assert_eq!((counts.pending, counts.submitted), (1, 0));
+    let again = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(
+        (again[0].id, again[0].attempt),
+        (claimed[0].id, claimed[0].attempt)
+    );
+}
+
 on_both_engines!(
+    a_claim_a_minute_before_closing_waits_and_a_late_hand_over_is_given_back,
     approved_at_1959_in_paris_each_zone_goes_inside_its_own_window,
     a_retry_that_meets_sunday_and_easter_monday_is_not_sent_and_refunded,
     a_campaign_scheduled_on_a_sunday_starts_and_waits_for_monday,

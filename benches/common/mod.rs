@@ -21,8 +21,18 @@ pub use support::{Engine, OWNER, SERVER, TestDb as BenchDb, t0};
 /// An app over a fresh store, with an account holding `credits` and a campaign `name` with a
 /// body and a sender (no recipients yet).
 pub async fn app_with_campaign(db: &BenchDb, name: &str, credits: u64) -> (App, Arc<dyn Store>) {
+    app_with_campaign_at(db, name, credits, t0()).await
+}
+
+/// [`app_with_campaign`], its clock stopped at `now`.
+pub async fn app_with_campaign_at(
+    db: &BenchDb,
+    name: &str,
+    credits: u64,
+    now: chrono::DateTime<chrono::Utc>,
+) -> (App, Arc<dyn Store>) {
     let store = herald::store::open(&db.url).await.expect("open store");
-    let clock = Arc::new(ManualClock::new(t0()));
+    let clock = Arc::new(ManualClock::new(now));
     let app = App::new(store.clone(), clock);
     app.ensure_account(SERVER, "Bench server").await.unwrap();
     if credits > 0 {

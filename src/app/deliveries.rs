@@ -2,7 +2,7 @@
 //! what its reports said, and give up on attempts that never got an answer.
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::delivery::{
     DeliveryStatus, Report, RetryPolicy, Step, SubmitOutcome, WindowGate,
@@ -14,45 +14,71 @@ use crate::store::{DeliveryJob, DeliveryRecord, WindowHold, WindowOf};
 
 use super::{App, AppError, Requester};
 
+/// How long a claimed attempt may wait in the dispatcher before it reaches the gateway. A
+/// claim hands over only attempts whose window is open now and still open after the margin
+/// (a window is one stretch of daytime, closed for at least twelve hours: open at both ends
+/// of a minute means open throughout); the dispatcher gives back any attempt that waited
+/// longer ([`App::hand_over`]).
+pub const HAND_OVER_MARGIN: TimeDelta = TimeDelta::seconds(30);
+
 /// Sending-window decisions for one instant, each account's policy read once and each
 /// destination decided once: a claim of thousands of messages decides a handful of times.
 struct Windows<'a> {
     app: &'a App,
     at: DateTime<Utc>,
+    /// The window must also be open this long after `at`.
+    margin: TimeDelta,
     policies: HashMap<AccountId, SendingPolicy>,
     decided: HashMap<(AccountId, Destination), Decision>,
 }
 
 impl<'a> Windows<'a> {
-    fn new(app: &'a App, at: DateTime<Utc>) -> Windows<'a> {
+    fn new(app: &'a App, at: DateTime<Utc>, margin: TimeDelta) -> Windows<'a> {
         Windows {
             app,
             at,
+            margin,
             policies: HashMap::new(),
             decided: HashMap::new(),
         }
     }
 
-    async fn decide(&mut self, window: &WindowOf, phone: &str) -> Result<Decision, AppError> {
+    async fn decide(&mut self, window: &WindowOf, phone: &str) -> Decision {
         if window.exempt {
-            return Ok(Decision::Now);
+            return Decision::Now;
         }
         let destination = match window.destination {
             Some(d) => d,
-            // Queued before destinations were kept: worked out from the number.
-            None => Destination::of_number(&PhoneNumber::from_e164(phone)?),
+            // Queued before destinations were kept: worked out from the number. One that
+            // can't be read is failed by the dispatcher; until then it is read as Paris.
+            None => PhoneNumber::from_e164(phone)
+                .map(|n| Destination::of_number(&n))
+                .unwrap_or_else(|_| Destination::unknown()),
         };
         if let Some(decision) = self.decided.get(&(window.account, destination)) {
-            return Ok(decision.clone());
+            return decision.clone();
         }
         if !self.policies.contains_key(&window.account) {
-            let (account, _) = self.app.account(window.account).await?;
-            self.policies.insert(window.account, account.sending_policy);
+            let policy = match self.app.account(window.account).await {
+                Ok((account, _)) => account.sending_policy,
+                Err(e) => {
+                    // France's rule everywhere is never looser than the account's own.
+                    tracing::warn!(server = window.account.0, error = %e, "account unreadable: France's sending window applies");
+                    SendingPolicy::french()
+                }
+            };
+            self.policies.insert(window.account, policy);
         }
-        let decision = self.policies[&window.account].decide(&destination, self.at);
+        let policy = &self.policies[&window.account];
+        let decision = match policy.decide(&destination, self.at) {
+            Decision::Now if !self.margin.is_zero() => {
+                policy.decide(&destination, self.at + self.margin)
+            }
+            decision => decision,
+        };
         self.decided
             .insert((window.account, destination), decision.clone());
-        Ok(decision)
+        decision
     }
 }
 
@@ -79,11 +105,11 @@ impl App {
         let now = self.now();
         let lease_until = now + self.retry.report_timeout;
         let claimed = self.store.claim_deliveries(now, lease_until, limit).await?;
-        let mut windows = Windows::new(self, now);
+        let mut windows = Windows::new(self, now, HAND_OVER_MARGIN);
         let mut sendable = Vec::with_capacity(claimed.len());
         let mut held = Vec::new();
         for job in claimed {
-            let decision = windows.decide(&job.window, &job.phone).await?;
+            let decision = windows.decide(&job.window, &job.phone).await;
             match self.retry.gate(job.attempt, job.started_at, &decision) {
                 WindowGate::Send => sendable.push(job),
                 WindowGate::Defer { until, restart } => held.push(WindowHold {
@@ -100,9 +126,30 @@ impl App {
         }
         if !held.is_empty() {
             tracing::debug!(held = held.len(), "attempts wait for their sending window");
-            self.store.hold_deliveries(&held, now).await?;
+            // The others are claimed already: they go. What could not be given back stays
+            // claimed, and is retried (inside its window) once its lease runs out.
+            if let Err(e) = self.store.hold_deliveries(&held, now).await {
+                tracing::warn!(held = held.len(), error = %e, "attempts outside their window not given back yet");
+            }
         }
         Ok(sendable)
+    }
+
+    /// Whether a claimed attempt may be handed to the gateway now. One that waited in the
+    /// dispatcher longer than [`HAND_OVER_MARGIN`] since its claim is given back instead (its
+    /// attempt uncounted), to be claimed and its window decided again.
+    pub async fn hand_over(&self, job: &DeliveryJob) -> Result<bool, AppError> {
+        let now = self.now();
+        if now <= job.claimed_at + HAND_OVER_MARGIN {
+            return Ok(true);
+        }
+        let back = WindowHold {
+            id: job.id,
+            until: Some(now),
+            restart: false,
+        };
+        self.store.hold_deliveries(&[back], now).await?;
+        Ok(false)
     }
 
     /// `step` for a delivery, its retry moved to when the recipient's window opens.
@@ -116,7 +163,9 @@ impl App {
         let (DeliveryStatus::Retrying, Some(due)) = (step.status, step.due_at) else {
             return Ok(step);
         };
-        let decision = Windows::new(self, due).decide(window, phone).await?;
+        let decision = Windows::new(self, due, TimeDelta::zero())
+            .decide(window, phone)
+            .await;
         Ok(self.retry.within_window(step, started_at, |_| decision))
     }
 

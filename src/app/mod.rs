@@ -46,7 +46,7 @@ pub use accounts::MAX_BALANCE;
 pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use confirm::{ConfirmOutcome, SendRequest};
-pub use deliveries::ReportEffect;
+pub use deliveries::{HAND_OVER_MARGIN, ReportEffect};
 pub use error::AppError;
 pub use import::ImportOptions;
 pub use moderate::Decision;

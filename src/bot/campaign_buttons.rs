@@ -49,41 +49,43 @@ pub async fn confirm(
     }
 }
 
-/// "Add STOP au 36180" under a refused finalize: the mention goes at the end of the draft.
-pub async fn add_opt_out(
-    ctx: &serenity::Context,
-    data: &Data,
-    click: &serenity::ComponentInteraction,
-    name: &str,
-    lang: Lang,
-) -> Result<(), BotError> {
-    let who = sender_of(data, click, lang).await?;
-    let status = data.app.add_opt_out(who, name).await?;
-    let (account, _) = data.app.account(who.account).await?;
-    let text = fill(
-        lang.texts().opt_out_added,
-        &[
-            ("mention", &account.opt_out_text.unwrap_or_default()),
-            ("name", &name),
-            ("segments", &status.draft_segments.unwrap_or_default()),
-        ],
-    );
-    update_message(ctx, click, text, Vec::new()).await
+/// A fix offered under a finalize answer, applied to the draft on a click (the summary, if
+/// any, is void: the owner finalizes again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftFix {
+    /// "Add STOP au 36180": the server's opt-out mention goes at the end of the message.
+    AddOptOut,
+    /// "Use plain characters": typographic quotes, dashes and spaces become GSM-7 ones.
+    PlainCharacters,
 }
 
-/// "Use plain characters" under a summary: the draft becomes GSM-7 (the summary is void).
-pub async fn use_gsm7(
+pub async fn fix_draft(
     ctx: &serenity::Context,
     data: &Data,
     click: &serenity::ComponentInteraction,
     name: &str,
+    fix: DraftFix,
     lang: Lang,
 ) -> Result<(), BotError> {
     let who = sender_of(data, click, lang).await?;
-    let status = data.app.use_gsm7(who, name).await?;
+    let t = lang.texts();
+    let (status, done, mention) = match fix {
+        DraftFix::AddOptOut => {
+            let status = data.app.add_opt_out(who, name).await?;
+            let (account, _) = data.app.account(who.account).await?;
+            let mention = account.opt_out_text.unwrap_or_default();
+            (status, t.opt_out_added, mention)
+        }
+        DraftFix::PlainCharacters => (
+            data.app.use_gsm7(who, name).await?,
+            t.gsm7_done,
+            String::new(),
+        ),
+    };
     let text = fill(
-        lang.texts().gsm7_done,
+        done,
         &[
+            ("mention", &mention),
             ("name", &name),
             ("segments", &status.draft_segments.unwrap_or_default()),
         ],

@@ -56,9 +56,13 @@ async fn on_click(
             campaign_buttons::confirm(ctx, data, click, token, true, lang).await
         }
         CustomId::AddOptOut(name) => {
-            campaign_buttons::add_opt_out(ctx, data, click, &name, lang).await
+            let fix = campaign_buttons::DraftFix::AddOptOut;
+            campaign_buttons::fix_draft(ctx, data, click, &name, fix, lang).await
         }
-        CustomId::UseGsm7(name) => campaign_buttons::use_gsm7(ctx, data, click, &name, lang).await,
+        CustomId::UseGsm7(name) => {
+            let fix = campaign_buttons::DraftFix::PlainCharacters;
+            campaign_buttons::fix_draft(ctx, data, click, &name, fix, lang).await
+        }
         CustomId::AskCancel(name) => {
             campaign_buttons::ask_cancel(ctx, data, click, &name, lang).await
         }

@@ -135,6 +135,16 @@ async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Se
 }
 
 async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
+    // Claimed long ago (a slow gateway, a full queue): its window is decided again first.
+    match app.hand_over(job).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            // It stays claimed, and goes again (inside its window) once its lease runs out.
+            tracing::warn!(delivery = job.id.0, error = %e, "late attempt not given back");
+            return;
+        }
+    }
     let outcome = match outgoing(job) {
         Ok(sms) => gateway.submit(&sms).await,
         Err(unreadable) => {

@@ -20,6 +20,8 @@ pub struct DeliveryJob {
     pub message: Option<Arc<Message>>,
     pub started_at: DateTime<Utc>,
     pub window: WindowOf,
+    /// When it was claimed: it must reach the gateway within the claim's margin.
+    pub claimed_at: DateTime<Utc>,
 }
 
 /// What a message's sending window depends on.

@@ -530,16 +530,23 @@ pub fn delivery_record(r: &AnyRow) -> Result<DeliveryRecord, StoreError> {
 /// The columns [`delivery_record`] reads.
 pub const DELIVERY_COLUMNS: &str = "id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error, account_id, region, zone, window_exempt";
 
-/// A `region` and `zone` pair of columns; `None` when written before destinations were kept.
+/// A `region` and `zone` pair of columns; `None` when written before destinations were kept,
+/// or when the pair no longer reads (a zone renamed by a later time-zone database): the
+/// destination is then worked out from the number again.
 pub fn destination(r: &AnyRow) -> Result<Option<Destination>, StoreError> {
     let region: Option<String> = r.try_get("region")?;
     let zone: Option<String> = r.try_get("zone")?;
-    region
-        .map(|region| {
-            let zone = zone.as_deref().filter(|z| !z.is_empty());
-            Destination::from_stored(&region, zone).map_err(|e| corrupt("destination", e))
-        })
-        .transpose()
+    let Some(region) = region else {
+        return Ok(None);
+    };
+    let zone = zone.as_deref().filter(|z| !z.is_empty());
+    match Destination::from_stored(&region, zone) {
+        Ok(destination) => Ok(Some(destination)),
+        Err(unknown) => {
+            tracing::warn!(%unknown, "stored destination no longer reads: taken from the number");
+            Ok(None)
+        }
+    }
 }
 
 pub fn window_of(r: &AnyRow) -> Result<WindowOf, StoreError> {

@@ -68,6 +68,15 @@ impl Destination {
         }
     }
 
+    /// Where a number that can't be read is taken to be: no country, read in Paris (the
+    /// strict default).
+    pub fn unknown() -> Destination {
+        Destination {
+            region: None,
+            zones: NOWHERE,
+        }
+    }
+
     /// The number's own region, read by libphonenumber, and its destination.
     pub fn of_number(number: &PhoneNumber) -> Destination {
         Destination::of(number, number.country_region())

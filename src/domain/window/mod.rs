@@ -116,13 +116,14 @@ impl WindowRule {
             day = day.succ_opt()?;
         }
         // Sundays and holidays never run more than a few days in a row: a fortnight is plenty.
+        // Past it (a calendar gone wrong), the fortnight's end is given: closed, never open.
         for _ in 0..14 {
             if self.open_day(day, area) {
-                return Some((utc_of(zone, day.and_time(self.opens)), because));
+                break;
             }
             day = day.succ_opt()?;
         }
-        None
+        Some((utc_of(zone, day.and_time(self.opens)), because))
     }
 }
 

@@ -206,6 +206,7 @@ impl DeliveryStore for SqlStore {
                 message,
                 started_at: time(row.try_get("started_at")?)?,
                 window: rows::window_of(row)?,
+                claimed_at: now,
             });
         }
         jobs.sort_by_key(|j| j.id);
