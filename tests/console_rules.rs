@@ -76,4 +76,29 @@ async fn the_review_page_lists_links_windows_and_sender_flags(engine: Engine) {
     }
 }
 
-on_both_engines!(the_review_page_lists_links_windows_and_sender_flags);
+async fn campaigns_sending_show_who_waits_for_the_window(engine: Engine) {
+    let (t, base) = console(engine).await;
+    // Tuesday 19:30 in Paris, 22:30 in Réunion.
+    t.clock
+        .set(Utc.with_ymd_and_hms(2027, 3, 2, 18, 30, 0).unwrap());
+    let csv = "phone\n0612345678\n+262692000001\n+262692000002\n";
+    t.ready_campaign_to("spring", 100, csv.as_bytes().to_vec())
+        .await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let sent = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(sent.len(), 1, "Paris only");
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+
+    let mut alice = signed_in(&base, "alice").await;
+    let page = alice.get("/campaigns").await;
+    assert_eq!(
+        page.texts(&format!("tr#c{} td.window .waiting", id.0)),
+        ["2 from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"]
+    );
+}
+
+on_both_engines!(
+    the_review_page_lists_links_windows_and_sender_flags,
+    campaigns_sending_show_who_waits_for_the_window,
+);

@@ -1,11 +1,13 @@
 //! Creating and editing drafts; reading campaigns back.
+use chrono::{DateTime, Utc};
+
 use crate::domain::account::Account;
 use crate::domain::campaign::CampaignState as State;
 use crate::domain::campaign::{Campaign, CampaignError, DraftEdit, Transition};
 use crate::domain::ids::{CampaignId, CampaignName};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
-use crate::domain::window::{Destination, SendPlan};
+use crate::domain::window::{Destination, SendPlan, SendingPolicy};
 use crate::store::{Change, ConfirmationWrite};
 
 use super::{App, AppError, CampaignListItem, CampaignStatus, Requester};
@@ -226,15 +228,8 @@ impl App {
                     .delivery_counts(campaign.id, submission.version)
                     .await?;
                 status = status.with_deliveries(counts);
-                // Messages queued before destinations were kept can't be placed: left out.
-                let unsent: Vec<(Destination, u64)> = self
-                    .store
-                    .unsent_by_destination(campaign.id, submission.version)
+                self.unsent_plan(campaign.id, submission.version, policy, now)
                     .await?
-                    .into_iter()
-                    .filter_map(|(d, n)| Some((d?, n)))
-                    .collect();
-                SendPlan::new(policy, &unsent, now)
             }
             State::PendingReview | State::Approved | State::Scheduled | State::OnHold => {
                 let at = submission.mode.send_at().map_or(now, |a| a.utc().max(now));
@@ -245,6 +240,25 @@ impl App {
         };
         status.waiting_for_window = plan.waiting_groups().cloned().collect();
         Ok(status)
+    }
+
+    /// When a sending version's messages not yet sent may go, destination by destination.
+    /// Messages queued before destinations were kept can't be placed: left out.
+    pub(super) async fn unsent_plan(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+        policy: &SendingPolicy,
+        now: DateTime<Utc>,
+    ) -> Result<SendPlan, AppError> {
+        let unsent: Vec<(Destination, u64)> = self
+            .store
+            .unsent_by_destination(campaign, version)
+            .await?
+            .into_iter()
+            .filter_map(|(d, n)| Some((d?, n)))
+            .collect();
+        Ok(SendPlan::new(policy, &unsent, now))
     }
 
     /// One page of the server's campaigns, most recently changed first, and the total count.

@@ -2,7 +2,7 @@
 use crate::domain::consent::ConsentDecision;
 use crate::domain::consent::ConsentPurpose;
 use crate::domain::rating::Rating;
-use crate::domain::window::SendPlan;
+use crate::domain::window::{PlannedGroup, SendPlan};
 use std::sync::OnceLock;
 
 use argon2::Argon2;
@@ -76,6 +76,8 @@ pub struct HistoryPage {
 pub struct CampaignProgress {
     pub campaign: Campaign,
     pub counts: DeliveryCounts,
+    /// Messages not sent yet that wait for their sending window, soonest opening first.
+    pub waiting_for_window: Vec<PlannedGroup>,
 }
 
 #[derive(Debug, Clone)]
@@ -357,7 +359,15 @@ impl App {
                 continue;
             };
             let counts = self.store.delivery_counts(campaign.id, version).await?;
-            progress.push(CampaignProgress { campaign, counts });
+            let (account, _) = self.account(campaign.account).await?;
+            let plan = self
+                .unsent_plan(campaign.id, version, &account.sending_policy, self.now())
+                .await?;
+            progress.push(CampaignProgress {
+                campaign,
+                counts,
+                waiting_for_window: plan.waiting_groups().cloned().collect(),
+            });
         }
         Ok(CampaignsOverview {
             sending: progress,

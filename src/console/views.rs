@@ -210,6 +210,10 @@ pub struct ProgressRow {
     pub retrying: u64,
     pub bounced: u64,
     pub next_retry: Option<String>,
+    /// Not sent: the window stayed closed until the retry window ended (refunded).
+    pub outside_hours: u64,
+    /// "12 from Monday 2027-03-08 08:00 (Europe/Paris) (Sunday)", one per waiting group.
+    pub waiting: Vec<String>,
 }
 
 pub struct HoldRow {

@@ -4,6 +4,8 @@ use axum::extract::State;
 use axum::response::Response;
 
 use crate::app::console::ModeratorSession;
+use crate::domain::window::Decision;
+use crate::english;
 
 use super::super::views::{CampaignsPage, HoldRow, Nav, ProgressRow};
 use super::super::{Console, ConsoleError, format};
@@ -27,6 +29,20 @@ pub async fn show(
             retrying: p.counts.retrying,
             bounced: p.counts.bounced,
             next_retry: p.counts.next_retry.map(format::utc),
+            outside_hours: p.counts.outside_hours,
+            waiting: p
+                .waiting_for_window
+                .iter()
+                .filter_map(|g| match &g.decision {
+                    Decision::NotBefore { at, because } => Some(format!(
+                        "{} from {} ({})",
+                        g.recipients,
+                        english::opening(&g.destination, *at),
+                        english::closed_because(because)
+                    )),
+                    Decision::Now => None,
+                })
+                .collect(),
         })
         .collect();
     let on_hold = overview
