@@ -155,6 +155,7 @@ async fn the_sender_sees_every_check_before_the_moderator() {
     let summary = finalize(&discord, Options::new().string("name", "spring")).await;
     let text = content(&summary);
     for flag in [
+        "Sending window, by where the phones are:\n• Europe/Paris: 3 recipient(s), from the send time",
         "The moderator will also see:",
         "bit.ly is a public link shortener",
         "http://bit.ly/x: not encrypted (http)",

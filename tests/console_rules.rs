@@ -31,6 +31,22 @@ async fn the_review_page_lists_links_windows_and_sender_flags(engine: Engine) {
     // A sender kept from before the rules: a generic word.
     t.db.execute("UPDATE campaigns SET draft_sender = 'INFO'")
         .await;
+    // An edit form sends it back unchanged: the body changes, the sender waits for finalize.
+    let resend = |sender: &str| DraftInput {
+        body: Some(body.into()),
+        sender: Some(sender.into()),
+    };
+    t.app
+        .edit_campaign(OWNER, "spring", resend("INFO"))
+        .await
+        .unwrap();
+    assert!(
+        t.app
+            .edit_campaign(OWNER, "spring", resend("SMS"))
+            .await
+            .is_err(),
+        "a new sender is checked"
+    );
     let summary = t
         .app
         .finalize(OWNER, "spring", SendRequest::Immediate)

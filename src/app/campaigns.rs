@@ -29,10 +29,12 @@ pub struct DraftView {
 
 impl DraftInput {
     /// The edit, each field checked as new input: the body for hidden characters and
-    /// forbidden links, the sender against the French operators' rules.
-    fn parse(&self, account: &Account) -> Result<DraftEdit, AppError> {
+    /// forbidden links, a new sender against the French operators' rules (the draft's own
+    /// sender, sent back unchanged by an edit form, is flagged at finalize instead).
+    fn parse(&self, account: &Account, current: Option<&SenderId>) -> Result<DraftEdit, AppError> {
         let sender = self.sender.as_deref().map(SenderId::parse).transpose()?;
         if let Some(sender) = &sender
+            && Some(sender) != current
             && let Some(rule) = sender.french_rule_broken(account.short_code.as_ref())
         {
             return Err(CampaignError::SenderRule {
@@ -59,7 +61,7 @@ impl App {
     ) -> Result<CampaignStatus, AppError> {
         let name = CampaignName::parse(name)?;
         let (account, _) = self.account(who.account).await?;
-        let edit = input.parse(&account)?;
+        let edit = input.parse(&account, None)?;
         let now = self.now();
         let blank = Campaign::new(CampaignId(0), account.id, name, who.user, now);
         // The first draft is written with the campaign: a bad body leaves nothing behind.
@@ -76,7 +78,8 @@ impl App {
         input: DraftInput,
     ) -> Result<CampaignStatus, AppError> {
         let (account, _) = self.account(who.account).await?;
-        let edit = input.parse(&account)?;
+        let current = self.campaign_named(who.account, name).await?.draft.sender;
+        let edit = input.parse(&account, current.as_ref())?;
         self.change_campaign(who, name, move |c, now| c.edit_draft(edit.clone(), now))
             .await
     }

@@ -110,7 +110,10 @@ impl App {
         let mut held = Vec::new();
         for job in claimed {
             let decision = windows.decide(&job.window, &job.phone).await;
-            match self.retry.gate(job.attempt, job.started_at, &decision) {
+            match self
+                .retry
+                .gate(job.attempt, job.started_at, &decision, job.window.test)
+            {
                 WindowGate::Send => sendable.push(job),
                 WindowGate::Defer { until, restart } => held.push(WindowHold {
                     id: job.id,
@@ -166,7 +169,9 @@ impl App {
         let decision = Windows::new(self, due, TimeDelta::zero())
             .decide(window, phone)
             .await;
-        Ok(self.retry.within_window(step, started_at, |_| decision))
+        Ok(self
+            .retry
+            .within_window(step, started_at, window.test, |_| decision))
     }
 
     /// Records the gateway's answer to a claimed attempt.

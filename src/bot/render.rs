@@ -145,7 +145,7 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             ],
         ));
     }
-    if s.plan.waiting() > 0 {
+    if !s.plan.groups.is_empty() {
         lines.push(t.summary_zones.to_owned());
         for group in &s.plan.groups {
             let zone = words::destination(t, &group.destination);

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use herald::app::{
-    App, CampaignStatus, ConfirmOutcome, Decision, DraftInput, ImportOptions, Requester,
+    App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, ImportOptions, Requester,
     SendRequest,
 };
-use herald::domain::campaign::{CampaignState, RefusalCode, Summary};
+use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Summary};
 use herald::domain::compliance::ComplianceFlag;
 use herald::domain::ids::{AccountId, ModeratorName, UserId};
 use herald::domain::recipients::ImportReport;
@@ -199,11 +199,19 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             add_opt_out,
             plain_characters,
         } => {
+            // Both flags may be given again (after a finalize that failed for another
+            // reason): what is already done is left as it is, and the summary shows it.
             if add_opt_out {
-                app.add_opt_out(who.requester(), &name).await?;
+                match app.add_opt_out(who.requester(), &name).await {
+                    Err(AppError::Campaign(CampaignError::OptOutPresent)) => {}
+                    other => drop(other?),
+                }
             }
             if plain_characters {
-                app.use_gsm7(who.requester(), &name).await?;
+                match app.use_gsm7(who.requester(), &name).await {
+                    Err(AppError::Campaign(CampaignError::NoGsm7Version)) => {}
+                    other => drop(other?),
+                }
             }
             let when = match (date, time) {
                 (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
@@ -369,7 +377,7 @@ fn summary_text(s: &Summary, server: u64) -> String {
             first.format("%Y-%m-%d %H:%M")
         ));
     }
-    if s.plan.waiting() > 0 {
+    if !s.plan.groups.is_empty() {
         text.push_str("\n  sending window, by where the phones are:");
         for group in &s.plan.groups {
             let zone = english::destination(&group.destination);

@@ -179,14 +179,22 @@ impl RetryPolicy {
 
     /// What the recipient's window decides for claimed attempt `attempt` of a message whose
     /// retry window started at `started_at`.
-    pub fn gate(&self, attempt: u32, started_at: DateTime<Utc>, window: &Decision) -> WindowGate {
+    /// `waits_always`: a test message, which goes to the team's own phones and waits for its
+    /// window however long, never left unsent for it.
+    pub fn gate(
+        &self,
+        attempt: u32,
+        started_at: DateTime<Utc>,
+        window: &Decision,
+        waits_always: bool,
+    ) -> WindowGate {
         match window {
             Decision::Now => WindowGate::Send,
             Decision::NotBefore { at, .. } if attempt <= 1 => WindowGate::Defer {
                 until: *at,
                 restart: true,
             },
-            Decision::NotBefore { at, .. } if *at <= started_at + self.window => {
+            Decision::NotBefore { at, .. } if waits_always || *at <= started_at + self.window => {
                 WindowGate::Defer {
                     until: *at,
                     restart: false,
@@ -203,6 +211,7 @@ impl RetryPolicy {
         &self,
         step: Step,
         started_at: DateTime<Utc>,
+        waits_always: bool,
         window_at: impl FnOnce(DateTime<Utc>) -> Decision,
     ) -> Step {
         let (DeliveryStatus::Retrying, Some(due)) = (step.status, step.due_at) else {
@@ -210,10 +219,12 @@ impl RetryPolicy {
         };
         match window_at(due) {
             Decision::Now => step,
-            Decision::NotBefore { at, .. } if at <= started_at + self.window => Step {
-                due_at: Some(at),
-                ..step
-            },
+            Decision::NotBefore { at, .. } if waits_always || at <= started_at + self.window => {
+                Step {
+                    due_at: Some(at),
+                    ..step
+                }
+            }
             Decision::NotBefore { .. } => Step {
                 error: Some("the sending window stayed closed until the retry window ended".into()),
                 ..Step::to(DeliveryStatus::OutsideHours)
@@ -429,6 +440,97 @@ mod tests {
 
     fn t(h: i64) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2027, 3, 2, 9, 0, 0).unwrap() + TimeDelta::hours(h)
+    }
+
+    fn closed_until(at: DateTime<Utc>) -> Decision {
+        Decision::NotBefore {
+            at,
+            because: crate::domain::window::WindowFlag::OutsideHours {
+                local: at.naive_utc(),
+                zone: "Europe/Paris".into(),
+                opens: chrono::NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
+                closes: chrono::NaiveTime::from_hms_opt(20, 0, 0).unwrap(),
+            },
+        }
+    }
+
+    #[test]
+    fn the_window_gate_defers_first_attempts_and_drops_retries_only_past_the_retry_window() {
+        let p = RetryPolicy::default();
+        // (attempt, opening in hours from the start, test message) -> gate
+        for (attempt, opens, test, expected) in [
+            (
+                1,
+                60,
+                false,
+                WindowGate::Defer {
+                    until: t(60),
+                    restart: true,
+                },
+            ),
+            (
+                2,
+                40,
+                false,
+                WindowGate::Defer {
+                    until: t(40),
+                    restart: false,
+                },
+            ),
+            (
+                2,
+                48,
+                false,
+                WindowGate::Defer {
+                    until: t(48),
+                    restart: false,
+                },
+            ),
+            (2, 49, false, WindowGate::NotSent),
+            (
+                2,
+                49,
+                true,
+                WindowGate::Defer {
+                    until: t(49),
+                    restart: false,
+                },
+            ),
+        ] {
+            let gate = p.gate(attempt, t(0), &closed_until(t(opens)), test);
+            assert_eq!(
+                gate, expected,
+                "attempt {attempt}, opens at +{opens} h, test {test}"
+            );
+        }
+        assert_eq!(p.gate(3, t(0), &Decision::Now, false), WindowGate::Send);
+    }
+
+    #[test]
+    fn a_retry_due_while_closed_moves_to_the_opening_or_is_not_sent() {
+        let p = RetryPolicy::default();
+        let retry = Step {
+            status: DeliveryStatus::Retrying,
+            due_at: Some(t(13)),
+            error: Some("busy".into()),
+        };
+        let moved = p.within_window(retry.clone(), t(0), false, |_| closed_until(t(23)));
+        assert_eq!(
+            (moved.status, moved.due_at),
+            (DeliveryStatus::Retrying, Some(t(23)))
+        );
+        let open = p.within_window(retry.clone(), t(0), false, |_| Decision::Now);
+        assert_eq!(open, retry);
+        let too_late = p.within_window(retry.clone(), t(0), false, |_| closed_until(t(50)));
+        assert_eq!(
+            (too_late.status, too_late.due_at),
+            (DeliveryStatus::OutsideHours, None)
+        );
+        let test = p.within_window(retry, t(0), true, |_| closed_until(t(50)));
+        assert_eq!(
+            (test.status, test.due_at),
+            (DeliveryStatus::Retrying, Some(t(50)))
+        );
     }
 
     #[test]

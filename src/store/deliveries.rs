@@ -33,6 +33,8 @@ pub struct WindowOf {
     pub destination: Option<Destination>,
     /// A test message its owner chose to send at once, outside the window.
     pub exempt: bool,
+    /// A test message: it waits for its window however long (see `RetryPolicy::gate`).
+    pub test: bool,
 }
 
 /// A claimed attempt the sending window holds back.

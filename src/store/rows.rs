@@ -555,6 +555,7 @@ pub fn window_of(r: &AnyRow) -> Result<WindowOf, StoreError> {
         account: crate::domain::ids::AccountId(from_snowflake(r.try_get("account_id")?)),
         destination: destination(r)?,
         exempt: exempt != 0,
+        test: r.try_get::<Option<i64>, _>("version")?.is_none(),
     })
 }
 
