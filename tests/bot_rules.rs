@@ -85,7 +85,15 @@ async fn the_sender_sees_every_check_before_the_moderator() {
         ),
     );
     let (_, saved) = answer(&discord, settings).await;
-    assert!(!content(&saved).contains("can't"), "{saved}");
+    assert_eq!(content(&saved), "Server settings saved.");
+    let (account, _) = t.app.account(GUILD).await.unwrap();
+    assert_eq!(
+        (
+            account.short_code.as_ref().map(|c| c.as_str()),
+            account.opt_out_text.as_deref()
+        ),
+        (Some("38100"), Some("STOP au 38100"))
+    );
 
     // Refused as it is written, naming what and where; nothing is created.
     for (body, sender, expected) in [

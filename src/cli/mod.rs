@@ -128,7 +128,11 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         ..RetryPolicy::default()
     };
     let clock: Arc<dyn Clock> = match config.clock_start {
-        Some(start) => Arc::new(ShiftedClock::starting_at(start)),
+        Some(start) => {
+            // A rehearsal or test setting: sending windows and schedules follow this clock.
+            tracing::warn!(%start, "HERALD_CLOCK_START is set: Herald's clock runs from this instant, not from the real time");
+            Arc::new(ShiftedClock::starting_at(start))
+        }
         None => Arc::new(SystemClock),
     };
     let app = App::new(store, clock).with_retry_policy(retry);

@@ -119,7 +119,11 @@ pub fn links_in(text: &str) -> Vec<Link> {
         let host = host_of(rest).trim_end_matches('.');
         let has_scheme = rest.len() != lower.len();
         let tld = host.rsplit('.').next().unwrap_or("");
+        // A bare IPv4 address is a link once a path or a port follows it ("1.2.3.4/promo");
+        // alone it may be a version number.
+        let bare_ip = host.parse::<Ipv4Addr>().is_ok() && rest.len() > host.len();
         let is_link = has_scheme
+            || bare_ip
             || host.starts_with("www.")
             || (host.contains('.') && BARE_LINK_TLDS.contains(&tld));
         if !is_link || host.is_empty() {
@@ -153,8 +157,9 @@ pub fn links_in(text: &str) -> Vec<Link> {
     links
 }
 
-/// A `javascript:` link, or a `data:` one with a media type (`data:text/html,…`), with where
-/// it starts (from 1): a phone would run it or open it as a document. "data: 5 Go" is text.
+/// A `javascript:` link, or a `data:` one (`data:text/html,…`, `data:,…`, `data:;base64,…`),
+/// with where it starts (from 1): a phone would run it or open it as a document.
+/// "data: 5 Go" is text.
 pub fn forbidden_scheme(text: &str) -> Option<(String, usize)> {
     // Schemes are ASCII: lowering ASCII only keeps positions aligned with the text's.
     let lower: Vec<char> = text.chars().map(|c| c.to_ascii_lowercase()).collect();
@@ -170,7 +175,7 @@ pub fn forbidden_scheme(text: &str) -> Option<(String, usize)> {
             let media_type = after.split_once('/').is_some_and(|(kind, _)| {
                 !kind.is_empty() && kind.chars().all(|c| c.is_ascii_alphabetic())
             });
-            if media_type {
+            if media_type || after.starts_with(',') || after.starts_with(';') {
                 return Some(("data".into(), i + 1));
             }
         }
@@ -230,6 +235,11 @@ mod tests {
             [("bit.ly".into(), vec![LinkFlag::Shortener])]
         );
         assert_eq!(
+            flags("Voir 1.2.3.4/promo"),
+            [("1.2.3.4".into(), vec![LinkFlag::IpAddress])]
+        );
+        assert!(flags("Version 1.2.3.4 disponible").is_empty());
+        assert_eq!(
             flags("http://user@1.2.3.4:8080/x"),
             [(
                 "1.2.3.4".into(),
@@ -247,6 +257,11 @@ mod tests {
         assert_eq!(
             forbidden_scheme("Voir DATA:text/html;base64,PGgxPg=="),
             Some(("data".into(), 6))
+        );
+        assert_eq!(forbidden_scheme("x data:,hello"), Some(("data".into(), 3)));
+        assert_eq!(
+            forbidden_scheme("data:;base64,PGgxPg=="),
+            Some(("data".into(), 1))
         );
         assert_eq!(forbidden_scheme("Forfait data: 100 Go !"), None);
         assert_eq!(forbidden_scheme("metadata:text/x"), None);

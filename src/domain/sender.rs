@@ -129,7 +129,10 @@ const GENERIC_WORDS: &[&str] = &[
     "NOREPLY",
 ];
 
-/// French mobile operators and their brands: a sender containing one is filtered.
+/// French mobile operators and their brands: a sender containing one is filtered ("IDs
+/// containing a network name are filtered", SFR Business's sensitive-OADC list, source [7] of
+/// `french-sms-rules.md`), so a brand such as ORANGERIE is refused here rather than dropped
+/// by the network.
 const OPERATORS: &[&str] = &[
     "ORANGE",
     "SFR",
