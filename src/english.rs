@@ -83,7 +83,7 @@ pub fn sender_rule(rule: &SenderRule) -> String {
         ),
         SenderRule::NumericWithoutShortCode { declared: None } => "a number can be the sender \
              only if it is the account's short code (36xxx or 38xxx), declared with \
-             `herald account set --short-code`"
+             `herald account set <server> --short-code 36xxx`"
             .to_owned(),
         SenderRule::NumericWithoutShortCode {
             declared: Some(code),
@@ -139,16 +139,25 @@ pub fn window_flag(flag: &WindowFlag) -> String {
     }
 }
 
+/// A character as a reader can see it: itself, or its code point when it shows nothing
+/// ("U+00A0" for a no-break space).
+pub fn character(c: char) -> String {
+    if crate::domain::sms::shows_nothing(c) {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        c.to_string()
+    }
+}
+
 /// Why a window is closed, in a few words: "Sunday", "public holiday: Easter Monday".
 pub fn closed_because(flag: &WindowFlag) -> String {
     match flag {
         WindowFlag::Sunday { .. } => "Sunday".to_owned(),
         WindowFlag::PublicHoliday { holiday: h, .. } => format!("public holiday: {}", holiday(*h)),
-        WindowFlag::OutsideHours { opens, closes, .. } => format!(
-            "outside {}-{}",
-            opens.format("%H:%M"),
-            closes.format("%H:%M")
-        ),
+        WindowFlag::OutsideHours { local, opens, .. } if local.time() < *opens => {
+            format!("before {}", opens.format("%H:%M"))
+        }
+        WindowFlag::OutsideHours { closes, .. } => format!("after {}", closes.format("%H:%M")),
     }
 }
 

@@ -100,7 +100,7 @@ async fn the_sender_sees_every_check_before_the_moderator() {
         (
             "Hello\u{202E}dlrow STOP au 38100",
             "MaBoutique",
-            "invisible control character (U+202E) at position 6",
+            "invisible character (U+202E) at position 6",
         ),
         (
             "Go javascript:alert(1) STOP au 38100",

@@ -218,9 +218,14 @@ async fn a_newcomers_mistakes_get_clear_answers(engine: Engine) {
     h.json(&["account", "credit", "42", "100", "--reason", "first load"]);
     h.json(&["account", "set", "42", "--sender", "MaBoutique"]);
 
-    // A body that shows nothing is empty, zero-width characters or not.
+    // A body that shows nothing is refused: a zero-width character by name, fillers and
+    // blanks as empty.
     h.refused(
         &["campaign", "create", "blank", "--body", "\u{200b}"],
+        "the message holds an invisible character (U+200B) at position 1: delete it",
+    );
+    h.refused(
+        &["campaign", "create", "blank", "--body", " \u{3164} "],
         "the message is empty",
     );
     h.json(&[

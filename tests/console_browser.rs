@@ -202,7 +202,7 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     );
     assert_eq!(
         text(&browser, "table.windows tr.waits .when").await,
-        "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"
+        "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (after 20:00)"
     );
     snap(&browser, "3-review").await;
     click(&browser, "form.approve button").await;

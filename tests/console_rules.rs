@@ -74,7 +74,7 @@ async fn the_review_page_lists_links_windows_and_sender_flags(engine: Engine) {
         [
             "Indian/Reunion",
             "1",
-            "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"
+            "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (after 20:00)"
         ]
     );
     let sender_flag = "the sender breaks a French operators' rule: operators filter generic words such as \"INFO\", use your brand";
@@ -110,7 +110,7 @@ async fn campaigns_sending_show_who_waits_for_the_window(engine: Engine) {
     let page = alice.get("/campaigns").await;
     assert_eq!(
         page.texts(&format!("tr#c{} td.window .waiting", id.0)),
-        ["2 from Wednesday 2027-03-03 08:00 (Indian/Reunion) (outside 08:00-20:00)"]
+        ["2 from Wednesday 2027-03-03 08:00 (Indian/Reunion) (after 20:00)"]
     );
 }
 

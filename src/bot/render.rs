@@ -171,7 +171,17 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             .ucs2_characters
             .iter()
             .take(8)
-            .map(|(c, at)| fill(t.summary_ucs2_at, &[("character", c), ("position", at)]))
+            .map(|(c, at)| {
+                let shown = if crate::domain::sms::shows_nothing(*c) {
+                    format!("U+{:04X}", u32::from(*c))
+                } else {
+                    c.to_string()
+                };
+                fill(
+                    t.summary_ucs2_at,
+                    &[("character", &shown), ("position", at)],
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ");
         lines.push(fill(t.summary_ucs2, &[("characters", &characters)]));

@@ -99,7 +99,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
             let (account, balance) = app.account(AccountId(server)).await?;
             let unrestricted: Vec<&str> = account.sending_policy.unrestricted().collect();
             let text = format!(
-                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  short code: {}\n  opt-out mention: {}\n  no sending window for: {}",
+                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  short code: {}\n  opt-out mention: {}\n  sending window: {}",
                 account.id,
                 account.name,
                 balance.available,
@@ -111,8 +111,8 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                 account.short_code.as_ref().map_or("(none)", |c| c.as_str()),
                 account.opt_out_text.as_deref().unwrap_or("(none)"),
                 match unrestricted.as_slice() {
-                    [] => "(none: France's rule everywhere)".to_owned(),
-                    codes => codes.join(", "),
+                    [] => "France's rule everywhere".to_owned(),
+                    codes => format!("France's rule, except {} (any hour)", codes.join(", ")),
                 },
             );
             out.done(
@@ -160,14 +160,16 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
             let lifted = rule == "none";
             app.set_window(id, &country, lifted, Actor::Operator)
                 .await?;
-            let state = if lifted {
-                "no window, messages go at any hour"
-            } else {
-                "France's rule (Monday to Saturday, 08:00-20:00, no public holidays)"
-            };
             let country = country.trim().to_uppercase();
+            let state = if lifted {
+                format!("messages to {country} go at any hour (no sending window)")
+            } else {
+                format!(
+                    "messages to {country} follow France's rule (Monday to Saturday, 08:00-20:00, no public holidays)"
+                )
+            };
             out.done(
-                &format!("account {server}: messages to {country} follow {state}"),
+                &format!("account {server}: {state}"),
                 &serde_json::json!({"id": id, "country": country, "no_window": lifted}),
             );
         }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use herald::app::{
-    App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, ImportOptions, Requester,
-    SendRequest,
+    App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, DraftView, ImportOptions,
+    Requester, SendRequest,
 };
 use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Summary};
 use herald::domain::compliance::ComplianceFlag;
@@ -204,6 +204,14 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             if add_opt_out {
                 match app.add_opt_out(who.requester(), &name).await {
                     Err(AppError::Campaign(CampaignError::OptOutPresent)) => {}
+                    Err(AppError::Campaign(CampaignError::MissingOptOut {
+                        mention: None, ..
+                    })) => {
+                        return Err(Failure::User(format!(
+                            "--add-opt-out has nothing to add: the account has no opt-out mention; set it with `herald account set {} --opt-out \"STOP au 36180\"`",
+                            who.server
+                        )));
+                    }
                     other => drop(other?),
                 }
             }
@@ -218,7 +226,9 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 _ => SendRequest::Immediate,
             };
             let summary = app.finalize(who.requester(), &name, when).await?;
-            out.done(&summary_text(&summary, who.server), &summary);
+            // The text and sender being confirmed, as they stand after the flags' changes.
+            let draft = app.draft(who.requester(), &name).await?;
+            out.done(&summary_text(&summary, who.server, &draft), &summary);
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
@@ -344,7 +354,7 @@ fn import_text(r: &ImportReport) -> String {
     text
 }
 
-fn summary_text(s: &Summary, server: u64) -> String {
+fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
     let send = match (&s.send_local, s.send_zone, s.send_utc) {
         (Some(local), Some(zone), Some(utc)) => {
             format!("{local} {zone} ({} UTC)", utc.format("%Y-%m-%d %H:%M"))
@@ -352,9 +362,15 @@ fn summary_text(s: &Summary, server: u64) -> String {
         _ => "immediately after approval".to_owned(),
     };
     let mut text = format!(
-        "campaign \"{}\", version {}: check before confirming\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; {}\n  send: {send}",
+        "campaign \"{}\", version {}: check before confirming\n  sender: {}\n  text: {}\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; {}\n  send: {send}",
         s.campaign,
         s.version,
+        draft.sender.as_deref().unwrap_or("(the account's)"),
+        draft
+            .body
+            .as_deref()
+            .unwrap_or_default()
+            .replace('\n', "\n        "),
         s.recipients,
         s.segments,
         s.encoding,
@@ -372,9 +388,16 @@ fn summary_text(s: &Summary, server: u64) -> String {
         text.push_str(&format!("\n  note: {}", words::fold_note(note)));
     }
     if let Some(first) = s.starts_later {
+        // Said in the zone whose window opens first.
+        let opening = s
+            .plan
+            .groups
+            .iter()
+            .find(|g| matches!(g.decision, Window::NotBefore { at, .. } if at == first))
+            .map(|g| english::opening(&g.destination, first))
+            .unwrap_or_else(|| format!("{} UTC", first.format("%Y-%m-%d %H:%M")));
         text.push_str(&format!(
-            "\n  first messages: {} UTC (the sending window is closed at the send time)",
-            first.format("%Y-%m-%d %H:%M")
+            "\n  first messages: {opening}, when the first sending window opens (every recipient's is closed at the send time)"
         ));
     }
     if !s.plan.groups.is_empty() {
@@ -400,7 +423,7 @@ fn summary_text(s: &Summary, server: u64) -> String {
             .ucs2_characters
             .iter()
             .take(8)
-            .map(|(c, at)| format!("{c} at {at}"))
+            .map(|(c, at)| format!("{} at {at}", english::character(*c)))
             .collect();
         text.push_str(&format!(
             "\n  UCS-2 (70 characters per SMS instead of 160) because of: {}",

@@ -75,13 +75,18 @@ pub fn error(e: &AppError) -> String {
         AppError::Campaign(CampaignError::MissingOptOut { mention: None, .. }) => {
             "the message has no opt-out mention, which marketing SMS must carry: add one such as \
              \"STOP au 36180\" to the message, or set the account's with \
-             `herald account set --opt-out`"
+             `herald account set <server> --opt-out \"STOP au 36180\"`"
                 .to_owned()
         }
         AppError::Campaign(CampaignError::SenderRule { sender, rule })
         | AppError::Settings(AccountSettingsError::Sender { sender, rule }) => format!(
             "\"{sender}\" can't be the sender: {}; for example: {EXAMPLE_SENDER}",
             english::sender_rule(rule)
+        ),
+        AppError::FrenchWindow(stays) => format!(
+            "France and its overseas territories keep their sending window, which French law \
+             sets: it can't be lifted for {}",
+            stays.region
         ),
         other => other.to_string(),
     }

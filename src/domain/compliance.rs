@@ -124,7 +124,8 @@ pub fn precheck_text(
     let mut in_opt_out = vec![false; text.len()];
     let has_opt_out = match &opt_out {
         Some(opt_out) => {
-            let starts = find_ignoring_case(&text, opt_out);
+            // Whole words at its edges: "STOP au 361800" is another number.
+            let starts = find_words_ignoring_case(&text, opt_out);
             for &start in &starts {
                 in_opt_out[start..start + opt_out.len()].fill(true);
             }

@@ -138,6 +138,10 @@ fn where_(region: &Option<Region>, calling_code: u16) -> String {
 const E164_MIN_DIGITS: usize = 8;
 const E164_MAX_DIGITS: usize = 15;
 
+/// The overseas departments whose numbers are dialled with 0 from metropolitan France:
+/// Guadeloupe (with Saint-Barthélemy and Saint-Martin), Martinique, Guyane, Réunion, Mayotte.
+const FRENCH_OVERSEAS_DEPARTMENTS: [&str; 5] = ["GP", "MQ", "GF", "RE", "YT"];
+
 impl PhoneNumber {
     /// Reads a number as a person would write it: national format in
     /// `default_region` ("06 12 34 56 78"), or international with "+" or the
@@ -148,7 +152,27 @@ impl PhoneNumber {
     }
 
     /// [`parse`](Self::parse), with the kind of line the number is.
+    ///
+    /// One deliberate difference from libphonenumber: in France, a national number of an
+    /// overseas department ("0692 12 34 56", Réunion) is read as that department's, as it is
+    /// dialled from metropolitan France (ARCEP's plan: the overseas departments share the
+    /// national ten-digit plan), where libphonenumber finds it invalid in FR.
     pub fn read(input: &str, default_region: Region) -> Result<ReadNumber, PhoneNumberError> {
+        let read = Self::read_in(input, default_region);
+        let national = input.trim_start().starts_with('0') && !input.trim_start().starts_with("00");
+        if !(matches!(read, Err(PhoneNumberError::Invalid { .. }))
+            && default_region.code() == "FR"
+            && national)
+        {
+            return read;
+        }
+        FRENCH_OVERSEAS_DEPARTMENTS
+            .iter()
+            .find_map(|code| Self::read_in(input, code.parse().ok()?).ok())
+            .ok_or_else(|| read.unwrap_err())
+    }
+
+    fn read_in(input: &str, default_region: Region) -> Result<ReadNumber, PhoneNumberError> {
         // Words without a digit ("hello", a column name) are simply not numbers.
         if input.chars().any(char::is_alphabetic) && input.chars().any(|c| c.is_numeric()) {
             return Err(PhoneNumberError::Letters {
@@ -268,6 +292,27 @@ mod tests {
             "XX".parse::<Region>().unwrap_err().to_string(),
             "unknown region \"XX\": use a two-letter country code such as FR, BE or US"
         );
+    }
+
+    #[test]
+    fn overseas_departments_national_numbers_read_in_france_as_dialled_there() {
+        let fr = region("FR");
+        for (input, e164, department) in [
+            ("0692 12 34 56", "+262692123456", "RE"),
+            ("0639 01 23 45", "+262639012345", "YT"),
+            ("0690 12 34 56", "+590690123456", "GP"),
+            ("0696 12 34 56", "+596696123456", "MQ"),
+            ("0694 20 12 34", "+594694201234", "GF"),
+        ] {
+            let read = PhoneNumber::read(input, fr).unwrap();
+            assert_eq!(read.number.as_e164(), e164, "{input}");
+            assert_eq!(read.region.map(|r| r.code()).as_deref(), Some(department));
+        }
+        // Written with France's code, it is a French number: not valid, not moved.
+        assert!(PhoneNumber::read("+33 6 92 12 34 56", fr).is_err());
+        assert!(PhoneNumber::read("0033 6 92 12 34 56", fr).is_err());
+        // Elsewhere, nothing changes.
+        assert!(PhoneNumber::read("0692 12 34 56", region("BE")).is_err());
     }
 
     #[test]
@@ -500,6 +545,7 @@ mod tests {
     fn every_answer_agrees_with_libphonenumber() {
         const CORPUS: &str = include_str!("../../tests/data/phones/corpus.csv");
         let mut rows = 0;
+        let mut overseas = 0;
         let mut disagreements = Vec::new();
         for record in csv::Reader::from_reader(CORPUS.as_bytes()).records() {
             let record = record.expect("the corpus is well-formed CSV");
@@ -513,6 +559,20 @@ mod tests {
                 if got.is_ok() {
                     disagreements.push(format!("{input:?} in {account}: {got:?}, letters kept"));
                 }
+                continue;
+            }
+            // Deliberate difference (see `read`): an overseas department's national number
+            // read in France is that department's, as libphonenumber reads it there.
+            if let (Ok(read), "false", "FR") = (&got, valid, account) {
+                let department = read.region.map(|r| r.code()).unwrap_or_default();
+                let there = PhoneNumber::read_in(input, region(&department));
+                if !FRENCH_OVERSEAS_DEPARTMENTS.iter().any(|d| {
+                    *d == department || (*d == "GP" && ["BL", "MF"].contains(&department.as_str()))
+                }) || there.as_ref().ok() != Some(read)
+                {
+                    disagreements.push(format!("{input:?} in FR: {got:?}, not an overseas number"));
+                }
+                overseas += 1;
                 continue;
             }
             let agrees = match (&got, valid == "true") {
@@ -533,6 +593,10 @@ mod tests {
             }
         }
         assert!(rows >= 3_000, "only {rows} rows");
+        assert!(
+            overseas > 0,
+            "the corpus holds overseas numbers written in France's way"
+        );
         assert!(
             disagreements.is_empty(),
             "{} of {rows} disagree:\n{}",

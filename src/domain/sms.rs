@@ -48,7 +48,7 @@ pub enum SmsBodyError {
     },
     /// A character that changes what the phone shows without being seen (a direction
     /// override, a control code): the moderator must read what the recipient will.
-    #[error("the message holds an invisible control character (U+{:04X}) at position {position}: delete it", u32::from(*character))]
+    #[error("the message holds an invisible character (U+{:04X}) at position {position}: delete it", u32::from(*character))]
     HiddenControl { character: char, position: usize },
     /// A link a phone would run or open as a document instead of a web page.
     #[error(
@@ -57,15 +57,23 @@ pub enum SmsBodyError {
     ForbiddenLink { scheme: String, position: usize },
 }
 
-/// Characters refused in a body being written: C0 and C1 control codes but the line feed, and
+/// Characters refused in a body being written: C0 and C1 control codes but the line feed,
 /// the Unicode direction controls (embeddings, overrides, isolates and marks), which can make
-/// a phone show a text other than the one a moderator reads.
+/// a phone show a text other than the one a moderator reads, and the characters that show
+/// nothing at all (zero-width space, word joiner, soft hyphen, line and paragraph separators).
+/// The zero-width joiner and non-joiner stay: emoji sequences and several scripts need them.
 fn is_hidden_control(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{9}'
             | '\u{B}'..='\u{1F}'
             | '\u{7F}'..='\u{9F}'
+            | '\u{AD}' // soft hyphen
+            | '\u{180E}' // Mongolian vowel separator
+            | '\u{200B}' // zero-width space
+            | '\u{2028}' | '\u{2029}' // line and paragraph separators
+            | '\u{2060}'..='\u{2064}' // word joiner and invisible operators
+            | '\u{FEFF}' // zero-width no-break space
             | '\u{061C}' // Arabic letter mark
             | '\u{200E}' | '\u{200F}' // left-to-right and right-to-left marks
             | '\u{202A}'..='\u{202E}' // embeddings and overrides
@@ -127,6 +135,12 @@ fn gsm_septets(c: char) -> Option<usize> {
         '€' => Some(2),
         _ => None,
     }
+}
+
+/// Whether `c` shows nothing when printed (a blank, a control, a zero-width character): an
+/// adapter naming it writes its code point instead.
+pub fn shows_nothing(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || is_invisible(c)
 }
 
 /// Characters that take no room on screen: a body made of them (and blanks) shows nothing.
@@ -296,6 +310,35 @@ mod tests {
 
     fn body(text: &str) -> SmsBody {
         SmsBody::parse(text).unwrap_or_else(|e| panic!("{text:?} refused: {e}"))
+    }
+
+    #[test]
+    fn a_body_being_written_refuses_what_a_moderator_could_not_see() {
+        for (text, character, position) in [
+            ("Hi\u{202E}there", '\u{202E}', 3),
+            ("Hi\u{2066}x", '\u{2066}', 3),
+            ("\u{200B}Promo", '\u{200B}', 1),
+            ("Pro\u{AD}mo", '\u{AD}', 4),
+            ("Promo\u{FEFF}", '\u{FEFF}', 6),
+            ("a\u{2060}b", '\u{2060}', 2),
+            ("a\u{2028}b", '\u{2028}', 2),
+            ("a\rb", '\r', 2),
+            ("a\u{7}b", '\u{7}', 2),
+            ("a\u{85}b", '\u{85}', 2),
+        ] {
+            assert_eq!(
+                SmsBody::write(text),
+                Err(SmsBodyError::HiddenControl {
+                    character,
+                    position
+                }),
+                "{text:?}"
+            );
+        }
+        // Windows line ends become line feeds; joiners stay (emoji families, scripts).
+        assert_eq!(SmsBody::write("a\r\nb").unwrap().as_str(), "a\nb");
+        let family = "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} STOP";
+        assert_eq!(SmsBody::write(family).unwrap().as_str(), family);
     }
 
     #[test]

@@ -102,13 +102,12 @@ pub fn closed_because(t: &Texts, flag: &WindowFlag) -> String {
         WindowFlag::PublicHoliday { holiday: h, .. } => {
             fill(t.reason_holiday, &[("holiday", &holiday(t, *h))])
         }
-        WindowFlag::OutsideHours { opens, closes, .. } => fill(
-            t.reason_hours,
-            &[
-                ("opens", &opens.format("%H:%M")),
-                ("closes", &closes.format("%H:%M")),
-            ],
-        ),
+        WindowFlag::OutsideHours { local, opens, .. } if local.time() < *opens => {
+            fill(t.reason_before, &[("opens", &opens.format("%H:%M"))])
+        }
+        WindowFlag::OutsideHours { closes, .. } => {
+            fill(t.reason_after, &[("closes", &closes.format("%H:%M"))])
+        }
     }
 }
 
