@@ -20,6 +20,7 @@ pub mod sign_in;
 pub mod sms;
 pub mod support;
 pub mod survey;
+pub mod template;
 pub mod text;
 pub mod window;
 pub mod zone;
