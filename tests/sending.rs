@@ -235,7 +235,52 @@ async fn the_engine_takes_a_campaign_to_100_percent_on_the_simulated_gateway(eng
     running.await.unwrap();
 }
 
+async fn a_stop_received_mid_campaign_stops_that_numbers_retries(engine: Engine) {
+    let t = TestApp::new(engine).await;
+    t.ready_campaign("spring", 100, 3).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let jobs = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(jobs.len(), 3);
+    // The first is busy and waits for a retry; the others are delivered.
+    let busy = SubmitOutcome::TemporaryFailure("busy".into());
+    t.app.delivery_submitted(&jobs[0], &busy).await.unwrap();
+    for job in &jobs[1..] {
+        t.app
+            .delivery_report(job.id, Some(1), &Report::Delivered)
+            .await
+            .unwrap();
+    }
+    // Its owner answers STOP before the retry.
+    t.app.opt_out(SERVER, &jobs[0].phone).await.unwrap();
+    t.clock.advance(TimeDelta::minutes(5));
+    assert!(
+        t.app.claim_deliveries(10).await.unwrap().is_empty(),
+        "no retry to a number that opted out"
+    );
+    assert_eq!(t.app.advance_campaigns().await.unwrap().completed, 1);
+    let status = t.app.status(OWNER, "spring").await.unwrap();
+    assert_eq!(
+        (status.state, status.percent),
+        (CampaignState::Completed, 100)
+    );
+    let counts = status.deliveries.unwrap();
+    assert_eq!(
+        (counts.delivered, counts.skipped, counts.retrying),
+        (2, 1, 0)
+    );
+    assert_eq!(
+        ledger_kinds(&t).await[1..],
+        [
+            (LedgerKind::Reserve, 3),
+            (LedgerKind::Debit, 3),
+            (LedgerKind::Refund, 1)
+        ]
+    );
+}
+
 on_both_engines!(
+    a_stop_received_mid_campaign_stops_that_numbers_retries,
     an_approved_campaign_is_sent_to_each_recipient_once_and_completes,
     short_credit_at_send_time_holds_then_resumes,
     a_scheduled_campaign_starts_on_time_across_a_dst_change,

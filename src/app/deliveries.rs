@@ -1,6 +1,6 @@
 //! The delivery engine's use cases: claim due attempts, record what the gateway answered and
 //! what its reports said, and give up on attempts that never got an answer.
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -127,6 +127,7 @@ impl App {
                 }),
             }
         }
+        let sendable = self.without_opted_out(sendable, now).await;
         if !held.is_empty() {
             tracing::debug!(held = held.len(), "attempts wait for their sending window");
             // The others are claimed already: they go. What could not be given back stays
@@ -136,6 +137,68 @@ impl App {
             }
         }
         Ok(sendable)
+    }
+
+    /// `jobs` but those to numbers that opted out since their campaign started (a STOP
+    /// mid-campaign stops the number's retries): those end `skipped`, refunded at completion.
+    /// When the list can't be read, an account's attempts are given back for a minute.
+    async fn without_opted_out(
+        &self,
+        mut jobs: Vec<DeliveryJob>,
+        now: DateTime<Utc>,
+    ) -> Vec<DeliveryJob> {
+        let mut phones: HashMap<AccountId, Vec<&str>> = HashMap::new();
+        for job in jobs.iter().filter(|j| !j.window.test) {
+            phones
+                .entry(job.window.account)
+                .or_default()
+                .push(&job.phone);
+        }
+        let mut stopped: HashSet<DeliveryId> = HashSet::new();
+        let mut unchecked: Vec<AccountId> = Vec::new();
+        for (account, phones) in &phones {
+            match self.store.opted_out_among(*account, phones).await {
+                Ok(out) if out.is_empty() => {}
+                Ok(out) => stopped.extend(
+                    jobs.iter()
+                        .filter(|j| j.window.account == *account && !j.window.test)
+                        .filter(|j| out.contains(&j.phone))
+                        .map(|j| j.id),
+                ),
+                Err(e) => {
+                    tracing::warn!(server = account.0, error = %e, "opt-out list unreadable: attempts given back");
+                    unchecked.push(*account);
+                }
+            }
+        }
+        let given_back = |j: &DeliveryJob| !j.window.test && unchecked.contains(&j.window.account);
+        let back: Vec<WindowHold> = jobs
+            .iter()
+            .filter(|j| given_back(j))
+            .map(|j| WindowHold {
+                id: j.id,
+                until: Some(now + TimeDelta::minutes(1)),
+                restart: false,
+            })
+            .collect();
+        if !back.is_empty()
+            && let Err(e) = self.store.hold_deliveries(&back, now).await
+        {
+            tracing::warn!(error = %e, "unchecked attempts not given back yet");
+        }
+        if !stopped.is_empty() {
+            tracing::debug!(
+                stopped = stopped.len(),
+                "attempts to numbers that opted out"
+            );
+            let ids: Vec<DeliveryId> = stopped.iter().copied().collect();
+            if let Err(e) = self.store.skip_deliveries(&ids, now).await {
+                // Not sent now; once their lease runs out they are claimed and checked again.
+                tracing::warn!(error = %e, "attempts to opted-out numbers not closed yet");
+            }
+        }
+        jobs.retain(|j| !stopped.contains(&j.id) && !given_back(j));
+        jobs
     }
 
     /// Whether a claimed attempt may be handed to the gateway now. One that waited in the

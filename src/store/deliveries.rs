@@ -74,6 +74,13 @@ pub trait DeliveryStore: Send + Sync {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<DeliveryJob>, StoreError>;
+    /// Claimed attempts to numbers that opted out meanwhile: not sent (`skipped`), their
+    /// attempt uncounted.
+    async fn skip_deliveries(
+        &self,
+        ids: &[DeliveryId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Gives claimed attempts back to the sending window (see [`WindowHold`]).
     async fn hold_deliveries(
         &self,

@@ -49,6 +49,12 @@ pub trait RecipientStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError>;
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError>;
+    /// Which of `phones` (E.164) are on the account's opt-out list.
+    async fn opted_out_among(
+        &self,
+        account: AccountId,
+        phones: &[&str],
+    ) -> Result<HashSet<String>, StoreError>;
     async fn add_opt_out(
         &self,
         account: AccountId,

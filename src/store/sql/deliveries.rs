@@ -213,6 +213,33 @@ impl DeliveryStore for SqlStore {
         Ok(jobs)
     }
 
+    async fn skip_deliveries(
+        &self,
+        ids: &[DeliveryId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for chunk in ids.chunks(500) {
+            // Ids are integers from claimed rows, never user input.
+            let ids = chunk
+                .iter()
+                .map(|id| id.0.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            sqlx::query(AssertSqlSafe(format!(
+                "UPDATE deliveries SET status = 'skipped', attempt = attempt - 1, \
+                 error = 'opted out before this attempt', updated_at = $1 \
+                 WHERE id IN ({ids}) AND status = 'submitted'"
+            )))
+            .bind(micros(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Claimed attempts go back to waiting (their attempt uncounted) or end as not sent, in one
     /// statement per opening: a campaign started at night holds all its messages in a few.
     async fn hold_deliveries(

@@ -224,6 +224,30 @@ impl RecipientStore for SqlStore {
         Ok(phones.into_iter().collect())
     }
 
+    async fn opted_out_among(
+        &self,
+        account: AccountId,
+        phones: &[&str],
+    ) -> Result<HashSet<String>, StoreError> {
+        let mut found = HashSet::new();
+        for chunk in phones.chunks(500) {
+            let placeholders = (0..chunk.len())
+                .map(|i| format!("${}", i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT phone FROM opt_outs WHERE account_id = $1 AND phone IN ({placeholders})"
+            );
+            let mut query =
+                sqlx::query_scalar::<_, String>(AssertSqlSafe(sql)).bind(snowflake(account.0));
+            for phone in chunk {
+                query = query.bind(*phone);
+            }
+            found.extend(query.fetch_all(&self.pool).await?);
+        }
+        Ok(found)
+    }
+
     async fn add_opt_out(
         &self,
         account: AccountId,
