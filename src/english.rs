@@ -3,6 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use crate::domain::compliance::ComplianceFlag;
+use crate::domain::effects::Actor;
 use crate::domain::links::LinkFlag;
 use crate::domain::sender::SenderRule;
 use crate::domain::window::{Destination, FrenchHoliday, WindowFlag};
@@ -136,6 +137,16 @@ pub fn window_flag(flag: &WindowFlag) -> String {
             opens.format("%H:%M"),
             closes.format("%H:%M")
         ),
+    }
+}
+
+/// Who did something the audit log keeps.
+pub fn actor(actor: &Actor) -> String {
+    match actor {
+        Actor::Moderator(name) => name.to_string(),
+        Actor::User(user) => format!("Discord user {}", user.0),
+        Actor::Operator => "an operator (command line)".to_owned(),
+        Actor::System => "Herald (automatic)".to_owned(),
     }
 }
 

@@ -103,7 +103,10 @@ async fn bodies_empty_or_too_long(engine: Engine) {
 async fn rows_invalid_duplicate_or_opted_out_are_reported_with_lines(engine: Engine) {
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 100, 1).await;
-    t.app.opt_out(SERVER, "06 99 00 00 01").await.unwrap();
+    t.app
+        .opt_out(SERVER, "06 99 00 00 01", Actor::Operator)
+        .await
+        .unwrap();
     let csv = "Téléphone;Prénom\n06 12 34 56 78;Ann\nnot a number;Bob\n0612345678;Ann again\n+33699000001;Stop\n06.12.34.56.79;Cy\n";
     let report = t
         .app

@@ -17,6 +17,7 @@ mod discord_standin;
 mod kannel_delivery;
 mod kannel_gateway;
 mod lifecycle;
+mod opt_out;
 mod sending;
 mod sending_window;
 mod test_messages;

@@ -27,7 +27,10 @@ async fn an_approved_campaign_is_sent_to_each_recipient_once_and_completes(engin
     let t = TestApp::new(engine).await;
     t.ready_campaign("spring", 100, 4).await;
     // On the opt-out list by send time: skipped, and its credit refunded at the end.
-    t.app.opt_out(SERVER, "06 10 00 00 03").await.unwrap();
+    t.app
+        .opt_out(SERVER, "06 10 00 00 03", Actor::Operator)
+        .await
+        .unwrap();
     t.approve("spring", SendRequest::Immediate).await;
 
     let pass = t.app.advance_campaigns().await.unwrap();
@@ -252,7 +255,17 @@ async fn a_stop_received_mid_campaign_stops_that_numbers_retries(engine: Engine)
             .unwrap();
     }
     // Its owner answers STOP before the retry.
-    t.app.opt_out(SERVER, &jobs[0].phone).await.unwrap();
+    assert_eq!(
+        t.app.reply_received(&jobs[0].phone, "STOP").await.unwrap(),
+        1
+    );
+    let entry = t
+        .app
+        .opt_out_entry(SERVER, &jobs[0].phone)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(entry.reason, herald::domain::opt_out::OptOutReason::Stop);
     t.clock.advance(TimeDelta::minutes(5));
     assert!(
         t.app.claim_deliveries(10).await.unwrap().is_empty(),

@@ -41,6 +41,8 @@ pub enum AppError {
     #[error(transparent)]
     Phone(#[from] PhoneNumberError),
     #[error(transparent)]
+    OptOut(#[from] crate::domain::opt_out::OptOutRemovalError),
+    #[error(transparent)]
     TopUp(#[from] TopUpError),
     #[error(transparent)]
     Settings(#[from] AccountSettingsError),

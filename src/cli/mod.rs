@@ -10,6 +10,7 @@ use herald::config::Config;
 
 mod account;
 mod campaign;
+mod optout;
 mod output;
 mod serve;
 mod words;
@@ -55,6 +56,9 @@ enum Command {
     /// Campaigns, from draft to sent.
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// An account's opt-out list: numbers it never sends to.
+    #[command(subcommand)]
+    Optout(optout::OptOutCommand),
 }
 
 /// A failure to report: user errors exit 1, internal ones 3.
@@ -152,6 +156,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Account(cmd) => account::run(&app, &out, cmd).await,
         Command::Moderator(cmd) => account::run_moderator(&app, &out, cmd).await,
         Command::Campaign(cmd) => campaign::run(&app, &out, cmd).await,
+        Command::Optout(cmd) => optout::run(&app, &out, cmd).await,
     }
 }
 

@@ -4,6 +4,7 @@ use herald::app::RefusalView;
 use herald::domain::account::AccountSettingsError;
 use herald::domain::campaign::CampaignError;
 use herald::domain::campaign::{CampaignState, RefusalCode, Reviewer};
+use herald::domain::opt_out::OptOutRemovalError;
 use herald::domain::schedule::FoldNote;
 use herald::domain::sender::EXAMPLE_SENDER;
 use herald::english;
@@ -82,6 +83,10 @@ pub fn error(e: &AppError) -> String {
         | AppError::Settings(AccountSettingsError::Sender { sender, rule }) => format!(
             "\"{sender}\" can't be the sender: {}; for example: {EXAMPLE_SENDER}",
             english::sender_rule(rule)
+        ),
+        AppError::OptOut(OptOutRemovalError::StopNeedsReason(number)) => format!(
+            "{number} opted out by answering STOP: say why it may receive messages again with \
+             --reason \"...\" (kept in the audit log)"
         ),
         AppError::FrenchWindow(stays) => format!(
             "France and its overseas territories keep their sending window, which French law \

@@ -6,7 +6,6 @@ use crate::domain::campaign::{CampaignError as C, CampaignState, RefusalCode, Re
 use crate::domain::compliance::ComplianceFlag;
 use crate::domain::consent::{ConsentDecision, ConsentPurpose};
 use crate::domain::credits::{MAX_TOP_UP, TopUpError};
-use crate::domain::effects::Actor;
 use crate::english;
 
 /// What a moderator reads when a use case refuses. Refusals the console can't cause are
@@ -111,15 +110,7 @@ pub fn reviewer(by: &Reviewer) -> String {
     }
 }
 
-/// Who did something the audit log keeps.
-pub fn actor(actor: &Actor) -> String {
-    match actor {
-        Actor::Moderator(name) => name.to_string(),
-        Actor::User(user) => format!("Discord user {}", user.0),
-        Actor::Operator => "an operator (command line)".to_owned(),
-        Actor::System => "Herald (automatic)".to_owned(),
-    }
-}
+pub use crate::english::actor;
 
 pub fn consent_purpose(purpose: ConsentPurpose) -> &'static str {
     match purpose {

@@ -125,10 +125,14 @@ pub enum AuditAction {
     TestSent,
     /// A test sent at once where the recipient's sending window was closed.
     TestSentOutsideWindow,
+    /// A number added to the opt-out list by hand.
+    OptOutAdded,
+    /// A number taken off the opt-out list (with the reason, for a STOP).
+    OptOutRemoved,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 11] = [
+    const ALL: [AuditAction; 13] = [
         AuditAction::Submitted,
         AuditAction::Approved,
         AuditAction::Refused,
@@ -140,6 +144,8 @@ impl AuditAction {
         AuditAction::SettingsChanged,
         AuditAction::TestSent,
         AuditAction::TestSentOutsideWindow,
+        AuditAction::OptOutAdded,
+        AuditAction::OptOutRemoved,
     ];
 
     pub fn parse(s: &str) -> Option<AuditAction> {
@@ -159,6 +165,8 @@ impl AuditAction {
             AuditAction::SettingsChanged => "settings_changed",
             AuditAction::TestSent => "test_sent",
             AuditAction::TestSentOutsideWindow => "test_sent_outside_window",
+            AuditAction::OptOutAdded => "opt_out_added",
+            AuditAction::OptOutRemoved => "opt_out_removed",
         }
     }
 }

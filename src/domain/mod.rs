@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod effects;
 pub mod ids;
 pub mod links;
+pub mod opt_out;
 pub mod phone;
 pub mod rating;
 pub mod recipients;

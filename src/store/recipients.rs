@@ -5,7 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
+use crate::domain::effects::{Actor, AuditEntry};
 use crate::domain::ids::{AccountId, ListId};
+use crate::domain::opt_out::{OptOutEntry, OptOutReason};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
 use crate::domain::window::Destination;
@@ -55,12 +57,30 @@ pub trait RecipientStore: Send + Sync {
         account: AccountId,
         phones: &[&str],
     ) -> Result<HashSet<String>, StoreError>;
+    /// Puts a number on the list (a STOP replaces an earlier reason: it is the recipient's own
+    /// word); `audit` is written with it.
     async fn add_opt_out(
         &self,
         account: AccountId,
         phone: &PhoneNumber,
+        reason: OptOutReason,
+        by: Option<&Actor>,
+        audit: Option<&AuditEntry>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    async fn opt_out_entry(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+    ) -> Result<Option<OptOutEntry>, StoreError>;
+    /// Takes a number off the list, writing `audit` with it; `false` if it was not there.
+    async fn remove_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
     /// The accounts with a message (campaign or test) to this number.
     async fn accounts_that_sent_to(
         &self,

@@ -4,6 +4,7 @@ use crate::domain::consent::ConsentDecision;
 use crate::domain::consent::ConsentPurpose;
 use crate::domain::consent::ConsentRecord;
 use crate::domain::consent::Notice;
+use crate::domain::opt_out::{OptOutEntry, OptOutReason};
 use crate::domain::phone::Region;
 use crate::domain::sender::ShortCode;
 use crate::domain::window::Destination;
@@ -222,6 +223,19 @@ fn list(id: i64, count: i64) -> Result<RecipientList, StoreError> {
     Ok(RecipientList {
         id: ListId(id),
         count: unsigned("recipient count", count)?,
+    })
+}
+
+/// One `opt_outs` row.
+pub fn opt_out_entry(r: &AnyRow) -> Result<OptOutEntry, StoreError> {
+    let phone: String = r.try_get("phone")?;
+    let reason: String = r.try_get("reason")?;
+    let by: Option<String> = r.try_get("added_by")?;
+    Ok(OptOutEntry {
+        phone: PhoneNumber::from_e164(&phone).map_err(|_| corrupt("opt-out number", &phone))?,
+        since: time(r.try_get("created_at")?)?,
+        reason: OptOutReason::parse(&reason).ok_or_else(|| corrupt("opt-out reason", &reason))?,
+        by: by.as_deref().map(actor).transpose()?,
     })
 }
 

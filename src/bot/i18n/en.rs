@@ -196,6 +196,8 @@ pub const TEXTS: Texts = Texts {
     err_forbidden_link: "The message holds a \"{scheme}:\" link at position {position}: only web links (https://…) may be sent.",
     err_short_code: "\"{input}\" is not a French short code: use the 5 digits of yours, 36xxx or 38xxx, such as 38100.",
     err_french_window: "France and its overseas territories keep their sending window: it can't be lifted for {region}.",
+    err_opt_out_not_listed: "{number} is not on the opt-out list.",
+    err_opt_out_stop_reason: "{number} opted out by answering STOP: say why it may receive messages again (kept in the audit log).",
     err_managers_only: "Only members with the Manage Server permission can do this.",
     status_waiting: "{count} waiting for the sending window to open {opens} ({reason})",
     status_outside_hours: "{count} not sent: outside sending hours until the retry window closed (refunded)",

@@ -8,6 +8,7 @@ use crate::app::csv_source::CsvError;
 use crate::domain::account::AccountSettingsError;
 use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
 use crate::domain::ids::CampaignNameError;
+use crate::domain::opt_out::OptOutRemovalError;
 use crate::domain::phone::PhoneNumberError;
 use crate::domain::recipients::{ImportReport, RowIssues};
 use crate::domain::schedule::SendAtError as S;
@@ -34,6 +35,12 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
                 ("position", position),
             ],
         ),
+        AppError::OptOut(OptOutRemovalError::NotListed(number)) => {
+            fill(t.err_opt_out_not_listed, &[("number", number)])
+        }
+        AppError::OptOut(OptOutRemovalError::StopNeedsReason(number)) => {
+            fill(t.err_opt_out_stop_reason, &[("number", number)])
+        }
         AppError::Body(SmsBodyError::ForbiddenLink { scheme, position }) => fill(
             t.err_forbidden_link,
             &[("scheme", scheme), ("position", position)],

@@ -196,6 +196,8 @@ pub const TEXTS: Texts = Texts {
     err_forbidden_link: "Le message contient un lien « {scheme}: » en position {position} : seuls les liens web (https://…) peuvent être envoyés.",
     err_short_code: "« {input} » n'est pas un numéro court français : utilisez vos 5 chiffres, 36xxx ou 38xxx, par exemple 38100.",
     err_french_window: "La France et ses territoires d'outre-mer gardent leur plage d'envoi : elle ne peut pas être levée pour {region}.",
+    err_opt_out_not_listed: "{number} n'est pas dans la liste d'opposition.",
+    err_opt_out_stop_reason: "{number} s'est désinscrit en répondant STOP : indiquez pourquoi il peut de nouveau recevoir des messages (conservé dans le journal d'audit).",
     err_managers_only: "Seuls les membres ayant la permission Gérer le serveur peuvent faire cela.",
     status_waiting: "{count} en attente de l'ouverture de la plage d'envoi le {opens} ({reason})",
     status_outside_hours: "{count} non envoyé(s) : hors plage d'envoi jusqu'à la fin des nouvelles tentatives (remboursé)",

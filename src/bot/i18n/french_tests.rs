@@ -316,6 +316,12 @@ fn every_error() -> Vec<AppError> {
             position: 3,
         }),
         AppError::ShortCode(InvalidShortCode("12345".into())),
+        AppError::OptOut(crate::domain::opt_out::OptOutRemovalError::NotListed(
+            PhoneNumber::from_e164("+33612345678").unwrap(),
+        )),
+        AppError::OptOut(crate::domain::opt_out::OptOutRemovalError::StopNeedsReason(
+            PhoneNumber::from_e164("+33612345678").unwrap(),
+        )),
         AppError::FrenchWindow(FrenchRuleStays {
             region: "FR".parse().unwrap(),
         }),
@@ -528,6 +534,7 @@ fn every_error() -> Vec<AppError> {
             | AppError::Region(_)
             | AppError::FrenchWindow(_)
             | AppError::ShortCode(_)
+            | AppError::OptOut(_)
             | AppError::ManagersOnly
             | AppError::Phone(_)
             | AppError::TopUp(_)

@@ -264,6 +264,8 @@ texts! {
     err_forbidden_link,
     err_short_code,
     err_french_window,
+    err_opt_out_not_listed,
+    err_opt_out_stop_reason,
     err_managers_only,
     status_waiting,
     status_outside_hours,

@@ -7,7 +7,10 @@ use chrono::{DateTime, Utc};
 use sqlx::AssertSqlSafe;
 
 use super::SqlStore;
+use super::effects;
+use crate::domain::effects::{Actor, AuditEntry, Effect};
 use crate::domain::ids::{AccountId, ListId};
+use crate::domain::opt_out::{OptOutEntry, OptOutReason};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
 use crate::domain::window::Destination;
@@ -252,18 +255,68 @@ impl RecipientStore for SqlStore {
         &self,
         account: AccountId,
         phone: &PhoneNumber,
+        reason: OptOutReason,
+        by: Option<&Actor>,
+        audit: Option<&AuditEntry>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO opt_outs (account_id, phone, created_at) VALUES ($1, $2, $3) ON CONFLICT (account_id, phone) DO NOTHING",
+            "INSERT INTO opt_outs (account_id, phone, created_at, reason, added_by) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (account_id, phone) DO UPDATE SET reason = excluded.reason, added_by = excluded.added_by, created_at = excluded.created_at \
+             WHERE excluded.reason = 'stop' AND opt_outs.reason <> 'stop'",
         )
         .bind(snowflake(account.0))
         .bind(phone.as_e164())
         .bind(micros(now))
-        .execute(&self.pool)
+        .bind(reason.as_str())
+        .bind(by.map(rows::actor_column))
+        .execute(&mut *tx)
         .await?;
+        if let Some(audit) = audit {
+            effects::apply(&mut tx, account, &Effect::Audit(audit.clone()), now).await?;
+        }
+        tx.commit().await?;
         Ok(())
+    }
+
+    async fn opt_out_entry(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+    ) -> Result<Option<OptOutEntry>, StoreError> {
+        let row = sqlx::query(
+            "SELECT phone, created_at, reason, added_by FROM opt_outs WHERE account_id = $1 AND phone = $2",
+        )
+        .bind(snowflake(account.0))
+        .bind(phone.as_e164())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(rows::opt_out_entry).transpose()
+    }
+
+    async fn remove_opt_out(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        let removed = sqlx::query("DELETE FROM opt_outs WHERE account_id = $1 AND phone = $2")
+            .bind(snowflake(account.0))
+            .bind(phone.as_e164())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if removed {
+            effects::apply(&mut tx, account, &Effect::Audit(audit.clone()), now).await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
 
     async fn accounts_that_sent_to(

@@ -1,0 +1,94 @@
+//! `herald optout`: an account's opt-out (suppression) list, number by number.
+use clap::Subcommand;
+use herald::app::App;
+use herald::domain::effects::Actor;
+use herald::domain::ids::AccountId;
+use herald::domain::opt_out::{OptOutEntry, OptOutReason};
+
+use super::Failure;
+use super::output::Output;
+
+#[derive(Subcommand)]
+pub enum OptOutCommand {
+    /// Add a number to the list: it is left out of every later import, start and retry.
+    Add {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        number: String,
+    },
+    /// Take a number off the list (a number that answered STOP needs --reason; audited).
+    Remove {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        number: String,
+        /// Why it may receive messages again (kept in the audit log).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Whether a number is on the list, since when and why.
+    Check {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        number: String,
+    },
+}
+
+pub async fn run(app: &App, out: &Output, cmd: OptOutCommand) -> Result<(), Failure> {
+    match cmd {
+        OptOutCommand::Add { server, number } => {
+            let entry = app
+                .opt_out(AccountId(server), &number, Actor::Operator)
+                .await?;
+            out.done(
+                &format!("on the opt-out list: {}", describe(&entry)),
+                &entry,
+            );
+        }
+        OptOutCommand::Remove {
+            server,
+            number,
+            reason,
+        } => {
+            let entry = app
+                .remove_opt_out(
+                    AccountId(server),
+                    &number,
+                    reason.as_deref(),
+                    Actor::Operator,
+                )
+                .await?;
+            out.done(
+                &format!("{} taken off the opt-out list", entry.phone),
+                &serde_json::json!({"removed": entry}),
+            );
+        }
+        OptOutCommand::Check { server, number } => {
+            match app.opt_out_entry(AccountId(server), &number).await? {
+                Some(entry) => out.done(&format!("opted out: {}", describe(&entry)), &entry),
+                None => out.done(
+                    &format!("{} is not on the opt-out list", number.trim()),
+                    &serde_json::Value::Null,
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// "+33612345678, since 2027-03-02 09:00 UTC: answered STOP".
+fn describe(entry: &OptOutEntry) -> String {
+    let why = match entry.reason {
+        OptOutReason::Stop => "answered STOP".to_owned(),
+        OptOutReason::Imported => "imported from another list".to_owned(),
+        OptOutReason::Manual => match &entry.by {
+            Some(by) => format!("added by {}", herald::english::actor(by)),
+            None => "added by hand".to_owned(),
+        },
+        OptOutReason::PermanentFailure => "the network said the number does not exist".to_owned(),
+    };
+    format!(
+        "{}, since {}: {why}",
+        entry.phone,
+        entry.since.format("%Y-%m-%d %H:%M UTC")
+    )
+}

@@ -1,0 +1,116 @@
+//! The opt-out list, number by number: added by hand from the command line, checked, taken
+//! off (a STOP only with a reason, audited), on both engines.
+
+use serde_json::json;
+
+use crate::cli::Herald;
+use crate::support::{Engine, OWNER, SERVER, TestApp};
+use herald::app::SendRequest;
+use herald::domain::effects::{Actor, AuditAction};
+use herald::domain::opt_out::OptOutReason;
+
+async fn the_command_line_adds_checks_and_removes_numbers(engine: Engine) {
+    let h = Herald::new(engine).await;
+    h.json(&["account", "credit", "42", "10", "--reason", "first load"]);
+    assert_eq!(
+        h.json(&["optout", "check", "42", "06 12 34 56 78"]),
+        serde_json::Value::Null
+    );
+    let added = h.json(&["optout", "add", "42", "06 12 34 56 78"]);
+    assert_eq!(
+        (&added["phone"], &added["reason"], &added["by"]),
+        (
+            &json!("+33612345678"),
+            &json!("manual"),
+            &json!({"kind": "operator"})
+        ),
+        "{added}"
+    );
+    // The process's clock starts at the tests' Tuesday morning and runs.
+    assert!(
+        added["since"]
+            .as_str()
+            .unwrap()
+            .starts_with("2027-03-02T09:00:")
+    );
+    let out = h.run(&["optout", "check", "42", "+33612345678"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "opted out: +33612345678, since 2027-03-02 09:00 UTC: added by an operator (command line)"
+    );
+    // Added twice: the first entry stays.
+    assert_eq!(h.json(&["optout", "add", "42", "0612345678"]), added);
+    h.refused(&["optout", "add", "42", "06 12"], "is not a valid number");
+    h.refused(&["optout", "add", "42", "06 12 AB"], "holds letters");
+
+    let removed = h.json(&["optout", "remove", "42", "0612345678"]);
+    assert_eq!(removed["removed"]["phone"], "+33612345678");
+    h.refused(
+        &["optout", "remove", "42", "0612345678"],
+        "+33612345678 is not on the opt-out list",
+    );
+}
+
+async fn a_stop_is_lifted_only_with_a_reason_and_audited(engine: Engine) {
+    let t = TestApp::new(engine).await;
+    t.ready_campaign("spring", 100, 1).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let phone = t.app.claim_deliveries(1).await.unwrap()[0].phone.clone();
+    assert_eq!(t.app.reply_received(&phone, "stop").await.unwrap(), 1);
+    // A manager adding it again by hand does not hide the recipient's own STOP.
+    t.app
+        .opt_out(SERVER, &phone, Actor::User(OWNER.user))
+        .await
+        .unwrap();
+    let entry = t.app.opt_out_entry(SERVER, &phone).await.unwrap().unwrap();
+    assert_eq!((entry.reason, entry.by), (OptOutReason::Stop, None));
+
+    for reason in [None, Some("  ")] {
+        let refused = t
+            .app
+            .remove_opt_out(SERVER, &phone, reason, Actor::User(OWNER.user))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            format!("{phone} opted out by answering STOP: give the reason for removing it")
+        );
+    }
+    assert!(t.app.opt_out_entry(SERVER, &phone).await.unwrap().is_some());
+    t.app
+        .remove_opt_out(
+            SERVER,
+            &phone,
+            Some("asked to receive offers again, by email"),
+            Actor::User(OWNER.user),
+        )
+        .await
+        .unwrap();
+    assert!(t.app.opt_out_entry(SERVER, &phone).await.unwrap().is_none());
+    let audit = t.store.audit_log(Some(SERVER), 50).await.unwrap();
+    let removal = audit
+        .iter()
+        .find(|a| a.action == AuditAction::OptOutRemoved)
+        .expect("the removal is audited");
+    assert_eq!(
+        (&removal.actor, removal.detail.as_str()),
+        (
+            &Actor::User(OWNER.user),
+            format!("{phone} (stop): asked to receive offers again, by email").as_str()
+        )
+    );
+    // The STOP itself came from the phone; the manager's add changed nothing but is kept.
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|a| a.action == AuditAction::OptOutAdded)
+            .count(),
+        1
+    );
+}
+
+on_both_engines!(
+    the_command_line_adds_checks_and_removes_numbers,
+    a_stop_is_lifted_only_with_a_reason_and_audited,
+);
