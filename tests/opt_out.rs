@@ -110,7 +110,65 @@ async fn a_stop_is_lifted_only_with_a_reason_and_audited(engine: Engine) {
     );
 }
 
+async fn another_tools_list_is_imported_and_the_list_exported(engine: Engine) {
+    let h = Herald::new(engine).await;
+    h.json(&["account", "credit", "42", "10", "--reason", "first load"]);
+    h.json(&["optout", "add", "42", "06 12 34 56 78"]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stop-list.csv");
+    std::fs::write(
+        &file,
+        "Mobile;Date\n06 12 34 56 78;2025-01-02\n0699;x\n+33 6 11 22 33 44;x\n01 42 68 53 00;x\n06 11 22 33 44;x\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let report = h.json(&["optout", "import", "42", file]);
+    assert_eq!(
+        (
+            &report["imported"],
+            &report["opted_out"]["first_lines"],
+            &report["invalid"]["first_lines"],
+            &report["duplicates"]["first_lines"]
+        ),
+        (&json!(2), &json!([2]), &json!([3]), &json!([6])),
+        "{report}"
+    );
+    let text = h.run(&["optout", "import", "42", file]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("added 0 number(s) to the opt-out list")
+            && text.contains("invalid (not added; fix them and import the file again): 1 (line 3)"),
+        "{text}"
+    );
+    h.refused(
+        &["optout", "import", "42", "/nonexistent.csv"],
+        "could not open /nonexistent.csv",
+    );
+
+    let out = h.run(&["optout", "export", "42"]);
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .map(|l| l.split(',').take(2).collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            vec!["phone", "reason"],
+            vec!["+33142685300", "imported"],
+            vec!["+33611223344", "imported"],
+            vec!["+33612345678", "manual"],
+        ]
+    );
+    let written = dir.path().join("export.csv");
+    let done = h.json(&["optout", "export", "42", "--out", written.to_str().unwrap()]);
+    assert_eq!(done["written"], 3);
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), csv);
+}
+
 on_both_engines!(
+    another_tools_list_is_imported_and_the_list_exported,
     the_command_line_adds_checks_and_removes_numbers,
     a_stop_is_lifted_only_with_a_reason_and_audited,
 );

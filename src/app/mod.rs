@@ -36,6 +36,7 @@ mod error;
 mod import;
 mod moderate;
 mod notify;
+mod opt_outs;
 mod people;
 mod sending;
 pub mod support;

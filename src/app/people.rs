@@ -3,10 +3,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
 
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice, is_granted};
-use crate::domain::effects::{Actor, AuditAction, AuditEntry};
 use crate::domain::ids::{AccountId, ModeratorName, UserId};
-use crate::domain::opt_out::{OptOutEntry, OptOutReason, OptOutRemovalError, check_removal};
-use crate::domain::phone::PhoneNumber;
+use crate::domain::opt_out::OptOutReason;
 use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
 
 use super::{App, AppError};
@@ -96,98 +94,6 @@ impl App {
 }
 
 impl App {
-    /// Adds a number to the account's opt-out list by hand (audited); it is skipped by every
-    /// later import, campaign start and retry. Already listed: its entry stays as it was.
-    #[tracing::instrument(skip_all, fields(server = account.0))]
-    pub async fn opt_out(
-        &self,
-        account: AccountId,
-        number: &str,
-        by: Actor,
-    ) -> Result<OptOutEntry, AppError> {
-        let phone = self.read_number(account, number).await?;
-        let audit = AuditEntry {
-            account,
-            campaign: None,
-            actor: by.clone(),
-            action: AuditAction::OptOutAdded,
-            detail: phone.as_e164().to_owned(),
-        };
-        let now = self.now();
-        self.store
-            .add_opt_out(
-                account,
-                &phone,
-                OptOutReason::Manual,
-                Some(&by),
-                Some(&audit),
-                now,
-            )
-            .await?;
-        self.store
-            .opt_out_entry(account, &phone)
-            .await?
-            .ok_or_else(|| {
-                crate::store::StoreError::Corrupt("an opt-out just written is missing".into())
-                    .into()
-            })
-    }
-
-    /// The number's entry on the account's opt-out list, if any.
-    #[tracing::instrument(skip_all, fields(server = account.0))]
-    pub async fn opt_out_entry(
-        &self,
-        account: AccountId,
-        number: &str,
-    ) -> Result<Option<OptOutEntry>, AppError> {
-        let phone = self.read_number(account, number).await?;
-        Ok(self.store.opt_out_entry(account, &phone).await?)
-    }
-
-    /// Takes a number off the opt-out list (audited, with the reason); a number that opted
-    /// out by STOP needs one.
-    #[tracing::instrument(skip_all, fields(server = account.0))]
-    pub async fn remove_opt_out(
-        &self,
-        account: AccountId,
-        number: &str,
-        reason: Option<&str>,
-        by: Actor,
-    ) -> Result<OptOutEntry, AppError> {
-        let phone = self.read_number(account, number).await?;
-        let entry = self
-            .store
-            .opt_out_entry(account, &phone)
-            .await?
-            .ok_or_else(|| OptOutRemovalError::NotListed(phone.clone()))?;
-        check_removal(&entry, reason)?;
-        let audit = AuditEntry {
-            account,
-            campaign: None,
-            actor: by,
-            action: AuditAction::OptOutRemoved,
-            detail: match reason.map(str::trim).filter(|r| !r.is_empty()) {
-                Some(reason) => {
-                    format!("{} ({}): {reason}", phone.as_e164(), entry.reason.as_str())
-                }
-                None => format!("{} ({})", phone.as_e164(), entry.reason.as_str()),
-            },
-        };
-        if !self
-            .store
-            .remove_opt_out(account, &phone, &audit, self.now())
-            .await?
-        {
-            return Err(OptOutRemovalError::NotListed(phone).into());
-        }
-        Ok(entry)
-    }
-
-    async fn read_number(&self, account: AccountId, number: &str) -> Result<PhoneNumber, AppError> {
-        let (acc, _) = self.account(account).await?;
-        Ok(PhoneNumber::parse(number, acc.region)?)
-    }
-
     /// A message from a phone: an opt-out reply ("STOP") puts the number on the opt-out list
     /// of every account that has sent to it. Returns how many lists it joined.
     #[tracing::instrument(skip_all)]

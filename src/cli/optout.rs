@@ -1,4 +1,8 @@
 //! `herald optout`: an account's opt-out (suppression) list, number by number.
+use std::fs::File;
+use std::io::Write;
+use std::path::PathBuf;
+
 use clap::Subcommand;
 use herald::app::App;
 use herald::domain::effects::Actor;
@@ -24,6 +28,21 @@ pub enum OptOutCommand {
         /// Why it may receive messages again (kept in the audit log).
         #[arg(long)]
         reason: Option<String>,
+    },
+    /// Import another tool's list: a CSV with a phone column (invalid lines are reported; the
+    /// valid numbers are added all the same).
+    Import {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        file: PathBuf,
+    },
+    /// Write the whole list as CSV (phone, reason, since, added_by) to a file or stdout.
+    Export {
+        #[arg(value_parser = super::discord_id)]
+        server: u64,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Whether a number is on the list, since when and why.
     Check {
@@ -62,6 +81,44 @@ pub async fn run(app: &App, out: &Output, cmd: OptOutCommand) -> Result<(), Fail
                 &serde_json::json!({"removed": entry}),
             );
         }
+        OptOutCommand::Import { server, file } => {
+            let input = File::open(&file)
+                .map_err(|e| Failure::User(format!("could not open {}: {e}", file.display())))?;
+            let report = app
+                .import_opt_outs(AccountId(server), input, Actor::Operator)
+                .await?;
+            let lines = |l: &[u64]| match l {
+                [] => String::new(),
+                [one] => format!(" (line {one})"),
+                many => format!(
+                    " (lines {})",
+                    many.iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let text = format!(
+                "added {} number(s) to the opt-out list\n  already on it: {}{}\n  repeated in the file: {}{}\n  invalid (not added; fix them and import the file again): {}{}",
+                report.imported,
+                report.opted_out.count,
+                lines(&report.opted_out.first_lines),
+                report.duplicates.count,
+                lines(&report.duplicates.first_lines),
+                report.invalid.count,
+                lines(&report.invalid.first_lines),
+            );
+            out.done(&text, &report);
+        }
+        OptOutCommand::Export { server, out: path } => {
+            let written = export(app, AccountId(server), path.as_deref()).await?;
+            if path.is_some() {
+                out.done(
+                    &format!("{written} number(s) written"),
+                    &serde_json::json!({"written": written}),
+                );
+            }
+        }
         OptOutCommand::Check { server, number } => {
             match app.opt_out_entry(AccountId(server), &number).await? {
                 Some(entry) => out.done(&format!("opted out: {}", describe(&entry)), &entry),
@@ -73,6 +130,51 @@ pub async fn run(app: &App, out: &Output, cmd: OptOutCommand) -> Result<(), Fail
         }
     }
     Ok(())
+}
+
+/// Streams the list as CSV, a page at a time; returns how many rows were written.
+async fn export(
+    app: &App,
+    account: AccountId,
+    path: Option<&std::path::Path>,
+) -> Result<u64, Failure> {
+    let sink: Box<dyn Write> = match path {
+        Some(path) => Box::new(
+            File::create(path)
+                .map_err(|e| Failure::User(format!("could not write {}: {e}", path.display())))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let failed = |e: csv::Error| Failure::User(format!("could not write the list: {e}"));
+    let mut csv = csv::Writer::from_writer(sink);
+    csv.write_record(["phone", "reason", "since", "added_by"])
+        .map_err(failed)?;
+    let mut after: Option<String> = None;
+    let mut written = 0;
+    loop {
+        let page = app.opt_out_page(account, after.as_deref(), 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.phone.as_e164().to_owned());
+        for entry in &page {
+            csv.write_record([
+                entry.phone.as_e164(),
+                entry.reason.as_str(),
+                &entry
+                    .since
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                &entry
+                    .by
+                    .as_ref()
+                    .map(herald::english::actor)
+                    .unwrap_or_default(),
+            ])
+            .map_err(failed)?;
+            written += 1;
+        }
+    }
+    csv.flush()
+        .map_err(|e| Failure::User(format!("could not write the list: {e}")))?;
+    Ok(written)
 }
 
 /// "+33612345678, since 2027-03-02 09:00 UTC: answered STOP".

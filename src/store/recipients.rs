@@ -68,6 +68,22 @@ pub trait RecipientStore: Send + Sync {
         audit: Option<&AuditEntry>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Puts numbers on the list in one transaction; those already there keep their entry.
+    async fn add_opt_outs(
+        &self,
+        account: AccountId,
+        phones: &[PhoneNumber],
+        reason: OptOutReason,
+        by: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// The list in number order, from after `after` (exclusive), `limit` at a time.
+    async fn opt_out_entries(
+        &self,
+        account: AccountId,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<OptOutEntry>, StoreError>;
     async fn opt_out_entry(
         &self,
         account: AccountId,
