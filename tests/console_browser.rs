@@ -248,6 +248,22 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     );
     assert_eq!(browser.title().await.unwrap(), "Error 400 · Herald");
     snap(&browser, "8-error").await;
+    t.app
+        .opt_out(
+            SERVER,
+            "06 12 34 56 78",
+            herald::domain::effects::Actor::User(OWNER.user),
+        )
+        .await
+        .unwrap();
+    browser.goto(&format!("{base}/accounts")).await.unwrap();
+    click(&browser, &format!("tr#a{} a.opt-outs", SERVER.0)).await;
+    arrive_at(&browser, &format!("/accounts/{}/opt-outs", SERVER.0)).await;
+    assert_eq!(
+        text(&browser, "table.opt-outs td.reason").await,
+        "added by hand"
+    );
+    snap(&browser, "9-opt-outs").await;
     browser.close().await.unwrap();
 
     for (id, expected) in [

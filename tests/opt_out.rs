@@ -167,7 +167,58 @@ async fn another_tools_list_is_imported_and_the_list_exported(engine: Engine) {
     assert_eq!(std::fs::read_to_string(&written).unwrap(), csv);
 }
 
+async fn moderators_list_and_search_an_accounts_opt_outs(engine: Engine) {
+    let (t, base) = crate::console::console(engine).await;
+    t.ready_campaign("spring", 100, 1).await;
+    t.app
+        .opt_out(SERVER, "06 12 34 56 78", Actor::User(OWNER.user))
+        .await
+        .unwrap();
+    // 101 more, imported: two pages.
+    let report = t
+        .app
+        .import_opt_outs(
+            SERVER,
+            std::io::Cursor::new(crate::support::csv_of(101)),
+            Actor::Operator,
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.imported, 101);
+
+    let mut alice = crate::console::signed_in(&base, "alice").await;
+    let accounts = alice.get("/accounts").await;
+    let link = format!("/accounts/{}/opt-outs", SERVER.0);
+    assert_eq!(
+        accounts.attr(&format!("tr#a{} a.opt-outs", SERVER.0), "href"),
+        link
+    );
+    let first = alice.get(&link).await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    assert_eq!(first.count("table.opt-outs tbody tr"), 100);
+    let next = first.attr("nav.pager a[rel=next]", "href");
+    let second = alice.get(&next).await;
+    assert_eq!(second.count("table.opt-outs tbody tr"), 2);
+    assert_eq!(
+        second.texts("table.opt-outs tbody tr:last-child td"),
+        [
+            "+33612345678",
+            "2027-03-02 09:00 UTC",
+            "added by hand",
+            format!("Discord user {}", OWNER.user.0).as_str()
+        ]
+    );
+    // Searched by digits, written any way.
+    let found = alice.get(&format!("{link}?q=06+12+34")).await;
+    assert_eq!(found.texts("table.opt-outs td.phone"), ["+33612345678"]);
+    let none = alice.get(&format!("{link}?q=999999")).await;
+    assert_eq!(none.text_of("p.empty"), "No number matches.");
+    let unknown = alice.get("/accounts/42/opt-outs").await;
+    assert_eq!(unknown.status, 404);
+}
+
 on_both_engines!(
+    moderators_list_and_search_an_accounts_opt_outs,
     another_tools_list_is_imported_and_the_list_exported,
     the_command_line_adds_checks_and_removes_numbers,
     a_stop_is_lifted_only_with_a_reason_and_audited,

@@ -109,18 +109,21 @@ impl App {
         Ok(PhoneNumber::parse(number, acc.region)?)
     }
 
-    /// One page of the list in number order, after `after` (a number in E.164), for exports.
+    /// One page of the list in number order, after `after` (a number in E.164); with
+    /// `search`, only numbers holding its digits (spaces and dots in it are ignored).
     #[tracing::instrument(skip_all, fields(server = account.0))]
     pub async fn opt_out_page(
         &self,
         account: AccountId,
+        search: Option<&str>,
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OptOutEntry>, AppError> {
         self.account(account).await?;
+        let digits = search.map(searched_digits).filter(|d| !d.is_empty());
         Ok(self
             .store
-            .opt_out_entries(account, after, limit.clamp(1, 10_000))
+            .opt_out_entries(account, digits.as_deref(), after, limit.clamp(1, 10_000))
             .await?)
     }
 
@@ -182,5 +185,40 @@ impl App {
             )
             .await?;
         Ok(report)
+    }
+}
+
+/// The digits a search looks for in E.164 numbers: "06 12 34" → "61234" (the national 0 is
+/// not in them), "0033 6 12" → "33612", "+33 6 12" → "33612".
+fn searched_digits(search: &str) -> String {
+    let search = search.trim_start();
+    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+    if search.starts_with('+') {
+        return digits;
+    }
+    match digits
+        .strip_prefix("00")
+        .or_else(|| digits.strip_prefix('0'))
+    {
+        Some(rest) => rest.to_owned(),
+        None => digits,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::searched_digits;
+
+    #[test]
+    fn searches_drop_what_e164_does_not_hold() {
+        for (search, digits) in [
+            ("06 12 34", "61234"),
+            ("0033 6 12", "33612"),
+            ("+33 6 12", "33612"),
+            ("612", "612"),
+            ("  ", ""),
+        ] {
+            assert_eq!(searched_digits(search), digits, "{search:?}");
+        }
     }
 }

@@ -152,7 +152,9 @@ async fn export(
     let mut after: Option<String> = None;
     let mut written = 0;
     loop {
-        let page = app.opt_out_page(account, after.as_deref(), 5_000).await?;
+        let page = app
+            .opt_out_page(account, None, after.as_deref(), 5_000)
+            .await?;
         let Some(last) = page.last() else { break };
         after = Some(last.phone.as_e164().to_owned());
         for entry in &page {

@@ -70,6 +70,7 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
             post(pages::accounts::auto_validation),
         )
         .route("/accounts/{account}/credit", post(pages::accounts::credit))
+        .route("/accounts/{account}/opt-outs", get(pages::opt_outs::show))
         .route("/ratings", get(pages::ratings::show))
         .route(
             "/reviews/public/{review}/unpublish",

@@ -185,6 +185,26 @@ pub struct HistoryRow {
     pub detail: String,
 }
 
+pub struct OptOutRow {
+    pub phone: String,
+    pub since: String,
+    pub reason: &'static str,
+    /// Who added it by hand; empty otherwise.
+    pub by: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/opt_outs.html")]
+pub struct OptOutsPage {
+    pub nav: Nav,
+    pub account_id: u64,
+    pub account_name: String,
+    pub q: String,
+    pub rows: Vec<OptOutRow>,
+    /// Query string (already encoded) of the next page.
+    pub next: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "history/history.html")]
 pub struct HistoryPage {

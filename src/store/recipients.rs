@@ -77,10 +77,12 @@ pub trait RecipientStore: Send + Sync {
         by: &Actor,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// The list in number order, from after `after` (exclusive), `limit` at a time.
+    /// The list in number order, from after `after` (exclusive), `limit` at a time; only
+    /// numbers holding `digits` when given.
     async fn opt_out_entries(
         &self,
         account: AccountId,
+        digits: Option<&str>,
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OptOutEntry>, StoreError>;

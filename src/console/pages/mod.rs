@@ -4,6 +4,7 @@ pub mod campaigns;
 pub mod dashboard;
 pub mod history;
 pub mod login;
+pub mod opt_outs;
 pub mod queue;
 pub mod ratings;
 pub mod review;

@@ -329,15 +329,17 @@ impl RecipientStore for SqlStore {
     async fn opt_out_entries(
         &self,
         account: AccountId,
+        digits: Option<&str>,
         after: Option<&str>,
         limit: u32,
     ) -> Result<Vec<OptOutEntry>, StoreError> {
         let rows = sqlx::query(
             "SELECT phone, created_at, reason, added_by FROM opt_outs \
-             WHERE account_id = $1 AND phone > $2 ORDER BY phone LIMIT $3",
+             WHERE account_id = $1 AND phone > $2 AND phone LIKE $3 ORDER BY phone LIMIT $4",
         )
         .bind(snowflake(account.0))
         .bind(after.unwrap_or(""))
+        .bind(format!("%{}%", digits.unwrap_or("")))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;

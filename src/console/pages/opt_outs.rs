@@ -1,0 +1,74 @@
+//! An account's opt-out list: each number with since when and why, searchable by digits.
+use axum::Extension;
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::app::console::ModeratorSession;
+use crate::domain::ids::AccountId;
+use crate::domain::opt_out::{OptOutEntry, OptOutReason};
+
+use super::super::extract::{Id, Params};
+use super::super::views::{Nav, OptOutRow, OptOutsPage};
+use super::super::{Console, ConsoleError, format, words};
+use super::render;
+
+const PAGE: u32 = 100;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct OptOutQuery {
+    /// Digits of the number, anywhere in it.
+    #[serde(default)]
+    q: String,
+    /// The last number of the previous page.
+    #[serde(default)]
+    after: String,
+}
+
+pub async fn show(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Id(account): Id<u64>,
+    Params(query): Params<OptOutQuery>,
+) -> Result<Response, ConsoleError> {
+    let account = AccountId(account);
+    let (details, _) = console.app.account(account).await?;
+    let search = Some(query.q.trim()).filter(|q| !q.is_empty());
+    let after = Some(query.after.trim()).filter(|a| !a.is_empty());
+    let entries = console
+        .app
+        .opt_out_page(account, search, after, PAGE + 1)
+        .await?;
+    let more = entries.len() > PAGE as usize;
+    let rows: Vec<OptOutRow> = entries.iter().take(PAGE as usize).map(row).collect();
+    let next = more.then(|| {
+        let last = rows.last().map(|r| r.phone.as_str()).unwrap_or_default();
+        format!(
+            "?{}",
+            serde_urlencoded::to_string([("q", query.q.trim()), ("after", last)])
+                .unwrap_or_default()
+        )
+    });
+    render(&OptOutsPage {
+        nav: Nav::new(&session, "accounts"),
+        account_id: account.0,
+        account_name: details.name,
+        q: query.q.trim().to_owned(),
+        rows,
+        next,
+    })
+}
+
+fn row(entry: &OptOutEntry) -> OptOutRow {
+    OptOutRow {
+        phone: entry.phone.as_e164().to_owned(),
+        since: format::utc(entry.since),
+        reason: match entry.reason {
+            OptOutReason::Stop => "answered STOP",
+            OptOutReason::Imported => "imported from another list",
+            OptOutReason::Manual => "added by hand",
+            OptOutReason::PermanentFailure => "number does not exist",
+        },
+        by: entry.by.as_ref().map(words::actor).unwrap_or_default(),
+    }
+}
