@@ -223,3 +223,122 @@ on_both_engines!(
     the_command_line_adds_checks_and_removes_numbers,
     a_stop_is_lifted_only_with_a_reason_and_audited,
 );
+
+/// The bot's `/optout` through the Discord stand-in: add, check, import a file, export one,
+/// remove (a STOP only with a reason).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_manages_the_list_with_files() {
+    use crate::bot::{GUILD, OWNER as USER, content, manager, ready};
+    use crate::support::discord::Options;
+    use herald::app::Clock;
+
+    let (t, discord, _bot) = ready().await;
+    let optout = |sub: &str, options: Options| {
+        manager(
+            discord
+                .slash("optout")
+                .options(Options::new().subcommand(sub, options)),
+        )
+    };
+    let reply = |ix| bot_reply(&discord, ix);
+    let added = reply(optout(
+        "add",
+        Options::new().string("number", "06 12 34 56 78"),
+    ))
+    .await;
+    let since = t.clock.now().timestamp();
+    assert_eq!(
+        content(&added),
+        format!(
+            "+33612345678 is on the opt-out list since <t:{since}:f>: added by <@{USER}>. It gets no message from this server."
+        )
+    );
+    let checked = reply(optout(
+        "check",
+        Options::new().string("number", "+33612345678"),
+    ))
+    .await;
+    assert_eq!(content(&checked), content(&added));
+
+    let file = discord.attachment(
+        "stop.csv",
+        b"phone\n06 11 22 33 44\n0699\n06 12 34 56 78\n06 55 66 77 88\n",
+    );
+    let imported = reply(optout("import", Options::new().attachment("file", &file))).await;
+    assert_eq!(
+        content(&imported),
+        "Added **2** number(s) to the opt-out list. Already on it: 1. Repeated in the file: 0. Invalid, not added: 1.\nFirst lines with problems: 3"
+    );
+
+    let exported = discord.inject(optout("export", Options::new())).await;
+    let message = discord
+        .wait_for_original(exported.id, |m| {
+            m["attachments"].as_array().is_some_and(|a| !a.is_empty())
+        })
+        .await;
+    assert_eq!(content(&message), "The opt-out list: 3 number(s).");
+    assert_eq!(message["attachments"][0]["filename"], "opt-outs.csv");
+    let url = message["attachments"][0]["url"].as_str().unwrap();
+    let csv = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let phones: Vec<&str> = csv.lines().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(
+        phones,
+        ["phone", "+33611223344", "+33612345678", "+33655667788"]
+    );
+
+    // A STOP from the phone: only a reason lifts it.
+    let stopped =
+        herald::domain::phone::PhoneNumber::parse("0655667788", "FR".parse().unwrap()).unwrap();
+    t.store
+        .add_opt_out(
+            GUILD,
+            &stopped,
+            OptOutReason::Stop,
+            None,
+            None,
+            t.clock.now(),
+        )
+        .await
+        .unwrap();
+    let refused = reply(optout(
+        "remove",
+        Options::new().string("number", "06 55 66 77 88"),
+    ))
+    .await;
+    assert_eq!(
+        content(&refused),
+        "+33655667788 opted out by answering STOP: say why it may receive messages again (kept in the audit log)."
+    );
+    let removed = reply(optout(
+        "remove",
+        Options::new()
+            .string("number", "06 55 66 77 88")
+            .string("reason", "asked again in the shop"),
+    ))
+    .await;
+    assert_eq!(
+        content(&removed),
+        "+33655667788 was taken off the opt-out list."
+    );
+    discord.assert_clean();
+}
+
+async fn bot_reply(
+    discord: &crate::support::discord::DiscordStandIn,
+    ix: crate::support::discord::InteractionBuilder,
+) -> serde_json::Value {
+    let injected = discord.inject(ix).await;
+    discord
+        .wait_for_original(injected.id, |m| !crate::bot::content(m).is_empty())
+        .await
+}

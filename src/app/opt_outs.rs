@@ -1,6 +1,8 @@
 //! An account's opt-out (suppression) list: numbers added by hand or imported from another
 //! tool, checked, taken off (a STOP only with a reason); STOP replies arrive in `people.rs`.
-use std::io::Read;
+use std::io::{Read, Write};
+
+use chrono::SecondsFormat;
 
 use tokio::sync::mpsc;
 
@@ -125,6 +127,40 @@ impl App {
             .store
             .opt_out_entries(account, digits.as_deref(), after, limit.clamp(1, 10_000))
             .await?)
+    }
+
+    /// Writes the whole list as CSV (`phone,reason,since,added_by`, codes a spreadsheet or
+    /// another tool reads), a page at a time; returns how many numbers were written.
+    #[tracing::instrument(skip_all, fields(server = account.0))]
+    pub async fn export_opt_outs<W: Write>(
+        &self,
+        account: AccountId,
+        out: W,
+    ) -> Result<u64, AppError> {
+        let mut csv = csv::Writer::from_writer(out);
+        csv.write_record(["phone", "reason", "since", "added_by"])
+            .map_err(AppError::internal)?;
+        let mut after: Option<String> = None;
+        let mut written = 0;
+        loop {
+            let page = self
+                .opt_out_page(account, None, after.as_deref(), 5_000)
+                .await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.phone.as_e164().to_owned());
+            for entry in &page {
+                csv.write_record([
+                    entry.phone.as_e164(),
+                    entry.reason.as_str(),
+                    &entry.since.to_rfc3339_opts(SecondsFormat::Secs, true),
+                    &entry.by.as_ref().map(Actor::code).unwrap_or_default(),
+                ])
+                .map_err(AppError::internal)?;
+                written += 1;
+            }
+        }
+        csv.flush().map_err(AppError::internal)?;
+        Ok(written)
     }
 
     /// Imports another tool's opt-out list (a CSV with a phone column): every valid number

@@ -260,6 +260,32 @@ pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
     text
 }
 
+/// An opt-out import's report, with the lines to look at.
+pub fn opt_out_import(r: &ImportReport, lang: Lang) -> String {
+    let t = lang.texts();
+    let mut text = fill(
+        t.optout_imported,
+        &[
+            ("added", &r.imported),
+            ("already", &r.opted_out.count),
+            ("repeated", &r.duplicates.count),
+            ("invalid", &r.invalid.count),
+        ],
+    );
+    let mut lines: Vec<u64> = r.invalid.first_lines.clone();
+    lines.truncate(10);
+    if !lines.is_empty() {
+        let list = lines
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push('\n');
+        text.push_str(&fill(t.import_lines, &[("lines", &list)]));
+    }
+    text
+}
+
 /// What a Confirm button did.
 pub fn confirm_outcome(outcome: &ConfirmOutcome, lang: Lang) -> String {
     let t = lang.texts();

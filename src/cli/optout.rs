@@ -1,7 +1,7 @@
 //! `herald optout`: an account's opt-out (suppression) list, number by number.
 use std::fs::File;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use herald::app::App;
@@ -132,12 +132,8 @@ pub async fn run(app: &App, out: &Output, cmd: OptOutCommand) -> Result<(), Fail
     Ok(())
 }
 
-/// Streams the list as CSV, a page at a time; returns how many rows were written.
-async fn export(
-    app: &App,
-    account: AccountId,
-    path: Option<&std::path::Path>,
-) -> Result<u64, Failure> {
+/// The list as CSV to `path`, or to standard output; returns how many numbers were written.
+async fn export(app: &App, account: AccountId, path: Option<&Path>) -> Result<u64, Failure> {
     let sink: Box<dyn Write> = match path {
         Some(path) => Box::new(
             File::create(path)
@@ -145,38 +141,7 @@ async fn export(
         ),
         None => Box::new(std::io::stdout().lock()),
     };
-    let failed = |e: csv::Error| Failure::User(format!("could not write the list: {e}"));
-    let mut csv = csv::Writer::from_writer(sink);
-    csv.write_record(["phone", "reason", "since", "added_by"])
-        .map_err(failed)?;
-    let mut after: Option<String> = None;
-    let mut written = 0;
-    loop {
-        let page = app
-            .opt_out_page(account, None, after.as_deref(), 5_000)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.phone.as_e164().to_owned());
-        for entry in &page {
-            csv.write_record([
-                entry.phone.as_e164(),
-                entry.reason.as_str(),
-                &entry
-                    .since
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                &entry
-                    .by
-                    .as_ref()
-                    .map(herald::english::actor)
-                    .unwrap_or_default(),
-            ])
-            .map_err(failed)?;
-            written += 1;
-        }
-    }
-    csv.flush()
-        .map_err(|e| Failure::User(format!("could not write the list: {e}")))?;
-    Ok(written)
+    Ok(app.export_opt_outs(account, sink).await?)
 }
 
 /// "+33612345678, since 2027-03-02 09:00 UTC: answered STOP".

@@ -110,6 +110,18 @@ pub enum Actor {
     System,
 }
 
+impl Actor {
+    /// `moderator:NAME`, `user:ID`, `operator` or `system`: how it is stored and exported.
+    pub fn code(&self) -> String {
+        match self {
+            Actor::Moderator(name) => format!("moderator:{name}"),
+            Actor::User(user) => format!("user:{}", user.0),
+            Actor::Operator => "operator".to_owned(),
+            Actor::System => "system".to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {

@@ -241,12 +241,7 @@ pub fn opt_out_entry(r: &AnyRow) -> Result<OptOutEntry, StoreError> {
 
 /// Actor column of the audit log: `moderator:NAME`, `user:ID`, `operator` or `system`.
 pub fn actor_column(actor: &Actor) -> String {
-    match actor {
-        Actor::Moderator(name) => format!("moderator:{name}"),
-        Actor::User(user) => format!("user:{}", user.0),
-        Actor::Operator => "operator".to_owned(),
-        Actor::System => "system".to_owned(),
-    }
+    actor.code()
 }
 
 fn actor(text: &str) -> Result<Actor, StoreError> {

@@ -17,7 +17,7 @@ use crate::bot::{BotError, Context};
 use crate::domain::campaign::{CampaignError, ConfirmationToken};
 
 /// The largest CSV accepted as an attachment (about a million numbers).
-const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
+pub(super) const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
 
 /// Create, prepare and follow SMS campaigns.
 #[poise::command(

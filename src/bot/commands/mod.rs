@@ -3,6 +3,7 @@ mod autocomplete;
 pub mod campaign;
 mod credits;
 mod help;
+mod optout;
 mod settings;
 mod support;
 mod timezone;
@@ -14,6 +15,7 @@ pub fn all() -> Vec<poise::Command<Data, BotError>> {
         campaign::campaign(),
         credits::credits(),
         help::help(),
+        optout::optout(),
         settings::settings(),
         timezone::timezone(),
         support::support(),
