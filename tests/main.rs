@@ -4,6 +4,7 @@
 #[macro_use]
 mod support;
 
+mod audiences;
 mod bad_input;
 mod bot;
 mod bot_rules;

@@ -70,6 +70,21 @@ impl App {
         Ok(CampaignStatus::of(&created))
     }
 
+    /// A new draft `new_name` with `name`'s message, sender and recipients.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
+    pub async fn duplicate_campaign(
+        &self,
+        who: Requester,
+        name: &str,
+        new_name: &str,
+    ) -> Result<CampaignStatus, AppError> {
+        let new_name = CampaignName::parse(new_name)?;
+        let source = self.campaign_named(who.account, name).await?;
+        let copy = source.duplicate(new_name, who.user, self.now());
+        let created = self.store.create_campaign(&copy).await?;
+        Ok(CampaignStatus::of(&created))
+    }
+
     #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
     pub async fn edit_campaign(
         &self,

@@ -49,6 +49,13 @@ pub enum CampaignCommand {
         #[arg(long)]
         sender: Option<String>,
     },
+    /// Copy a campaign's text, sender and recipients into a new draft.
+    Duplicate {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        new_name: String,
+    },
     /// Change a draft's text or sender.
     Edit {
         #[command(flatten)]
@@ -149,6 +156,24 @@ pub enum CampaignCommand {
 
 pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Failure> {
     match cmd {
+        CampaignCommand::Duplicate {
+            who,
+            name,
+            new_name,
+        } => {
+            let status = app
+                .duplicate_campaign(who.requester(), &name, &new_name)
+                .await?;
+            out.done(
+                &format!(
+                    "campaign \"{}\" created as a draft with the text, sender and {} recipient(s) of \"{}\"",
+                    status.name,
+                    status.draft_recipients.unwrap_or(0),
+                    name.trim()
+                ),
+                &status,
+            );
+        }
         CampaignCommand::Create {
             who,
             name,

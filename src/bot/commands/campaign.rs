@@ -26,6 +26,7 @@ pub(super) const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
     subcommands(
         "create",
         "edit",
+        "duplicate",
         "recipients",
         "test",
         "finalize",
@@ -69,6 +70,46 @@ async fn create(
         None,
     )
     .await
+}
+
+/// Copy a campaign's message, sender and recipients into a new draft.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "dupliquer"),
+    description_localized(
+        "fr",
+        "Copier le message, l'expéditeur et les destinataires d'une campagne dans un nouveau brouillon"
+    )
+)]
+async fn duplicate(
+    ctx: Context<'_>,
+    #[description = "Campaign to copy"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Campagne à copier")]
+    #[autocomplete = "super::autocomplete::campaign_names"]
+    name: String,
+    #[description = "Name of the new draft"]
+    #[name_localized("fr", "nouveau_nom")]
+    #[description_localized("fr", "Nom du nouveau brouillon")]
+    new_name: String,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    let status = ctx
+        .data()
+        .app
+        .duplicate_campaign(who, &name, &new_name)
+        .await?;
+    let text = fill(
+        lang(ctx).texts().duplicated,
+        &[
+            ("name", &status.name),
+            ("source", &name.trim()),
+            ("recipients", &status.draft_recipients.unwrap_or(0)),
+        ],
+    );
+    ctx.reply_private(text).await?;
+    Ok(())
 }
 
 /// Change a draft's message or sender.

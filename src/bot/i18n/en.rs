@@ -9,6 +9,7 @@ pub const TEXTS: Texts = Texts {
     modal_title_edit: "Edit campaign",
     modal_body: "Message",
     modal_sender: "Sender ID (optional)",
+    duplicated: "**{name}** is a new draft with the message, sender and {recipients} recipient(s) of **{source}**. Next: `/campaign finalize`.",
     created: "Campaign **{name}** created as a draft. Next: `/campaign recipients`.",
     edited: "Campaign **{name}** updated.",
     import_done: "Imported **{imported}** recipient(s) into **{name}**.\nDuplicates: {duplicates} · Invalid: {invalid} · Opted out: {opted_out}",

@@ -9,6 +9,7 @@ pub const TEXTS: Texts = Texts {
     modal_title_edit: "Modifier la campagne",
     modal_body: "Message",
     modal_sender: "Expéditeur (facultatif)",
+    duplicated: "**{name}** est un nouveau brouillon avec le message, l'expéditeur et les {recipients} destinataire(s) de **{source}**. Ensuite : `/campagne finaliser`.",
     created: "Campagne **{name}** créée en brouillon. Ensuite : `/campagne destinataires`.",
     edited: "Campagne **{name}** mise à jour.",
     import_done: "**{imported}** destinataire(s) importé(s) dans **{name}**.\nDoublons : {duplicates} · Invalides : {invalid} · Désinscrits : {opted_out}",

@@ -81,6 +81,7 @@ texts! {
     modal_title_edit,
     modal_body,
     modal_sender,
+    duplicated,
     created,
     edited,
     import_done,

@@ -1,7 +1,8 @@
 //! Editing the draft.
 use chrono::{DateTime, Utc};
 
-use super::{Campaign, CampaignError, CampaignState, RecipientList, Transition};
+use super::{Campaign, CampaignError, CampaignState, Draft, RecipientList, Transition};
+use crate::domain::ids::{CampaignId, CampaignName, UserId};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
 
@@ -14,6 +15,18 @@ pub struct DraftEdit {
 }
 
 impl Campaign {
+    /// A new draft named `name` with this campaign's message, sender and recipients (the
+    /// same frozen list: nothing is copied but the reference); its versions and state are
+    /// not carried over.
+    pub fn duplicate(&self, name: CampaignName, owner: UserId, now: DateTime<Utc>) -> Campaign {
+        let mut copy = Campaign::new(CampaignId(0), self.account, name, owner, now);
+        copy.draft = Draft {
+            revision: 1,
+            ..self.draft.clone()
+        };
+        copy
+    }
+
     /// Edits the draft. A submitted version is never touched: it holds its own copy. A draft
     /// waiting for confirmation goes back to draft, so the old summary can't be confirmed.
     pub fn edit_draft(

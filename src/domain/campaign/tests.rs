@@ -610,3 +610,19 @@ fn an_immediate_send_on_a_sunday_says_when_it_really_starts() {
         }
     )));
 }
+
+#[test]
+fn a_duplicate_is_a_fresh_draft_with_the_same_message_sender_and_list() {
+    let source = submitted(100);
+    assert_eq!(source.state, CampaignState::PendingReview);
+    let name = CampaignName::parse("spring-2").unwrap();
+    let copy = source.duplicate(name.clone(), UserId(9), now());
+    assert_eq!(
+        (copy.state, &copy.name, copy.owner, copy.account),
+        (CampaignState::Draft, &name, UserId(9), source.account)
+    );
+    assert_eq!(copy.draft.body, source.draft.body);
+    assert_eq!(copy.draft.sender, source.draft.sender);
+    assert_eq!(copy.draft.recipients, source.draft.recipients);
+    assert!(copy.submission.is_none());
+}

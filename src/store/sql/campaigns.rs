@@ -125,7 +125,8 @@ impl CampaignStore for SqlStore {
         let _turn = self.write_turn().await;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
-             revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9) RETURNING id",
+             revision, created_at, updated_at, draft_list_id, draft_list_count) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10, $11) RETURNING id",
         )
         .bind(snowflake(c.account.0))
         .bind(c.name.as_str())
@@ -136,6 +137,8 @@ impl CampaignStore for SqlStore {
         .bind(c.draft.sender.as_ref().map(|s| s.as_str().to_owned()))
         .bind(i64::from(c.draft.revision))
         .bind(micros(c.created_at))
+        .bind(c.draft.recipients.map(|l| l.id.0))
+        .bind(c.draft.recipients.map(|l| signed(l.count)))
         .fetch_one(&self.pool)
         .await
         .map_err(|e| match is_unique_violation(&e) {
