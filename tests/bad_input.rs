@@ -154,8 +154,8 @@ async fn rows_invalid_duplicate_or_opted_out_are_reported_with_lines(engine: Eng
             Default::default()
         ),
         "no usable recipient",
-        "1 invalid (lines 2)",
-        "1 opted out (lines 3)"
+        "1 invalid (line 2)",
+        "1 opted out (line 3)"
     );
 }
 

@@ -154,7 +154,8 @@ fn rejections(report: &ImportReport) -> String {
     .filter(|(_, issues)| issues.count > 0)
     .map(|(what, issues)| {
         let lines: Vec<String> = issues.first_lines.iter().map(u64::to_string).collect();
-        format!("{} {what} (lines {})", issues.count, lines.join(", "))
+        let label = if lines.len() == 1 { "line" } else { "lines" };
+        format!("{} {what} ({label} {})", issues.count, lines.join(", "))
     })
     .collect();
     if parts.is_empty() {

@@ -238,16 +238,7 @@ pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
         .flat_map(|i| i.first_lines.iter().copied())
         .collect();
     lines.sort_unstable();
-    lines.truncate(10);
-    if !lines.is_empty() {
-        let list = lines
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        text.push('\n');
-        text.push_str(&fill(t.import_lines, &[("lines", &list)]));
-    }
+    push_problem_lines(&mut text, &lines, lang);
     if r.not_mobile.count > 0 {
         let template = if r.kept_not_mobile {
             t.import_not_mobile_kept
@@ -272,18 +263,23 @@ pub fn opt_out_import(r: &ImportReport, lang: Lang) -> String {
             ("invalid", &r.invalid.count),
         ],
     );
-    let mut lines: Vec<u64> = r.invalid.first_lines.clone();
-    lines.truncate(10);
-    if !lines.is_empty() {
-        let list = lines
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
-        text.push('\n');
-        text.push_str(&fill(t.import_lines, &[("lines", &list)]));
-    }
+    push_problem_lines(&mut text, &r.invalid.first_lines, lang);
     text
+}
+
+/// "First lines with problems: 3, 7", the first ten of `lines`, on a line of its own.
+fn push_problem_lines(text: &mut String, lines: &[u64], lang: Lang) {
+    if lines.is_empty() {
+        return;
+    }
+    let list = lines
+        .iter()
+        .take(10)
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    text.push('\n');
+    text.push_str(&fill(lang.texts().import_lines, &[("lines", &list)]));
 }
 
 /// What a Confirm button did.

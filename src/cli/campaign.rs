@@ -344,16 +344,7 @@ async fn decide(
 }
 
 fn import_text(r: &ImportReport) -> String {
-    let lines = |l: &[u64]| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " (lines {})",
-                l.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
-            )
-        }
-    };
+    let lines = words::lines;
     let mut text = format!(
         "imported {} recipient(s)\n  duplicates: {}{}\n  invalid: {}{}\n  opted out: {}{}",
         r.imported,

@@ -87,17 +87,7 @@ pub async fn run(app: &App, out: &Output, cmd: OptOutCommand) -> Result<(), Fail
             let report = app
                 .import_opt_outs(AccountId(server), input, Actor::Operator)
                 .await?;
-            let lines = |l: &[u64]| match l {
-                [] => String::new(),
-                [one] => format!(" (line {one})"),
-                many => format!(
-                    " (lines {})",
-                    many.iter()
-                        .map(u64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
+            let lines = super::words::lines;
             let text = format!(
                 "added {} number(s) to the opt-out list\n  already on it: {}{}\n  repeated in the file: {}{}\n  invalid (not added; fix them and import the file again): {}{}",
                 report.imported,

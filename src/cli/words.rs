@@ -9,6 +9,21 @@ use herald::domain::schedule::FoldNote;
 use herald::domain::sender::EXAMPLE_SENDER;
 use herald::english;
 
+/// " (line 3)", " (lines 3, 7)", or nothing: the lines a report names.
+pub fn lines(lines: &[u64]) -> String {
+    match lines {
+        [] => String::new(),
+        [one] => format!(" (line {one})"),
+        many => format!(
+            " (lines {})",
+            many.iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// "waiting for validation", "42% completed", "refused: reason".
 pub fn headline(
     state: CampaignState,

@@ -17,7 +17,7 @@ use crate::bot::{BotError, Context};
 use crate::domain::campaign::{CampaignError, ConfirmationToken};
 
 /// The largest CSV accepted as an attachment (about a million numbers).
-pub(super) const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
+const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
 
 /// Create, prepare and follow SMS campaigns.
 #[poise::command(
@@ -70,6 +70,29 @@ async fn create(
         None,
     )
     .await
+}
+
+/// A CSV attachment's bytes, refused with a clear message when too large or unreadable; the
+/// reply is deferred first (downloading and importing can take longer than Discord's 3 s).
+pub(super) async fn download_csv(
+    ctx: Context<'_>,
+    file: &serenity::Attachment,
+) -> Result<Vec<u8>, BotError> {
+    let l = lang(ctx);
+    let t = l.texts();
+    if file.size > MAX_ATTACHMENT_BYTES {
+        let size = l.decimal(f64::from(file.size) / 1_048_576.0, 1);
+        let max = MAX_ATTACHMENT_BYTES / 1_048_576;
+        return Err(BotError::User(fill(
+            t.attachment_too_large,
+            &[("size", &size), ("max", &max)],
+        )));
+    }
+    ctx.defer_ephemeral().await?;
+    file.download().await.map_err(|e| {
+        tracing::warn!(error = %e, "attachment download failed");
+        BotError::User(t.attachment_unreadable.to_owned())
+    })
 }
 
 /// Copy a campaign's message, sender and recipients into a new draft.
@@ -204,24 +227,7 @@ async fn recipients(
     keep_not_mobile: Option<bool>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
-    let l = lang(ctx);
-    let t = l.texts();
-    if file.size > MAX_ATTACHMENT_BYTES {
-        let size = l.decimal(f64::from(file.size) / 1_048_576.0, 1);
-        return Err(BotError::User(fill(
-            t.attachment_too_large,
-            &[
-                ("size", &size),
-                ("max", &(MAX_ATTACHMENT_BYTES / 1_048_576)),
-            ],
-        )));
-    }
-    // Downloading and importing can take longer than Discord's 3 seconds.
-    ctx.defer_ephemeral().await?;
-    let bytes = file.download().await.map_err(|e| {
-        tracing::warn!(error = %e, "attachment download failed");
-        BotError::User(t.attachment_unreadable.to_owned())
-    })?;
+    let bytes = download_csv(ctx, &file).await?;
     let report = ctx
         .data()
         .app

@@ -139,21 +139,8 @@ async fn import(
     file: serenity::Attachment,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
+    let bytes = super::campaign::download_csv(ctx, &file).await?;
     let l = lang(ctx);
-    let t = l.texts();
-    if file.size > super::campaign::MAX_ATTACHMENT_BYTES {
-        let size = l.decimal(f64::from(file.size) / 1_048_576.0, 1);
-        let max = super::campaign::MAX_ATTACHMENT_BYTES / 1_048_576;
-        return Err(BotError::User(fill(
-            t.attachment_too_large,
-            &[("size", &size), ("max", &max)],
-        )));
-    }
-    ctx.defer_ephemeral().await?;
-    let bytes = file.download().await.map_err(|e| {
-        tracing::warn!(error = %e, "attachment download failed");
-        BotError::User(t.attachment_unreadable.to_owned())
-    })?;
     let report = ctx
         .data()
         .app
