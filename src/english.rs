@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use crate::domain::compliance::ComplianceFlag;
 use crate::domain::effects::Actor;
 use crate::domain::links::LinkFlag;
+use crate::domain::opt_out::OptOutReason;
 use crate::domain::sender::SenderRule;
 use crate::domain::window::{Destination, FrenchHoliday, WindowFlag};
 
@@ -137,6 +138,16 @@ pub fn window_flag(flag: &WindowFlag) -> String {
             opens.format("%H:%M"),
             closes.format("%H:%M")
         ),
+    }
+}
+
+/// Why a number is on an opt-out list: "answered STOP".
+pub fn opt_out_reason(reason: OptOutReason) -> &'static str {
+    match reason {
+        OptOutReason::Stop => "answered STOP",
+        OptOutReason::Imported => "imported from another list",
+        OptOutReason::Manual => "added by hand",
+        OptOutReason::PermanentFailure => "the network said the number does not exist",
     }
 }
 

@@ -264,6 +264,16 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         "added by hand"
     );
     snap(&browser, "9-opt-outs").await;
+    // The pages this change touched, on a phone's width.
+    browser.set_window_size(400, 900).await.unwrap();
+    snap(&browser, "10-opt-outs-narrow").await;
+    browser
+        .goto(&format!("{base}/reviews/{}", spring.0))
+        .await
+        .unwrap();
+    snap(&browser, "11-review-narrow").await;
+    browser.goto(&format!("{base}/campaigns")).await.unwrap();
+    snap(&browser, "12-campaigns-narrow").await;
     browser.close().await.unwrap();
 
     for (id, expected) in [

@@ -1,7 +1,6 @@
 //! Creating and editing drafts; reading campaigns back.
 use chrono::{DateTime, Utc};
 
-use crate::domain::account::Account;
 use crate::domain::campaign::CampaignState as State;
 use crate::domain::campaign::{Campaign, CampaignError, DraftEdit, Transition};
 use crate::domain::ids::{CampaignId, CampaignName};
@@ -28,24 +27,12 @@ pub struct DraftView {
 }
 
 impl DraftInput {
-    /// The edit, each field checked as new input: the body for hidden characters and
-    /// forbidden links, a new sender against the French operators' rules (the draft's own
-    /// sender, sent back unchanged by an edit form, is flagged at finalize instead).
-    fn parse(&self, account: &Account, current: Option<&SenderId>) -> Result<DraftEdit, AppError> {
-        let sender = self.sender.as_deref().map(SenderId::parse).transpose()?;
-        if let Some(sender) = &sender
-            && Some(sender) != current
-            && let Some(rule) = sender.french_rule_broken(account.short_code.as_ref())
-        {
-            return Err(CampaignError::SenderRule {
-                sender: sender.clone(),
-                rule,
-            }
-            .into());
-        }
+    /// The edit, the body checked as new input for hidden characters and forbidden links
+    /// (the sender's rules need the draft: see `DraftEdit::check_new_sender`).
+    fn parse(&self) -> Result<DraftEdit, AppError> {
         Ok(DraftEdit {
             body: self.body.as_deref().map(SmsBody::write).transpose()?,
-            sender,
+            sender: self.sender.as_deref().map(SenderId::parse).transpose()?,
             recipients: None,
         })
     }
@@ -61,7 +48,8 @@ impl App {
     ) -> Result<CampaignStatus, AppError> {
         let name = CampaignName::parse(name)?;
         let (account, _) = self.account(who.account).await?;
-        let edit = input.parse(&account, None)?;
+        let edit = input.parse()?;
+        edit.check_new_sender(account.short_code.as_ref(), None)?;
         let now = self.now();
         let blank = Campaign::new(CampaignId(0), account.id, name, who.user, now);
         // The first draft is written with the campaign: a bad body leaves nothing behind.
@@ -93,10 +81,12 @@ impl App {
         input: DraftInput,
     ) -> Result<CampaignStatus, AppError> {
         let (account, _) = self.account(who.account).await?;
-        let current = self.campaign_named(who.account, name).await?.draft.sender;
-        let edit = input.parse(&account, current.as_ref())?;
-        self.change_campaign(who, name, move |c, now| c.edit_draft(edit.clone(), now))
-            .await
+        let edit = input.parse()?;
+        self.change_campaign(who, name, move |c, now| {
+            edit.check_new_sender(account.short_code.as_ref(), c.draft.sender.as_ref())?;
+            c.edit_draft(edit.clone(), now)
+        })
+        .await
     }
 
     /// Adds the account's opt-out mention at the end of the draft's message.

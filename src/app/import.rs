@@ -10,12 +10,52 @@ use crate::domain::ids::ListId;
 use crate::domain::recipients::{ImportReport, Recipient, RecipientClassifier};
 use crate::domain::window::Destination;
 
-use super::csv_source::{SinkClosed, read_recipients};
+use super::csv_source::{CsvError, SinkClosed, read_recipients};
 use super::{App, AppError, Requester};
 
 /// Recipients per batch written to the store: large enough to amortise a transaction, small
 /// enough to keep memory flat whatever the file's size.
 const BATCH: usize = 10_000;
+
+/// A CSV of numbers read on a blocking thread, its batches handed over as they come.
+pub(super) struct CsvBatches {
+    rows: mpsc::Receiver<Vec<Recipient>>,
+    reader: tokio::task::JoinHandle<Result<ImportReport, CsvError>>,
+}
+
+impl CsvBatches {
+    pub(super) fn start<R>(input: R, classifier: RecipientClassifier, batch: usize) -> CsvBatches
+    where
+        R: Read + Send + 'static,
+    {
+        let (tx, rows) = mpsc::channel::<Vec<Recipient>>(2);
+        let reader = tokio::task::spawn_blocking(move || {
+            read_recipients(input, classifier, batch, |rows| {
+                tx.blocking_send(rows).map_err(|_| SinkClosed)
+            })
+        });
+        CsvBatches { rows, reader }
+    }
+
+    pub(super) async fn next(&mut self) -> Option<Vec<Recipient>> {
+        self.rows.recv().await
+    }
+
+    /// The report once the file is read; `write_error` (a batch that could not be written)
+    /// stops the reading and is the answer.
+    pub(super) async fn finish(
+        self,
+        write_error: Option<AppError>,
+    ) -> Result<ImportReport, AppError> {
+        // Dropping the receiver stops the reader at its next batch.
+        drop(self.rows);
+        let read = self.reader.await.map_err(AppError::internal)?;
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        Ok(read?)
+    }
+}
 
 /// How an import treats what it finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,28 +135,17 @@ impl App {
     where
         R: Read + Send + 'static,
     {
-        let (tx, mut rx) = mpsc::channel::<Vec<Recipient>>(2);
-        let reader = tokio::task::spawn_blocking(move || {
-            read_recipients(input, classifier, BATCH, |batch| {
-                tx.blocking_send(batch).map_err(|_| SinkClosed)
-            })
-        });
+        let mut batches = CsvBatches::start(input, classifier, BATCH);
         let mut position = 0u64;
         let mut write_error = None;
-        while let Some(batch) = rx.recv().await {
-            if let Err(e) = self.store.append_recipients(list, position, &batch).await {
-                write_error = Some(e);
+        while let Some(rows) = batches.next().await {
+            if let Err(e) = self.store.append_recipients(list, position, &rows).await {
+                write_error = Some(e.into());
                 break;
             }
-            position += batch.len() as u64;
+            position += rows.len() as u64;
         }
-        // Dropping the receiver stops the reader at its next batch.
-        drop(rx);
-        let read = reader.await.map_err(AppError::internal)?;
-        if let Some(e) = write_error {
-            return Err(e.into());
-        }
-        let report = read?;
+        let report = batches.finish(write_error).await?;
         self.store
             .set_list_destinations(list, &report.destinations)
             .await?;

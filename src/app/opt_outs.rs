@@ -4,15 +4,13 @@ use std::io::{Read, Write};
 
 use chrono::SecondsFormat;
 
-use tokio::sync::mpsc;
-
 use crate::domain::effects::{Actor, AuditAction, AuditEntry};
 use crate::domain::ids::AccountId;
 use crate::domain::opt_out::{OptOutEntry, OptOutReason, OptOutRemovalError, check_removal};
 use crate::domain::phone::PhoneNumber;
-use crate::domain::recipients::{ImportReport, Recipient, RecipientClassifier};
+use crate::domain::recipients::{ImportReport, RecipientClassifier};
 
-use super::csv_source::{SinkClosed, read_recipients};
+use super::import::CsvBatches;
 use super::{App, AppError};
 
 /// Numbers written per statement batch while importing a list.
@@ -122,7 +120,9 @@ impl App {
         limit: u32,
     ) -> Result<Vec<OptOutEntry>, AppError> {
         self.account(account).await?;
-        let digits = search.map(searched_digits).filter(|d| !d.is_empty());
+        let digits = search
+            .map(PhoneNumber::search_digits)
+            .filter(|d| !d.is_empty());
         Ok(self
             .store
             .opt_out_entries(account, digits.as_deref(), after, limit.clamp(1, 10_000))
@@ -181,31 +181,20 @@ impl App {
         let listed = self.store.opted_out(account).await?;
         // Landlines and the like are suppressed too: any valid number may be listed.
         let classifier = RecipientClassifier::with_options(acc.region, listed, true);
-        let (tx, mut rx) = mpsc::channel::<Vec<Recipient>>(2);
-        let reader = tokio::task::spawn_blocking(move || {
-            read_recipients(input, classifier, BATCH, |batch| {
-                tx.blocking_send(batch).map_err(|_| SinkClosed)
-            })
-        });
         let now = self.now();
+        let mut batches = CsvBatches::start(input, classifier, BATCH);
         let mut write_error = None;
-        while let Some(batch) = rx.recv().await {
-            let phones: Vec<PhoneNumber> = batch.into_iter().map(|r| r.phone).collect();
-            if let Err(e) = self
-                .store
-                .add_opt_outs(account, &phones, OptOutReason::Imported, &by, now)
-                .await
-            {
-                write_error = Some(e);
+        while let Some(rows) = batches.next().await {
+            let phones: Vec<PhoneNumber> = rows.into_iter().map(|r| r.phone).collect();
+            let written =
+                self.store
+                    .add_opt_outs(account, &phones, OptOutReason::Imported, &by, now);
+            if let Err(e) = written.await {
+                write_error = Some(e.into());
                 break;
             }
         }
-        drop(rx);
-        let read = reader.await.map_err(AppError::internal)?;
-        if let Some(e) = write_error {
-            return Err(e.into());
-        }
-        let report = read?;
+        let report = batches.finish(write_error).await?;
         let audit = AuditEntry {
             account,
             campaign: None,
@@ -221,40 +210,5 @@ impl App {
             )
             .await?;
         Ok(report)
-    }
-}
-
-/// The digits a search looks for in E.164 numbers: "06 12 34" → "61234" (the national 0 is
-/// not in them), "0033 6 12" → "33612", "+33 6 12" → "33612".
-fn searched_digits(search: &str) -> String {
-    let search = search.trim_start();
-    let digits: String = search.chars().filter(char::is_ascii_digit).collect();
-    if search.starts_with('+') {
-        return digits;
-    }
-    match digits
-        .strip_prefix("00")
-        .or_else(|| digits.strip_prefix('0'))
-    {
-        Some(rest) => rest.to_owned(),
-        None => digits,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::searched_digits;
-
-    #[test]
-    fn searches_drop_what_e164_does_not_hold() {
-        for (search, digits) in [
-            ("06 12 34", "61234"),
-            ("0033 6 12", "33612"),
-            ("+33 6 12", "33612"),
-            ("612", "612"),
-            ("  ", ""),
-        ] {
-            assert_eq!(searched_digits(search), digits, "{search:?}");
-        }
     }
 }

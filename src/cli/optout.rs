@@ -8,6 +8,7 @@ use herald::app::App;
 use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use herald::domain::opt_out::{OptOutEntry, OptOutReason};
+use herald::english;
 
 use super::Failure;
 use super::output::Output;
@@ -136,14 +137,9 @@ async fn export(app: &App, account: AccountId, path: Option<&Path>) -> Result<u6
 
 /// "+33612345678, since 2027-03-02 09:00 UTC: answered STOP".
 fn describe(entry: &OptOutEntry) -> String {
-    let why = match entry.reason {
-        OptOutReason::Stop => "answered STOP".to_owned(),
-        OptOutReason::Imported => "imported from another list".to_owned(),
-        OptOutReason::Manual => match &entry.by {
-            Some(by) => format!("added by {}", herald::english::actor(by)),
-            None => "added by hand".to_owned(),
-        },
-        OptOutReason::PermanentFailure => "the network said the number does not exist".to_owned(),
+    let why = match (entry.reason, &entry.by) {
+        (OptOutReason::Manual, Some(by)) => format!("added by {}", english::actor(by)),
+        (reason, _) => english::opt_out_reason(reason).to_owned(),
     };
     format!(
         "{}, since {}: {why}",

@@ -237,6 +237,24 @@ impl PhoneNumber {
         &self.0
     }
 
+    /// The digits a search for numbers looks for in E.164 forms, however it was written:
+    /// "06 12 34" → "61234" (the national 0 is not in them), "0033 6 12" and "+33 6 12" →
+    /// "33612".
+    pub fn search_digits(search: &str) -> String {
+        let search = search.trim_start();
+        let digits: String = search.chars().filter(char::is_ascii_digit).collect();
+        if search.starts_with('+') {
+            return digits;
+        }
+        match digits
+            .strip_prefix("00")
+            .or_else(|| digits.strip_prefix('0'))
+        {
+            Some(rest) => rest.to_owned(),
+            None => digits,
+        }
+    }
+
     /// The region the number belongs to, as libphonenumber's metadata says;
     /// `None` for non-geographic numbers (+800, +882...) or unknown codes.
     /// Shared calling codes (+1, +7, +44, +262...) are told apart by the national number.
@@ -292,6 +310,19 @@ mod tests {
             "XX".parse::<Region>().unwrap_err().to_string(),
             "unknown region \"XX\": use a two-letter country code such as FR, BE or US"
         );
+    }
+
+    #[test]
+    fn searches_drop_what_e164_does_not_hold() {
+        for (search, digits) in [
+            ("06 12 34", "61234"),
+            ("0033 6 12", "33612"),
+            ("+33 6 12", "33612"),
+            ("612", "612"),
+            ("  ", ""),
+        ] {
+            assert_eq!(PhoneNumber::search_digits(search), digits, "{search:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
 use crate::domain::ids::AccountId;
-use crate::domain::opt_out::{OptOutEntry, OptOutReason};
+use crate::domain::opt_out::OptOutEntry;
+use crate::english;
 
 use super::super::extract::{Id, Params};
 use super::super::views::{Nav, OptOutRow, OptOutsPage};
@@ -63,12 +64,7 @@ fn row(entry: &OptOutEntry) -> OptOutRow {
     OptOutRow {
         phone: entry.phone.as_e164().to_owned(),
         since: format::utc(entry.since),
-        reason: match entry.reason {
-            OptOutReason::Stop => "answered STOP",
-            OptOutReason::Imported => "imported from another list",
-            OptOutReason::Manual => "added by hand",
-            OptOutReason::PermanentFailure => "number does not exist",
-        },
+        reason: english::opt_out_reason(entry.reason),
         by: entry.by.as_ref().map(words::actor).unwrap_or_default(),
     }
 }

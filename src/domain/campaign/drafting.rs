@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Campaign, CampaignError, CampaignState, Draft, RecipientList, Transition};
 use crate::domain::ids::{CampaignId, CampaignName, UserId};
-use crate::domain::sender::SenderId;
+use crate::domain::sender::{SenderId, ShortCode};
 use crate::domain::sms::SmsBody;
 
 /// A change to the draft; `None` leaves a field as it is.
@@ -12,6 +12,30 @@ pub struct DraftEdit {
     pub body: Option<SmsBody>,
     pub sender: Option<SenderId>,
     pub recipients: Option<RecipientList>,
+}
+
+impl DraftEdit {
+    /// Refuses a new sender that breaks a French operators' rule; the draft's `current`
+    /// sender, sent back unchanged by an edit form, is flagged at finalize instead.
+    pub fn check_new_sender(
+        &self,
+        short_code: Option<&ShortCode>,
+        current: Option<&SenderId>,
+    ) -> Result<(), CampaignError> {
+        let Some(sender) = &self.sender else {
+            return Ok(());
+        };
+        if Some(sender) == current {
+            return Ok(());
+        }
+        match sender.french_rule_broken(short_code) {
+            Some(rule) => Err(CampaignError::SenderRule {
+                sender: sender.clone(),
+                rule,
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 impl Campaign {
