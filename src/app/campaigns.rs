@@ -34,6 +34,7 @@ impl DraftInput {
             body: self.body.as_deref().map(SmsBody::write).transpose()?,
             sender: self.sender.as_deref().map(SenderId::parse).transpose()?,
             recipients: None,
+            audiences: None,
         })
     }
 }
@@ -50,6 +51,9 @@ impl App {
         let (account, _) = self.account(who.account).await?;
         let edit = input.parse()?;
         edit.check_new_sender(account.short_code.as_ref(), None)?;
+        if let Some(body) = &edit.body {
+            self.check_fields(body, None).await?;
+        }
         let now = self.now();
         let blank = Campaign::new(CampaignId(0), account.id, name, who.user, now);
         // The first draft is written with the campaign: a bad body leaves nothing behind.
@@ -82,6 +86,10 @@ impl App {
     ) -> Result<CampaignStatus, AppError> {
         let (account, _) = self.account(who.account).await?;
         let edit = input.parse()?;
+        if let Some(body) = &edit.body {
+            let draft = self.campaign_named(who.account, name).await?.draft;
+            self.check_fields(body, draft.recipients.map(|l| l.id)).await?;
+        }
         self.change_campaign(who, name, move |c, now| {
             edit.check_new_sender(account.short_code.as_ref(), c.draft.sender.as_ref())?;
             c.edit_draft(edit.clone(), now)

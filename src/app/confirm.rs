@@ -14,6 +14,13 @@ use crate::store::{Change, ConfirmationWrite};
 
 use super::{App, AppError, Requester};
 
+/// What the sender chose at finalize besides the time.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FinalizeOptions {
+    /// Leave out the recipients whose personalised message can't be written.
+    pub leave_out: bool,
+}
+
 /// When to send, as typed by a person.
 #[derive(Debug, Clone)]
 pub enum SendRequest {
@@ -128,6 +135,20 @@ impl App {
         name: &str,
         when: SendRequest,
     ) -> Result<Summary, AppError> {
+        self.finalize_with(who, name, when, FinalizeOptions::default())
+            .await
+    }
+
+    /// [`finalize`](Self::finalize), with the sender's choices.
+    #[tracing::instrument(skip_all, fields(server = who.account.0, user = who.user.0, campaign = name))]
+    pub async fn finalize_with(
+        &self,
+        who: Requester,
+        name: &str,
+        when: SendRequest,
+        options: FinalizeOptions,
+    ) -> Result<Summary, AppError> {
+        self.refresh_audience_list(who, name).await?;
         retry_on_busy!({
             let (account, balance) = self.account(who.account).await?;
             let campaign = self.campaign_named(who.account, name).await?;
@@ -145,7 +166,10 @@ impl App {
             };
             let destinations = self.draft_destinations(&campaign).await?;
             let first_campaign = !self.store.has_submissions(who.account).await?;
+            let personal = self.draft_personal_summary(&campaign).await?;
             let ctx = FinalizeContext {
+                personal: personal.as_ref(),
+                leave_out: options.leave_out,
                 account: &account,
                 balance,
                 destinations: &destinations,
@@ -268,7 +292,10 @@ impl App {
                     let (account, balance) = self.account(who.account).await?;
                     let first_campaign = !self.store.has_submissions(who.account).await?;
                     let destinations = self.draft_destinations(&campaign).await?;
+                    // The list is frozen: the same messages finalize priced, worked out again.
+                    let personal = self.draft_personal_summary(&campaign).await?;
                     let ctx = ConfirmContext {
+                        personal: personal.as_ref(),
                         account: &account,
                         balance,
                         destinations: &destinations,

@@ -49,6 +49,10 @@ pub enum CsvError {
         /// The separator detected on the first line, if any.
         delimiter: Option<char>,
     },
+    #[error(
+        "the header on line {line} names the column \"{name}\" twice: give each column its own name and import the file again"
+    )]
+    RepeatedColumn { line: u64, name: String },
     #[error("the file could not be read ({0}): try the import again")]
     Read(io::Error),
     #[error(
@@ -111,9 +115,14 @@ pub fn read_recipients<R: Read>(
         } else {
             classifier
                 .first_record(line, &fields)
-                .map_err(|ColumnsError::NoNumberColumn| CsvError::NoNumberColumn {
-                    line,
-                    delimiter: delimiter.map(char::from),
+                .map_err(|e| match e {
+                    ColumnsError::NoNumberColumn => CsvError::NoNumberColumn {
+                        line,
+                        delimiter: delimiter.map(char::from),
+                    },
+                    ColumnsError::RepeatedColumn { name } => {
+                        CsvError::RepeatedColumn { line, name }
+                    }
                 })?
         };
         if let Some(recipient) = recipient {

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::delivery::{
+    SkipReason,
     DeliveryStatus, Report, RetryPolicy, Step, SubmitOutcome, WindowGate,
 };
 use crate::domain::ids::{AccountId, DeliveryId};
@@ -104,7 +105,19 @@ impl App {
     pub async fn claim_deliveries(&self, limit: u32) -> Result<Vec<DeliveryJob>, AppError> {
         let now = self.now();
         let lease_until = now + self.retry.report_timeout;
-        let claimed = self.store.claim_deliveries(now, lease_until, limit).await?;
+        let mut claimed = self.store.claim_deliveries(now, lease_until, limit).await?;
+        let left_out: Vec<DeliveryId> = claimed.iter().filter(|j| j.left_out).map(|j| j.id).collect();
+        if !left_out.is_empty() {
+            claimed.retain(|j| !j.left_out);
+            if let Err(e) = self
+                .store
+                .skip_deliveries(&left_out, SkipReason::LeftOut, now)
+                .await
+            {
+                // Not sent; closed when they are claimed again after their lease.
+                tracing::warn!(error = %e, "left-out messages not closed yet");
+            }
+        }
         let mut windows = Windows::new(self, now, HAND_OVER_MARGIN);
         let mut sendable = Vec::with_capacity(claimed.len());
         let mut held = Vec::new();
@@ -192,7 +205,7 @@ impl App {
                 "attempts to numbers that opted out"
             );
             let ids: Vec<DeliveryId> = stopped.iter().copied().collect();
-            if let Err(e) = self.store.skip_deliveries(&ids, now).await {
+            if let Err(e) = self.store.skip_deliveries(&ids, SkipReason::OptedOut, now).await {
                 // Not sent now; once their lease runs out they are claimed and checked again.
                 tracing::warn!(error = %e, "attempts to opted-out numbers not closed yet");
             }

@@ -23,6 +23,8 @@ pub enum AppError {
     #[error(transparent)]
     Campaign(#[from] CampaignError),
     #[error(transparent)]
+    Audience(#[from] crate::domain::audience::AudienceError),
+    #[error(transparent)]
     Body(#[from] SmsBodyError),
     #[error(transparent)]
     Sender(#[from] InvalidSenderId),

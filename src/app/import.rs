@@ -7,6 +7,7 @@ use tokio::sync::mpsc;
 
 use crate::domain::campaign::{CampaignError, CampaignState, DraftEdit, RecipientList};
 use crate::domain::ids::ListId;
+use crate::domain::personal::ListColumns;
 use crate::domain::recipients::{ImportReport, Recipient, RecipientClassifier};
 use crate::domain::window::Destination;
 
@@ -126,7 +127,7 @@ impl App {
     }
 
     /// Reads the file on a blocking thread and writes its batches as they come.
-    async fn fill_list<R>(
+    pub(super) async fn fill_list<R>(
         &self,
         list: ListId,
         classifier: RecipientClassifier,
@@ -148,6 +149,9 @@ impl App {
         let report = batches.finish(write_error).await?;
         self.store
             .set_list_destinations(list, &report.destinations)
+            .await?;
+        self.store
+            .set_list_columns(list, &ListColumns::new(report.columns.clone()))
             .await?;
         Ok(report)
     }
@@ -191,7 +195,7 @@ impl App {
         }
     }
 
-    async fn discard_list(&self, list: ListId) {
+    pub(super) async fn discard_list(&self, list: ListId) {
         if let Err(e) = self.store.drop_recipient_list(list).await {
             tracing::warn!(list = list.0, error = %e, "could not drop an unused recipient list");
         }

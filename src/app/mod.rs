@@ -26,6 +26,7 @@ macro_rules! retry_on_busy {
 }
 
 mod accounts;
+mod audiences;
 mod campaigns;
 pub mod clock;
 mod confirm;
@@ -38,15 +39,17 @@ mod moderate;
 mod notify;
 mod opt_outs;
 mod people;
+mod personal;
 mod sending;
 pub mod support;
 mod surveys;
 mod views;
 
 pub use accounts::MAX_BALANCE;
+pub use audiences::{AudienceImport, AudienceSelection, AudienceView};
 pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
-pub use confirm::{ConfirmOutcome, SendRequest};
+pub use confirm::{ConfirmOutcome, FinalizeOptions, SendRequest};
 pub use deliveries::{HAND_OVER_MARGIN, ReportEffect};
 pub use error::AppError;
 pub use import::ImportOptions;

@@ -62,14 +62,21 @@ impl App {
                 }
             }
             CampaignState::Sending => {
-                let Some(version) = campaign.submission.as_ref().map(|s| s.version) else {
+                let Some(s) = campaign.submission.as_ref() else {
                     return Err(AppError::internal("a sending campaign without a version"));
                 };
-                let counts = self.store.delivery_counts(campaign.id, version).await?;
+                let counts = self.store.delivery_counts(campaign.id, s.version).await?;
                 if !counts.is_done() {
                     return Ok(None);
                 }
-                campaign.complete(&counts, now)?
+                let unsent_cost = match s.personalised && counts.unsent() > 0 {
+                    true => {
+                        self.unsent_cost(campaign.id, s.version, &s.body, s.recipients.id)
+                            .await?
+                    }
+                    false => None,
+                };
+                campaign.complete(&counts, unsent_cost, now)?
             }
             _ => return Ok(None),
         };

@@ -30,6 +30,29 @@ pub enum DeliveryStatus {
     OutsideHours,
 }
 
+/// Why a claimed attempt is not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkipReason {
+    /// The number opted out since the campaign started.
+    OptedOut,
+    /// The recipient's message can't be written (a merge field empty without fallback...):
+    /// the sender chose to leave such recipients out, and they were never paid for.
+    LeftOut,
+}
+
+impl SkipReason {
+    /// The stored form, kept in the delivery's error column.
+    pub fn as_stored(self) -> &'static str {
+        match self {
+            SkipReason::OptedOut => "opted out before this attempt",
+            SkipReason::LeftOut => LEFT_OUT,
+        }
+    }
+}
+
+/// The error column of a delivery left out at the sender's choice.
+pub const LEFT_OUT: &str = "left out: no message for this recipient";
+
 impl DeliveryStatus {
     pub fn as_str(self) -> &'static str {
         match self {

@@ -23,6 +23,11 @@ pub struct CampaignId(pub i64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ListId(pub i64);
 
+/// An account's audience (a contact list kept between campaigns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct AudienceId(pub i64);
+
 /// A Discord role (the server's sending role, its support role).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct RoleId(pub u64);

@@ -1,6 +1,7 @@
 //! The rules of Herald: pure types and state changes. No I/O, no clock, no adapter crates.
 
 pub mod account;
+pub mod audience;
 pub mod campaign;
 pub mod compliance;
 pub mod consent;
@@ -21,6 +22,7 @@ pub mod sign_in;
 pub mod sms;
 pub mod support;
 pub mod survey;
+pub mod personal;
 pub mod template;
 pub mod text;
 pub mod window;

@@ -1,7 +1,9 @@
 //! Recipient lists from CSV rows: header detection, number column, duplicates, opt-outs.
 use std::collections::{HashMap, HashSet};
 
+use super::personal::{ListColumns, clean_value, join_values};
 use super::phone::{LineType, PhoneNumber, Region};
+use super::template::FieldName;
 use super::text::without_accent;
 use super::window::Destination;
 
@@ -9,6 +11,9 @@ use super::window::Destination;
 pub struct Recipient {
     pub phone: PhoneNumber,
     pub name: Option<String>,
+    /// The recipient's merge-field values, stored form (see `personal::join_values`); `None`
+    /// when the list has no columns.
+    pub fields: Option<String>,
     /// 1-based line of the file the recipient came from.
     pub line: u64,
     /// Where the phone is, for its sending window.
@@ -21,14 +26,14 @@ pub const REPORTED_LINES: usize = 20;
 /// Longer names are cut: they end up in SMS text, where every character costs.
 pub const MAX_NAME_CHARS: usize = 100;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowIssues {
     pub count: u64,
     pub first_lines: Vec<u64>,
 }
 
 impl RowIssues {
-    fn add(&mut self, line: u64) {
+    pub fn add(&mut self, line: u64) {
         self.count += 1;
         if self.first_lines.len() < REPORTED_LINES {
             self.first_lines.push(line);
@@ -50,6 +55,11 @@ pub struct ImportReport {
     pub had_header: bool,
     /// How many imported numbers are in each destination, most first.
     pub destinations: Vec<(Destination, u64)>,
+    /// The columns a message can use as merge fields (`{prenom}`).
+    pub columns: Vec<FieldName>,
+    /// Header cells that can't name a merge field (spaces, punctuation): their column is not
+    /// kept.
+    pub unusable_columns: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,6 +68,8 @@ pub enum ColumnsError {
         "no column of phone numbers found: name it \"phone\" in a header row, or put numbers in the first column"
     )]
     NoNumberColumn,
+    #[error("the header names the column \"{name}\" twice: give each column its own name")]
+    RepeatedColumn { name: String },
 }
 
 /// Where the number and the name are in each record (0-based field indexes).
@@ -73,6 +85,8 @@ pub struct RecipientClassifier {
     opted_out: NumberSet,
     seen: NumberSet,
     columns: Option<Columns>,
+    /// The fields of each record kept as merge fields, in the list's column order.
+    merge: Vec<usize>,
     report: ImportReport,
     destinations: HashMap<Destination, u64>,
 }
@@ -98,6 +112,7 @@ impl RecipientClassifier {
             opted_out: opted_out_set,
             seen: NumberSet::default(),
             columns: None,
+            merge: Vec::new(),
             report: ImportReport {
                 kept_not_mobile: keep_not_mobile,
                 ..ImportReport::default()
@@ -133,10 +148,9 @@ impl RecipientClassifier {
         let no_number = !parses.contains(&true);
         if no_number && fields.iter().any(|field| looks_like_column_name(field)) {
             let number = header_number_column(fields).ok_or(ColumnsError::NoNumberColumn)?;
-            self.columns = Some(Columns {
-                number,
-                name: header_name_column(fields, number),
-            });
+            let name = header_name_column(fields, number);
+            self.merge_columns(fields, number, name)?;
+            self.columns = Some(Columns { number, name });
             self.report.had_header = true;
             return Ok(None);
         }
@@ -149,7 +163,57 @@ impl RecipientClassifier {
             index != number && !parses[index] && fields[index].chars().any(char::is_alphabetic)
         });
         self.columns = Some(Columns { number, name });
+        if let Some(index) = name {
+            self.keep_column(index, FieldName::parse("name").expect("a valid name"));
+        }
         Ok(self.record(line, fields))
+    }
+
+    /// The header's columns but the number become merge fields, by their names; the name
+    /// column is also `{name}` when no column is called that.
+    fn merge_columns(
+        &mut self,
+        header: &[&str],
+        number: usize,
+        name: Option<usize>,
+    ) -> Result<(), ColumnsError> {
+        let mut seen: Vec<FieldName> = Vec::new();
+        for (index, cell) in header.iter().enumerate() {
+            let cell = cell.trim();
+            if cell.is_empty() {
+                continue;
+            }
+            let Some(field) = FieldName::parse(cell) else {
+                self.report.unusable_columns.push(cell.to_owned());
+                continue;
+            };
+            if seen.contains(&field) {
+                return Err(ColumnsError::RepeatedColumn {
+                    name: cell.to_owned(),
+                });
+            }
+            seen.push(field.clone());
+            if index != number {
+                self.keep_column(index, field);
+            }
+        }
+        let name_field = FieldName::parse("name").expect("a valid name");
+        if let Some(index) = name
+            && !self.report.columns.contains(&name_field)
+        {
+            self.keep_column(index, name_field);
+        }
+        Ok(())
+    }
+
+    fn keep_column(&mut self, index: usize, field: FieldName) {
+        self.merge.push(index);
+        self.report.columns.push(field);
+    }
+
+    /// The columns of the list this import writes.
+    pub fn list_columns(&self) -> ListColumns {
+        ListColumns::new(self.report.columns.clone())
     }
 
     /// Classifies a data record: `Some` for a new, valid, reachable number;
@@ -196,9 +260,18 @@ impl RecipientClassifier {
             .and_then(|field| clean_name(field));
         let destination = Destination::of(&phone, read.region);
         *self.destinations.entry(destination).or_default() += 1;
+        let values = (!self.merge.is_empty()).then(|| {
+            let cleaned: Vec<String> = self
+                .merge
+                .iter()
+                .map(|&index| clean_value(fields.get(index).copied().unwrap_or(""), MAX_NAME_CHARS))
+                .collect();
+            join_values(cleaned.iter().map(String::as_str))
+        });
         Some(Recipient {
             phone,
             name,
+            fields: values,
             line,
             destination,
         })
@@ -219,7 +292,7 @@ impl RecipientClassifier {
 /// `u64`: 8 bytes per number instead of a ~40-byte `String`, which matters at
 /// a million rows.
 #[derive(Default)]
-struct NumberSet {
+pub struct NumberSet {
     digits: HashSet<u64>,
     /// Numbers that do not fit the compact form; empty for real E.164 input.
     other: HashSet<String>,
@@ -227,13 +300,13 @@ struct NumberSet {
 
 impl NumberSet {
     /// Returns whether the number was new.
-    fn insert(&mut self, e164: &str) -> bool {
+    pub fn insert(&mut self, e164: &str) -> bool {
         match e164_digits(e164) {
             Some(digits) => self.digits.insert(digits),
             None => self.other.insert(e164.to_string()),
         }
     }
-    fn contains(&self, e164: &str) -> bool {
+    pub fn contains(&self, e164: &str) -> bool {
         match e164_digits(e164) {
             Some(digits) => self.digits.contains(&digits),
             None => self.other.contains(e164),

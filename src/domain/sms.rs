@@ -62,7 +62,7 @@ pub enum SmsBodyError {
 /// a phone show a text other than the one a moderator reads, and the characters that show
 /// nothing at all (zero-width space, word joiner, soft hyphen, line and paragraph separators).
 /// The zero-width joiner and non-joiner stay: emoji sequences and several scripts need them.
-fn is_hidden_control(c: char) -> bool {
+pub(crate) fn is_hidden_control(c: char) -> bool {
     matches!(
         c,
         '\u{0}'..='\u{9}'

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// A field's name: letters (any script), digits, `_` and `-`, as a CSV header names a column;
-/// kept in lower case, so `{Prenom}` and a `prenom` column meet.
+/// kept in lower case without accents, so `{prenom}`, `{Prénom}` and a `Prénom` column meet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
 pub struct FieldName(String);
@@ -19,7 +19,14 @@ impl FieldName {
             && raw
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
-        valid.then(|| FieldName(raw.to_lowercase()))
+        valid.then(|| {
+            FieldName(
+                raw.chars()
+                    .flat_map(char::to_lowercase)
+                    .map(super::text::without_accent)
+                    .collect(),
+            )
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -155,6 +162,18 @@ impl Template {
         seen
     }
 
+    /// The text around the fields, as a recipient with every field empty would get it without
+    /// fallbacks: what the opt-out mention must be part of, whatever the data.
+    pub fn static_text(&self) -> String {
+        self.parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Text(text) => Some(text.as_str()),
+                Part::Field { .. } => None,
+            })
+            .collect()
+    }
+
     /// Refuses a field that is none of `columns` (the list's headers), naming the columns.
     pub fn check_columns(&self, columns: &[FieldName]) -> Result<(), TemplateError> {
         for part in &self.parts {
@@ -271,17 +290,17 @@ mod tests {
     #[test]
     fn unknown_fields_are_refused_with_the_columns_available() {
         let columns = [field("name"), field("prenom"), field("ville")];
-        let template = Template::parse("Bonjour {prénom}").unwrap();
+        let template = Template::parse("Bonjour {prenon}").unwrap();
         assert_eq!(
             template.check_columns(&columns),
             Err(TemplateError::UnknownField {
-                name: field("prénom"),
+                name: field("prenon"),
                 position: 9,
                 available: columns.to_vec(),
             })
         );
         assert!(
-            Template::parse("{VILLE} {name}")
+            Template::parse("{VILLE} {name} {Prénom}")
                 .unwrap()
                 .check_columns(&columns)
                 .is_ok()

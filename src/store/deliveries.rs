@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::StoreError;
-use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
+use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, SkipReason, Step};
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId};
 use crate::domain::window::Destination;
 
@@ -18,6 +18,8 @@ pub struct DeliveryJob {
     /// Its version's message (or the test's), shared with the other jobs of the claim; `None`
     /// when the stored text can't be read back, which fails the message, not the claim.
     pub message: Option<Arc<Message>>,
+    /// Its recipient's message can't be written (see `SkipReason::LeftOut`): not sent.
+    pub left_out: bool,
     pub started_at: DateTime<Utc>,
     pub window: WindowOf,
     /// When it was claimed: it must reach the gateway within the claim's margin.
@@ -79,8 +81,16 @@ pub trait DeliveryStore: Send + Sync {
     async fn skip_deliveries(
         &self,
         ids: &[DeliveryId],
+        reason: SkipReason,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// The stored values of a version's messages paid for and not sent (opted out, stopped,
+    /// outside sending hours), to price their refund; the left out were never paid for.
+    async fn unsent_fields(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<Option<String>>, StoreError>;
     /// Gives claimed attempts back to the sending window (see [`WindowHold`]).
     async fn hold_deliveries(
         &self,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::domain::credits::Credits;
 
 mod accounts;
+mod audiences;
 mod campaigns;
 mod console;
 mod deliveries;
@@ -22,6 +23,7 @@ mod support;
 mod surveys;
 
 pub use accounts::{AccountStore, LedgerLine};
+pub use audiences::{AudienceRecord, AudienceStore, AudienceWrite};
 pub use campaigns::{AuditRecord, CampaignStore, Change, ConfirmationWrite, StoredConfirmation};
 pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
@@ -30,7 +32,7 @@ pub use console::{
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
-pub use recipients::RecipientStore;
+pub use recipients::{RecipientStore, RecipientValues};
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
 
@@ -70,6 +72,7 @@ pub enum StoreError {
 /// Everything Herald keeps, one area a trait: each use case asks for the areas it needs.
 pub trait Store:
     AccountStore
+    + AudienceStore
     + CampaignStore
     + RecipientStore
     + DeliveryStore
@@ -86,6 +89,7 @@ pub trait Store:
 
 impl<T> Store for T where
     T: AccountStore
+        + AudienceStore
         + CampaignStore
         + RecipientStore
         + DeliveryStore

@@ -7,10 +7,20 @@ use chrono::{DateTime, Utc};
 use super::StoreError;
 use crate::domain::effects::{Actor, AuditEntry};
 use crate::domain::ids::{AccountId, ListId};
+use crate::domain::personal::ListColumns;
 use crate::domain::opt_out::{OptOutEntry, OptOutReason};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
 use crate::domain::window::Destination;
+
+/// One recipient's row, as rendering its message needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecipientValues {
+    pub position: i64,
+    pub phone: String,
+    pub line: u64,
+    pub fields: Option<String>,
+}
 
 #[async_trait]
 pub trait RecipientStore: Send + Sync {
@@ -38,6 +48,18 @@ pub trait RecipientStore: Send + Sync {
         &self,
         list: ListId,
     ) -> Result<Option<Vec<(Destination, u64)>>, StoreError>;
+    /// The merge-field columns of a list, set once its import is done.
+    async fn set_list_columns(&self, list: ListId, columns: &ListColumns)
+    -> Result<(), StoreError>;
+    async fn list_columns(&self, list: ListId) -> Result<ListColumns, StoreError>;
+    /// Each recipient's number, line and stored values, in list order from `after_position`
+    /// (exclusive): what rendering a list's messages needs, without parsing numbers again.
+    async fn recipient_values(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<RecipientValues>, StoreError>;
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError>;
     /// Deletes lists created before `created_before` that no draft or version points at
     /// (replaced drafts, imports cut short by a crash); returns how many went.

@@ -19,7 +19,7 @@ use sqlx::any::AnyRow;
 use super::{AuditRecord, OutboxItem, PastRefusal, StoreError};
 use crate::domain::account::Account;
 use crate::domain::campaign::{
-    Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
+    AudienceChoice, Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
     RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission, TestNumbers,
 };
 use crate::domain::credits::{Balance, Credits, LedgerKind};
@@ -171,12 +171,14 @@ pub struct CampaignRow {
     pub draft_sender: Option<String>,
     pub draft_list_id: Option<i64>,
     pub draft_list_count: Option<i64>,
+    pub draft_audiences: Option<String>,
     pub draft_revision: i64,
     pub revision: i64,
     pub created_at: i64,
     pub updated_at: i64,
     pub s_version: Option<i64>,
     pub s_body: Option<String>,
+    pub s_personalised: Option<i64>,
     pub s_sender: Option<String>,
     pub s_list_id: Option<i64>,
     pub s_recipient_count: Option<i64>,
@@ -201,8 +203,8 @@ pub struct CampaignRow {
 
 /// The select list that matches `CampaignRow`.
 pub const CAMPAIGN_COLUMNS: &str = "c.id, c.account_id, c.name, c.owner_id, c.channel_id, c.state, c.draft_body, c.draft_sender, \
-    c.draft_list_id, c.draft_list_count, c.draft_revision, c.revision, c.created_at, c.updated_at, \
-    s.version AS s_version, s.body AS s_body, s.sender AS s_sender, s.list_id AS s_list_id, \
+    c.draft_list_id, c.draft_list_count, c.draft_audiences, c.draft_revision, c.revision, c.created_at, c.updated_at, \
+    s.version AS s_version, s.body AS s_body, s.personalised AS s_personalised, s.sender AS s_sender, s.list_id AS s_list_id, \
     s.recipient_count AS s_recipient_count, s.send_at AS s_send_at, s.send_zone AS s_send_zone, s.cost AS s_cost, \
     s.reserved AS s_reserved, s.debited AS s_debited, s.flags AS s_flags, s.confirmed_by AS s_confirmed_by, \
     s.confirmed_at AS s_confirmed_at, s.review AS s_review, s.reviewer AS s_reviewer, \
@@ -224,6 +226,13 @@ fn list(id: i64, count: i64) -> Result<RecipientList, StoreError> {
         id: ListId(id),
         count: unsigned("recipient count", count)?,
     })
+}
+
+/// The column form of a draft's audience choice.
+pub fn audiences_column(choice: Option<&AudienceChoice>) -> Result<Option<String>, StoreError> {
+    choice
+        .map(|c| serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string())))
+        .transpose()
 }
 
 /// One `opt_outs` row.
@@ -334,6 +343,11 @@ impl CampaignRow {
                 (Some(id), Some(count)) => Some(list(id, count)?),
                 _ => None,
             },
+            audiences: self
+                .draft_audiences
+                .as_deref()
+                .map(|json| serde_json::from_str(json).map_err(|e| corrupt("draft audiences", e)))
+                .transpose()?,
             revision: u32::try_from(self.draft_revision)
                 .map_err(|_| corrupt("draft revision", self.draft_revision))?,
         };
@@ -393,6 +407,7 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
     Ok(Submission {
         version: version(v)?,
         body: body(row.s_body.as_deref().ok_or_else(|| need("body"))?)?,
+        personalised: row.s_personalised.unwrap_or(0) != 0,
         sender: sender(row.s_sender.as_deref().ok_or_else(|| need("sender"))?)?,
         recipients: list(
             row.s_list_id.ok_or_else(|| need("list"))?,
@@ -428,6 +443,7 @@ pub struct ConfirmationRow {
     pub requested_by: i64,
     pub expires_at: i64,
     pub outcome: Option<String>,
+    pub leave_out: i64,
 }
 
 impl ConfirmationRow {
@@ -448,6 +464,7 @@ impl ConfirmationRow {
                     .map_err(|_| corrupt("draft revision", self.draft_revision))?,
                 requested_by: UserId(from_snowflake(self.requested_by)),
                 expires_at: time(self.expires_at)?,
+                leave_out: self.leave_out != 0,
             },
             outcome: self.outcome,
         })
@@ -635,6 +652,7 @@ pub fn positioned_recipient(r: &AnyRow) -> Result<(i64, Recipient), StoreError> 
         destination: destination(r)?.unwrap_or_else(|| Destination::of_number(&phone)),
         phone,
         name: r.try_get("name")?,
+        fields: r.try_get("fields")?,
         line: unsigned("line", r.try_get("line")?)?,
     };
     Ok((r.try_get("position")?, recipient))

@@ -6,7 +6,10 @@ use super::{Lang, Texts, fill};
 use crate::app::AppError;
 use crate::app::csv_source::CsvError;
 use crate::domain::account::AccountSettingsError;
+use crate::domain::audience::{AudienceError, AudienceNameError};
 use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
+use crate::domain::personal::PersonalSummary;
+use crate::domain::template::{FieldName, TemplateError};
 use crate::domain::ids::CampaignNameError;
 use crate::domain::opt_out::OptOutRemovalError;
 use crate::domain::phone::PhoneNumberError;
@@ -21,6 +24,7 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
     let t = lang.texts();
     Some(match e {
         AppError::Campaign(c) => campaign(t, c)?,
+        AppError::Audience(a) => audience(t, a),
         AppError::Body(SmsBodyError::Empty) => t.err_body_empty.to_owned(),
         AppError::Body(SmsBodyError::TooLong { segments, max, .. }) => {
             fill(t.err_body_too_long, &[("segments", segments), ("max", max)])
@@ -107,6 +111,8 @@ fn campaign(t: &Texts, c: &C) -> Option<String> {
         C::MissingBody => t.err_missing_body.to_owned(),
         C::NoRecipients => t.err_no_recipients.to_owned(),
         C::NoSender => t.err_no_sender.to_owned(),
+        C::BadTemplate(e) => template(t, e),
+        C::UnwritableMessages(summary) => unwritable(t, summary),
         C::VersionPending { version } => fill(t.err_version_pending, &[("version", version)]),
         C::VersionInFlight { version, .. } => {
             fill(t.err_version_in_flight, &[("version", version)])
@@ -288,6 +294,9 @@ fn csv(t: &Texts, c: &CsvError) -> String {
                 &[("line", line), ("separator", &separator)],
             )
         }
+        CsvError::RepeatedColumn { line, name } => {
+            fill(t.err_csv_repeated_column, &[("line", line), ("name", name)])
+        }
         CsvError::Read(_) => t.err_csv_read.to_owned(),
         CsvError::SinkClosed => t.err_csv_interrupted.to_owned(),
     }
@@ -317,7 +326,102 @@ pub fn rejections(t: &Texts, report: &ImportReport) -> String {
     }
 }
 
-fn line_list(issues: &RowIssues) -> String {
+fn template(t: &Texts, e: &TemplateError) -> String {
+    match e {
+        TemplateError::Unclosed { position } => {
+            fill(t.err_template_unclosed, &[("position", position)])
+        }
+        TemplateError::UnopenedClose { position } => {
+            fill(t.err_template_unopened, &[("position", position)])
+        }
+        TemplateError::EmptyName { position } => {
+            fill(t.err_template_empty_name, &[("position", position)])
+        }
+        TemplateError::BadName { name, position } => fill(
+            t.err_template_bad_name,
+            &[("name", name), ("position", position)],
+        ),
+        TemplateError::UnknownField {
+            name,
+            position,
+            available,
+        } => {
+            let columns = if available.is_empty() {
+                t.err_template_no_columns.to_owned()
+            } else {
+                field_list(available)
+            };
+            fill(
+                t.err_template_unknown_field,
+                &[("name", name), ("position", position), ("columns", &columns)],
+            )
+        }
+    }
+}
+
+/// Merge fields as they are written in a message: "`{prenom}`, `{ville}`".
+pub fn field_list(fields: &[FieldName]) -> String {
+    fields
+        .iter()
+        .map(|f| format!("`{{{f}}}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Who would get no message, by reason, with the way out.
+pub fn unwritable(t: &Texts, s: &PersonalSummary) -> String {
+    let mut lines = vec![fill(t.err_unwritable, &[("count", &s.left_out())])];
+    if s.missing_value.count > 0 {
+        lines.push(fill(
+            t.err_unwritable_missing,
+            &[
+                ("count", &s.missing_value.count),
+                ("fields", &field_list(&s.missing_fields)),
+                ("lines", &line_list(&s.missing_value)),
+            ],
+        ));
+    }
+    if s.unsafe_value.count > 0 {
+        lines.push(fill(
+            t.err_unwritable_unsafe,
+            &[
+                ("count", &s.unsafe_value.count),
+                ("lines", &line_list(&s.unsafe_value)),
+            ],
+        ));
+    }
+    if s.too_long.count > 0 {
+        lines.push(fill(
+            t.err_unwritable_too_long,
+            &[
+                ("count", &s.too_long.count),
+                ("lines", &line_list(&s.too_long)),
+            ],
+        ));
+    }
+    lines.push(t.err_unwritable_hint.to_owned());
+    lines.join("\n")
+}
+
+fn audience(t: &Texts, e: &AudienceError) -> String {
+    match e {
+        AudienceError::Name(AudienceNameError::Empty) => t.err_audience_name_empty.to_owned(),
+        AudienceError::Name(AudienceNameError::TooLong) => t.err_audience_name_too_long.to_owned(),
+        AudienceError::Name(AudienceNameError::ControlCharacter) => {
+            t.err_audience_name_control.to_owned()
+        }
+        AudienceError::NameTaken { name } => fill(t.err_audience_taken, &[("name", name)]),
+        AudienceError::NotFound { name } => fill(t.err_audience_not_found, &[("name", name)]),
+        AudienceError::IncludedAndExcluded { name } => {
+            fill(t.err_audience_both, &[("name", name)])
+        }
+        AudienceError::NoneIncluded => t.err_audience_none.to_owned(),
+        AudienceError::Deleted { .. } => t.err_audience_deleted.to_owned(),
+        AudienceError::Empty => t.err_audience_empty.to_owned(),
+    }
+}
+
+pub fn line_list(issues: &RowIssues) -> String {
     let mut lines: Vec<String> = issues.first_lines.iter().map(u64::to_string).collect();
     if issues.count > issues.first_lines.len() as u64 {
         lines.push("…".to_owned());

@@ -13,6 +13,7 @@ use crate::domain::effects::{
     Actor, AuditAction, AuditEntry, Effect, Notification, NotificationKind,
 };
 use crate::domain::ids::{CampaignId, ChannelId, UserId};
+use crate::domain::personal::PersonalSummary;
 use crate::domain::schedule::FoldNote;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::{Encoding, SmsBody};
@@ -69,6 +70,8 @@ pub struct PendingConfirmation {
     pub draft_revision: u32,
     pub requested_by: UserId,
     pub expires_at: DateTime<Utc>,
+    /// Recipients whose message can't be written are left out (the sender chose so).
+    pub leave_out: bool,
 }
 
 pub struct FinalizeContext<'a> {
@@ -82,6 +85,10 @@ pub struct FinalizeContext<'a> {
     pub requested_by: UserId,
     /// The channel the request came from, if any.
     pub channel: Option<ChannelId>,
+    /// A personalised body's messages over the draft list (`None`: one text for everyone).
+    pub personal: Option<&'a PersonalSummary>,
+    /// Leave out the recipients whose message can't be written.
+    pub leave_out: bool,
     pub now: DateTime<Utc>,
 }
 
@@ -93,6 +100,8 @@ pub struct ConfirmContext<'a> {
     pub user: UserId,
     /// No version of any campaign of the account was confirmed before.
     pub first_campaign: bool,
+    /// A personalised body's messages over the draft list, worked out again.
+    pub personal: Option<&'a PersonalSummary>,
     pub now: DateTime<Utc>,
 }
 
@@ -105,6 +114,9 @@ pub struct Summary {
     pub encoding: Encoding,
     pub segments: u8,
     pub cost: Credits,
+    /// A personalised body: what each recipient gets, added up (the cost above is its total),
+    /// with a preview of the first messages.
+    pub personal: Option<PersonalSummary>,
     pub available: Credits,
     /// What remains after the cost; `None` when the balance does not cover it (see `shortfall`).
     pub balance_after: Option<Credits>,
@@ -142,6 +154,7 @@ pub struct Gsm7Offer {
 /// The parts of the draft a version needs, checked complete.
 struct Ready<'a> {
     body: &'a SmsBody,
+    personalised: bool,
     sender: SenderId,
     recipients: super::RecipientList,
     cost: Credits,
@@ -157,7 +170,12 @@ impl Campaign {
             .ok_or(CampaignError::NoSender)
     }
 
-    fn ready_to_submit<'a>(&'a self, account: &Account) -> Result<Ready<'a>, CampaignError> {
+    fn ready_to_submit<'a>(
+        &'a self,
+        account: &Account,
+        personal: Option<&PersonalSummary>,
+        leave_out: bool,
+    ) -> Result<Ready<'a>, CampaignError> {
         match self.state {
             CampaignState::Draft | CampaignState::AwaitingConfirmation => {}
             other => {
@@ -172,10 +190,18 @@ impl Campaign {
             .filter(|l| l.count > 0)
             .ok_or(CampaignError::NoRecipients)?;
         let sender = self.draft_sender(account)?;
-        let cost = Credits::cost_of(body.segments(), recipients.count)
-            .ok_or(CampaignError::CostOverflow)?;
+        let cost = match personal {
+            Some(p) if p.left_out() > 0 && !leave_out => {
+                return Err(CampaignError::UnwritableMessages(Box::new(p.clone())));
+            }
+            Some(p) if p.messages == 0 => return Err(CampaignError::NoRecipients),
+            Some(p) => p.cost,
+            None => Credits::cost_of(body.segments(), recipients.count)
+                .ok_or(CampaignError::CostOverflow)?,
+        };
         Ok(Ready {
             body,
+            personalised: personal.is_some(),
             sender,
             recipients,
             cost,
@@ -227,6 +253,10 @@ impl Campaign {
     }
 
     fn opt_out_offer(&self, account: &Account, ready: &Ready<'_>) -> Option<OptOutOffer> {
+        // A personalised body's new cost depends on every recipient: no figure is offered.
+        if ready.personalised {
+            return None;
+        }
         let with = self.body_with_opt_out(account).ok()?;
         Some(OptOutOffer {
             mention: account.opt_out_text.clone()?,
@@ -243,7 +273,7 @@ impl Campaign {
         mode: SendMode,
         ctx: FinalizeContext<'_>,
     ) -> Result<(Transition, PendingConfirmation, Summary), CampaignError> {
-        let ready = self.ready_to_submit(ctx.account)?;
+        let ready = self.ready_to_submit(ctx.account, ctx.personal, ctx.leave_out)?;
         let short = ctx.balance.available < ready.cost;
         if short && mode == SendMode::Immediate {
             return Err(CampaignError::InsufficientCredit {
@@ -260,7 +290,8 @@ impl Campaign {
                 offer: self.opt_out_offer(ctx.account, &ready),
             });
         }
-        let gsm7_offer = ready.body.gsm7_version().and_then(|body| {
+        // A personalised body's cost depends on each recipient: only its real total is shown.
+        let gsm7_offer = (!ready.personalised).then(|| ready.body.gsm7_version()).flatten().and_then(|body| {
             let cost = Credits::cost_of(body.segments(), ready.recipients.count)?;
             Some(Gsm7Offer {
                 segments: body.segments(),
@@ -277,6 +308,7 @@ impl Campaign {
             encoding: ready.body.encoding(),
             segments: ready.body.segments(),
             cost: ready.cost,
+            personal: ctx.personal.cloned(),
             available: ctx.balance.available,
             balance_after: ctx
                 .balance
@@ -306,6 +338,7 @@ impl Campaign {
             draft_revision: self.draft.revision,
             requested_by: ctx.requested_by,
             expires_at,
+            leave_out: ctx.leave_out,
         };
         let mut next = self.changed(ctx.now);
         next.state = CampaignState::AwaitingConfirmation;
@@ -347,7 +380,7 @@ impl Campaign {
         if mode.send_at().is_some_and(|at| at.utc() <= ctx.now) {
             return Err(CampaignError::SendTimePassed);
         }
-        let ready = self.ready_to_submit(ctx.account)?;
+        let ready = self.ready_to_submit(ctx.account, ctx.personal, pending.leave_out)?;
         let version = self.next_version();
         let mut effects = Vec::new();
         // Reserve now when the balance allows; an immediate send must be covered, a scheduled one
@@ -390,6 +423,7 @@ impl Campaign {
         let submission = Submission {
             version,
             body: ready.body.clone(),
+            personalised: ready.personalised,
             sender: ready.sender,
             recipients: ready.recipients,
             mode: mode.clone(),
@@ -446,6 +480,7 @@ impl Campaign {
             draft_revision: self.draft.revision,
             requested_by,
             expires_at: now + CONFIRMATION_TTL,
+            leave_out: false,
         })
     }
 

@@ -1,7 +1,9 @@
 //! Editing the draft.
 use chrono::{DateTime, Utc};
 
-use super::{Campaign, CampaignError, CampaignState, Draft, RecipientList, Transition};
+use super::{
+    AudienceChoice, Campaign, CampaignError, CampaignState, Draft, RecipientList, Transition,
+};
 use crate::domain::ids::{CampaignId, CampaignName, UserId};
 use crate::domain::sender::{SenderId, ShortCode};
 use crate::domain::sms::SmsBody;
@@ -11,7 +13,10 @@ use crate::domain::sms::SmsBody;
 pub struct DraftEdit {
     pub body: Option<SmsBody>,
     pub sender: Option<SenderId>,
+    /// A list from a file replaces any audience choice; a list worked out from audiences
+    /// comes with the choice it came from.
     pub recipients: Option<RecipientList>,
+    pub audiences: Option<AudienceChoice>,
 }
 
 impl DraftEdit {
@@ -72,6 +77,10 @@ impl Campaign {
         }
         if let Some(list) = edit.recipients {
             next.draft.recipients = Some(list);
+            next.draft.audiences = None;
+        }
+        if let Some(choice) = edit.audiences {
+            next.draft.audiences = Some(choice);
         }
         next.draft.revision += 1;
         if next.state == CampaignState::AwaitingConfirmation {

@@ -13,6 +13,16 @@ pub enum CampaignError {
     NoRecipients,
     #[error("the campaign has no sender ID and the account has no default: set one first")]
     NoSender,
+    #[error("the message's merge fields can't be read: {0}")]
+    BadTemplate(crate::domain::template::TemplateError),
+    /// Some recipients' messages can't be written (a field empty without fallback, a value
+    /// holding a link or a control character, too long): they are left out only if the
+    /// sender chooses so.
+    #[error(
+        "{} recipient(s) would get no message (a merge field is empty, a value holds a link or a control character, or the message gets too long): fix the list, add a fallback such as {{prenom|client}}, or choose to leave them out",
+        .0.left_out()
+    )]
+    UnwritableMessages(Box<crate::domain::personal::PersonalSummary>),
     #[error(
         "version {version} is waiting for review: only one version can wait at a time; cancel it first if you want to submit a new one"
     )]

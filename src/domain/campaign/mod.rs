@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use super::compliance::ComplianceFlag;
 use super::credits::Credits;
 use super::effects::Effect;
-use super::ids::{AccountId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId};
+use super::ids::{
+    AccountId, AudienceId, CampaignId, CampaignName, ChannelId, ListId, ModeratorName, UserId,
+};
 use super::schedule::SendAt;
 use super::sender::SenderId;
 use super::sms::SmsBody;
@@ -95,12 +97,23 @@ pub struct RecipientList {
     pub count: u64,
 }
 
+/// Recipients taken from audiences: everyone in `include` (a number in several, once) but
+/// those in `exclude`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AudienceChoice {
+    pub include: Vec<AudienceId>,
+    pub exclude: Vec<AudienceId>,
+}
+
 /// What people edit; only ever copied into a version, never read by one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Draft {
     pub body: Option<SmsBody>,
     pub sender: Option<SenderId>,
     pub recipients: Option<RecipientList>,
+    /// The audiences the recipients come from, when they don't come from a file: the list is
+    /// worked out again from them at each finalize.
+    pub audiences: Option<AudienceChoice>,
     /// Bumped by every edit, so a confirmation of an older draft is refused.
     pub revision: u32,
 }
@@ -192,6 +205,8 @@ pub enum Review {
 pub struct Submission {
     pub version: u32,
     pub body: SmsBody,
+    /// The body is a template rendered per recipient from the list's values.
+    pub personalised: bool,
     pub sender: SenderId,
     pub recipients: RecipientList,
     pub mode: SendMode,

@@ -98,10 +98,12 @@ impl Campaign {
     }
 
     /// Every message has its outcome: 100%. Messages paid for and never sent (opted out, or
-    /// stopped) are refunded.
+    /// stopped) are refunded: `unsent_cost` is what they cost when each message of a
+    /// personalised version has its own (`None`: the version's segments each).
     pub fn complete(
         &self,
         counts: &DeliveryCounts,
+        unsent_cost: Option<Credits>,
         now: DateTime<Utc>,
     ) -> Result<Transition, CampaignError> {
         if self.state != CampaignState::Sending {
@@ -111,9 +113,12 @@ impl Campaign {
             return Err(CampaignError::StillSending(counts.percent()));
         }
         let submission = self.current_submission()?;
-        let refund = Credits::cost_of(submission.body.segments(), counts.unsent())
-            .ok_or(CampaignError::CostOverflow)?
-            .min(submission.debited);
+        let refund = match unsent_cost {
+            Some(cost) => cost,
+            None => Credits::cost_of(submission.body.segments(), counts.unsent())
+                .ok_or(CampaignError::CostOverflow)?,
+        }
+        .min(submission.debited);
         let mut effects = Vec::new();
         if refund > Credits::ZERO {
             effects.push(Effect::Ledger(LedgerEntry {

@@ -173,6 +173,7 @@ impl Campaign {
             draft_revision: self.draft.revision,
             requested_by,
             expires_at,
+            leave_out: false,
         };
         Ok((pending, summary))
     }

@@ -46,6 +46,7 @@ fn ready(recipients: u64) -> Campaign {
         now(),
     );
     let edit = DraftEdit {
+        audiences: None,
         body: Some(SmsBody::parse("Sale! STOP au 36180").unwrap()),
         sender: None,
         recipients: Some(RecipientList {
@@ -63,6 +64,8 @@ fn finalize(
 ) -> (Campaign, PendingConfirmation, Summary) {
     let a = account();
     let ctx = FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &a,
         destinations: &destinations(),
         first_campaign: false,
@@ -85,6 +88,7 @@ fn confirm_with(
     c.confirm(
         p,
         ConfirmContext {
+        personal: None,
             account: a,
             destinations: &destinations(),
             balance: balance(available),
@@ -131,6 +135,8 @@ fn finalize_needs_a_complete_draft() {
     let a = account();
     let everyone = destinations();
     let ctx = || FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &a,
         destinations: &everyone,
         first_campaign: false,
@@ -161,6 +167,8 @@ fn finalize_needs_a_complete_draft() {
     let mut no_sender = account();
     no_sender.sender = None;
     let ctx = FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &no_sender,
         destinations: &destinations(),
         first_campaign: false,
@@ -309,12 +317,12 @@ fn starting_debits_the_reserve_and_completion_notifies() {
     let mut counts = crate::domain::delivery::DeliveryCounts::default();
     counts.add(crate::domain::delivery::DeliveryStatus::Submitted, 1);
     assert_eq!(
-        started.campaign.complete(&counts, now()).unwrap_err(),
+        started.campaign.complete(&counts, None, now()).unwrap_err(),
         CampaignError::StillSending(0)
     );
     counts = Default::default();
     counts.add(crate::domain::delivery::DeliveryStatus::Delivered, 3);
-    let done = started.campaign.complete(&counts, now()).unwrap();
+    let done = started.campaign.complete(&counts, None, now()).unwrap();
     assert_eq!(
         ledger_kinds(&done.effects),
         [],
@@ -379,6 +387,8 @@ fn a_scheduled_send_short_of_credit_is_held_then_resumed() {
 fn immediate_sends_are_refused_without_credit() {
     let a = account();
     let ctx = FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &a,
         destinations: &destinations(),
         first_campaign: false,
@@ -409,6 +419,7 @@ fn a_scheduled_time_that_passed_before_confirmation_is_refused() {
     let (c, p, _) = finalize(&ready(1), SendMode::Scheduled(at), 100);
     let late = now() + TimeDelta::minutes(6);
     let ctx = ConfirmContext {
+        personal: None,
         account: &account(),
         destinations: &destinations(),
         balance: balance(100),
@@ -442,6 +453,7 @@ fn auto_validation_approves_at_confirmation() {
 fn first_campaigns_are_flagged_for_moderators() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
     let ctx = ConfirmContext {
+        personal: None,
         account: &account(),
         destinations: &destinations(),
         balance: balance(100),
@@ -481,6 +493,8 @@ fn with_body(c: &Campaign, body: &str) -> Campaign {
 fn finalize_result(c: &Campaign, first_campaign: bool) -> Result<Summary, CampaignError> {
     let a = account();
     let ctx = FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &a,
         destinations: &destinations(),
         first_campaign,
@@ -586,6 +600,8 @@ fn an_immediate_send_on_a_sunday_says_when_it_really_starts() {
     // Sunday 4 April 2027, 10:00 in Paris.
     let sunday = Utc.with_ymd_and_hms(2027, 4, 4, 8, 0, 0).unwrap();
     let ctx = FinalizeContext {
+        personal: None,
+        leave_out: false,
         account: &a,
         destinations: &destinations,
         first_campaign: false,

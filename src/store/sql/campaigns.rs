@@ -38,7 +38,7 @@ async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Resul
     let updated = sqlx::query(
         "UPDATE campaigns SET state = $1, draft_body = $2, draft_sender = $3, draft_list_id = $4, draft_list_count = $5, \
          draft_revision = $6, latest_version = $7, revision = revision + 1, updated_at = $8, \
-         channel_id = $9 WHERE id = $10 AND revision = $11",
+         channel_id = $9, draft_audiences = $12 WHERE id = $10 AND revision = $11",
     )
     .bind(c.state.as_str())
     .bind(draft.body.as_ref().map(|b| b.as_str().to_owned()))
@@ -51,6 +51,7 @@ async fn update_campaign(tx: &mut Tx, c: &Campaign, change: Change<'_>) -> Resul
     .bind(c.channel.map(|ch| snowflake(ch.0)))
     .bind(c.id.0)
     .bind(c.revision)
+    .bind(rows::audiences_column(draft.audiences.as_ref())?)
     .execute(&mut **tx)
     .await?;
     if updated.rows_affected() == 0 {
@@ -84,8 +85,8 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     sqlx::query(
         "INSERT INTO submissions (campaign_id, version, body, sender, list_id, recipient_count, send_at, send_zone, cost, \
          reserved, debited, flags, confirmed_by, confirmed_at, review, reviewer, reviewed_at, refusal_code, refusal_text, \
-         cancelled_by, cancelled_at, started_at, completed_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) \
+         cancelled_by, cancelled_at, started_at, completed_at, personalised) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
          ON CONFLICT (campaign_id, version) DO UPDATE SET reserved = excluded.reserved, debited = excluded.debited, \
          review = excluded.review, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at, \
          refusal_code = excluded.refusal_code, refusal_text = excluded.refusal_text, cancelled_by = excluded.cancelled_by, \
@@ -114,6 +115,7 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .bind(s.cancelled.map(|(_, at)| micros(at)))
     .bind(s.started_at.map(micros))
     .bind(s.completed_at.map(micros))
+    .bind(i64::from(s.personalised))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -125,8 +127,8 @@ impl CampaignStore for SqlStore {
         let _turn = self.write_turn().await;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO campaigns (account_id, name, name_key, owner_id, state, draft_body, draft_sender, draft_revision, \
-             revision, created_at, updated_at, draft_list_id, draft_list_count) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10, $11) RETURNING id",
+             revision, created_at, updated_at, draft_list_id, draft_list_count, draft_audiences) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $10, $11, $12) RETURNING id",
         )
         .bind(snowflake(c.account.0))
         .bind(c.name.as_str())
@@ -139,6 +141,7 @@ impl CampaignStore for SqlStore {
         .bind(micros(c.created_at))
         .bind(c.draft.recipients.map(|l| l.id.0))
         .bind(c.draft.recipients.map(|l| signed(l.count)))
+        .bind(rows::audiences_column(c.draft.audiences.as_ref())?)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| match is_unique_violation(&e) {
@@ -238,8 +241,8 @@ impl CampaignStore for SqlStore {
                     }
                 };
                 sqlx::query(
-                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at, leave_out) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(p.token.as_str())
                 .bind(p.campaign.0)
@@ -251,6 +254,7 @@ impl CampaignStore for SqlStore {
                 .bind(snowflake(p.requested_by.0))
                 .bind(micros(p.expires_at))
                 .bind(micros(change.now))
+                .bind(i64::from(p.leave_out))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -277,7 +281,7 @@ impl CampaignStore for SqlStore {
         token: &ConfirmationToken,
     ) -> Result<Option<StoredConfirmation>, StoreError> {
         let row: Option<rows::ConfirmationRow> = sqlx::query_as(
-            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome \
+            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome, leave_out \
              FROM confirmations WHERE token = $1",
         )
         .bind(token.as_str())

@@ -11,7 +11,11 @@ use sqlx::{AssertSqlSafe, Row};
 
 use super::SqlStore;
 use super::effects::Tx;
-use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, Step};
+use crate::domain::delivery::{
+    DeliveryCounts, DeliveryStatus, LEFT_OUT, Message, SkipReason, Step,
+};
+use crate::domain::personal::{ListColumns, Personaliser};
+use crate::domain::template::Template;
 use crate::domain::effects::TestMessage;
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId, ListId};
 use crate::domain::sender::SenderId;
@@ -55,8 +59,8 @@ pub(super) async fn queue_version(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "INSERT INTO deliveries (account_id, campaign_id, version, phone, status, due_at, started_at, updated_at, region, zone) \
-         SELECT $1, $2, $3, r.phone, CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END, $4, $4, $4, r.region, r.zone \
+        "INSERT INTO deliveries (account_id, campaign_id, version, phone, status, due_at, started_at, updated_at, region, zone, fields) \
+         SELECT $1, $2, $3, r.phone, CASE WHEN o.phone IS NULL THEN 'pending' ELSE 'skipped' END, $4, $4, $4, r.region, r.zone, r.fields \
          FROM recipients r LEFT JOIN opt_outs o ON o.account_id = $1 AND o.phone = r.phone \
          WHERE r.list_id = $5 ORDER BY r.position",
     )
@@ -88,6 +92,16 @@ pub(super) async fn stop_version(
     Ok(())
 }
 
+/// What a version sends, read once per claim: one text for all, or a template rendered per
+/// recipient from the values its messages carry.
+#[derive(Clone)]
+enum VersionText {
+    Plain(Option<Arc<Message>>),
+    Personal(Arc<Personaliser>, SenderId),
+    /// Stored text that no longer reads: each message fails.
+    Unreadable,
+}
+
 /// A stored text and sender, read back through the domain types; `None` (logged) if either no
 /// longer parses.
 fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
@@ -101,20 +115,34 @@ fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
 }
 
 impl SqlStore {
-    async fn version_text(
-        &self,
-        campaign: i64,
-        version: i64,
-    ) -> Result<(String, String), StoreError> {
+    async fn version_text(&self, campaign: i64, version: i64) -> Result<VersionText, StoreError> {
         let row = sqlx::query(
-            "SELECT body, sender FROM submissions WHERE campaign_id = $1 AND version = $2",
+            "SELECT s.body, s.sender, s.personalised, l.columns FROM submissions s \
+             JOIN recipient_lists l ON l.id = s.list_id WHERE s.campaign_id = $1 AND s.version = $2",
         )
         .bind(campaign)
         .bind(version)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound("submission"))?;
-        Ok((row.try_get("body")?, row.try_get("sender")?))
+        let body: String = row.try_get("body")?;
+        let sender: String = row.try_get("sender")?;
+        let personalised: i64 = row.try_get("personalised")?;
+        if personalised == 0 {
+            return Ok(VersionText::Plain(message(&body, &sender)));
+        }
+        let columns: Option<String> = row.try_get("columns")?;
+        let personaliser = Template::parse(&body).ok().and_then(|template| {
+            let columns = ListColumns::from_stored(columns.as_deref())?;
+            Personaliser::new(template, &columns).ok()
+        });
+        Ok(match (personaliser, SenderId::parse(&sender)) {
+            (Some(p), Ok(sender)) => VersionText::Personal(Arc::new(p), sender),
+            _ => {
+                tracing::error!(campaign, version, "a stored template can't be read back");
+                VersionText::Unreadable
+            }
+        })
     }
 
     /// A version's messages, or with `None` the campaign's test messages.
@@ -165,7 +193,7 @@ impl DeliveryStore for SqlStore {
                 "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
                  WHERE id IN (SELECT id FROM deliveries WHERE status = '{status}' AND due_at <= $2 \
                  ORDER BY due_at LIMIT $3{lock}) \
-                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt"
+                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt, fields"
             );
             let _turn = self.write_turn().await;
             rows.extend(
@@ -179,31 +207,42 @@ impl DeliveryStore for SqlStore {
         }
         // A campaign's messages carry no text of their own: it is their version's, read and
         // parsed once per version here, and shared.
-        let mut versions: HashMap<(i64, i64), Option<Arc<Message>>> = HashMap::new();
+        let mut versions: HashMap<(i64, i64), VersionText> = HashMap::new();
         let mut jobs = Vec::with_capacity(rows.len());
         for row in &rows {
             let campaign: i64 = row.try_get("campaign_id")?;
             let version: Option<i64> = row.try_get("version")?;
             let body: Option<String> = row.try_get("body")?;
             let sender: Option<String> = row.try_get("sender")?;
-            let message = match (body, sender, version) {
-                (Some(body), Some(sender), _) => message(&body, &sender),
+            let text = match (body, sender, version) {
+                (Some(body), Some(sender), _) => VersionText::Plain(message(&body, &sender)),
                 (_, _, Some(version)) => match versions.get(&(campaign, version)) {
-                    Some(m) => m.clone(),
+                    Some(text) => text.clone(),
                     None => {
-                        let (body, sender) = self.version_text(campaign, version).await?;
-                        let m = message(&body, &sender);
-                        versions.insert((campaign, version), m.clone());
-                        m
+                        let text = self.version_text(campaign, version).await?;
+                        versions.insert((campaign, version), text.clone());
+                        text
                     }
                 },
                 _ => return Err(corrupt("delivery without text", campaign)),
+            };
+            let (message, left_out) = match text {
+                VersionText::Plain(message) => (message, false),
+                VersionText::Unreadable => (None, false),
+                VersionText::Personal(personaliser, sender) => {
+                    let fields: Option<String> = row.try_get("fields")?;
+                    match personaliser.render(fields.as_deref()) {
+                        Ok(body) => (Some(Arc::new(Message { body, sender })), false),
+                        Err(_) => (None, true),
+                    }
+                }
             };
             jobs.push(DeliveryJob {
                 id: DeliveryId(row.try_get("id")?),
                 attempt: rows::attempt_of(row)?,
                 phone: row.try_get("phone")?,
                 message,
+                left_out,
                 started_at: time(row.try_get("started_at")?)?,
                 window: rows::window_of(row)?,
                 claimed_at: now,
@@ -216,6 +255,7 @@ impl DeliveryStore for SqlStore {
     async fn skip_deliveries(
         &self,
         ids: &[DeliveryId],
+        reason: SkipReason,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
@@ -229,10 +269,11 @@ impl DeliveryStore for SqlStore {
                 .join(", ");
             sqlx::query(AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'skipped', attempt = attempt - 1, \
-                 error = 'opted out before this attempt', updated_at = $1 \
+                 error = $2, updated_at = $1 \
                  WHERE id IN ({ids}) AND status = 'submitted'"
             )))
             .bind(micros(now))
+            .bind(reason.as_stored())
             .execute(&mut *tx)
             .await?;
         }
@@ -361,6 +402,22 @@ impl DeliveryStore for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn unsent_fields(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+    ) -> Result<Vec<Option<String>>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT fields FROM deliveries WHERE campaign_id = $1 AND version = $2 \
+             AND status IN ('skipped', 'stopped', 'outside_hours') AND (error IS NULL OR error <> $3)",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .bind(LEFT_OUT)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn delivery_counts(

@@ -4,20 +4,21 @@ use std::fmt::Write;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::AssertSqlSafe;
+use sqlx::{AssertSqlSafe, Row};
 
 use super::SqlStore;
 use super::effects;
 use crate::domain::effects::{Actor, AuditEntry, Effect};
 use crate::domain::ids::{AccountId, ListId};
 use crate::domain::opt_out::{OptOutEntry, OptOutReason};
+use crate::domain::personal::ListColumns;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::Recipient;
 use crate::domain::window::Destination;
 use crate::store::rows::{from_snowflake, micros, signed, snowflake};
-use crate::store::{Engine, RecipientStore, StoreError, rows};
+use crate::store::{Engine, RecipientStore, RecipientValues, StoreError, rows};
 
-/// Rows per INSERT: 7 parameters each stays well under both engines' parameter limits, and one
+/// Rows per INSERT: 8 parameters each stays well under both engines' parameter limits, and one
 /// statement text per batch size keeps the prepared-statement cache small.
 const ROWS_PER_INSERT: usize = 1000;
 
@@ -28,18 +29,18 @@ const ROWS_PER_INSERT: usize = 1000;
 fn insert_sql(rows: usize, engine: Engine) -> String {
     let mut sql = String::with_capacity(80 + rows * 32);
     sql.push_str(
-        "INSERT INTO recipients (list_id, position, phone, name, line, region, zone) VALUES ",
+        "INSERT INTO recipients (list_id, position, phone, name, line, region, zone, fields) VALUES ",
     );
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
         }
         match engine {
-            Engine::Sqlite => sql.push_str("(?,?,?,?,?,?,?)"),
+            Engine::Sqlite => sql.push_str("(?,?,?,?,?,?,?,?)"),
             Engine::Postgres => {
-                let p = r * 7;
+                let p = r * 8;
                 sql.push('(');
-                for column in 1..=7 {
+                for column in 1..=8 {
                     let _ = write!(sql, "{}${}", if column > 1 { "," } else { "" }, p + column);
                 }
                 sql.push(')');
@@ -88,7 +89,8 @@ impl RecipientStore for SqlStore {
                     .bind(r.name.as_deref())
                     .bind(signed(r.line))
                     .bind(region)
-                    .bind(zone);
+                    .bind(zone)
+                    .bind(r.fields.as_deref());
                 position += 1;
             }
             query.execute(&mut *tx).await?;
@@ -150,6 +152,58 @@ impl RecipientStore for SqlStore {
         Ok(any.is_none().then(Vec::new))
     }
 
+    async fn set_list_columns(
+        &self,
+        list: ListId,
+        columns: &ListColumns,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE recipient_lists SET columns = $1 WHERE id = $2")
+            .bind(columns.to_stored())
+            .bind(list.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_columns(&self, list: ListId) -> Result<ListColumns, StoreError> {
+        let stored: Option<Option<String>> =
+            sqlx::query_scalar("SELECT columns FROM recipient_lists WHERE id = $1")
+                .bind(list.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let stored = stored.ok_or(StoreError::NotFound("recipient list"))?;
+        ListColumns::from_stored(stored.as_deref())
+            .ok_or_else(|| rows::corrupt("list columns", stored.unwrap_or_default()))
+    }
+
+    async fn recipient_values(
+        &self,
+        list: ListId,
+        after_position: i64,
+        limit: u32,
+    ) -> Result<Vec<RecipientValues>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT position, phone, line, fields FROM recipients WHERE list_id = $1 AND position > $2 \
+             ORDER BY position LIMIT $3",
+        )
+        .bind(list.0)
+        .bind(after_position)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RecipientValues {
+                    position: r.try_get("position")?,
+                    phone: r.try_get("phone")?,
+                    line: rows::unsigned("line", r.try_get("line")?)?,
+                    fields: r.try_get("fields")?,
+                })
+            })
+            .collect()
+    }
+
     async fn drop_recipient_list(&self, list: ListId) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
@@ -178,7 +232,8 @@ impl RecipientStore for SqlStore {
         let unused: Vec<i64> = sqlx::query_scalar(
             "SELECT l.id FROM recipient_lists l WHERE l.created_at < $1 \
              AND NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.draft_list_id = l.id) \
-             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.list_id = l.id)",
+             AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.list_id = l.id) \
+             AND NOT EXISTS (SELECT 1 FROM audiences a WHERE a.list_id = l.id)",
         )
         .bind(crate::store::rows::micros(created_before))
         .fetch_all(&mut *tx)
@@ -208,7 +263,7 @@ impl RecipientStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT position, phone, name, line, region, zone FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
+            "SELECT position, phone, name, line, region, zone, fields FROM recipients WHERE list_id = $1 AND position > $2 ORDER BY position LIMIT $3",
         )
         .bind(list.0)
         .bind(after_position)
