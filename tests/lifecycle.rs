@@ -488,6 +488,7 @@ async fn the_ledger_never_goes_negative_and_a_failed_change_writes_nothing(engin
         .unwrap()
         .pending;
     let ctx = herald::domain::campaign::ConfirmContext {
+        personal: None,
         account: &account,
         balance: stale,
         destinations: &[],

@@ -18,6 +18,7 @@ mod discord_standin;
 mod kannel_delivery;
 mod kannel_gateway;
 mod lifecycle;
+mod merge_fields;
 mod opt_out;
 mod sending;
 mod sending_window;

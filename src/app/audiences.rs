@@ -129,7 +129,11 @@ impl App {
         };
         let saved = match &existing {
             None => self.store.create_audience(write).await?.is_some(),
-            Some(old) => self.store.replace_audience_list(old.id, old.list, write).await?,
+            Some(old) => {
+                self.store
+                    .replace_audience_list(old.id, old.list, write)
+                    .await?
+            }
         };
         if !saved {
             self.discard_list(list).await;
@@ -191,10 +195,14 @@ impl App {
             exclude: Vec::new(),
         };
         for name in &include {
-            choice.include.push(self.audience_record(who.account, name).await?.id);
+            choice
+                .include
+                .push(self.audience_record(who.account, name).await?.id);
         }
         for name in &exclude {
-            choice.exclude.push(self.audience_record(who.account, name).await?.id);
+            choice
+                .exclude
+                .push(self.audience_record(who.account, name).await?.id);
         }
         // Refused before any list is written when the campaign can't take recipients.
         self.campaign_named(who.account, campaign)
@@ -286,7 +294,11 @@ impl App {
             columns: columns.names().to_vec(),
         };
         for record in &included {
-            let mapping = self.store.list_columns(record.list).await?.mapping_to(&columns);
+            let mapping = self
+                .store
+                .list_columns(record.list)
+                .await?
+                .mapping_to(&columns);
             let mut after = -1;
             loop {
                 let page = self.store.recipients(record.list, after, PAGE).await?;

@@ -88,7 +88,8 @@ impl App {
         let edit = input.parse()?;
         if let Some(body) = &edit.body {
             let draft = self.campaign_named(who.account, name).await?.draft;
-            self.check_fields(body, draft.recipients.map(|l| l.id)).await?;
+            self.check_fields(body, draft.recipients.map(|l| l.id))
+                .await?;
         }
         self.change_campaign(who, name, move |c, now| {
             edit.check_new_sender(account.short_code.as_ref(), c.draft.sender.as_ref())?;

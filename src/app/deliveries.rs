@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::delivery::{
-    SkipReason,
-    DeliveryStatus, Report, RetryPolicy, Step, SubmitOutcome, WindowGate,
+    DeliveryStatus, Report, RetryPolicy, SkipReason, Step, SubmitOutcome, WindowGate,
 };
 use crate::domain::ids::{AccountId, DeliveryId};
 use crate::domain::phone::PhoneNumber;
@@ -106,7 +105,11 @@ impl App {
         let now = self.now();
         let lease_until = now + self.retry.report_timeout;
         let mut claimed = self.store.claim_deliveries(now, lease_until, limit).await?;
-        let left_out: Vec<DeliveryId> = claimed.iter().filter(|j| j.left_out).map(|j| j.id).collect();
+        let left_out: Vec<DeliveryId> = claimed
+            .iter()
+            .filter(|j| j.left_out)
+            .map(|j| j.id)
+            .collect();
         if !left_out.is_empty() {
             claimed.retain(|j| !j.left_out);
             if let Err(e) = self
@@ -205,7 +208,11 @@ impl App {
                 "attempts to numbers that opted out"
             );
             let ids: Vec<DeliveryId> = stopped.iter().copied().collect();
-            if let Err(e) = self.store.skip_deliveries(&ids, SkipReason::OptedOut, now).await {
+            if let Err(e) = self
+                .store
+                .skip_deliveries(&ids, SkipReason::OptedOut, now)
+                .await
+            {
                 // Not sent now; once their lease runs out they are claimed and checked again.
                 tracing::warn!(error = %e, "attempts to opted-out numbers not closed yet");
             }

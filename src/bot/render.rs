@@ -2,11 +2,13 @@
 use poise::serenity_prelude as serenity;
 
 use super::custom_id::CustomId;
+use super::i18n::errors::field_list;
 use super::i18n::{Lang, fill, words};
 use crate::app::{CampaignListItem, CampaignStatus, ConfirmOutcome, CreditsView};
 use crate::domain::campaign::CampaignState;
 use crate::domain::campaign::{OptOutOffer, Summary, TestSummary};
 use crate::domain::compliance::ComplianceFlag;
+use crate::domain::personal::{PersonalSummary, RecipientProblem};
 use crate::domain::phone::PhoneNumber;
 use crate::domain::recipients::ImportReport;
 use crate::domain::window::{Decision, Destination};
@@ -97,10 +99,13 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             &[("name", &s.campaign), ("version", &s.version)],
         ),
         fill(t.summary_recipients, &[("count", &s.recipients)]),
-        fill(
-            t.summary_message,
-            &[("segments", &s.segments), ("encoding", &s.encoding)],
-        ),
+        match &s.personal {
+            None => fill(
+                t.summary_message,
+                &[("segments", &s.segments), ("encoding", &s.encoding)],
+            ),
+            Some(p) => personal(p, lang),
+        },
         match (s.balance_after, s.shortfall) {
             (Some(after), _) => fill(
                 t.summary_cost,
@@ -214,6 +219,10 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
     if s.shortfall.is_some() {
         lines.push(t.summary_short_credit.to_owned());
     }
+    if let Some(p) = &s.personal {
+        lines.push(t.summary_preview.to_owned());
+        lines.extend(preview(p, lang));
+    }
     lines.push(fill(
         t.summary_confirm_before,
         &[("expiry", &relative_time(s.expires_at))],
@@ -221,13 +230,111 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
     lines.join("\n")
 }
 
+/// What a personalised body sends: the messages, their lengths, who costs more or switches
+/// to UCS-2, who is left out.
+fn personal(p: &PersonalSummary, lang: Lang) -> String {
+    let t = lang.texts();
+    let mut lines = vec![fill(
+        t.summary_personal,
+        &[
+            ("messages", &p.messages),
+            ("segments", &p.template_segments),
+        ],
+    )];
+    if let (Some(short), Some(long)) = (p.shortest, p.longest) {
+        lines.push(fill(
+            t.summary_personal_range,
+            &[
+                ("short_units", &short.units),
+                ("short_segments", &short.segments),
+                ("short_line", &short.line),
+                ("long_units", &long.units),
+                ("long_segments", &long.segments),
+                ("long_line", &long.line),
+            ],
+        ));
+    }
+    if p.more_segments > 0 {
+        lines.push(fill(
+            t.summary_personal_more,
+            &[("count", &p.more_segments)],
+        ));
+    }
+    if p.switched_to_ucs2 > 0 {
+        lines.push(fill(
+            t.summary_personal_ucs2,
+            &[("count", &p.switched_to_ucs2)],
+        ));
+    }
+    if p.left_out() > 0 {
+        lines.push(fill(
+            t.summary_personal_left_out,
+            &[("count", &p.left_out())],
+        ));
+    }
+    lines.join("\n")
+}
+
+/// Characters of a previewed message shown in Discord: three full messages of ten segments
+/// would not fit one reply.
+const PREVIEW_CHARS: usize = 300;
+
+/// The first recipients' messages as they will receive them, quoted as code so nothing in
+/// them is read as Markdown or a mention.
+pub fn preview(p: &PersonalSummary, lang: Lang) -> Vec<String> {
+    let t = lang.texts();
+    p.preview
+        .iter()
+        .map(|m| {
+            let phone = &m.phone;
+            match &m.text {
+                Ok(text) => {
+                    let mut shown: String = text.chars().take(PREVIEW_CHARS).collect();
+                    if text.chars().count() > PREVIEW_CHARS {
+                        shown.push('…');
+                    }
+                    let quoted = format!("`{}`", shown.replace('`', "'").replace('\n', " ⏎ "));
+                    fill(
+                        t.summary_preview_line,
+                        &[("phone", &phone), ("line", &m.line), ("text", &quoted)],
+                    )
+                }
+                Err(problem) => {
+                    let why = match problem {
+                        RecipientProblem::Missing { field } => fill(
+                            t.preview_missing,
+                            &[("field", &field_list(std::slice::from_ref(field)))],
+                        ),
+                        RecipientProblem::Unsafe { field } => fill(
+                            t.preview_unsafe,
+                            &[("field", &field_list(std::slice::from_ref(field)))],
+                        ),
+                        RecipientProblem::TooLong { .. } => t.preview_too_long.to_owned(),
+                    };
+                    fill(
+                        t.summary_preview_none,
+                        &[("phone", &phone), ("line", &m.line), ("why", &why)],
+                    )
+                }
+            }
+        })
+        .collect()
+}
+
 pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
     let t = lang.texts();
+    let mut text = fill(t.import_done, &[("imported", &r.imported), ("name", &name)]);
+    text.push('\n');
+    text.push_str(&import_details(r, lang));
+    text
+}
+
+/// An import's problem lines, numbers left out and merge-field columns.
+pub fn import_details(r: &ImportReport, lang: Lang) -> String {
+    let t = lang.texts();
     let mut text = fill(
-        t.import_done,
+        t.import_counts,
         &[
-            ("imported", &r.imported),
-            ("name", &name),
             ("duplicates", &r.duplicates.count),
             ("invalid", &r.invalid.count),
             ("opted_out", &r.opted_out.count),
@@ -248,8 +355,43 @@ pub fn import_report(name: &str, r: &ImportReport, lang: Lang) -> String {
         text.push('\n');
         text.push_str(&fill(template, &[("count", &r.not_mobile.count)]));
     }
+    if !r.columns.is_empty() {
+        text.push('\n');
+        text.push_str(&fill(
+            t.import_columns,
+            &[("columns", &field_list(&r.columns))],
+        ));
+    }
+    if !r.unusable_columns.is_empty() {
+        let names = r
+            .unusable_columns
+            .iter()
+            .map(|c| format!("\"{}\"", c.replace('`', "'")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        text.push('\n');
+        text.push_str(&fill(t.import_unusable_columns, &[("columns", &names)]));
+    }
     text
 }
+
+/// Lines joined into one message, cut (with "…") to Discord's 2,000 characters.
+pub fn fit_message(lines: Vec<String>) -> String {
+    let mut text = String::new();
+    for line in lines {
+        if text.chars().count() + line.chars().count() + 2 > DISCORD_MAX_CHARS {
+            text.push_str("\n…");
+            break;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&line);
+    }
+    text
+}
+
+const DISCORD_MAX_CHARS: usize = 2000;
 
 /// An opt-out import's report, with the lines to look at.
 pub fn opt_out_import(r: &ImportReport, lang: Lang) -> String {

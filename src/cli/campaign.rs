@@ -4,12 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 use herald::app::{
-    App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, DraftView, ImportOptions,
-    Requester, SendRequest,
+    App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, DraftView,
+    FinalizeOptions, ImportOptions, Requester, SendRequest,
 };
 use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Summary};
 use herald::domain::compliance::ComplianceFlag;
 use herald::domain::ids::{AccountId, ModeratorName, UserId};
+use herald::domain::personal::PersonalSummary;
 use herald::domain::recipients::ImportReport;
 use herald::domain::window::Decision as Window;
 use herald::english;
@@ -30,7 +31,7 @@ pub struct Who {
 }
 
 impl Who {
-    fn requester(self) -> Requester {
+    pub(super) fn requester(self) -> Requester {
         Requester::new(AccountId(self.server), UserId(self.user))
     }
 }
@@ -96,6 +97,21 @@ pub enum CampaignCommand {
         /// First replace typographic quotes, dashes and spaces by plain ones (GSM-7).
         #[arg(long)]
         plain_characters: bool,
+        /// Leave out the recipients whose personalised message can't be written.
+        #[arg(long)]
+        leave_out: bool,
+    },
+    /// Take the recipients from audiences (`herald audience`) instead of a file.
+    Recipients {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        /// An audience to send to (repeat for several).
+        #[arg(long = "audience", required = true)]
+        audiences: Vec<String>,
+        /// An audience whose numbers are left out (repeat for several).
+        #[arg(long = "exclude")]
+        excluded: Vec<String>,
     },
     /// Confirm a finalized campaign or a cancellation with its token.
     Confirm {
@@ -223,6 +239,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             zone,
             add_opt_out,
             plain_characters,
+            leave_out,
         } => {
             // Both flags may be given again (after a finalize that failed for another
             // reason): what is already done is left as it is, and the summary shows it.
@@ -250,10 +267,43 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
                 _ => SendRequest::Immediate,
             };
-            let summary = app.finalize(who.requester(), &name, when).await?;
+            let options = FinalizeOptions { leave_out };
+            let summary = match app
+                .finalize_with(who.requester(), &name, when, options)
+                .await
+            {
+                Err(AppError::Campaign(CampaignError::UnwritableMessages(p))) => {
+                    return Err(Failure::User(unwritable_text(&p)));
+                }
+                other => other?,
+            };
             // The text and sender being confirmed, as they stand after the flags' changes.
             let draft = app.draft(who.requester(), &name).await?;
             out.done(&summary_text(&summary, who.server, &draft), &summary);
+        }
+        CampaignCommand::Recipients {
+            who,
+            name,
+            audiences,
+            excluded,
+        } => {
+            let include: Vec<&str> = audiences.iter().map(String::as_str).collect();
+            let exclude: Vec<&str> = excluded.iter().map(String::as_str).collect();
+            let selection = app
+                .use_audiences(who.requester(), &name, &include, &exclude)
+                .await?;
+            out.done(
+                &format!(
+                    "campaign \"{}\" now sends to {} recipient(s) from {}\n  excluded: {}\n  in several audiences, counted once: {}\n  merge fields: {}\nthe list is taken again at each finalize and frozen at confirmation",
+                    name.trim(),
+                    selection.recipients,
+                    include.join(", "),
+                    selection.excluded,
+                    selection.in_several,
+                    words::fields(&selection.columns),
+                ),
+                &selection,
+            );
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
@@ -343,7 +393,87 @@ async fn decide(
     Ok(app.decide(id, version, &moderator, decision).await?)
 }
 
-fn import_text(r: &ImportReport) -> String {
+/// Who would get no message, with the lines to fix and the ways out.
+fn unwritable_text(p: &PersonalSummary) -> String {
+    let lines = words::lines;
+    let mut text = format!("{} recipient(s) would get no message:", p.left_out());
+    if p.missing_value.count > 0 {
+        text.push_str(&format!(
+            "\n  {} with an empty {} and no fallback{}",
+            p.missing_value.count,
+            words::fields(&p.missing_fields),
+            lines(&p.missing_value.first_lines)
+        ));
+    }
+    if p.unsafe_value.count > 0 {
+        text.push_str(&format!(
+            "\n  {} whose value holds a link or an invisible character, which a value may not add to a message{}",
+            p.unsafe_value.count,
+            lines(&p.unsafe_value.first_lines)
+        ));
+    }
+    if p.too_long.count > 0 {
+        text.push_str(&format!(
+            "\n  {} whose message gets longer than 10 segments with their values{}",
+            p.too_long.count,
+            lines(&p.too_long.first_lines)
+        ));
+    }
+    text.push_str("\nfix those lines and import the list again, give the field a fallback ({prenom|client}), or finalize again with --leave-out to send to the others only (the left out are not charged)");
+    text
+}
+
+/// A personalised body's figures and preview, for the summary.
+fn personal_text(p: &PersonalSummary) -> String {
+    let mut text = format!(
+        "\n  personalised: {} message(s), each priced on its own text; the template alone takes {} segment(s)",
+        p.messages, p.template_segments
+    );
+    if let (Some(short), Some(long)) = (p.shortest, p.longest) {
+        text.push_str(&format!(
+            "\n  shortest message: {} characters ({} segment(s), {}, line {}); longest: {} characters ({} segment(s), {}, line {})",
+            short.units, short.segments, short.encoding, short.line, long.units, long.segments, long.encoding, long.line
+        ));
+    }
+    if p.more_segments > 0 {
+        text.push_str(&format!(
+            "\n  {} recipient(s) need more segments than the template alone because of their values",
+            p.more_segments
+        ));
+    }
+    if p.switched_to_ucs2 > 0 {
+        text.push_str(&format!(
+            "\n  {} recipient(s) switch to UCS-2 (70 characters per SMS) because of a character in their own values",
+            p.switched_to_ucs2
+        ));
+    }
+    if p.left_out() > 0 {
+        text.push_str(&format!(
+            "\n  {} recipient(s) left out, as asked (--leave-out): their message can't be written; they are not charged",
+            p.left_out()
+        ));
+    }
+    text.push_str("\n  preview, as the first recipients will receive it:");
+    for m in &p.preview {
+        match &m.text {
+            Ok(body) => text.push_str(&format!(
+                "\n    {} (line {}): {}",
+                m.phone,
+                m.line,
+                body.replace('\n', "\n      ")
+            )),
+            Err(problem) => text.push_str(&format!(
+                "\n    {} (line {}): no message ({})",
+                m.phone,
+                m.line,
+                words::recipient_problem(problem)
+            )),
+        }
+    }
+    text
+}
+
+pub(super) fn import_text(r: &ImportReport) -> String {
     let lines = words::lines;
     let mut text = format!(
         "imported {} recipient(s)\n  duplicates: {}{}\n  invalid: {}{}\n  opted out: {}{}",
@@ -367,6 +497,22 @@ fn import_text(r: &ImportReport) -> String {
             lines(&r.not_mobile.first_lines),
         ));
     }
+    if !r.columns.is_empty() {
+        text.push_str(&format!(
+            "\n  merge fields for the message: {}",
+            words::fields(&r.columns)
+        ));
+    }
+    if !r.unusable_columns.is_empty() {
+        text.push_str(&format!(
+            "\n  columns not kept as merge fields (spaces or punctuation in their name; rename them with letters, digits, _ or -): {}",
+            r.unusable_columns
+                .iter()
+                .map(|c| format!("\"{c}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     text
 }
 
@@ -378,7 +524,7 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
         _ => "immediately after approval".to_owned(),
     };
     let mut text = format!(
-        "campaign \"{}\", version {}: check before confirming\n  sender: {}\n  text: {}\n  recipients: {}\n  message: {} segment(s), {}\n  cost: {} credits; {}\n  send: {send}",
+        "campaign \"{}\", version {}: check before confirming\n  sender: {}\n  text: {}\n  recipients: {}\n  message: {}\n  cost: {} credits; {}\n  send: {send}",
         s.campaign,
         s.version,
         draft.sender.as_deref().unwrap_or("(the account's)"),
@@ -388,8 +534,10 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
             .unwrap_or_default()
             .replace('\n', "\n        "),
         s.recipients,
-        s.segments,
-        s.encoding,
+        match &s.personal {
+            None => format!("{} segment(s), {}", s.segments, s.encoding),
+            Some(_) => "personalised for each recipient (see below)".to_owned(),
+        },
         s.cost,
         match (s.balance_after, s.shortfall) {
             (Some(after), _) => format!("balance {} -> {after} after", s.available),
@@ -400,6 +548,9 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
             ),
         }
     );
+    if let Some(p) = &s.personal {
+        text.push_str(&personal_text(p));
+    }
     if let Some(note) = &s.fold_note {
         text.push_str(&format!("\n  note: {}", words::fold_note(note)));
     }

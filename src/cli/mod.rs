@@ -9,6 +9,7 @@ use herald::app::{App, AppError, Clock, ShiftedClock, SystemClock};
 use herald::config::Config;
 
 mod account;
+mod audience;
 mod campaign;
 mod optout;
 mod output;
@@ -59,6 +60,9 @@ enum Command {
     /// An account's opt-out list: numbers it never sends to.
     #[command(subcommand)]
     Optout(optout::OptOutCommand),
+    /// Contact lists kept between campaigns.
+    #[command(subcommand)]
+    Audience(audience::AudienceCommand),
 }
 
 /// A failure to report: user errors exit 1, internal ones 3.
@@ -157,6 +161,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Moderator(cmd) => account::run_moderator(&app, &out, cmd).await,
         Command::Campaign(cmd) => campaign::run(&app, &out, cmd).await,
         Command::Optout(cmd) => optout::run(&app, &out, cmd).await,
+        Command::Audience(cmd) => audience::run(&app, &out, cmd).await,
     }
 }
 

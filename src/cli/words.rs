@@ -111,3 +111,25 @@ pub fn error(e: &AppError) -> String {
         other => other.to_string(),
     }
 }
+
+/// Merge fields as a message writes them: "{prenom}, {ville}", or "none".
+pub fn fields(fields: &[herald::domain::template::FieldName]) -> String {
+    if fields.is_empty() {
+        return "none".to_owned();
+    }
+    fields
+        .iter()
+        .map(|f| format!("{{{f}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Why a recipient gets no message.
+pub fn recipient_problem(problem: &herald::domain::personal::RecipientProblem) -> String {
+    use herald::domain::personal::RecipientProblem as P;
+    match problem {
+        P::Missing { field } => format!("{{{field}}} is empty"),
+        P::Unsafe { field } => format!("{{{field}}} holds a link or an invisible character"),
+        P::TooLong { .. } => "too long".to_owned(),
+    }
+}

@@ -94,7 +94,9 @@ pub enum AudienceError {
     #[error("name at least one audience to take recipients from")]
     NoneIncluded,
     /// A draft's audience was deleted since it was chosen.
-    #[error("an audience this campaign takes its recipients from was deleted: choose its audiences again")]
+    #[error(
+        "an audience this campaign takes its recipients from was deleted: choose its audiences again"
+    )]
     Deleted { id: AudienceId },
     #[error("the audiences chosen leave no recipient")]
     Empty,
@@ -102,7 +104,10 @@ pub enum AudienceError {
 
 /// Audiences named in a campaign's recipients, checked: at least one taken, none both taken
 /// and excluded.
-pub fn check_choice(include: &[AudienceName], exclude: &[AudienceName]) -> Result<(), AudienceError> {
+pub fn check_choice(
+    include: &[AudienceName],
+    exclude: &[AudienceName],
+) -> Result<(), AudienceError> {
     if include.is_empty() {
         return Err(AudienceError::NoneIncluded);
     }

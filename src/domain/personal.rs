@@ -171,7 +171,8 @@ impl Personaliser {
 
     /// The message for a recipient whose stored values are `fields`.
     pub fn render(&self, fields: Option<&str>) -> Result<SmsBody, RecipientProblem> {
-        let values: Vec<&str> = fields.map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect());
+        let values: Vec<&str> =
+            fields.map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect());
         let value_of = |index: usize| values.get(index).copied().unwrap_or("");
         for (field, index) in &self.used {
             let value = value_of(*index);
@@ -330,7 +331,8 @@ impl<'p> PersonalPricing<'p> {
             encoding: body.encoding(),
             line,
         };
-        let longer = |a: &MessageLength, b: &MessageLength| (a.segments, a.units) > (b.segments, b.units);
+        let longer =
+            |a: &MessageLength, b: &MessageLength| (a.segments, a.units) > (b.segments, b.units);
         if s.shortest.is_none_or(|m| longer(&m, &length)) {
             s.shortest = Some(length);
         }
@@ -363,13 +365,19 @@ mod tests {
         let stored = cols.to_stored().unwrap();
         assert_eq!(ListColumns::from_stored(Some(&stored)), Some(cols));
         assert_eq!(ListColumns::from_stored(None), Some(ListColumns::default()));
-        assert_eq!(clean_value("  Jean\n  Pierre\u{1f}x ", 100), "Jean Pierre x");
+        assert_eq!(
+            clean_value("  Jean\n  Pierre\u{1f}x ", 100),
+            "Jean Pierre x"
+        );
         assert_eq!(clean_value("Émilie", 3), "Émi");
     }
 
     #[test]
     fn each_recipient_gets_its_values_and_problems_are_named() {
-        let p = personaliser("Bonjour {prenom|client} de {ville}. STOP 36180", &["prenom", "ville"]);
+        let p = personaliser(
+            "Bonjour {prenom|client} de {ville}. STOP 36180",
+            &["prenom", "ville"],
+        );
         let ok = p.render(Some("Alice\u{1f}Lyon")).unwrap();
         assert_eq!(ok.as_str(), "Bonjour Alice de Lyon. STOP 36180");
         assert_eq!(
@@ -383,7 +391,12 @@ mod tests {
                 field: FieldName::parse("ville").unwrap()
             }
         );
-        for smuggled in ["Alice\u{202E}", "www.evil.example", "javascript:x", "https://a.io"] {
+        for smuggled in [
+            "Alice\u{202E}",
+            "www.evil.example",
+            "javascript:x",
+            "https://a.io",
+        ] {
             assert!(
                 matches!(
                     p.render(Some(&format!("{smuggled}\u{1f}Lyon"))),

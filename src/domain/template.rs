@@ -6,6 +6,18 @@
 //! write a brace itself. A template is parsed once per version and rendered per recipient.
 use std::fmt;
 
+/// Columns as a message writes them: "{prenom}, {ville}", or "none".
+fn column_list(columns: &[FieldName]) -> String {
+    if columns.is_empty() {
+        return "none (the list has only phone numbers)".to_owned();
+    }
+    columns
+        .iter()
+        .map(|c| format!("{{{c}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A field's name: letters (any script), digits, `_` and `-`, as a CSV header names a column;
 /// kept in lower case without accents, so `{prenom}`, `{Prénom}` and a `Prénom` column meet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -55,7 +67,10 @@ pub enum TemplateError {
     EmptyName { position: usize },
     #[error("\"{name}\" at position {position} is not a field name: letters, digits, _ and - only")]
     BadName { name: String, position: usize },
-    #[error("no column is called \"{name}\" (position {position})")]
+    #[error(
+        "no column is called \"{name}\" (position {position}); the list's columns: {}",
+        column_list(available)
+    )]
     UnknownField {
         name: FieldName,
         position: usize,

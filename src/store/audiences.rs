@@ -33,7 +33,8 @@ pub struct AudienceWrite<'a> {
 #[async_trait]
 pub trait AudienceStore: Send + Sync {
     /// A new audience; `None` when the name is taken.
-    async fn create_audience(&self, a: AudienceWrite<'_>) -> Result<Option<AudienceId>, StoreError>;
+    async fn create_audience(&self, a: AudienceWrite<'_>)
+    -> Result<Option<AudienceId>, StoreError>;
     /// Points an audience at a new list, if it still points at `previous` (two imports at
     /// once: one wins, the other is told); `false` otherwise.
     async fn replace_audience_list(
@@ -55,5 +56,6 @@ pub trait AudienceStore: Send + Sync {
     /// The account's audiences by name.
     async fn audiences(&self, account: AccountId) -> Result<Vec<AudienceRecord>, StoreError>;
     /// `false` if there was none; its list goes with the next pruning unless a version uses it.
-    async fn delete_audience(&self, account: AccountId, id: AudienceId) -> Result<bool, StoreError>;
+    async fn delete_audience(&self, account: AccountId, id: AudienceId)
+    -> Result<bool, StoreError>;
 }

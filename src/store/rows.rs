@@ -19,8 +19,9 @@ use sqlx::any::AnyRow;
 use super::{AuditRecord, OutboxItem, PastRefusal, StoreError};
 use crate::domain::account::Account;
 use crate::domain::campaign::{
-    AudienceChoice, Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft, PendingConfirmation,
-    RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode, Submission, TestNumbers,
+    AudienceChoice, Campaign, CampaignState, ConfirmAction, ConfirmationToken, Draft,
+    PendingConfirmation, RecipientList, Refusal, RefusalCode, Review, Reviewer, SendMode,
+    Submission, TestNumbers,
 };
 use crate::domain::credits::{Balance, Credits, LedgerKind};
 use crate::domain::delivery::DeliveryStatus;

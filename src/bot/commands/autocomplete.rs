@@ -31,3 +31,28 @@ pub async fn zones(_ctx: Context<'_>, partial: &str) -> serenity::CreateAutocomp
         .collect();
     serenity::CreateAutocompleteResponse::new().set_choices(choices)
 }
+
+pub async fn audience_names(
+    ctx: Context<'_>,
+    partial: &str,
+) -> serenity::CreateAutocompleteResponse {
+    let audiences = match ctx.guild_id() {
+        Some(g) => {
+            ctx.data()
+                .app
+                .audiences(crate::domain::ids::AccountId(g.get()))
+                .await
+        }
+        None => Ok(Vec::new()),
+    };
+    let partial = partial.to_lowercase();
+    let choices = audiences
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| a.name.to_string())
+        .filter(|name| name.to_lowercase().contains(&partial))
+        .take(25)
+        .map(serenity::AutocompleteChoice::from)
+        .collect();
+    serenity::CreateAutocompleteResponse::new().set_choices(choices)
+}

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 
 use crate::bot::reply::ReplyPrivately;
 
-use crate::app::{AppError, ImportOptions, SendRequest};
+use crate::app::{AppError, FinalizeOptions, ImportOptions, SendRequest};
 use crate::bot::access::{self, lang};
 use crate::bot::campaign_buttons;
 use crate::bot::custom_id::CustomId;
@@ -200,12 +200,15 @@ async fn show_modal(
     Ok(())
 }
 
-/// Import recipients from a CSV file (a phone column, optionally a name).
+/// Set the recipients: a CSV file (a phone column, other columns as merge fields) or audiences.
 #[poise::command(
     slash_command,
     guild_only,
     name_localized("fr", "destinataires"),
-    description_localized("fr", "Importer les destinataires depuis un fichier CSV")
+    description_localized(
+        "fr",
+        "Destinataires : un fichier CSV (numéros, autres colonnes = champs de fusion) ou des audiences"
+    )
 )]
 async fn recipients(
     ctx: Context<'_>,
@@ -217,7 +220,7 @@ async fn recipients(
     #[description = "CSV file of phone numbers"]
     #[name_localized("fr", "fichier")]
     #[description_localized("fr", "Fichier CSV de numéros")]
-    file: serenity::Attachment,
+    file: Option<serenity::Attachment>,
     #[description = "Also import landlines, toll-free and other numbers that can't receive SMS"]
     #[name_localized("fr", "garder_non_mobiles")]
     #[description_localized(
@@ -225,8 +228,60 @@ async fn recipients(
         "Importer aussi les fixes, numéros verts et autres numéros qui ne reçoivent pas de SMS"
     )]
     keep_not_mobile: Option<bool>,
+    #[description = "Or audiences to send to, separated by commas"]
+    #[description_localized("fr", "Ou les audiences destinataires, séparées par des virgules")]
+    #[autocomplete = "super::autocomplete::audience_names"]
+    audience: Option<String>,
+    #[description = "Audiences whose numbers are left out, separated by commas"]
+    #[name_localized("fr", "exclure")]
+    #[description_localized(
+        "fr",
+        "Audiences dont les numéros sont retirés, séparées par des virgules"
+    )]
+    #[autocomplete = "super::autocomplete::audience_names"]
+    exclude: Option<String>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
+    let l = lang(ctx);
+    let file = match (file, audience) {
+        (Some(file), None) if exclude.is_none() => file,
+        (None, Some(audience)) => {
+            ctx.defer_ephemeral().await?;
+            let names = |list: &str| -> Vec<String> {
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let include = names(&audience);
+            let excluded = exclude.as_deref().map(names).unwrap_or_default();
+            let include_names: Vec<&str> = include.iter().map(String::as_str).collect();
+            let exclude_names: Vec<&str> = excluded.iter().map(String::as_str).collect();
+            let selection = ctx
+                .data()
+                .app
+                .use_audiences(who, &name, &include_names, &exclude_names)
+                .await?;
+            let text = fill(
+                l.texts().audience_selected,
+                &[
+                    ("name", &name.trim()),
+                    ("count", &selection.recipients),
+                    ("audiences", &include.join(", ")),
+                    ("excluded", &selection.excluded),
+                    ("several", &selection.in_several),
+                ],
+            );
+            ctx.reply_private(text).await?;
+            return Ok(());
+        }
+        _ => {
+            return Err(BotError::User(
+                l.texts().recipients_file_or_audience.to_owned(),
+            ));
+        }
+    };
     let bytes = download_csv(ctx, &file).await?;
     let report = ctx
         .data()
@@ -318,6 +373,13 @@ async fn finalize(
     #[description_localized("fr", "Fuseau horaire (par défaut : le vôtre, puis celui du serveur)")]
     #[autocomplete = "super::autocomplete::zones"]
     timezone: Option<String>,
+    #[description = "Leave out the recipients whose personalised message can't be written"]
+    #[name_localized("fr", "exclure_incomplets")]
+    #[description_localized(
+        "fr",
+        "Exclure les destinataires dont le message personnalisé ne peut pas être écrit"
+    )]
+    leave_out: Option<bool>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
     let l = lang(ctx);
@@ -341,7 +403,15 @@ async fn finalize(
         _ => return Err(BotError::User(l.texts().date_and_time_together.to_owned())),
     };
     ctx.defer_ephemeral().await?;
-    let summary = match ctx.data().app.finalize(who, &name, when).await {
+    let options = FinalizeOptions {
+        leave_out: leave_out.unwrap_or(false),
+    };
+    let summary = match ctx
+        .data()
+        .app
+        .finalize_with(who, &name, when, options)
+        .await
+    {
         Err(AppError::Campaign(CampaignError::MissingOptOut {
             mention,
             offer: Some(offer),

@@ -1,4 +1,5 @@
 //! Slash commands. Names and descriptions are localized for `fr`.
+mod audience;
 mod autocomplete;
 pub mod campaign;
 mod credits;
@@ -12,6 +13,7 @@ use super::{BotError, Data};
 
 pub fn all() -> Vec<poise::Command<Data, BotError>> {
     vec![
+        audience::audience(),
         campaign::campaign(),
         credits::credits(),
         help::help(),

@@ -12,7 +12,8 @@ pub const TEXTS: Texts = Texts {
     duplicated: "**{name}** is a new draft with the message, sender and {recipients} recipient(s) of **{source}**. Next: `/campaign finalize`.",
     created: "Campaign **{name}** created as a draft. Next: `/campaign recipients`.",
     edited: "Campaign **{name}** updated.",
-    import_done: "Imported **{imported}** recipient(s) into **{name}**.\nDuplicates: {duplicates} · Invalid: {invalid} · Opted out: {opted_out}",
+    import_done: "Imported **{imported}** recipient(s) into **{name}**.",
+    import_counts: "Duplicates: {duplicates} · Invalid: {invalid} · Opted out: {opted_out}",
     import_lines: "First lines with problems: {lines}",
     attachment_too_large: "This file is {size} MB; the limit is {max} MB. Split the list and import the parts.",
     attachment_unreadable: "The file could not be downloaded from Discord. Try attaching it again.",
@@ -350,4 +351,5 @@ Last import: {from_file} from the file, {added} new, {updated} updated; invalid 
     audience_no_columns: "none",
     audience_selected: "**{name}** now sends to **{count}** recipient(s) from {audiences}. Excluded: {excluded}. In several audiences, counted once: {several}. The list is taken again at each finalize, and frozen when you confirm.",
     err_audience_mode: "The mode must be `create`, `replace` or `merge`.",
+    recipients_file_or_audience: "Attach a CSV file of phone numbers, or name one or more audiences (`audience:`), optionally with `exclude:` — one or the other, not both.",
 };

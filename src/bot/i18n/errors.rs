@@ -8,16 +8,16 @@ use crate::app::csv_source::CsvError;
 use crate::domain::account::AccountSettingsError;
 use crate::domain::audience::{AudienceError, AudienceNameError};
 use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
-use crate::domain::personal::PersonalSummary;
-use crate::domain::template::{FieldName, TemplateError};
 use crate::domain::ids::CampaignNameError;
 use crate::domain::opt_out::OptOutRemovalError;
+use crate::domain::personal::PersonalSummary;
 use crate::domain::phone::PhoneNumberError;
 use crate::domain::recipients::{ImportReport, RowIssues};
 use crate::domain::schedule::SendAtError as S;
 use crate::domain::sender::{EXAMPLE_SENDER, SenderId, SenderRule};
 use crate::domain::sms::SmsBodyError;
 use crate::domain::survey::SurveyError;
+use crate::domain::template::{FieldName, TemplateError};
 use crate::domain::zone::UnknownZone;
 
 pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
@@ -353,7 +353,11 @@ fn template(t: &Texts, e: &TemplateError) -> String {
             };
             fill(
                 t.err_template_unknown_field,
-                &[("name", name), ("position", position), ("columns", &columns)],
+                &[
+                    ("name", name),
+                    ("position", position),
+                    ("columns", &columns),
+                ],
             )
         }
     }
@@ -412,9 +416,7 @@ fn audience(t: &Texts, e: &AudienceError) -> String {
         }
         AudienceError::NameTaken { name } => fill(t.err_audience_taken, &[("name", name)]),
         AudienceError::NotFound { name } => fill(t.err_audience_not_found, &[("name", name)]),
-        AudienceError::IncludedAndExcluded { name } => {
-            fill(t.err_audience_both, &[("name", name)])
-        }
+        AudienceError::IncludedAndExcluded { name } => fill(t.err_audience_both, &[("name", name)]),
         AudienceError::NoneIncluded => t.err_audience_none.to_owned(),
         AudienceError::Deleted { .. } => t.err_audience_deleted.to_owned(),
         AudienceError::Empty => t.err_audience_empty.to_owned(),

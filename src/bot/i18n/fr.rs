@@ -12,7 +12,8 @@ pub const TEXTS: Texts = Texts {
     duplicated: "**{name}** est un nouveau brouillon avec le message, l'expéditeur et les {recipients} destinataire(s) de **{source}**. Ensuite : `/campagne finaliser`.",
     created: "Campagne **{name}** créée en brouillon. Ensuite : `/campagne destinataires`.",
     edited: "Campagne **{name}** mise à jour.",
-    import_done: "**{imported}** destinataire(s) importé(s) dans **{name}**.\nDoublons : {duplicates} · Invalides : {invalid} · Désinscrits : {opted_out}",
+    import_done: "**{imported}** destinataire(s) importé(s) dans **{name}**.",
+    import_counts: "Doublons : {duplicates} · Invalides : {invalid} · Désinscrits : {opted_out}",
     import_lines: "Premières lignes en cause : {lines}",
     attachment_too_large: "Ce fichier fait {size} Mo ; la limite est {max} Mo. Découpez la liste et importez les morceaux.",
     attachment_unreadable: "Le fichier n'a pas pu être téléchargé depuis Discord. Joignez-le à nouveau.",
@@ -350,4 +351,5 @@ Dernier import : {from_file} depuis le fichier, {added} nouveau(x), {updated} mi
     audience_no_columns: "aucune",
     audience_selected: "**{name}** enverra à **{count}** destinataire(s) de {audiences}. Exclus : {excluded}. Présents dans plusieurs audiences, comptés une fois : {several}. La liste est reprise à chaque finalisation, et figée à la confirmation.",
     err_audience_mode: "Le mode doit être `create`, `replace` ou `merge`.",
+    recipients_file_or_audience: "Joignez un fichier CSV de numéros, ou nommez une ou plusieurs audiences (`audience:`), avec `exclure:` si besoin — l'un ou l'autre, pas les deux.",
 };

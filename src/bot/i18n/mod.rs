@@ -85,6 +85,7 @@ texts! {
     created,
     edited,
     import_done,
+    import_counts,
     import_lines,
     attachment_too_large,
     attachment_unreadable,
@@ -415,6 +416,7 @@ texts! {
     audience_no_columns,
     audience_selected,
     err_audience_mode,
+    recipients_file_or_audience,
 }
 
 #[cfg(test)]

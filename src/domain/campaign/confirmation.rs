@@ -291,14 +291,17 @@ impl Campaign {
             });
         }
         // A personalised body's cost depends on each recipient: only its real total is shown.
-        let gsm7_offer = (!ready.personalised).then(|| ready.body.gsm7_version()).flatten().and_then(|body| {
-            let cost = Credits::cost_of(body.segments(), ready.recipients.count)?;
-            Some(Gsm7Offer {
-                segments: body.segments(),
-                cost,
-                body: body.as_str().to_owned(),
-            })
-        });
+        let gsm7_offer = (!ready.personalised)
+            .then(|| ready.body.gsm7_version())
+            .flatten()
+            .and_then(|body| {
+                let cost = Credits::cost_of(body.segments(), ready.recipients.count)?;
+                Some(Gsm7Offer {
+                    segments: body.segments(),
+                    cost,
+                    body: body.as_str().to_owned(),
+                })
+            });
         let expires_at = ctx.now + CONFIRMATION_TTL;
         let at = mode.send_at();
         let summary = Summary {

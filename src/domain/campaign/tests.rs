@@ -88,7 +88,7 @@ fn confirm_with(
     c.confirm(
         p,
         ConfirmContext {
-        personal: None,
+            personal: None,
             account: a,
             destinations: &destinations(),
             balance: balance(available),

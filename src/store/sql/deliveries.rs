@@ -14,12 +14,12 @@ use super::effects::Tx;
 use crate::domain::delivery::{
     DeliveryCounts, DeliveryStatus, LEFT_OUT, Message, SkipReason, Step,
 };
-use crate::domain::personal::{ListColumns, Personaliser};
-use crate::domain::template::Template;
 use crate::domain::effects::TestMessage;
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId, ListId};
+use crate::domain::personal::{ListColumns, Personaliser};
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
+use crate::domain::template::Template;
 use crate::store::rows::{corrupt, micros, snowflake, time};
 use crate::store::{DeliveryJob, DeliveryRecord, DeliveryStore, Engine, StoreError, rows};
 
