@@ -235,3 +235,13 @@ pub fn holiday(holiday: FrenchHoliday) -> &'static str {
         FrenchHoliday::TerritoryDay => "Territory Day",
     }
 }
+
+/// Why a recipient of a personalised message gets none.
+pub fn recipient_problem(problem: &crate::domain::personal::RecipientProblem) -> String {
+    use crate::domain::personal::RecipientProblem as P;
+    match problem {
+        P::Missing { field } => format!("{{{field}}} is empty and has no fallback"),
+        P::Unsafe { field } => format!("{{{field}}} holds a link or an invisible character"),
+        P::TooLong { .. } => "too long with these values".to_owned(),
+    }
+}

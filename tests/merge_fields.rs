@@ -400,7 +400,96 @@ async fn audiences_are_kept_merged_combined_and_frozen_at_confirmation(engine: E
     assert_eq!(names, ["blocked", "clients"]);
 }
 
+/// "Number does not exist" suppresses the number for later campaigns; temporary failures and
+/// other refusals never do.
+async fn unknown_numbers_go_on_the_opt_out_list_by_themselves(engine: Engine) {
+    use herald::domain::opt_out::OptOutReason;
+    let t = TestApp::new(engine).await;
+    t.ready_campaign("spring", 100, 3).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let jobs = t.app.claim_deliveries(10).await.unwrap();
+    let reports = [
+        Report::from_kannel(16, "NACK/0x0000000b/Invalid Destination Address").unwrap(),
+        Report::Rejected { temporary: false },
+        Report::Failed,
+    ];
+    for (job, report) in jobs.iter().zip(&reports) {
+        t.app
+            .delivery_submitted(job, &SubmitOutcome::Accepted)
+            .await
+            .unwrap();
+        t.app
+            .delivery_report(job.id, Some(1), report)
+            .await
+            .unwrap();
+    }
+    let listed: Vec<Option<OptOutReason>> = opt_out_reasons(&t, &jobs).await;
+    assert_eq!(listed, [Some(OptOutReason::PermanentFailure), None, None]);
+    let status = t.app.status(OWNER, "spring").await.unwrap();
+    assert_eq!(status.deliveries.unwrap().bounced, 2);
+}
+
+async fn opt_out_reasons(
+    t: &TestApp,
+    jobs: &[herald::store::DeliveryJob],
+) -> Vec<Option<herald::domain::opt_out::OptOutReason>> {
+    let mut reasons = Vec::new();
+    for job in jobs {
+        let entry = t.app.opt_out_entry(SERVER, &job.phone).await.unwrap();
+        reasons.push(entry.map(|e| e.reason));
+    }
+    reasons
+}
+
+/// A test of a personalised draft sends its first recipient's message; status counts the
+/// numbers that opted out apart from the rest.
+async fn a_test_of_a_personalised_draft_shows_a_real_message(engine: Engine) {
+    let t = TestApp::new(engine).await;
+    account(&t).await;
+    campaign(&t, "Bonjour {prenom|client} ! STOP au 36180").await;
+    let test = t
+        .app
+        .prepare_test(OWNER, "spring", "0611111111")
+        .await
+        .unwrap();
+    assert_eq!(test.cost, Credits(1));
+    t.app
+        .import_recipients(
+            OWNER,
+            "spring",
+            Cursor::new("phone,prenom\n0612345601,Alice\n0612345602,Bruno\n"),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let test = t
+        .app
+        .prepare_test(OWNER, "spring", "0611111111")
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, test.token.as_str()).await.unwrap();
+    let jobs = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(
+        jobs[0].message.as_ref().unwrap().body.as_str(),
+        "Bonjour Alice ! STOP au 36180"
+    );
+    t.app
+        .opt_out(SERVER, "0612345602", Actor::Operator)
+        .await
+        .unwrap();
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let counts = t.delivery_counts("spring").await;
+    assert_eq!(
+        (counts.opted_out(), counts.left_out, counts.pending),
+        (1, 0, 1)
+    );
+}
+
 on_both_engines!(
+    unknown_numbers_go_on_the_opt_out_list_by_themselves,
+    a_test_of_a_personalised_draft_shows_a_real_message,
     each_recipient_gets_its_own_message_priced_and_refunded_on_its_own,
     longer_values_cost_more_segments_exactly,
     audiences_are_kept_merged_combined_and_frozen_at_confirmation,

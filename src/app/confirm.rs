@@ -222,6 +222,7 @@ impl App {
             let (account, balance) = self.account(who.account).await?;
             let numbers = TestNumbers::parse(numbers, account.region)?;
             let campaign = self.campaign_named(who.account, name).await?;
+            let rendered = self.test_text(&campaign).await?;
             let now = self.now();
             let (pending, summary) = campaign.prepare_test(
                 numbers,
@@ -229,6 +230,7 @@ impl App {
                 balance,
                 Self::new_token()?,
                 who.user,
+                rendered.as_ref(),
                 now,
             )?;
             self.store_confirmation(&campaign, &pending, now).await?;
@@ -308,11 +310,13 @@ impl App {
                 ConfirmAction::Cancel => campaign.confirm_cancel(&stored.pending, who.user, now),
                 ConfirmAction::Test(_) => {
                     let (account, _) = self.account(who.account).await?;
+                    let rendered = self.test_text(&campaign).await?;
                     let test = campaign.confirm_test(
                         &stored.pending,
                         &account,
                         who.user,
                         test_outside_window,
+                        rendered.as_ref(),
                         now,
                     );
                     test.map(|t| {

@@ -61,6 +61,8 @@ pub struct ReviewView {
     pub refusals: Vec<PastRefusal>,
     /// When the version's recipients may receive it, as the sender saw at finalize.
     pub plan: SendPlan,
+    /// A personalised version: its first recipients' messages as they will receive them.
+    pub preview: Vec<crate::domain::personal::PreviewMessage>,
     pub now: DateTime<Utc>,
 }
 
@@ -318,7 +320,12 @@ impl App {
             }
             None => SendPlan::default(),
         };
+        let preview = match &found.submission {
+            Some(s) if s.personalised => self.preview(&s.body, s.recipients.id).await?,
+            _ => Vec::new(),
+        };
         Ok(ReviewView {
+            preview,
             refusals: self.store.past_refusals(campaign).await?,
             campaign: found,
             account_name: account.name,

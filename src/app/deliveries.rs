@@ -6,8 +6,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::domain::delivery::{
     DeliveryStatus, Report, RetryPolicy, SkipReason, Step, SubmitOutcome, WindowGate,
+    says_number_unknown,
 };
+use crate::domain::effects::{Actor, AuditAction, AuditEntry};
 use crate::domain::ids::{AccountId, DeliveryId};
+use crate::domain::opt_out::OptOutReason;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::window::{Decision, Destination, SendingPolicy};
 use crate::store::{DeliveryJob, DeliveryRecord, WindowHold, WindowOf};
@@ -275,7 +278,8 @@ impl App {
         let step = self
             .within_window(step, &job.window, &job.phone, job.started_at)
             .await?;
-        self.store
+        let applied = self
+            .store
             .update_delivery(
                 job.id,
                 (DeliveryStatus::Submitted, job.attempt),
@@ -284,7 +288,44 @@ impl App {
                 now,
             )
             .await?;
+        if let SubmitOutcome::PermanentFailure(answer) = outcome
+            && applied
+            && says_number_unknown(answer)
+        {
+            self.suppress_unknown_number(job.window.account, &job.phone)
+                .await;
+        }
         Ok(())
+    }
+
+    /// A number the network says does not exist goes on the account's opt-out list (reason:
+    /// permanent failure): no later campaign pays for it again. A failure here is logged; the
+    /// report itself was recorded.
+    async fn suppress_unknown_number(&self, account: AccountId, phone: &str) {
+        let Ok(number) = PhoneNumber::from_e164(phone) else {
+            return;
+        };
+        let audit = AuditEntry {
+            account,
+            campaign: None,
+            actor: Actor::System,
+            action: AuditAction::OptOutAdded,
+            detail: "the network said the number does not exist".into(),
+        };
+        if let Err(e) = self
+            .store
+            .add_opt_out(
+                account,
+                &number,
+                OptOutReason::PermanentFailure,
+                Some(&Actor::System),
+                Some(&audit),
+                self.now(),
+            )
+            .await
+        {
+            tracing::warn!(server = account.0, error = %e, "an unknown number was not put on the opt-out list");
+        }
     }
 
     /// Applies a delivery report. `attempt` is the attempt the report is about, when the
@@ -328,6 +369,10 @@ impl App {
                 )
                 .await?
             {
+                if *report == Report::UnknownNumber {
+                    self.suppress_unknown_number(current.window.account, &current.phone)
+                        .await;
+                }
                 return Ok(ReportEffect::Applied);
             }
         }

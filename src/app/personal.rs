@@ -3,7 +3,9 @@
 use crate::domain::campaign::{Campaign, CampaignError};
 use crate::domain::credits::Credits;
 use crate::domain::ids::{CampaignId, ListId};
-use crate::domain::personal::{PersonalPricing, PersonalSummary, Personaliser};
+use crate::domain::personal::{
+    PREVIEW_RECIPIENTS, PersonalPricing, PersonalSummary, Personaliser, PreviewMessage,
+};
 use crate::domain::sms::SmsBody;
 use crate::domain::template::Template;
 
@@ -72,6 +74,59 @@ impl App {
             return Ok(None);
         };
         Ok(Some(self.price_list(&personaliser, list.id).await?))
+    }
+
+    /// What a test of a personalised draft sends: its first recipient's message (test numbers
+    /// have no values of their own); `None` for a plain draft. A personalised draft without
+    /// recipients yet, or whose first recipient has no message, can't be tested.
+    pub(super) async fn test_text(&self, campaign: &Campaign) -> Result<Option<SmsBody>, AppError> {
+        let Some(body) = &campaign.draft.body else {
+            return Ok(None);
+        };
+        if !is_template(body) {
+            return Ok(None);
+        }
+        let template = template_of(body)?;
+        let Some(list) = campaign.draft.recipients else {
+            // Fallbacks alone can write it when every field has one.
+            let text = template
+                .render(|_| None)
+                .map_err(|_| CampaignError::NoRecipients)?;
+            return Ok(Some(SmsBody::parse(&text)?));
+        };
+        let personaliser = self.personaliser(body, list.id).await?.expect("a template");
+        let first = self.store.recipient_values(list.id, -1, 1).await?;
+        let fields = first.first().and_then(|r| r.fields.as_deref());
+        match personaliser.render(fields) {
+            Ok(text) => Ok(Some(text)),
+            Err(_) => {
+                let mut pricing = PersonalPricing::new(&personaliser);
+                if let Some(r) = first.first() {
+                    pricing.add(&r.phone, r.line, r.fields.as_deref());
+                }
+                Err(CampaignError::UnwritableMessages(Box::new(pricing.finish())).into())
+            }
+        }
+    }
+
+    /// The first recipients' messages of `list`, as they will receive them.
+    pub(super) async fn preview(
+        &self,
+        body: &SmsBody,
+        list: ListId,
+    ) -> Result<Vec<PreviewMessage>, AppError> {
+        let Some(personaliser) = self.personaliser(body, list).await? else {
+            return Ok(Vec::new());
+        };
+        let first = self
+            .store
+            .recipient_values(list, -1, PREVIEW_RECIPIENTS as u32)
+            .await?;
+        let mut pricing = PersonalPricing::new(&personaliser);
+        for r in &first {
+            pricing.add(&r.phone, r.line, r.fields.as_deref());
+        }
+        Ok(pricing.finish().preview)
     }
 
     /// Renders every recipient's message of `list`, in list order.

@@ -481,6 +481,12 @@ pub fn status(s: &CampaignStatus, lang: Lang) -> (String, Vec<serenity::CreateAc
         if d.outside_hours > 0 {
             lines.push(fill(t.status_outside_hours, &[("count", &d.outside_hours)]));
         }
+        if d.opted_out() > 0 {
+            lines.push(fill(t.status_opted_out, &[("count", &d.opted_out())]));
+        }
+        if d.left_out > 0 {
+            lines.push(fill(t.status_left_out, &[("count", &d.left_out)]));
+        }
         if let Some(next) = d.next_retry {
             lines.push(fill(
                 t.status_next_retry,

@@ -466,7 +466,7 @@ fn personal_text(p: &PersonalSummary) -> String {
                 "\n    {} (line {}): no message ({})",
                 m.phone,
                 m.line,
-                words::recipient_problem(problem)
+                english::recipient_problem(problem)
             )),
         }
     }
@@ -677,6 +677,18 @@ fn status_text(s: &CampaignStatus) -> String {
             text.push_str(&format!(
                 "\n  not sent, outside sending hours until the retry window closed (refunded): {}",
                 d.outside_hours
+            ));
+        }
+        if d.opted_out() > 0 {
+            text.push_str(&format!(
+                "\n  not sent, on the opt-out list (refunded): {}",
+                d.opted_out()
+            ));
+        }
+        if d.left_out > 0 {
+            text.push_str(&format!(
+                "\n  left out, their personalised message could not be written (not charged): {}",
+                d.left_out
             ));
         }
         if let Some(next) = d.next_retry {

@@ -123,13 +123,3 @@ pub fn fields(fields: &[herald::domain::template::FieldName]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-
-/// Why a recipient gets no message.
-pub fn recipient_problem(problem: &herald::domain::personal::RecipientProblem) -> String {
-    use herald::domain::personal::RecipientProblem as P;
-    match problem {
-        P::Missing { field } => format!("{{{field}}} is empty"),
-        P::Unsafe { field } => format!("{{{field}}} holds a link or an invisible character"),
-        P::TooLong { .. } => "too long".to_owned(),
-    }
-}

@@ -168,6 +168,8 @@ pub struct ReviewPage {
     pub card: SubmissionCard,
     pub links: Vec<LinkLine>,
     pub windows: Vec<WindowLine>,
+    /// A personalised version's first messages: (recipient, text or why there is none).
+    pub preview: Vec<(String, String)>,
     pub pending: bool,
     /// What went wrong with the last decision sent, if anything.
     pub error: Option<String>,
@@ -206,6 +208,24 @@ pub struct OptOutsPage {
 }
 
 #[derive(Template)]
+#[template(path = "accounts/audiences.html")]
+pub struct AudiencesPage {
+    pub nav: Nav,
+    pub account_id: u64,
+    pub account_name: String,
+    pub rows: Vec<AudienceRow>,
+}
+
+pub struct AudienceRow {
+    pub name: String,
+    pub recipients: u64,
+    pub columns: String,
+    pub imported: String,
+    pub imported_by: String,
+    pub last_import: String,
+}
+
+#[derive(Template)]
 #[template(path = "history/history.html")]
 pub struct HistoryPage {
     pub nav: Nav,
@@ -232,6 +252,7 @@ pub struct ProgressRow {
     pub next_retry: Option<String>,
     /// Not sent: the window stayed closed until the retry window ended (refunded).
     pub outside_hours: u64,
+    pub opted_out: u64,
     /// "12 from Monday 2027-03-08 08:00 (Europe/Paris) (Sunday)", one per waiting group.
     pub waiting: Vec<String>,
 }

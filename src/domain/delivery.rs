@@ -50,6 +50,9 @@ impl SkipReason {
     }
 }
 
+/// The error of a bounce because the number does not exist.
+pub const UNKNOWN_NUMBER: &str = "the number does not exist";
+
 /// The error column of a delivery left out at the sender's choice.
 pub const LEFT_OUT: &str = "left out: no message for this recipient";
 
@@ -118,6 +121,28 @@ pub enum Report {
     Rejected {
         temporary: bool,
     },
+    /// Refused for good because the number does not exist: the number is put on the
+    /// account's opt-out list, as peers do with hard bounces.
+    UnknownNumber,
+}
+
+/// Whether a gateway's or a network's answer says the number does not exist: SMPP's
+/// "Invalid Destination Address" (0x0000000B, as Kannel writes it in `%A`), or the words
+/// operators use. Temporary failures (absent subscriber, phone off) are not among them.
+pub fn says_number_unknown(answer: &str) -> bool {
+    let answer = answer.to_lowercase();
+    [
+        "0x0000000b",
+        "invalid destination",
+        "invalid dest addr",
+        "unknown subscriber",
+        "unknown number",
+        "does not exist",
+        "no such number",
+        "unallocated",
+    ]
+    .iter()
+    .any(|phrase| answer.contains(phrase))
 }
 
 impl Report {
@@ -128,6 +153,7 @@ impl Report {
             2 => Report::Failed,
             4 => Report::Buffered,
             8 => Report::Accepted,
+            16 if says_number_unknown(answer) => Report::UnknownNumber,
             16 => Report::Rejected {
                 temporary: answer.contains("Retries Exceeded") || answer.contains("TEMPFAIL"),
             },
@@ -349,6 +375,9 @@ impl RetryPolicy {
                 started_at,
                 now,
             )),
+            Report::UnknownNumber => {
+                Some(self.failed(attempt, true, UNKNOWN_NUMBER.into(), started_at, now))
+            }
         }
     }
 
@@ -389,6 +418,9 @@ pub struct DeliveryCounts {
     pub stopped: u64,
     /// Kept from going by the sending window until the retry window ended.
     pub outside_hours: u64,
+    /// Of the skipped, those left out because their personalised message could not be
+    /// written (the sender chose so; never paid for). The others opted out.
+    pub left_out: u64,
     /// The earliest retry due.
     pub next_retry: Option<DateTime<Utc>>,
 }
@@ -430,6 +462,11 @@ impl DeliveryCounts {
     /// Nothing is waiting to be sent or to be reported.
     pub fn is_done(&self) -> bool {
         self.pending + self.submitted + self.retrying == 0
+    }
+
+    /// Skipped because the number opted out (before the start or before an attempt).
+    pub fn opted_out(&self) -> u64 {
+        self.skipped.saturating_sub(self.left_out)
     }
 
     /// Messages paid for at the start and never sent: refunded at the end.
@@ -688,8 +725,17 @@ mod tests {
         );
         assert_eq!(
             Report::from_kannel(16, "NACK/PERMFAIL unknown subscriber"),
+            Some(Report::UnknownNumber)
+        );
+        assert_eq!(
+            Report::from_kannel(16, "NACK/0x0000000b/Invalid Destination Address"),
+            Some(Report::UnknownNumber)
+        );
+        assert_eq!(
+            Report::from_kannel(16, "NACK/0x00000045/Submit failed"),
             Some(Report::Rejected { temporary: false })
         );
+        assert!(!says_number_unknown("absent subscriber, phone off"));
         assert_eq!(Report::from_kannel(3, ""), None);
     }
 }

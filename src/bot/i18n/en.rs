@@ -352,4 +352,6 @@ Last import: {from_file} from the file, {added} new, {updated} updated; invalid 
     audience_selected: "**{name}** now sends to **{count}** recipient(s) from {audiences}. Excluded: {excluded}. In several audiences, counted once: {several}. The list is taken again at each finalize, and frozen when you confirm.",
     err_audience_mode: "The mode must be `create`, `replace` or `merge`.",
     recipients_file_or_audience: "Attach a CSV file of phone numbers, or name one or more audiences (`audience:`), optionally with `exclude:` — one or the other, not both.",
+    status_opted_out: "{count} not sent: on the opt-out list (refunded)",
+    status_left_out: "{count} left out: their personalised message could not be written (not charged)",
 };

@@ -352,4 +352,6 @@ Dernier import : {from_file} depuis le fichier, {added} nouveau(x), {updated} mi
     audience_selected: "**{name}** enverra à **{count}** destinataire(s) de {audiences}. Exclus : {excluded}. Présents dans plusieurs audiences, comptés une fois : {several}. La liste est reprise à chaque finalisation, et figée à la confirmation.",
     err_audience_mode: "Le mode doit être `create`, `replace` ou `merge`.",
     recipients_file_or_audience: "Joignez un fichier CSV de numéros, ou nommez une ou plusieurs audiences (`audience:`), avec `exclure:` si besoin — l'un ou l'autre, pas les deux.",
+    status_opted_out: "{count} non envoyé(s) : dans la liste d'opposition (remboursé)",
+    status_left_out: "{count} exclu(s) : leur message personnalisé ne pouvait pas être écrit (non facturé)",
 };

@@ -417,6 +417,8 @@ texts! {
     audience_selected,
     err_audience_mode,
     recipients_file_or_audience,
+    status_opted_out,
+    status_left_out,
 }
 
 #[cfg(test)]

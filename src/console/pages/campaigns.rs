@@ -30,6 +30,7 @@ pub async fn show(
             bounced: p.counts.bounced,
             next_retry: p.counts.next_retry.map(format::utc),
             outside_hours: p.counts.outside_hours,
+            opted_out: p.counts.opted_out(),
             waiting: p
                 .waiting_for_window
                 .iter()

@@ -1,5 +1,6 @@
 //! One handler file per console area.
 pub mod accounts;
+pub mod audiences;
 pub mod campaigns;
 pub mod dashboard;
 pub mod history;

@@ -99,6 +99,18 @@ async fn page(
         card,
         links,
         windows,
+        preview: review
+            .preview
+            .iter()
+            .map(|m| {
+                let who = format!("{} (line {})", m.phone, m.line);
+                let text = match &m.text {
+                    Ok(text) => text.clone(),
+                    Err(problem) => format!("no message: {}", english::recipient_problem(problem)),
+                };
+                (who, text)
+            })
+            .collect(),
         pending,
         error: error.clone(),
         code: code.to_owned(),

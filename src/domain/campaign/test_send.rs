@@ -105,12 +105,17 @@ pub struct TestSend {
 }
 
 impl Campaign {
+    /// What a test sends: the draft's text, or for a personalised draft `rendered`, the
+    /// message its first recipient will get (a test number has no values of its own).
     fn test_content<'a>(
         &'a self,
         account: &Account,
         numbers: &TestNumbers,
+        rendered: Option<&'a SmsBody>,
     ) -> Result<(&'a SmsBody, SenderId, Credits), CampaignError> {
-        let body = self.draft.body.as_ref().ok_or(CampaignError::MissingBody)?;
+        let body = rendered
+            .or(self.draft.body.as_ref())
+            .ok_or(CampaignError::MissingBody)?;
         let sender = self.draft_sender(account)?;
         let cost = Credits::cost_of(body.segments(), numbers.as_slice().len() as u64)
             .ok_or(CampaignError::CostOverflow)?;
@@ -125,9 +130,10 @@ impl Campaign {
         balance: Balance,
         token: ConfirmationToken,
         requested_by: UserId,
+        rendered: Option<&SmsBody>,
         now: DateTime<Utc>,
     ) -> Result<(PendingConfirmation, TestSummary), CampaignError> {
-        let (body, _, cost) = self.test_content(account, &numbers)?;
+        let (body, _, cost) = self.test_content(account, &numbers, rendered)?;
         let balance_after =
             balance
                 .available
@@ -187,6 +193,7 @@ impl Campaign {
         account: &Account,
         user: UserId,
         outside_window: bool,
+        rendered: Option<&SmsBody>,
         now: DateTime<Utc>,
     ) -> Result<TestSend, CampaignError> {
         super::confirmation::check_pending(self, pending, user, now)?;
@@ -198,7 +205,7 @@ impl Campaign {
         if pending.draft_revision != self.draft.revision {
             return Err(CampaignError::DraftChanged);
         }
-        let (body, sender, cost) = self.test_content(account, numbers)?;
+        let (body, sender, cost) = self.test_content(account, numbers, rendered)?;
         let reason = Some(format!(
             "test SMS to {} number(s)",
             numbers.as_slice().len()

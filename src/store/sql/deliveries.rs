@@ -426,18 +426,25 @@ impl DeliveryStore for SqlStore {
         version: u32,
     ) -> Result<DeliveryCounts, StoreError> {
         let rows = sqlx::query(
-            "SELECT status, COUNT(*) AS n, MIN(due_at) AS next_due FROM deliveries \
-             WHERE campaign_id = $1 AND version = $2 GROUP BY status",
+            "SELECT status, CASE WHEN error = $3 THEN 1 ELSE 0 END AS left_out, COUNT(*) AS n, \
+             MIN(due_at) AS next_due FROM deliveries \
+             WHERE campaign_id = $1 AND version = $2 GROUP BY status, left_out",
         )
         .bind(campaign.0)
         .bind(i64::from(version))
+        .bind(LEFT_OUT)
         .fetch_all(&self.pool)
         .await?;
         let mut counts = DeliveryCounts::default();
         for row in &rows {
             let status = rows::status_of(row)?;
             let n: i64 = row.try_get("n")?;
-            counts.add(status, u64::try_from(n).map_err(|_| corrupt("count", n))?);
+            let n = u64::try_from(n).map_err(|_| corrupt("count", n))?;
+            counts.add(status, n);
+            let left_out: i64 = row.try_get("left_out")?;
+            if status == DeliveryStatus::Skipped && left_out == 1 {
+                counts.left_out += n;
+            }
             if status == DeliveryStatus::Retrying {
                 counts.next_retry = Some(time(row.try_get("next_due")?)?);
             }
