@@ -149,6 +149,55 @@ async fn submit(t: &TestApp, name: &str) -> herald::domain::ids::CampaignId {
     t.app.campaign_id(SERVER, name).await.unwrap().0
 }
 
+/// "summer", personalised, its recipients from an audience with a long unbroken value.
+async fn submit_personalised(t: &TestApp) -> herald::domain::ids::CampaignId {
+    use herald::domain::audience::ImportMode;
+    let csv = format!(
+        "phone,prenom,ville,code\n0612345601,Anne-Sophie,Lyon,PRINTEMPS27\n0612345602,Zoë,Nice,PRINTEMPS27\n0612345603,{},Brest,PRINTEMPS27\n",
+        "W".repeat(90)
+    );
+    t.app
+        .import_audience(
+            OWNER,
+            "Clients fidèles — Rhône-Alpes & Côte d'Azur (import du 28/11)",
+            std::io::Cursor::new(csv),
+            ImportMode::Create,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    t.app
+        .create_campaign(
+            OWNER,
+            "summer",
+            herald::app::DraftInput {
+                body: Some(
+                    "Bonjour {prenom|client}, votre code -20% : {code} (valable à {ville}). STOP au 36180"
+                        .into(),
+                ),
+                sender: Some("MaBoutique".into()),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .use_audiences(
+            OWNER,
+            "summer",
+            &["Clients fidèles — Rhône-Alpes & Côte d'Azur (import du 28/11)"],
+            &[],
+        )
+        .await
+        .unwrap();
+    let summary = t
+        .app
+        .finalize(OWNER, "summer", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    t.app.campaign_id(SERVER, "summer").await.unwrap().0
+}
+
 /// "spring", with a link the moderator should look at and a recipient in Réunion.
 async fn submit_with_link_and_reunion(t: &TestApp) -> herald::domain::ids::CampaignId {
     let csv = "phone\n0612345678\n0612345679\n+262692000001\n";
@@ -264,8 +313,33 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         "added by hand"
     );
     snap(&browser, "9-opt-outs").await;
+    // A personalised version from an audience: its preview, and the account's audiences.
+    let summer = submit_personalised(&t).await;
+    browser
+        .goto(&format!("{base}/reviews/{}", summer.0))
+        .await
+        .unwrap();
+    assert_eq!(
+        text(&browser, "section.preview li").await,
+        "+33612345601 (line 2) Bonjour Anne-Sophie, votre code -20% : PRINTEMPS27 (valable à Lyon). STOP au 36180"
+    );
+    snap(&browser, "13-review-preview").await;
+    browser.goto(&format!("{base}/accounts")).await.unwrap();
+    click(&browser, &format!("tr#a{} a.audiences", SERVER.0)).await;
+    arrive_at(&browser, &format!("/accounts/{}/audiences", SERVER.0)).await;
+    snap(&browser, "14-audiences").await;
     // The pages this change touched, on a phone's width.
     browser.set_window_size(400, 900).await.unwrap();
+    snap(&browser, "15-audiences-narrow").await;
+    browser
+        .goto(&format!("{base}/reviews/{}", summer.0))
+        .await
+        .unwrap();
+    snap(&browser, "16-review-preview-narrow").await;
+    browser
+        .goto(&format!("{base}/accounts/{}/opt-outs", SERVER.0))
+        .await
+        .unwrap();
     snap(&browser, "10-opt-outs-narrow").await;
     browser
         .goto(&format!("{base}/reviews/{}", spring.0))
@@ -285,6 +359,6 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     }
     assert_eq!(
         t.outbox_kinds().await,
-        ["submitted", "submitted", "approved", "refused"]
+        ["submitted", "submitted", "approved", "refused", "submitted"]
     );
 }

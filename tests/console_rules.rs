@@ -114,7 +114,70 @@ async fn campaigns_sending_show_who_waits_for_the_window(engine: Engine) {
     );
 }
 
+/// A personalised version shows its first messages as recipients will get them; the account's
+/// audiences are listed read-only, hostile names as plain text.
+async fn moderators_see_personalised_messages_and_audiences(engine: Engine) {
+    use herald::domain::audience::ImportMode;
+    let (t, base) = console(engine).await;
+    t.ready_campaign("spring", 100, 1).await;
+    let hostile = "<script>alert(1)</script>";
+    t.app
+        .import_audience(
+            OWNER,
+            hostile,
+            std::io::Cursor::new("phone,prenom\n0612345601,<b>Anne</b>\n0612345602,Zoë\n"),
+            ImportMode::Create,
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    t.app
+        .use_audiences(OWNER, "spring", &[hostile], &[])
+        .await
+        .unwrap();
+    t.app
+        .edit_campaign(
+            OWNER,
+            "spring",
+            DraftInput {
+                body: Some("Bonjour {prenom|client} ! STOP au 36180".into()),
+                sender: None,
+            },
+        )
+        .await
+        .unwrap();
+    let summary = t
+        .app
+        .finalize(OWNER, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+
+    let mut alice = signed_in(&base, "alice").await;
+    let review = alice.get(&format!("/reviews/{}", id.0)).await;
+    assert_eq!(
+        review.texts("section.preview li"),
+        [
+            "+33612345601 (line 2) Bonjour <b>Anne</b> ! STOP au 36180",
+            "+33612345602 (line 3) Bonjour Zoë ! STOP au 36180",
+        ]
+    );
+    assert!(!review.text.contains("<b>Anne"), "escaped");
+    let page = alice
+        .get(&format!("/accounts/{}/audiences", SERVER.0))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert_eq!(page.texts("table.audiences td.name"), [hostile.to_owned()]);
+    assert_eq!(
+        page.texts("table.audiences td.columns"),
+        ["{prenom}, {name}"]
+    );
+    assert!(!page.text.contains("<script>alert"), "escaped");
+}
+
 on_both_engines!(
+    moderators_see_personalised_messages_and_audiences,
     the_review_page_lists_links_windows_and_sender_flags,
     campaigns_sending_show_who_waits_for_the_window,
 );

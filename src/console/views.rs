@@ -50,8 +50,8 @@ pub struct SubmissionCard {
     pub author: String,
     pub version: u32,
     pub body: String,
+    /// "GSM-7, 1 segment", or that each message has its own.
     pub encoding: String,
-    pub segments: u8,
     pub sender: String,
     pub recipients: u64,
     pub cost: u64,
@@ -94,8 +94,15 @@ impl SubmissionCard {
             author: format!("user {}", s.confirmed_by),
             version: s.version,
             body: s.body.as_str().to_owned(),
-            encoding: s.body.encoding().to_string(),
-            segments: s.body.segments(),
+            encoding: match s.personalised {
+                false => format!(
+                    "{}, {} segment{}",
+                    s.body.encoding(),
+                    s.body.segments(),
+                    if s.body.segments() == 1 { "" } else { "s" }
+                ),
+                true => "personalised: each recipient's message is priced on its own".to_owned(),
+            },
             sender: s.sender.as_str().to_owned(),
             recipients: s.recipients.count,
             cost: s.cost.0,
