@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{BenchDb, Engine, OWNER, app_with_campaign};
+use common::{BenchDb, Engine, OWNER, app_with_campaign, status_kib};
 
 const ROWS: u64 = 1_000_000;
 const CHILD_ENGINE: &str = "HERALD_BENCH_CHILD_ENGINE";
@@ -91,16 +91,6 @@ fn write_csv(path: &Path) -> std::io::Result<u64> {
     }
     out.flush()?;
     Ok(std::fs::metadata(path)?.len())
-}
-
-/// A field of /proc/self/status, in KiB.
-fn status_kib(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or_else(|| panic!("{field} in /proc/self/status"))
 }
 
 /// The child: one import on a fresh database, reported on stdout as `RESULT secs hwm rss`.

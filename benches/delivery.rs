@@ -40,6 +40,7 @@ fn main() {
                 "null" => {
                     for audience in [
                         Audience::Paris,
+                        Audience::ParisPersonalised,
                         Audience::BelgiumLifted,
                         Audience::HalfReunionAtNight,
                     ] {
@@ -66,6 +67,9 @@ async fn sending_campaign(db: &BenchDb, n: usize) -> App {
 enum Audience {
     /// Metropolitan France on a Tuesday morning: every window open, every message checked.
     Paris,
+    /// The same, the body with two merge fields (`{prenom}`, `{ville}`): each message
+    /// rendered from its recipient's values.
+    ParisPersonalised,
     /// Belgium, its window lifted by the account: the check finds no rule (the cost of the
     /// check itself, compared in the same run).
     BelgiumLifted,
@@ -78,16 +82,33 @@ impl Audience {
     fn label(self) -> &'static str {
         match self {
             Audience::Paris => "Paris, window open",
+            Audience::ParisPersonalised => "Paris, two merge fields",
             Audience::BelgiumLifted => "Belgium, window lifted",
             Audience::HalfReunionAtNight => "half Paris, half Réunion at night (held)",
         }
     }
 
     fn csv(self, n: usize) -> Vec<u8> {
+        if let Audience::ParisPersonalised = self {
+            let mut csv = String::from("phone,prenom,ville\n");
+            let (names, towns) = (
+                ["Élodie", "Jean", "Chloé", "Mathis"],
+                ["Lyon", "Nice", "Brest"],
+            );
+            for i in 0..n {
+                csv.push_str(&format!(
+                    "+3361{:07},{},{}\n",
+                    i,
+                    names[i % 4],
+                    towns[i % 3]
+                ));
+            }
+            return csv.into_bytes();
+        }
         let mut csv = String::from("phone\n");
         for i in 0..n {
             let number = match self {
-                Audience::Paris => format!("+3361{:07}", i),
+                Audience::Paris | Audience::ParisPersonalised => format!("+3361{:07}", i),
                 Audience::BelgiumLifted => format!("+32470{:06}", i),
                 Audience::HalfReunionAtNight if i % 2 == 0 => format!("+3361{:07}", i),
                 Audience::HalfReunionAtNight => format!("+262692{:06}", i),
@@ -229,6 +250,14 @@ async fn null_gateway(engine: Engine, n: usize, audience: Audience) {
         app.set_window(SERVER, "BE", true, herald::domain::effects::Actor::Operator)
             .await
             .unwrap();
+    }
+    if let Audience::ParisPersonalised = audience {
+        let body = "Bonjour {prenom|client}, -20% ce week-end à {ville} ! STOP au 36180";
+        let input = herald::app::DraftInput {
+            body: Some(body.into()),
+            sender: None,
+        };
+        app.edit_campaign(OWNER, "spring", input).await.unwrap();
     }
     let app = approved(app, audience.csv(n), n).await;
     let sent = audience.sent(n);

@@ -197,7 +197,7 @@ async fn the_bot_keeps_audiences_and_personalises_messages() {
         content(&refused),
         "**1** recipient(s) would get no message:\n\
          • 1 with an empty `{prenom}` and no fallback (lines 3)\n\
-         Fix those lines and import the list again, give the field a fallback (`{prenom|client}`), or finalize again with `leave_out: True` to send to the others only (the left out are not charged)."
+         Fix those lines (of the file each recipient came from) and import the list again, give the field a fallback (`{prenom|...}`), or finalize again with `leave_out: True` to send to the others only (the left out are not charged)."
     );
     let summary = reply(finalize(true)).await;
     let text = content(&summary);

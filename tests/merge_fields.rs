@@ -96,6 +96,30 @@ async fn each_recipient_gets_its_own_message_priced_and_refunded_on_its_own(engi
         )))
     ));
 
+    // The opt-out mention must be in the message's own text, not only in a fallback.
+    t.app
+        .edit_campaign(
+            OWNER,
+            "spring",
+            body("Bonjour {prenom|STOP au 36180}, -20% à {ville} !"),
+        )
+        .await
+        .unwrap();
+    let leave_out = FinalizeOptions { leave_out: true };
+    assert!(matches!(
+        t.app
+            .finalize_with(OWNER, "spring", SendRequest::Immediate, leave_out)
+            .await,
+        Err(AppError::Campaign(CampaignError::MissingOptOut { .. }))
+    ));
+    t.app
+        .edit_campaign(
+            OWNER,
+            "spring",
+            body("Bonjour {prenom}, -20% à {ville} ! STOP au 36180"),
+        )
+        .await
+        .unwrap();
     // Line 3 has no first name, line 5 a link as its town: no message unless left out.
     let refused = t
         .app
@@ -107,7 +131,6 @@ async fn each_recipient_gets_its_own_message_priced_and_refunded_on_its_own(engi
     };
     assert_eq!(p.missing_value.first_lines, [3]);
     assert_eq!(p.unsafe_value.first_lines, [5]);
-    let leave_out = FinalizeOptions { leave_out: true };
     let summary = t
         .app
         .finalize_with(OWNER, "spring", SendRequest::Immediate, leave_out)

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::audience::{
     AudienceError, AudienceName, ImportMode, ImportSummary, check_choice,
 };
-use crate::domain::campaign::{AudienceChoice, DraftEdit, RecipientList};
+use crate::domain::campaign::{AudienceChoice, CampaignState, DraftEdit, RecipientList};
 use crate::domain::ids::{AccountId, AudienceId, ListId, UserId};
 use crate::domain::personal::{ListColumns, remap_values};
 use crate::domain::recipients::{ImportReport, NumberSet, Recipient, RecipientClassifier};
@@ -194,15 +194,18 @@ impl App {
             include: Vec::new(),
             exclude: Vec::new(),
         };
+        // An audience named twice ("clients, Clients") counts once.
         for name in &include {
-            choice
-                .include
-                .push(self.audience_record(who.account, name).await?.id);
+            let id = self.audience_record(who.account, name).await?.id;
+            if !choice.include.contains(&id) {
+                choice.include.push(id);
+            }
         }
         for name in &exclude {
-            choice
-                .exclude
-                .push(self.audience_record(who.account, name).await?.id);
+            let id = self.audience_record(who.account, name).await?.id;
+            if !choice.exclude.contains(&id) {
+                choice.exclude.push(id);
+            }
         }
         // Refused before any list is written when the campaign can't take recipients.
         self.campaign_named(who.account, campaign)
@@ -226,7 +229,15 @@ impl App {
         who: Requester,
         campaign: &str,
     ) -> Result<(), AppError> {
-        let draft = self.campaign_named(who.account, campaign).await?.draft;
+        let found = self.campaign_named(who.account, campaign).await?;
+        // A submitted campaign keeps its list; finalize says why it can't go on.
+        if !matches!(
+            found.state,
+            CampaignState::Draft | CampaignState::AwaitingConfirmation
+        ) {
+            return Ok(());
+        }
+        let draft = found.draft;
         let Some(choice) = draft.audiences else {
             return Ok(());
         };
@@ -245,6 +256,7 @@ impl App {
         };
         self.change_campaign(who, campaign, move |c, now| c.edit_draft(edit.clone(), now))
             .await?;
+        self.prune_recipient_lists().await;
         Ok(())
     }
 

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::campaign::{
     Campaign, CampaignError, CampaignState, ConfirmAction, ConfirmContext, ConfirmationToken,
-    FinalizeContext, SendMode, Summary, TestNumbers, TestSummary,
+    FinalizeContext, SendMode, Summary, TestNumbers, TestRequest, TestSummary,
 };
 use crate::domain::credits::Credits;
 use crate::domain::schedule::SendAt;
@@ -224,15 +224,13 @@ impl App {
             let campaign = self.campaign_named(who.account, name).await?;
             let rendered = self.test_text(&campaign).await?;
             let now = self.now();
-            let (pending, summary) = campaign.prepare_test(
+            let ask = TestRequest {
                 numbers,
-                &account,
-                balance,
-                Self::new_token()?,
-                who.user,
-                rendered.as_ref(),
-                now,
-            )?;
+                token: Self::new_token()?,
+                requested_by: who.user,
+                rendered: rendered.as_ref(),
+            };
+            let (pending, summary) = campaign.prepare_test(ask, &account, balance, now)?;
             self.store_confirmation(&campaign, &pending, now).await?;
             Ok(summary)
         })

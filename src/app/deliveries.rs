@@ -310,7 +310,7 @@ impl App {
             campaign: None,
             actor: Actor::System,
             action: AuditAction::OptOutAdded,
-            detail: "the network said the number does not exist".into(),
+            detail: number.as_e164().to_owned(),
         };
         if let Err(e) = self
             .store

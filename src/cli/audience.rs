@@ -20,8 +20,8 @@ pub enum AudienceCommand {
         name: String,
         file: PathBuf,
         /// When the audience exists: `replace` (the file becomes the audience) or `merge` (the
-        /// file's numbers are added, those already there take the file's values). Without it,
-        /// an existing name is refused.
+        /// file's numbers are added; those already there take the file's non-empty values, so
+        /// use replace to clear values). Without it, an existing name is refused.
         #[arg(long)]
         mode: Option<String>,
         /// Also import valid numbers that can't receive an SMS (landlines, toll-free, VoIP...).
@@ -71,13 +71,17 @@ pub async fn run(app: &App, out: &Output, cmd: AudienceCommand) -> Result<(), Fa
                 .import_audience(who.requester(), &name, input, mode, options)
                 .await?;
             let a = &imported.audience;
+            let what = match mode {
+                ImportMode::Replace => "the file replaced the audience's previous list".to_owned(),
+                _ => format!(
+                    "from the file: {} ({} new, {} updated)",
+                    a.last_import.from_file, a.last_import.added, a.last_import.updated
+                ),
+            };
             let text = format!(
-                "audience \"{}\": {} recipient(s); from the file: {} ({} new, {} updated)\n{}",
+                "audience \"{}\": {} recipient(s); {what}\n{}",
                 a.name,
                 a.recipients,
-                a.last_import.from_file,
-                a.last_import.added,
-                a.last_import.updated,
                 super::campaign::import_text(&imported.report)
             );
             out.done(&text, &imported);

@@ -67,7 +67,7 @@ pub enum CampaignCommand {
         #[arg(long)]
         sender: Option<String>,
     },
-    /// Import recipients from a CSV file (a phone column, optionally a name).
+    /// Import recipients from a CSV file (a phone column; other columns become merge fields).
     Import {
         #[command(flatten)]
         who: Who,
@@ -407,8 +407,9 @@ fn unwritable_text(p: &PersonalSummary) -> String {
     }
     if p.unsafe_value.count > 0 {
         text.push_str(&format!(
-            "\n  {} whose value holds a link or an invisible character, which a value may not add to a message{}",
+            "\n  {} whose {} holds a link or an invisible character, which a value may not add to a message{}",
             p.unsafe_value.count,
+            words::fields(&p.unsafe_fields),
             lines(&p.unsafe_value.first_lines)
         ));
     }
@@ -419,7 +420,13 @@ fn unwritable_text(p: &PersonalSummary) -> String {
             lines(&p.too_long.first_lines)
         ));
     }
-    text.push_str("\nfix those lines and import the list again, give the field a fallback ({prenom|client}), or finalize again with --leave-out to send to the others only (the left out are not charged)");
+    let fallback = match p.missing_fields.first() {
+        Some(field) => format!(", give {{{field}}} a fallback ({{{field}|...}})"),
+        None => String::new(),
+    };
+    text.push_str(&format!(
+        "\nfix those lines (of the file each recipient came from) and import the list again{fallback}, or finalize again with --leave-out to send to the others only (the left out are not charged)"
+    ));
     text
 }
 

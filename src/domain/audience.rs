@@ -19,6 +19,11 @@ pub enum AudienceNameError {
     TooLong,
     #[error("audience names can't contain control characters")]
     ControlCharacter,
+    /// Commas separate the audiences a campaign takes.
+    #[error(
+        "audience names can't contain commas: commas separate audiences in a campaign's recipients"
+    )]
+    Comma,
 }
 
 impl AudienceName {
@@ -34,6 +39,9 @@ impl AudienceName {
         }
         if name.chars().any(char::is_control) {
             return Err(AudienceNameError::ControlCharacter);
+        }
+        if name.contains(',') {
+            return Err(AudienceNameError::Comma);
         }
         Ok(AudienceName(name.to_owned()))
     }
@@ -84,7 +92,7 @@ pub enum AudienceError {
     #[error("{0}")]
     Name(#[from] AudienceNameError),
     #[error(
-        "an audience called \"{name}\" already exists: choose another name, or import with mode replace or merge"
+        "an audience called \"{name}\" already exists: choose another name, or import it again with --mode replace (the file becomes the audience) or --mode merge (the file's numbers are added and updated)"
     )]
     NameTaken { name: String },
     #[error("no audience is called \"{name}\"")]
@@ -137,7 +145,7 @@ mod tests {
         let vip = AudienceName::parse("clients").unwrap();
         assert_eq!(clients.key(), vip.key());
         assert_eq!(
-            check_choice(&[clients.clone()], &[vip]),
+            check_choice(std::slice::from_ref(&clients), &[vip]),
             Err(AudienceError::IncludedAndExcluded {
                 name: "Clients".into()
             })

@@ -62,7 +62,13 @@ impl Precheck<'_> {
     /// Every flag, in a stable order: opt-out, shorteners, links, capitals, window, sender,
     /// first campaign.
     pub fn flags(&self) -> Vec<ComplianceFlag> {
-        let mut flags = precheck_text(self.body.as_str(), self.opt_out_text, &[], false);
+        // A personalised body's opt-out mention must be in its own text, which every
+        // recipient gets, not in a field or a fallback.
+        let own_text = match super::template::Template::parse(self.body.as_str()) {
+            Ok(template) if template.has_fields() => template.static_text(),
+            _ => self.body.as_str().to_owned(),
+        };
+        let mut flags = precheck_text(&own_text, self.opt_out_text, &[], false);
         let after_shorteners = flags
             .iter()
             .position(|f| {

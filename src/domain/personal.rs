@@ -218,11 +218,33 @@ pub struct MessageLength {
 }
 
 /// A recipient's message as it will be sent, or why it won't be.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreviewMessage {
     pub phone: String,
     pub line: u64,
     pub text: Result<String, RecipientProblem>,
+}
+
+/// As `{phone, line, text}` or `{phone, line, problem}`: the shape machine readers expect.
+impl serde::Serialize for PreviewMessage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct Shown<'a> {
+            phone: &'a str,
+            line: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            text: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            problem: Option<&'a RecipientProblem>,
+        }
+        Shown {
+            phone: &self.phone,
+            line: self.line,
+            text: self.text.as_deref().ok(),
+            problem: self.text.as_ref().err(),
+        }
+        .serialize(serializer)
+    }
 }
 
 /// What a personalised body sends over a whole list.
@@ -246,6 +268,8 @@ pub struct PersonalSummary {
     /// The fields found empty (without fallback), each once.
     pub missing_fields: Vec<FieldName>,
     pub unsafe_value: RowIssues,
+    /// The fields whose values were refused, each once.
+    pub unsafe_fields: Vec<FieldName>,
     pub too_long: RowIssues,
     pub preview: Vec<PreviewMessage>,
 }
@@ -285,6 +309,7 @@ impl<'p> PersonalPricing<'p> {
                 missing_value: RowIssues::default(),
                 missing_fields: Vec::new(),
                 unsafe_value: RowIssues::default(),
+                unsafe_fields: Vec::new(),
                 too_long: RowIssues::default(),
                 preview: Vec::new(),
             },
@@ -314,7 +339,13 @@ impl<'p> PersonalPricing<'p> {
                 }
                 return;
             }
-            Err(RecipientProblem::Unsafe { .. }) => return s.unsafe_value.add(line),
+            Err(RecipientProblem::Unsafe { field }) => {
+                s.unsafe_value.add(line);
+                if !s.unsafe_fields.contains(&field) {
+                    s.unsafe_fields.push(field);
+                }
+                return;
+            }
             Err(RecipientProblem::TooLong { .. }) => return s.too_long.add(line),
         };
         s.messages += 1;

@@ -180,11 +180,14 @@ impl RecipientClassifier {
         let mut seen: Vec<FieldName> = Vec::new();
         for (index, cell) in header.iter().enumerate() {
             let cell = cell.trim();
-            if cell.is_empty() {
+            if cell.is_empty() || index == number {
                 continue;
             }
             let Some(field) = FieldName::parse(cell) else {
-                self.report.unusable_columns.push(cell.to_owned());
+                // The name column is kept all the same, as `{name}`.
+                if Some(index) != name {
+                    self.report.unusable_columns.push(cell.to_owned());
+                }
                 continue;
             };
             if seen.contains(&field) {
@@ -193,9 +196,7 @@ impl RecipientClassifier {
                 });
             }
             seen.push(field.clone());
-            if index != number {
-                self.keep_column(index, field);
-            }
+            self.keep_column(index, field);
         }
         let name_field = FieldName::parse("name").expect("a valid name");
         if let Some(index) = name

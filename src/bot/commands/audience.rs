@@ -31,10 +31,10 @@ pub enum ModeChoice {
     #[name = "replace: the file becomes the whole audience"]
     #[name_localized("fr", "replace : le fichier devient toute l'audience")]
     Replace,
-    #[name = "merge: add the file's numbers, update those already there"]
+    #[name = "merge: add the file's numbers, update those there (empty cells keep old values)"]
     #[name_localized(
         "fr",
-        "merge : ajouter les numéros du fichier, mettre à jour ceux déjà présents"
+        "merge : ajouter les numéros, mettre à jour les présents (cellule vide : valeur gardée)"
     )]
     Merge,
 }
@@ -90,8 +90,12 @@ async fn import(
         .await?;
     let l = lang(ctx);
     let a = &imported.audience;
+    let template = match mode {
+        ImportMode::Replace => l.texts().audience_replaced,
+        _ => l.texts().audience_imported,
+    };
     let mut text = fill(
-        l.texts().audience_imported,
+        template,
         &[
             ("name", &a.name),
             ("total", &a.recipients),

@@ -45,12 +45,19 @@ pub async fn audience_names(
         }
         None => Ok(Vec::new()),
     };
-    let partial = partial.to_lowercase();
+    // A list of audiences ("clients, vi"): the last one is being typed, the others kept.
+    let (done, typing) = match partial.rsplit_once(',') {
+        Some((done, typing)) => (format!("{}, ", done.trim()), typing.trim().to_lowercase()),
+        None => (String::new(), partial.trim().to_lowercase()),
+    };
     let choices = audiences
         .unwrap_or_default()
         .into_iter()
         .map(|a| a.name.to_string())
-        .filter(|name| name.to_lowercase().contains(&partial))
+        .filter(|name| name.to_lowercase().contains(&typing))
+        .map(|name| format!("{done}{name}"))
+        // Discord takes choices of at most 100 characters.
+        .filter(|choice| choice.chars().count() <= 100)
         .take(25)
         .map(serenity::AutocompleteChoice::from)
         .collect();

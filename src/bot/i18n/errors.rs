@@ -390,6 +390,7 @@ pub fn unwritable(t: &Texts, s: &PersonalSummary) -> String {
             t.err_unwritable_unsafe,
             &[
                 ("count", &s.unsafe_value.count),
+                ("fields", &field_list(&s.unsafe_fields)),
                 ("lines", &line_list(&s.unsafe_value)),
             ],
         ));
@@ -403,7 +404,13 @@ pub fn unwritable(t: &Texts, s: &PersonalSummary) -> String {
             ],
         ));
     }
-    lines.push(t.err_unwritable_hint.to_owned());
+    lines.push(match s.missing_fields.first() {
+        Some(field) => fill(
+            t.err_unwritable_hint,
+            &[("example", &format!("`{{{field}|...}}`"))],
+        ),
+        None => t.err_unwritable_hint_values.to_owned(),
+    });
     lines.join("\n")
 }
 
@@ -414,6 +421,7 @@ fn audience(t: &Texts, e: &AudienceError) -> String {
         AudienceError::Name(AudienceNameError::ControlCharacter) => {
             t.err_audience_name_control.to_owned()
         }
+        AudienceError::Name(AudienceNameError::Comma) => t.err_audience_name_comma.to_owned(),
         AudienceError::NameTaken { name } => fill(t.err_audience_taken, &[("name", name)]),
         AudienceError::NotFound { name } => fill(t.err_audience_not_found, &[("name", name)]),
         AudienceError::IncludedAndExcluded { name } => fill(t.err_audience_both, &[("name", name)]),

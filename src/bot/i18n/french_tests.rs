@@ -453,6 +453,7 @@ fn every_error() -> Vec<AppError> {
             A::Name(N::Empty),
             A::Name(N::TooLong),
             A::Name(N::ControlCharacter),
+            A::Name(N::Comma),
             A::NameTaken { name: "vip".into() },
             A::NotFound { name: "vip".into() },
             A::IncludedAndExcluded { name: "vip".into() },

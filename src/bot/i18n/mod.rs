@@ -384,6 +384,7 @@ texts! {
     err_unwritable_unsafe,
     err_unwritable_too_long,
     err_unwritable_hint,
+    err_unwritable_hint_values,
     err_csv_repeated_column,
     err_audience_name_empty,
     err_audience_name_too_long,
@@ -419,6 +420,8 @@ texts! {
     recipients_file_or_audience,
     status_opted_out,
     status_left_out,
+    audience_replaced,
+    err_audience_name_comma,
 }
 
 #[cfg(test)]

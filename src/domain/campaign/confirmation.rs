@@ -191,7 +191,8 @@ impl Campaign {
             .ok_or(CampaignError::NoRecipients)?;
         let sender = self.draft_sender(account)?;
         let cost = match personal {
-            Some(p) if p.left_out() > 0 && !leave_out => {
+            // Nobody would get a message: leaving them out leaves nothing to send.
+            Some(p) if p.left_out() > 0 && (!leave_out || p.messages == 0) => {
                 return Err(CampaignError::UnwritableMessages(Box::new(p.clone())));
             }
             Some(p) if p.messages == 0 => return Err(CampaignError::NoRecipients),

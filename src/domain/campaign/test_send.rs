@@ -104,6 +104,15 @@ pub struct TestSend {
     pub cost: Credits,
 }
 
+/// A test someone asks for: to which numbers, its token, and for a personalised draft the
+/// message it sends (see `test_content`).
+pub struct TestRequest<'a> {
+    pub numbers: TestNumbers,
+    pub token: ConfirmationToken,
+    pub requested_by: UserId,
+    pub rendered: Option<&'a SmsBody>,
+}
+
 impl Campaign {
     /// What a test sends: the draft's text, or for a personalised draft `rendered`, the
     /// message its first recipient will get (a test number has no values of its own).
@@ -125,14 +134,17 @@ impl Campaign {
     /// Prices a test of the draft; it is sent when the returned confirmation is confirmed.
     pub fn prepare_test(
         &self,
-        numbers: TestNumbers,
+        ask: TestRequest<'_>,
         account: &Account,
         balance: Balance,
-        token: ConfirmationToken,
-        requested_by: UserId,
-        rendered: Option<&SmsBody>,
         now: DateTime<Utc>,
     ) -> Result<(PendingConfirmation, TestSummary), CampaignError> {
+        let TestRequest {
+            numbers,
+            token,
+            requested_by,
+            rendered,
+        } = ask;
         let (body, _, cost) = self.test_content(account, &numbers, rendered)?;
         let balance_after =
             balance
