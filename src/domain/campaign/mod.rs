@@ -32,8 +32,7 @@ pub use confirmation::{
 pub use drafting::DraftEdit;
 pub use error::{CampaignError, OptOutOffer};
 pub use test_send::{
-    MAX_TEST_NUMBERS, TestNumbers, TestNumbersError, TestRequest, TestSend, TestSummary,
-    TestWait,
+    MAX_TEST_NUMBERS, TestNumbers, TestNumbersError, TestRequest, TestSend, TestSummary, TestWait,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
