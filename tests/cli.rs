@@ -15,6 +15,12 @@ impl Herald {
         Herald { db }
     }
 
+    /// An app over the same database, its clock at the commands' start.
+    pub(crate) async fn app(&self) -> herald::app::App {
+        let clock = std::sync::Arc::new(herald::app::ManualClock::new(crate::support::t0()));
+        herald::app::App::new(self.db.store().await, clock)
+    }
+
     pub(crate) fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(args)

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use herald::app::{
     App, AppError, CampaignStatus, ConfirmOutcome, Decision, DraftInput, DraftView,
-    FinalizeOptions, ImportOptions, Requester, SendRequest,
+    FinalizeOptions, ImportOptions, Requester, ResultsSummary, SendRequest,
 };
 use herald::domain::campaign::{CampaignError, CampaignState, RefusalCode, Summary};
 use herald::domain::compliance::ComplianceFlag;
@@ -127,6 +127,16 @@ pub enum CampaignCommand {
         /// Confirm at once.
         #[arg(long)]
         yes: bool,
+    },
+    /// What the latest version did: a summary, and with --csv each recipient's result.
+    Report {
+        #[command(flatten)]
+        who: Who,
+        name: String,
+        /// Write each recipient's result to this CSV file (phone, merge fields, outcome,
+        /// reason, attempts, first submission, final report).
+        #[arg(long)]
+        csv: Option<PathBuf>,
     },
     /// Show a campaign's state and progress.
     Status {
@@ -304,6 +314,30 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 ),
                 &selection,
             );
+        }
+        CampaignCommand::Report { who, name, csv } => {
+            let summary = match &csv {
+                Some(path) => {
+                    let file = File::create(path).map_err(|e| {
+                        Failure::User(format!("could not write {}: {e}", path.display()))
+                    })?;
+                    let out = std::io::BufWriter::with_capacity(1 << 16, file);
+                    app.export_results(who.requester(), &name, out).await?
+                }
+                None => {
+                    app.export_results(who.requester(), &name, std::io::sink())
+                        .await?
+                }
+            };
+            let mut text = report_text(&summary);
+            if let Some(path) = &csv {
+                text.push_str(&format!(
+                    "\n{} recipient(s) written to {}",
+                    summary.recipients,
+                    path.display()
+                ));
+            }
+            out.done(&text, &summary);
         }
         CampaignCommand::Confirm { who, token } => {
             let outcome = app.confirm(who.requester(), &token).await?;
@@ -632,6 +666,30 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
         s.expires_at.format("%H:%M"),
         s.token.as_str()
     ));
+    text
+}
+
+fn report_text(r: &ResultsSummary) -> String {
+    let c = &r.counts;
+    let mut text = format!(
+        "campaign \"{}\", version {}: {} recipient(s)\n  delivered {}, bounced {}, still sending {}\n  not sent: {} opted out, {} outside sending hours, {} stopped, {} left out\n  cost {} credits, debited {}, refunded {}",
+        r.campaign,
+        r.version,
+        r.recipients,
+        c.delivered,
+        c.bounced,
+        c.pending + c.submitted + c.retrying,
+        c.opted_out(),
+        c.outside_hours,
+        c.stopped,
+        c.left_out,
+        r.cost,
+        r.debited,
+        r.refunded
+    );
+    for (reason, n) in &r.bounced_by_reason {
+        text.push_str(&format!("\n  bounced, {reason}: {n}"));
+    }
     text
 }
 

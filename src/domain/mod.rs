@@ -17,6 +17,7 @@ pub mod rating;
 pub mod recipients;
 pub mod refusal;
 pub mod replies;
+pub mod results;
 pub mod schedule;
 pub mod sender;
 pub mod sign_in;

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use super::StoreError;
 use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, SkipReason, Step};
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId};
+use crate::domain::results::RecipientResult;
 use crate::domain::window::Destination;
 
 /// An attempt claimed for the gateway.
@@ -84,6 +85,15 @@ pub trait DeliveryStore: Send + Sync {
         reason: SkipReason,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// A version's recipients' outcomes in queueing order, from after delivery `after_id`
+    /// (exclusive), `limit` at a time, with the id of the last one.
+    async fn recipient_results(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, RecipientResult)>, StoreError>;
     /// The stored values of a version's messages paid for and not sent (opted out, stopped,
     /// outside sending hours), to price their refund; the left out were never paid for.
     async fn unsent_fields(

@@ -357,4 +357,5 @@ Last import: {from_file} from the file, {added} new, {updated} updated; invalid 
     status_left_out: "{count} left out: their personalised message could not be written (not charged)",
     audience_replaced: "Audience **{name}**: **{total}** recipient(s). The file replaced its previous list.",
     err_audience_name_comma: "Audience names can't contain commas: commas separate the audiences of a campaign's recipients.",
+    err_not_sent_yet: "This campaign has not started sending yet: its results come once it does.",
 };

@@ -111,6 +111,7 @@ fn campaign(t: &Texts, c: &C) -> Option<String> {
         C::MissingBody => t.err_missing_body.to_owned(),
         C::NoRecipients => t.err_no_recipients.to_owned(),
         C::NoSender => t.err_no_sender.to_owned(),
+        C::NotSentYet => t.err_not_sent_yet.to_owned(),
         C::BadTemplate(e) => template(t, e),
         C::UnwritableMessages(summary) => unwritable(t, summary),
         C::VersionPending { version } => fill(t.err_version_pending, &[("version", version)]),

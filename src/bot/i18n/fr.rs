@@ -357,4 +357,5 @@ Dernier import : {from_file} depuis le fichier, {added} nouveau(x), {updated} mi
     status_left_out: "{count} exclu(s) : leur message personnalisé ne pouvait pas être écrit (non facturé)",
     audience_replaced: "Audience **{name}** : **{total}** destinataire(s). Le fichier a remplacé sa liste précédente.",
     err_audience_name_comma: "Un nom d'audience ne peut pas contenir de virgule : les virgules séparent les audiences destinataires d'une campagne.",
+    err_not_sent_yet: "Cette campagne n'a pas encore commencé à être envoyée : ses résultats viendront ensuite.",
 };

@@ -502,6 +502,7 @@ fn every_error() -> Vec<AppError> {
         C::MissingBody,
         C::NoRecipients,
         C::NoSender,
+        C::NotSentYet,
         C::VersionPending { version: 2 },
         C::VersionInFlight {
             version: 2,

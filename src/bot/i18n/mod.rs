@@ -422,6 +422,7 @@ texts! {
     status_left_out,
     audience_replaced,
     err_audience_name_comma,
+    err_not_sent_yet,
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ pub enum CampaignError {
     NoRecipients,
     #[error("the campaign has no sender ID and the account has no default: set one first")]
     NoSender,
+    #[error("the campaign has not started sending yet: its results come once it does")]
+    NotSentYet,
     #[error("the message's merge fields can't be read: {0}")]
     BadTemplate(crate::domain::template::TemplateError),
     /// Some recipients' messages can't be written (a field empty without fallback, a value

@@ -17,6 +17,7 @@ use crate::domain::delivery::{
 use crate::domain::effects::TestMessage;
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId, ListId};
 use crate::domain::personal::{ListColumns, Personaliser};
+use crate::domain::results::RecipientResult;
 use crate::domain::sender::SenderId;
 use crate::domain::sms::SmsBody;
 use crate::domain::template::Template;
@@ -190,7 +191,8 @@ impl DeliveryStore for SqlStore {
                 break;
             }
             let sql = format!(
-                "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2 \
+                "UPDATE deliveries SET status = 'submitted', attempt = attempt + 1, acknowledged = 0, due_at = $1, updated_at = $2, \
+                 first_submitted_at = COALESCE(first_submitted_at, $2) \
                  WHERE id IN (SELECT id FROM deliveries WHERE status = '{status}' AND due_at <= $2 \
                  ORDER BY due_at LIMIT $3{lock}) \
                  RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt, fields"
@@ -269,6 +271,7 @@ impl DeliveryStore for SqlStore {
                 .join(", ");
             sqlx::query(AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'skipped', attempt = attempt - 1, \
+                 first_submitted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_submitted_at END, \
                  error = $2, updated_at = $1 \
                  WHERE id IN ({ids}) AND status = 'submitted'"
             )))
@@ -309,12 +312,14 @@ impl DeliveryStore for SqlStore {
                     Some(until) => sqlx::query(AssertSqlSafe(format!(
                         "UPDATE deliveries SET status = CASE WHEN attempt <= 1 THEN 'pending' ELSE 'retrying' END, \
                          attempt = attempt - 1, due_at = $1, started_at = CASE WHEN $2 = 1 THEN $1 ELSE started_at END, \
+                         first_submitted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_submitted_at END, \
                          updated_at = $3 WHERE id IN ({ids}) AND status = 'submitted'"
                     )))
                     .bind(micros(until))
                     .bind(i64::from(restart)),
                     None => sqlx::query(AssertSqlSafe(format!(
                         "UPDATE deliveries SET status = 'outside_hours', attempt = attempt - 1, \
+                         first_submitted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_submitted_at END, \
                          error = 'the sending window stayed closed until the retry window ended', \
                          updated_at = $1 WHERE id IN ({ids}) AND status = 'submitted'"
                     ))),
@@ -402,6 +407,46 @@ impl DeliveryStore for SqlStore {
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn recipient_results(
+        &self,
+        campaign: CampaignId,
+        version: u32,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<(i64, RecipientResult)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at FROM deliveries \
+             WHERE campaign_id = $1 AND version = $2 AND id > $3 ORDER BY id LIMIT $4",
+        )
+        .bind(campaign.0)
+        .bind(i64::from(version))
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status = rows::status_of(r)?;
+                let error: Option<String> = r.try_get("error")?;
+                let first: Option<i64> = r.try_get("first_submitted_at")?;
+                let result = RecipientResult {
+                    phone: r.try_get("phone")?,
+                    fields: r.try_get("fields")?,
+                    status,
+                    left_out: error.as_deref() == Some(LEFT_OUT),
+                    error,
+                    attempts: rows::attempt_of(r)?,
+                    first_submitted_at: first.map(time).transpose()?,
+                    finished_at: status
+                        .is_final()
+                        .then(|| time(r.try_get("updated_at")?))
+                        .transpose()?,
+                };
+                Ok((r.try_get("id")?, result))
+            })
+            .collect()
     }
 
     async fn unsent_fields(
