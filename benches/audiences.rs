@@ -1,7 +1,9 @@
 //! A 1,000,000-row audience with three extra columns (prenom, ville, code), on SQLite:
 //! - its import (`App::import_audience`): wall time and peak memory;
 //! - a finalize over it of a body with two merge fields (`{prenom}`, `{ville}`): every
-//!   recipient's message rendered, measured and priced.
+//!   recipient's message rendered, measured and priced;
+//! - once confirmed, approved and started (1,000,000 deliveries queued), the per-recipient
+//!   results file written to disk (`App::export_results`).
 //!
 //! Each run is a child process of its own (this same executable) so that its VmHWM (peak
 //! resident memory, from /proc/self/status) is the import's; the finalize's peak is read
@@ -61,7 +63,7 @@ fn write_csv(path: &Path) -> std::io::Result<u64> {
 }
 
 /// The child: import then finalize on a fresh database, reported on stdout as
-/// `RESULT import_secs import_hwm finalize_secs finalize_hwm`.
+/// `RESULT import_secs import_hwm finalize_secs finalize_hwm export_secs export_hwm`.
 fn child(engine: Engine, csv: &str) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -117,7 +119,32 @@ fn child(engine: Engine, csv: &str) {
             "  {} messages, {} credits, {} switched to UCS-2 by their values",
             p.messages, summary.cost, p.switched_to_ucs2
         );
-        println!("RESULT {import_secs} {import_hwm} {finalize_secs} {finalize_hwm}");
+        app.confirm(OWNER, summary.token.as_str())
+            .await
+            .expect("confirm");
+        let (id, _) = app.campaign_id(common::SERVER, "spring").await.unwrap();
+        let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+        app.decide(id, 1, &alice, herald::app::Decision::Approve)
+            .await
+            .expect("approve");
+        app.advance_campaigns().await.expect("start");
+        let results = std::path::Path::new(csv).with_extension("results.csv");
+        let start = Instant::now();
+        let file = std::io::BufWriter::with_capacity(1 << 16, File::create(&results).unwrap());
+        let exported = app
+            .export_results(OWNER, "spring", file)
+            .await
+            .expect("export");
+        let export_secs = start.elapsed().as_secs_f64();
+        let export_hwm = status_kib("VmHWM");
+        assert_eq!(exported.recipients, ROWS);
+        eprintln!(
+            "  results file: {:.1} MB",
+            std::fs::metadata(&results).unwrap().len() as f64 / 1e6
+        );
+        println!(
+            "RESULT {import_secs} {import_hwm} {finalize_secs} {finalize_hwm} {export_secs} {export_hwm}"
+        );
     });
 }
 
@@ -149,9 +176,9 @@ fn main() {
     let exe = std::env::current_exe().expect("current exe");
     println!();
     println!(
-        "| engine | run | import (s) | import peak RSS (MB) | finalize, 2 merge fields (s) | peak RSS after finalize (MB) |"
+        "| engine | run | import (s) | import peak RSS (MB) | finalize, 2 merge fields (s) | peak RSS after finalize (MB) | results export (s) | peak RSS after export (MB) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for engine in engines {
         for run in 1..=runs {
             eprintln!("{} run {run}/{runs}…", engine.name());
@@ -171,12 +198,14 @@ fn main() {
                 .map(|x| x.parse().unwrap())
                 .collect();
             println!(
-                "| {} | {run} | {:.2} | {:.1} | {:.2} | {:.1} |",
+                "| {} | {run} | {:.2} | {:.1} | {:.2} | {:.1} | {:.2} | {:.1} |",
                 engine.name(),
                 v[0],
                 v[1] / 1024.0,
                 v[2],
-                v[3] / 1024.0
+                v[3] / 1024.0,
+                v[4],
+                v[5] / 1024.0
             );
         }
     }
