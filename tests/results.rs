@@ -184,3 +184,91 @@ on_both_engines!(
     each_recipient_has_its_outcome_in_the_results_file,
     the_command_line_writes_the_results_file,
 );
+
+/// `/campaign report` through the Discord stand-in: the summary and the results file attached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_reports_a_campaign_with_its_results_file() {
+    use crate::bot::{GUILD, OWNER as USER, campaign, content, manager, ready};
+    use crate::support::discord::Options;
+    use herald::app::Requester;
+    use herald::domain::ids::UserId;
+
+    let (t, discord, _bot) = ready().await;
+    let who = Requester::new(GUILD, UserId(USER));
+    let input = DraftInput {
+        body: Some("Soldes -20% ! STOP au 36180".into()),
+        sender: Some("MaBoutique".into()),
+    };
+    t.app.create_campaign(who, "spring", input).await.unwrap();
+    t.app
+        .import_recipients(
+            who,
+            "spring",
+            Cursor::new("phone\n0612345601\n0612345602\n"),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let summary = t
+        .app
+        .finalize(who, "spring", SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(who, summary.token.as_str()).await.unwrap();
+    let (id, _) = t.app.campaign_id(GUILD, "spring").await.unwrap();
+    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    t.app
+        .decide(id, 1, &alice, herald::app::Decision::Approve)
+        .await
+        .unwrap();
+    t.app.advance_campaigns().await.unwrap();
+    for job in t.app.claim_deliveries(10).await.unwrap() {
+        t.app
+            .delivery_report(job.id, Some(1), &Report::Delivered)
+            .await
+            .unwrap();
+    }
+    let ix = discord
+        .inject(manager(discord.slash("campaign").options(campaign(
+            "report",
+            Options::new().string("name", "spring"),
+        ))))
+        .await;
+    let message = discord
+        .wait_for_original(ix.id, |m| {
+            m["attachments"].as_array().is_some_and(|a| !a.is_empty())
+        })
+        .await;
+    assert_eq!(
+        content(&message),
+        "**spring**, version 1: 2 recipient(s)\n\
+         Delivered 2 · bounced 0 · still sending 0\n\
+         Not sent: 0 opted out · 0 outside sending hours · 0 stopped · 0 left out\n\
+         Cost 2 credits · debited 2 · refunded 0"
+    );
+    assert_eq!(
+        message["attachments"][0]["filename"],
+        "spring-v1-results.csv"
+    );
+    let url = message["attachments"][0]["url"].as_str().unwrap();
+    let csv = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = "2027-03-02T09:00:00Z";
+    assert_eq!(
+        csv,
+        format!(
+            "phone,outcome,reason,attempts,first_submitted_at,final_report_at\n\
+             +33612345601,delivered,,1,{at},{at}\n+33612345602,delivered,,1,{at},{at}\n"
+        )
+    );
+    discord.assert_clean();
+}

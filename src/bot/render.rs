@@ -603,6 +603,55 @@ pub fn credits(view: &CreditsView, lang: Lang) -> String {
     text
 }
 
+/// A version's results summed up, for `/campaign report`.
+pub fn results(r: &crate::app::ResultsSummary, lang: Lang) -> String {
+    let t = lang.texts();
+    let c = &r.counts;
+    let mut lines = vec![
+        fill(
+            t.report_title,
+            &[
+                ("name", &r.campaign),
+                ("version", &r.version),
+                ("recipients", &r.recipients),
+            ],
+        ),
+        fill(
+            t.report_counts,
+            &[
+                ("delivered", &c.delivered),
+                ("bounced", &c.bounced),
+                ("sending", &(c.pending + c.submitted + c.retrying)),
+            ],
+        ),
+        fill(
+            t.report_not_sent,
+            &[
+                ("opted_out", &c.opted_out()),
+                ("outside_hours", &c.outside_hours),
+                ("stopped", &c.stopped),
+                ("left_out", &c.left_out),
+            ],
+        ),
+        fill(
+            t.report_money,
+            &[
+                ("cost", &r.cost),
+                ("debited", &r.debited),
+                ("refunded", &r.refunded),
+            ],
+        ),
+    ];
+    for (reason, n) in r.bounced_by_reason.iter().take(10) {
+        let reason = format!("`{}`", reason.replace('`', "'"));
+        lines.push(fill(
+            t.report_bounce_reason,
+            &[("reason", &reason), ("count", n)],
+        ));
+    }
+    fit_message(lines)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,7 @@ const MAX_ATTACHMENT_BYTES: u32 = 25 * 1024 * 1024;
         "finalize",
         "cancel",
         "status",
+        "report",
         "list"
     ),
     subcommand_required,
@@ -479,6 +480,46 @@ fn confirm_button(token: &ConfirmationToken, l: Lang) -> serenity::CreateButton 
         l.texts().confirm,
         serenity::ButtonStyle::Success,
     )
+}
+
+/// Discord's attachment limit for a bot without boosts, with room to spare.
+const MAX_REPORT_BYTES: usize = 8 * 1024 * 1024;
+
+/// What the latest version did: a summary and each recipient's result as a CSV file.
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "rapport"),
+    description_localized(
+        "fr",
+        "Ce qu'a donné la dernière version : un résumé et le résultat de chaque destinataire en CSV"
+    )
+)]
+async fn report(
+    ctx: Context<'_>,
+    #[description = "Campaign name"]
+    #[name_localized("fr", "nom")]
+    #[description_localized("fr", "Nom de la campagne")]
+    #[autocomplete = "super::autocomplete::campaign_names"]
+    name: String,
+) -> Result<(), BotError> {
+    let who = access::require_sender(ctx).await?;
+    ctx.defer_ephemeral().await?;
+    let mut csv = Vec::new();
+    let summary = ctx.data().app.export_results(who, &name, &mut csv).await?;
+    let l = lang(ctx);
+    let mut text = render::results(&summary, l);
+    let mut reply = poise::CreateReply::default().ephemeral(true);
+    if csv.len() <= MAX_REPORT_BYTES {
+        let file = format!("{}-v{}-results.csv", summary.campaign, summary.version)
+            .replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '.', "_");
+        reply = reply.attachment(serenity::CreateAttachment::bytes(csv, file));
+    } else {
+        text.push('\n');
+        text.push_str(l.texts().report_too_large);
+    }
+    ctx.send(reply.content(text)).await?;
+    Ok(())
 }
 
 /// Show a campaign's state, version and progress.

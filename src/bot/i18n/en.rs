@@ -358,4 +358,10 @@ Last import: {from_file} from the file, {added} new, {updated} updated; invalid 
     audience_replaced: "Audience **{name}**: **{total}** recipient(s). The file replaced its previous list.",
     err_audience_name_comma: "Audience names can't contain commas: commas separate the audiences of a campaign's recipients.",
     err_not_sent_yet: "This campaign has not started sending yet: its results come once it does.",
+    report_title: "**{name}**, version {version}: {recipients} recipient(s)",
+    report_counts: "Delivered {delivered} · bounced {bounced} · still sending {sending}",
+    report_not_sent: "Not sent: {opted_out} opted out · {outside_hours} outside sending hours · {stopped} stopped · {left_out} left out",
+    report_money: "Cost {cost} credits · debited {debited} · refunded {refunded}",
+    report_bounce_reason: "• bounced, {reason}: {count}",
+    report_too_large: "The results file is too large for Discord: run `herald campaign report NAME --csv FILE` on the server.",
 };

@@ -358,4 +358,10 @@ Dernier import : {from_file} depuis le fichier, {added} nouveau(x), {updated} mi
     audience_replaced: "Audience **{name}** : **{total}** destinataire(s). Le fichier a remplacé sa liste précédente.",
     err_audience_name_comma: "Un nom d'audience ne peut pas contenir de virgule : les virgules séparent les audiences destinataires d'une campagne.",
     err_not_sent_yet: "Cette campagne n'a pas encore commencé à être envoyée : ses résultats viendront ensuite.",
+    report_title: "**{name}**, version {version} : {recipients} destinataire(s)",
+    report_counts: "Délivrés {delivered} · en échec {bounced} · en cours {sending}",
+    report_not_sent: "Non envoyés : {opted_out} désinscrits · {outside_hours} hors plage d'envoi · {stopped} arrêtés · {left_out} exclus",
+    report_money: "Coût {cost} crédits · débités {debited} · remboursés {refunded}",
+    report_bounce_reason: "• en échec, {reason} : {count}",
+    report_too_large: "Le fichier de résultats est trop gros pour Discord : lancez `herald campaign report NOM --csv FICHIER` sur le serveur.",
 };

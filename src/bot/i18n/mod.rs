@@ -423,6 +423,12 @@ texts! {
     audience_replaced,
     err_audience_name_comma,
     err_not_sent_yet,
+    report_title,
+    report_counts,
+    report_not_sent,
+    report_money,
+    report_bounce_reason,
+    report_too_large,
 }
 
 #[cfg(test)]
