@@ -328,6 +328,18 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     click(&browser, &format!("tr#a{} a.audiences", SERVER.0)).await;
     arrive_at(&browser, &format!("/accounts/{}/audiences", SERVER.0)).await;
     snap(&browser, "14-audiences").await;
+    // "spring" starts sending: its row and its review page offer the results file.
+    t.app.advance_campaigns().await.unwrap();
+    browser.goto(&format!("{base}/campaigns")).await.unwrap();
+    assert_eq!(
+        text(&browser, &format!("tr#c{} a.results", spring.0)).await,
+        "results (CSV)"
+    );
+    snap(&browser, "17-campaigns-results").await;
+    browser
+        .goto(&format!("{base}/accounts/{}/audiences", SERVER.0))
+        .await
+        .unwrap();
     // The pages this change touched, on a phone's width.
     browser.set_window_size(400, 900).await.unwrap();
     snap(&browser, "15-audiences-narrow").await;
@@ -351,7 +363,8 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     browser.close().await.unwrap();
 
     for (id, expected) in [
-        (spring, CampaignState::Approved),
+        // Approved in the browser, then started for the results link.
+        (spring, CampaignState::Sending),
         (autumn, CampaignState::Draft),
     ] {
         let campaign = t.store.campaign_by_id(id).await.unwrap().unwrap();
@@ -359,6 +372,13 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     }
     assert_eq!(
         t.outbox_kinds().await,
-        ["submitted", "submitted", "approved", "refused", "submitted"]
+        [
+            "submitted",
+            "submitted",
+            "approved",
+            "refused",
+            "submitted",
+            "started_sending"
+        ]
     );
 }

@@ -176,7 +176,41 @@ async fn moderators_see_personalised_messages_and_audiences(engine: Engine) {
     assert!(!page.text.contains("<script>alert"), "escaped");
 }
 
+/// A version that started sending offers its results file, to signed-in moderators only.
+async fn moderators_download_a_versions_results(engine: Engine) {
+    let (t, base) = console(engine).await;
+    t.ready_campaign("spring", 100, 2).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app.advance_campaigns().await.unwrap();
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let path = format!("/campaigns/{}/results.csv", id.0);
+    let mut alice = signed_in(&base, "alice").await;
+    let review = alice.get(&format!("/reviews/{}", id.0)).await;
+    assert_eq!(
+        review.texts("a.results"),
+        ["Download each recipient's results (CSV)"]
+    );
+    let csv = alice.get(&path).await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(
+        csv.text,
+        "phone,name,outcome,reason,attempts,first_submitted_at,final_report_at\n\
+         +33610000000,Person 0,sending,,0,,\n+33610000001,Person 1,sending,,0,,\n"
+    );
+    let stranger = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}{path}"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(stranger.status(), 200, "no results without a session");
+}
+
 on_both_engines!(
+    moderators_download_a_versions_results,
     moderators_see_personalised_messages_and_audiences,
     the_review_page_lists_links_windows_and_sender_flags,
     campaigns_sending_show_who_waits_for_the_window,

@@ -5,9 +5,10 @@ use std::io::Write;
 
 use chrono::SecondsFormat;
 
-use crate::domain::campaign::CampaignError;
+use crate::domain::campaign::{Campaign, CampaignError};
 use crate::domain::credits::{Credits, LedgerKind};
 use crate::domain::delivery::DeliveryCounts;
+use crate::domain::ids::CampaignId;
 use crate::domain::personal::FIELD_SEPARATOR;
 use crate::domain::results::{Outcome, RecipientResult};
 
@@ -45,6 +46,29 @@ impl App {
         out: W,
     ) -> Result<ResultsSummary, AppError> {
         let campaign = self.campaign_named(who.account, name).await?;
+        self.results_of(&campaign, out).await
+    }
+
+    /// [`export_results`](Self::export_results) for the console, by id.
+    #[tracing::instrument(skip_all, fields(campaign = campaign.0))]
+    pub async fn export_results_by_id<W: Write>(
+        &self,
+        campaign: CampaignId,
+        out: W,
+    ) -> Result<ResultsSummary, AppError> {
+        let found = self
+            .store
+            .campaign_by_id(campaign)
+            .await?
+            .ok_or_else(|| AppError::UnknownCampaign(format!("#{}", campaign.0)))?;
+        self.results_of(&found, out).await
+    }
+
+    async fn results_of<W: Write>(
+        &self,
+        campaign: &Campaign,
+        out: W,
+    ) -> Result<ResultsSummary, AppError> {
         let submission = campaign
             .submission
             .as_ref()
@@ -110,7 +134,7 @@ impl App {
         bounced_by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let refunded = self
             .store
-            .ledger_lines(who.account, LEDGER_LINES)
+            .ledger_lines(campaign.account, LEDGER_LINES)
             .await?
             .iter()
             .filter(|l| {

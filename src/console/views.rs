@@ -177,6 +177,8 @@ pub struct ReviewPage {
     pub windows: Vec<WindowLine>,
     /// A personalised version's first messages: (recipient, text or why there is none).
     pub preview: Vec<(String, String)>,
+    /// The version has started sending: its results can be downloaded.
+    pub started: bool,
     pub pending: bool,
     /// What went wrong with the last decision sent, if anything.
     pub error: Option<String>,

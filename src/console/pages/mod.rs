@@ -8,6 +8,7 @@ pub mod login;
 pub mod opt_outs;
 pub mod queue;
 pub mod ratings;
+pub mod results;
 pub mod review;
 
 use askama::Template;

@@ -111,6 +111,11 @@ async fn page(
                 (who, text)
             })
             .collect(),
+        started: review
+            .campaign
+            .submission
+            .as_ref()
+            .is_some_and(|s| s.started_at.is_some()),
         pending,
         error: error.clone(),
         code: code.to_owned(),
