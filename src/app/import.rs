@@ -58,6 +58,10 @@ impl CsvBatches {
     }
 }
 
+/// Imports of at least this many rows fold SQLite's log into the database before they return
+/// (see `settle_bulk_write`); smaller ones leave it to the background checkpoint.
+const SETTLE_AFTER_ROWS: u64 = 100_000;
+
 /// How an import treats what it finds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ImportOptions {
@@ -153,6 +157,9 @@ impl App {
         self.store
             .set_list_columns(list, &ListColumns::new(report.columns.clone()))
             .await?;
+        if report.imported >= SETTLE_AFTER_ROWS {
+            self.store.settle_bulk_write().await?;
+        }
         Ok(report)
     }
 

@@ -52,6 +52,10 @@ pub trait RecipientStore: Send + Sync {
     async fn set_list_columns(&self, list: ListId, columns: &ListColumns)
     -> Result<(), StoreError>;
     async fn list_columns(&self, list: ListId) -> Result<ListColumns, StoreError>;
+    /// After a list of many rows was written: SQLite folds its write-ahead log into the
+    /// database now, so the reads that follow (a finalize over a million recipients) don't
+    /// share the disk with a background checkpoint. Nothing to do on PostgreSQL.
+    async fn settle_bulk_write(&self) -> Result<(), StoreError>;
     /// Each recipient's number, line and stored values, in list order from `after_position`
     /// (exclusive): what rendering a list's messages needs, without parsing numbers again.
     async fn recipient_values(

@@ -166,6 +166,15 @@ impl RecipientStore for SqlStore {
         Ok(())
     }
 
+    async fn settle_bulk_write(&self) -> Result<(), StoreError> {
+        if self.engine == Engine::Sqlite {
+            sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     async fn list_columns(&self, list: ListId) -> Result<ListColumns, StoreError> {
         let stored: Option<Option<String>> =
             sqlx::query_scalar("SELECT columns FROM recipient_lists WHERE id = $1")
