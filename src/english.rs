@@ -245,3 +245,15 @@ pub fn recipient_problem(problem: &crate::domain::personal::RecipientProblem) ->
         P::TooLong { .. } => "too long with these values".to_owned(),
     }
 }
+
+/// Merge fields as a message writes them: "{prenom}, {ville}", or "none".
+pub fn fields(fields: &[crate::domain::template::FieldName]) -> String {
+    if fields.is_empty() {
+        return "none".to_owned();
+    }
+    fields
+        .iter()
+        .map(|f| format!("{{{f}}}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

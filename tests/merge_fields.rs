@@ -151,12 +151,7 @@ async fn each_recipient_gets_its_own_message_priced_and_refunded_on_its_own(engi
         Ok("Bonjour Zoë, -20% à Nice ! STOP au 36180")
     );
     t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, herald::app::Decision::Approve)
-        .await
-        .unwrap();
+    t.approve_version(SERVER, "spring").await;
 
     // Émile answers STOP before the start: skipped, and his own message's cost refunded.
     t.app
@@ -358,12 +353,7 @@ async fn audiences_are_kept_merged_combined_and_frozen_at_confirmation(engine: E
         t.app.audience(SERVER, "clients").await.unwrap().recipients,
         1
     );
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, herald::app::Decision::Approve)
-        .await
-        .unwrap();
+    t.approve_version(SERVER, "spring").await;
     t.app.advance_campaigns().await.unwrap();
     let jobs = t.app.claim_deliveries(100).await.unwrap();
     let mut sent: Vec<(String, String)> = jobs

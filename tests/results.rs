@@ -46,12 +46,7 @@ async fn each_recipient_has_its_outcome_in_the_results_file(engine: Engine) {
         .await
         .unwrap();
     t.app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, herald::app::Decision::Approve)
-        .await
-        .unwrap();
+    t.approve_version(SERVER, "spring").await;
     t.app
         .opt_out(SERVER, "0612345604", Actor::Operator)
         .await
@@ -215,12 +210,7 @@ async fn the_bot_reports_a_campaign_with_its_results_file() {
         .await
         .unwrap();
     t.app.confirm(who, summary.token.as_str()).await.unwrap();
-    let (id, _) = t.app.campaign_id(GUILD, "spring").await.unwrap();
-    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
-    t.app
-        .decide(id, 1, &alice, herald::app::Decision::Approve)
-        .await
-        .unwrap();
+    t.approve_version(GUILD, "spring").await;
     t.app.advance_campaigns().await.unwrap();
     for job in t.app.claim_deliveries(10).await.unwrap() {
         t.app

@@ -98,7 +98,7 @@ pub async fn run(app: &App, out: &Output, cmd: AudienceCommand) -> Result<(), Fa
                             "{}: {} recipient(s), merge fields {}, imported {} UTC",
                             a.name,
                             a.recipients,
-                            words::fields(&a.columns),
+                            herald::english::fields(&a.columns),
                             a.imported_at.format("%Y-%m-%d %H:%M")
                         )
                     })
@@ -132,7 +132,7 @@ fn show_text(a: &AudienceView) -> String {
         "audience \"{}\": {} recipient(s)\n  merge fields: {}\n  created {} UTC; last import {} UTC by user {} ({})\n  last import: {} from the file, {} new, {} updated\n  invalid: {}{}\n  duplicates: {}{}\n  opted out: {}{}\n  not a mobile number: {}{}",
         a.name,
         a.recipients,
-        words::fields(&a.columns),
+        herald::english::fields(&a.columns),
         a.created_at.format("%Y-%m-%d %H:%M"),
         a.imported_at.format("%Y-%m-%d %H:%M"),
         a.imported_by.0,

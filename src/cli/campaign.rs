@@ -310,7 +310,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                     include.join(", "),
                     selection.excluded,
                     selection.in_several,
-                    words::fields(&selection.columns),
+                    herald::english::fields(&selection.columns),
                 ),
                 &selection,
             );
@@ -435,7 +435,7 @@ fn unwritable_text(p: &PersonalSummary) -> String {
         text.push_str(&format!(
             "\n  {} with an empty {} and no fallback{}",
             p.missing_value.count,
-            words::fields(&p.missing_fields),
+            herald::english::fields(&p.missing_fields),
             lines(&p.missing_value.first_lines)
         ));
     }
@@ -443,7 +443,7 @@ fn unwritable_text(p: &PersonalSummary) -> String {
         text.push_str(&format!(
             "\n  {} whose {} holds a link or an invisible character, which a value may not add to a message{}",
             p.unsafe_value.count,
-            words::fields(&p.unsafe_fields),
+            herald::english::fields(&p.unsafe_fields),
             lines(&p.unsafe_value.first_lines)
         ));
     }
@@ -541,7 +541,7 @@ pub(super) fn import_text(r: &ImportReport) -> String {
     if !r.columns.is_empty() {
         text.push_str(&format!(
             "\n  merge fields for the message: {}",
-            words::fields(&r.columns)
+            herald::english::fields(&r.columns)
         ));
     }
     if !r.unusable_columns.is_empty() {

@@ -111,15 +111,3 @@ pub fn error(e: &AppError) -> String {
         other => other.to_string(),
     }
 }
-
-/// Merge fields as a message writes them: "{prenom}, {ville}", or "none".
-pub fn fields(fields: &[herald::domain::template::FieldName]) -> String {
-    if fields.is_empty() {
-        return "none".to_owned();
-    }
-    fields
-        .iter()
-        .map(|f| format!("{{{f}}}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -217,7 +217,12 @@ impl TestApp {
             .confirm(OWNER, summary.token.as_str())
             .await
             .unwrap();
-        let (id, _) = self.app.campaign_id(SERVER, name).await.unwrap();
+        self.approve_version(SERVER, name).await;
+    }
+
+    /// Approves version 1 of `name`, confirmed already (moderator "alice").
+    pub async fn approve_version(&self, account: AccountId, name: &str) {
+        let (id, _) = self.app.campaign_id(account, name).await.unwrap();
         let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
         self.app
             .decide(id, 1, &alice, herald::app::Decision::Approve)

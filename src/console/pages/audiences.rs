@@ -6,6 +6,7 @@ use axum::response::Response;
 use crate::app::AudienceView;
 use crate::app::console::ModeratorSession;
 use crate::domain::ids::AccountId;
+use crate::english;
 
 use super::super::extract::Id;
 use super::super::views::{AudienceRow, AudiencesPage, Nav};
@@ -39,12 +40,10 @@ fn row(a: &AudienceView) -> AudienceRow {
     AudienceRow {
         name: a.name.to_string(),
         recipients: a.recipients,
-        columns: a
-            .columns
-            .iter()
-            .map(|c| format!("{{{c}}}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        columns: match a.columns.is_empty() {
+            true => String::new(),
+            false => english::fields(&a.columns),
+        },
         imported: format::utc(a.imported_at),
         imported_by: a.imported_by.0.to_string(),
         last_import: format!(
