@@ -1,4 +1,5 @@
 //! Configuration: built-in defaults, then an optional `herald.toml`, then environment variables.
+use crate::domain::short_links::LinkBase;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -20,6 +21,9 @@ pub struct Config {
     pub http_addr: String,
     /// How the SMS gateway reaches that server; defaults to `http://{http_addr}`.
     pub public_url: String,
+    /// Where short links point (`HERALD_LINK_DOMAIN`, else the public address): recipients'
+    /// phones open `<this>/l/<code>`.
+    pub link_base: LinkBase,
     /// Kannel's smsbox `sendsms` URL: set, Herald sends through Kannel; unset, through the
     /// simulated gateway.
     pub kannel_sendsms_url: Option<String>,
@@ -51,6 +55,7 @@ impl std::fmt::Debug for Config {
             .field("discord_guild_id", &self.discord_guild_id)
             .field("http_addr", &self.http_addr)
             .field("public_url", &self.public_url)
+            .field("link_base", &self.link_base.as_str())
             .field("kannel_sendsms_url", &self.kannel_sendsms_url)
             .field("kannel_username", &self.kannel_username)
             .field("kannel_password", &secret(&self.kannel_password))
@@ -87,6 +92,7 @@ struct FileConfig {
     discord_guild_id: Option<u64>,
     http_addr: Option<String>,
     public_url: Option<String>,
+    link_domain: Option<String>,
     kannel_sendsms_url: Option<String>,
     kannel_username: Option<String>,
     kannel_password: Option<String>,
@@ -171,10 +177,23 @@ impl Config {
             ),
             None => None,
         };
+        let public_url = setting("HERALD_PUBLIC_URL", file.public_url)
+            .unwrap_or_else(|| format!("http://{http_addr}"));
+        let link_setting = setting("HERALD_LINK_DOMAIN", file.link_domain);
+        let (link_path, link_text) = match &link_setting {
+            Some(domain) => ("HERALD_LINK_DOMAIN", domain.as_str()),
+            None => ("HERALD_PUBLIC_URL", public_url.as_str()),
+        };
+        let link_base = LinkBase::parse(link_text).map_err(|e| ConfigError::Parse {
+            path: link_path.into(),
+            message: format!(
+                "\"{link_text}\" can't be the address of short links: {e}, such as https://hrld.fr"
+            ),
+        })?;
         Ok(Config {
             clock_start,
-            public_url: setting("HERALD_PUBLIC_URL", file.public_url)
-                .unwrap_or_else(|| format!("http://{http_addr}")),
+            public_url,
+            link_base,
             http_addr,
             kannel_sendsms_url: setting("KANNEL_SENDSMS_URL", file.kannel_sendsms_url),
             kannel_username: setting("KANNEL_USERNAME", file.kannel_username),

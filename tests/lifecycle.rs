@@ -489,6 +489,7 @@ async fn the_ledger_never_goes_negative_and_a_failed_change_writes_nothing(engin
         .pending;
     let ctx = herald::domain::campaign::ConfirmContext {
         personal: None,
+        short_links: None,
         account: &account,
         balance: stale,
         destinations: &[],

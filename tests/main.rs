@@ -23,5 +23,6 @@ mod opt_out;
 mod results;
 mod sending;
 mod sending_window;
+mod short_links;
 mod test_messages;
 mod upgrade;

@@ -105,7 +105,10 @@ async fn each_recipient_gets_its_own_message_priced_and_refunded_on_its_own(engi
         )
         .await
         .unwrap();
-    let leave_out = FinalizeOptions { leave_out: true };
+    let leave_out = FinalizeOptions {
+        leave_out: true,
+        ..FinalizeOptions::default()
+    };
     assert!(matches!(
         t.app
             .finalize_with(OWNER, "spring", SendRequest::Immediate, leave_out)

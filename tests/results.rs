@@ -41,7 +41,10 @@ async fn each_recipient_has_its_outcome_in_the_results_file(engine: Engine) {
             OWNER,
             "spring",
             SendRequest::Immediate,
-            FinalizeOptions { leave_out: true },
+            FinalizeOptions {
+                leave_out: true,
+                ..FinalizeOptions::default()
+            },
         )
         .await
         .unwrap();
@@ -94,20 +97,20 @@ async fn each_recipient_has_its_outcome_in_the_results_file(engine: Engine) {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "phone,prenom,ville,name,outcome,reason,attempts,first_submitted_at,final_report_at"
+        "phone,prenom,ville,name,outcome,reason,attempts,first_submitted_at,final_report_at,clicks"
     );
     let at = "2027-03-02T09:00:00Z";
     assert_eq!(
         lines[1..],
         [
-            format!("+33612345601,Anne,Lyon,Anne,delivered,,1,{at},{at}"),
+            format!("+33612345601,Anne,Lyon,Anne,delivered,,1,{at},{at},0"),
             format!(
-                "+33612345602,\"Dupont, Bob\",Nice,\"Dupont, Bob\",bounced,the number does not exist,1,{at},{at}"
+                "+33612345602,\"Dupont, Bob\",Nice,\"Dupont, Bob\",bounced,the number does not exist,1,{at},{at},0"
             ),
             format!(
-                "+33612345603,,Brest,,left_out,left out: no message for this recipient,0,,{at}"
+                "+33612345603,,Brest,,left_out,left out: no message for this recipient,0,,{at},0"
             ),
-            format!("+33612345604,Chloé,Paris,Chloé,opted_out,,0,,{at}"),
+            format!("+33612345604,Chloé,Paris,Chloé,opted_out,,0,,{at},0"),
         ]
     );
 }
@@ -172,7 +175,7 @@ async fn the_command_line_writes_the_results_file(engine: Engine) {
     assert_eq!(report["recipients"], 1);
     assert_eq!(report["counts"]["pending"], 1);
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("phone,outcome,reason,attempts,first_submitted_at,final_report_at\n+33612345678,sending,,0,,\n"), "{csv}");
+    assert!(csv.starts_with("phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks\n+33612345678,sending,,0,,,0\n"), "{csv}");
 }
 
 on_both_engines!(
@@ -183,7 +186,7 @@ on_both_engines!(
 /// `/campaign report` through the Discord stand-in: the summary and the results file attached.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bot_reports_a_campaign_with_its_results_file() {
-    use crate::bot::{GUILD, OWNER as USER, campaign, content, manager, ready};
+    use crate::bot::{GUILD, OWNER as USER, campaign, manager, ready};
     use crate::support::discord::Options;
     use herald::app::Requester;
     use herald::domain::ids::UserId;
@@ -229,13 +232,36 @@ async fn the_bot_reports_a_campaign_with_its_results_file() {
             m["attachments"].as_array().is_some_and(|a| !a.is_empty())
         })
         .await;
+    let embed = &message["embeds"][0];
+    assert_eq!(embed["title"], "spring, version 1");
+    assert_eq!(embed["description"], "2 recipient(s)");
+    let fields: Vec<(String, String)> = embed["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_owned(),
+                f["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or_else(|| panic!("no field {name} in {fields:?}"))
+    };
+    assert_eq!(field("Delivered"), "2");
+    assert_eq!(field("Bounced"), "0");
+    assert_eq!(field("Still sending"), "0");
     assert_eq!(
-        content(&message),
-        "**spring**, version 1: 2 recipient(s)\n\
-         Delivered 2 · bounced 0 · still sending 0\n\
-         Not sent: 0 opted out · 0 outside sending hours · 0 stopped · 0 left out\n\
-         Cost 2 credits · debited 2 · refunded 0"
+        field("Not sent"),
+        "0 opted out · 0 outside sending hours · 0 stopped · 0 left out (not charged)"
     );
+    assert_eq!(field("Clicks"), "0 click(s) by 0 recipient(s)");
+    assert!(field("Credits").starts_with("2 reserved → 2 debited → 0 refunded"));
     assert_eq!(
         message["attachments"][0]["filename"],
         "spring-v1-results.csv"
@@ -256,8 +282,8 @@ async fn the_bot_reports_a_campaign_with_its_results_file() {
     assert_eq!(
         csv,
         format!(
-            "phone,outcome,reason,attempts,first_submitted_at,final_report_at\n\
-             +33612345601,delivered,,1,{at},{at}\n+33612345602,delivered,,1,{at},{at}\n"
+            "phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks\n\
+             +33612345601,delivered,,1,{at},{at},0\n+33612345602,delivered,,1,{at},{at},0\n"
         )
     );
     discord.assert_clean();

@@ -182,6 +182,13 @@ fn settings_detail(before: &Account, after: &Account) -> String {
             after.short_code.as_ref().map(|c| c.as_str())
         ));
     }
+    if before.link_expiry != after.link_expiry {
+        changes.push(format!(
+            "links expire after: {} -> {} days",
+            before.link_expiry.as_days(),
+            after.link_expiry.as_days()
+        ));
+    }
     if before.sending_policy != after.sending_policy {
         let list = |p: &crate::domain::window::SendingPolicy| {
             p.unrestricted().collect::<Vec<_>>().join(", ")

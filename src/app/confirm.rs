@@ -19,6 +19,8 @@ use super::{App, AppError, Requester};
 pub struct FinalizeOptions {
     /// Leave out the recipients whose personalised message can't be written.
     pub leave_out: bool,
+    /// Send links as written instead of shortening them to count clicks.
+    pub keep_links: bool,
 }
 
 /// When to send, as typed by a person.
@@ -166,10 +168,12 @@ impl App {
             };
             let destinations = self.draft_destinations(&campaign).await?;
             let first_campaign = !self.store.has_submissions(who.account).await?;
-            let personal = self.draft_personal_summary(&campaign).await?;
+            let short_links = self.short_links.as_ref().filter(|_| !options.keep_links);
+            let personal = self.draft_personal_summary(&campaign, short_links).await?;
             let ctx = FinalizeContext {
                 personal: personal.as_ref(),
                 leave_out: options.leave_out,
+                short_links,
                 account: &account,
                 balance,
                 destinations: &destinations,
@@ -293,9 +297,14 @@ impl App {
                     let first_campaign = !self.store.has_submissions(who.account).await?;
                     let destinations = self.draft_destinations(&campaign).await?;
                     // The list is frozen: the same messages finalize priced, worked out again.
-                    let personal = self.draft_personal_summary(&campaign).await?;
+                    let short_links = self
+                        .short_links
+                        .as_ref()
+                        .filter(|_| !stored.pending.keep_links);
+                    let personal = self.draft_personal_summary(&campaign, short_links).await?;
                     let ctx = ConfirmContext {
                         personal: personal.as_ref(),
+                        short_links,
                         account: &account,
                         balance,
                         destinations: &destinations,

@@ -147,6 +147,7 @@ impl App {
             }
         }
         let sendable = self.without_opted_out(sendable, now).await;
+        let sendable = self.shorten_links(sendable, now).await;
         if !held.is_empty() {
             tracing::debug!(held = held.len(), "attempts wait for their sending window");
             // The others are claimed already: they go. What could not be given back stays

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::campaign::{Campaign, ConfirmationToken};
 use crate::domain::delivery::RetryPolicy;
 use crate::domain::ids::{AccountId, CampaignName, ChannelId, UserId};
+use crate::domain::short_links::LinkBase;
 use crate::store::Store;
 
 /// Runs a use case's load-decide-commit `$attempt` block again while it loses races (another
@@ -35,6 +36,7 @@ pub mod csv_source;
 mod deliveries;
 mod error;
 mod import;
+mod links;
 mod moderate;
 mod notify;
 mod opt_outs;
@@ -54,6 +56,7 @@ pub use confirm::{ConfirmOutcome, FinalizeOptions, SendRequest};
 pub use deliveries::{HAND_OVER_MARGIN, ReportEffect};
 pub use error::AppError;
 pub use import::ImportOptions;
+pub use links::LinkVisit;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
 pub use results::ResultsSummary;
@@ -85,6 +88,9 @@ pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     retry: RetryPolicy,
+    /// Where links of messages are shortened to (`HERALD_LINK_DOMAIN` or the public address);
+    /// `None`: links go as written.
+    short_links: Option<LinkBase>,
 }
 
 /// How many times a use case re-reads and re-decides after losing a race before giving up.
@@ -96,7 +102,14 @@ impl App {
             store,
             clock,
             retry: RetryPolicy::default(),
+            short_links: None,
         }
+    }
+
+    /// The same use cases, shortening the links of messages to `base`.
+    pub fn with_short_links(mut self, base: LinkBase) -> App {
+        self.short_links = Some(base);
+        self
     }
 
     /// The same use cases with another retry window and backoff.

@@ -6,6 +6,7 @@ use crate::domain::ids::{CampaignId, ListId};
 use crate::domain::personal::{
     PREVIEW_RECIPIENTS, PersonalPricing, PersonalSummary, Personaliser, PreviewMessage,
 };
+use crate::domain::short_links::{LinkBase, priced_text};
 use crate::domain::sms::SmsBody;
 use crate::domain::template::Template;
 
@@ -66,6 +67,7 @@ impl App {
     pub(super) async fn draft_personal_summary(
         &self,
         campaign: &Campaign,
+        short_links: Option<&LinkBase>,
     ) -> Result<Option<PersonalSummary>, AppError> {
         let (Some(body), Some(list)) = (&campaign.draft.body, campaign.draft.recipients) else {
             return Ok(None);
@@ -73,7 +75,9 @@ impl App {
         let Some(personaliser) = self.personaliser(body, list.id).await? else {
             return Ok(None);
         };
-        Ok(Some(self.price_list(&personaliser, list.id).await?))
+        Ok(Some(
+            self.price_list(&personaliser, list.id, short_links).await?,
+        ))
     }
 
     /// What a test of a personalised draft sends: its first recipient's message (test numbers
@@ -134,8 +138,9 @@ impl App {
         &self,
         personaliser: &Personaliser,
         list: ListId,
+        short_links: Option<&LinkBase>,
     ) -> Result<PersonalSummary, AppError> {
-        let mut pricing = PersonalPricing::new(personaliser);
+        let mut pricing = PersonalPricing::new(personaliser).shortening(short_links);
         let mut after = -1;
         loop {
             let page = self.store.recipient_values(list, after, PAGE).await?;
@@ -156,6 +161,7 @@ impl App {
         version: u32,
         body: &SmsBody,
         list: ListId,
+        short_links: Option<&LinkBase>,
     ) -> Result<Option<Credits>, AppError> {
         let Some(personaliser) = self.personaliser(body, list).await? else {
             return Ok(None);
@@ -164,7 +170,12 @@ impl App {
         let segments: u64 = unsent
             .iter()
             .filter_map(|fields| personaliser.render(fields.as_deref()).ok())
-            .map(|body| u64::from(body.segments()))
+            .map(|body| match short_links {
+                Some(base) => SmsBody::parse(&priced_text(body.as_str(), base))
+                    .map_or(body.segments(), |b| b.segments()),
+                None => body.segments(),
+            })
+            .map(u64::from)
             .sum();
         Ok(Some(Credits(segments)))
     }

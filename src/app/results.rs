@@ -29,6 +29,9 @@ pub struct ResultsSummary {
     pub counts: DeliveryCounts,
     /// Bounces by what the gateway or the network said, most first.
     pub bounced_by_reason: Vec<(String, u64)>,
+    /// Taps on short links by people, and how many recipients tapped at least once.
+    pub clicks: u64,
+    pub clickers: u64,
     pub cost: Credits,
     pub debited: Credits,
     pub refunded: Credits,
@@ -84,11 +87,13 @@ impl App {
             "attempts",
             "first_submitted_at",
             "final_report_at",
+            "clicks",
         ]);
         csv.write_record(&header).map_err(AppError::internal)?;
         let mut counts = DeliveryCounts::default();
         let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
         let mut recipients = 0;
+        let (mut clicks, mut clickers) = (0, 0);
         let mut after = 0;
         let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
             t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -103,6 +108,8 @@ impl App {
             after = *last;
             for (_, r) in &page {
                 recipients += 1;
+                clicks += r.clicks;
+                clickers += u64::from(r.clicks > 0);
                 counts.add(r.status, 1);
                 if r.left_out {
                     counts.left_out += 1;
@@ -125,6 +132,7 @@ impl App {
                     r.attempts.to_string(),
                     time(r.first_submitted_at),
                     time(r.finished_at),
+                    r.clicks.to_string(),
                 ]);
                 csv.write_record(&record).map_err(AppError::internal)?;
             }
@@ -149,6 +157,8 @@ impl App {
             recipients,
             counts,
             bounced_by_reason,
+            clicks,
+            clickers,
             cost: submission.cost,
             debited: submission.debited,
             refunded: Credits(refunded),

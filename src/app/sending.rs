@@ -71,8 +71,14 @@ impl App {
                 }
                 let unsent_cost = match s.personalised && counts.unsent() > 0 {
                     true => {
-                        self.unsent_cost(campaign.id, s.version, &s.body, s.recipients.id)
-                            .await?
+                        self.unsent_cost(
+                            campaign.id,
+                            s.version,
+                            &s.body,
+                            s.recipients.id,
+                            s.short_links.as_ref(),
+                        )
+                        .await?
                     }
                     false => None,
                 };

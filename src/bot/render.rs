@@ -206,6 +206,12 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             ],
         ));
     }
+    if let Some(note) = &s.short_links {
+        lines.push(fill(
+            t.summary_short_links,
+            &[("links", &note.links), ("example", &note.example)],
+        ));
+    }
     let flags: Vec<String> = s
         .flags
         .iter()
@@ -603,53 +609,74 @@ pub fn credits(view: &CreditsView, lang: Lang) -> String {
     text
 }
 
-/// A version's results summed up, for `/campaign report`.
-pub fn results(r: &crate::app::ResultsSummary, lang: Lang) -> String {
+/// A version's results summed up, for `/campaign report`: an embed, one field a figure.
+pub fn results(r: &crate::app::ResultsSummary, lang: Lang) -> serenity::CreateEmbed {
     let t = lang.texts();
     let c = &r.counts;
-    let mut lines = vec![
-        fill(
+    let mut embed = serenity::CreateEmbed::new()
+        .title(fill(
             t.report_title,
-            &[
-                ("name", &r.campaign),
-                ("version", &r.version),
-                ("recipients", &r.recipients),
-            ],
-        ),
-        fill(
-            t.report_counts,
-            &[
-                ("delivered", &c.delivered),
-                ("bounced", &c.bounced),
-                ("sending", &(c.pending + c.submitted + c.retrying)),
-            ],
-        ),
-        fill(
-            t.report_not_sent,
-            &[
-                ("opted_out", &c.opted_out()),
-                ("outside_hours", &c.outside_hours),
-                ("stopped", &c.stopped),
-                ("left_out", &c.left_out),
-            ],
-        ),
-        fill(
-            t.report_money,
-            &[
-                ("cost", &r.cost),
-                ("debited", &r.debited),
-                ("refunded", &r.refunded),
-            ],
-        ),
-    ];
-    for (reason, n) in r.bounced_by_reason.iter().take(10) {
-        let reason = format!("`{}`", reason.replace('`', "'"));
-        lines.push(fill(
-            t.report_bounce_reason,
-            &[("reason", &reason), ("count", n)],
-        ));
+            &[("name", &r.campaign), ("version", &r.version)],
+        ))
+        .description(fill(t.report_recipients, &[("recipients", &r.recipients)]))
+        .field(t.report_delivered, c.delivered.to_string(), true)
+        .field(t.report_bounced, c.bounced.to_string(), true)
+        .field(
+            t.report_sending,
+            (c.pending + c.submitted + c.retrying).to_string(),
+            true,
+        )
+        .field(
+            t.report_not_sent_name,
+            fill(
+                t.report_not_sent,
+                &[
+                    ("opted_out", &c.opted_out()),
+                    ("outside_hours", &c.outside_hours),
+                    ("stopped", &c.stopped),
+                    ("left_out", &c.left_out),
+                ],
+            ),
+            false,
+        )
+        .field(
+            t.report_clicks_name,
+            fill(
+                t.report_clicks,
+                &[("clicks", &r.clicks), ("clickers", &r.clickers)],
+            ),
+            false,
+        )
+        .field(
+            t.report_money_name,
+            fill(
+                t.report_money,
+                &[
+                    ("cost", &r.cost),
+                    ("debited", &r.debited),
+                    ("refunded", &r.refunded),
+                ],
+            ),
+            false,
+        );
+    if !r.bounced_by_reason.is_empty() {
+        let reasons: Vec<String> = r
+            .bounced_by_reason
+            .iter()
+            .take(10)
+            .map(|(reason, n)| {
+                let reason = format!("`{}`", reason.replace('`', "'"));
+                fill(t.report_bounce_reason, &[("reason", &reason), ("count", n)])
+            })
+            .collect();
+        // An embed field holds 1,024 characters.
+        let mut text = reasons.join("\n");
+        if text.chars().count() > 1000 {
+            text = text.chars().take(1000).collect::<String>() + "…";
+        }
+        embed = embed.field(t.report_bounce_reasons, text, false);
     }
-    fit_message(lines)
+    embed
 }
 
 #[cfg(test)]

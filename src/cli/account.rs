@@ -9,6 +9,7 @@ use herald::domain::effects::Actor;
 use herald::domain::ids::AccountId;
 use herald::domain::phone::Region;
 use herald::domain::sender::{SenderId, ShortCode};
+use herald::domain::short_links::LinkExpiry;
 use herald::domain::zone::Zone;
 
 use super::Failure;
@@ -71,6 +72,10 @@ pub struct SetArgs {
     /// The account's French short code (36xxx or 38xxx): the only number allowed as sender.
     #[arg(long)]
     short_code: Option<String>,
+    /// Days a campaign's short links keep redirecting after their message was sent (1 to 3650;
+    /// default 90).
+    #[arg(long)]
+    link_expiry_days: Option<i64>,
     /// Discord role id allowed to send, schedule and cancel (besides server managers).
     #[arg(long, value_parser = super::discord_id)]
     send_role: Option<u64>,
@@ -99,7 +104,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
             let (account, balance) = app.account(AccountId(server)).await?;
             let unrestricted: Vec<&str> = account.sending_policy.unrestricted().collect();
             let text = format!(
-                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  short code: {}\n  opt-out mention: {}\n  sending window: {}",
+                "account {} ({})\n  balance: {} available, {} reserved\n  auto-validation: {}\n  region: {}, zone: {}\n  sender: {}\n  short code: {}\n  opt-out mention: {}\n  sending window: {}\n  short links expire after: {} days",
                 account.id,
                 account.name,
                 balance.available,
@@ -114,6 +119,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     [] => "France's rule everywhere".to_owned(),
                     codes => format!("France's rule, except {} (any hour)", codes.join(", ")),
                 },
+                account.link_expiry.as_days(),
             );
             out.done(
                 &text,
@@ -123,6 +129,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     "sender": account.sender.as_ref().map(|s| s.as_str()), "opt_out_text": account.opt_out_text,
                     "short_code": account.short_code.as_ref().map(|c| c.as_str()),
                     "no_window_regions": unrestricted,
+                    "link_expiry_days": account.link_expiry.as_days(),
                     "balance": balance,
                 }),
             );
@@ -205,6 +212,11 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     .transpose()
                     .map_err(|e| user(&e))?,
                 sending_policy: None,
+                link_expiry: args
+                    .link_expiry_days
+                    .map(LinkExpiry::days)
+                    .transpose()
+                    .map_err(|e| user(&e))?,
             };
             let id = AccountId(args.server);
             app.ensure_account(id, &format!("server {}", args.server))

@@ -100,6 +100,9 @@ pub enum CampaignCommand {
         /// Leave out the recipients whose personalised message can't be written.
         #[arg(long)]
         leave_out: bool,
+        /// Send links as written instead of short links that count clicks.
+        #[arg(long)]
+        keep_links: bool,
     },
     /// Take the recipients from audiences (`herald audience`) instead of a file.
     Recipients {
@@ -250,6 +253,7 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
             add_opt_out,
             plain_characters,
             leave_out,
+            keep_links,
         } => {
             // Both flags may be given again (after a finalize that failed for another
             // reason): what is already done is left as it is, and the summary shows it.
@@ -277,7 +281,10 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                 (Some(date), Some(time)) => SendRequest::Scheduled { date, time, zone },
                 _ => SendRequest::Immediate,
             };
-            let options = FinalizeOptions { leave_out };
+            let options = FinalizeOptions {
+                leave_out,
+                keep_links,
+            };
             let summary = match app
                 .finalize_with(who.requester(), &name, when, options)
                 .await
@@ -649,6 +656,12 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
             offer.segments
         ));
     }
+    if let Some(note) = &s.short_links {
+        text.push_str(&format!(
+            "\n  links: each recipient gets {} link(s) as a short link that counts clicks, such as {} (the cost counts that length); finalize again with --keep-links to send them as written",
+            note.links, note.example
+        ));
+    }
     for flag in s
         .flags
         .iter()
@@ -672,7 +685,7 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
 fn report_text(r: &ResultsSummary) -> String {
     let c = &r.counts;
     let mut text = format!(
-        "campaign \"{}\", version {}: {} recipient(s)\n  delivered {}, bounced {}, still sending {}\n  not sent: {} opted out, {} outside sending hours, {} stopped, {} left out\n  cost {} credits, debited {}, refunded {}",
+        "campaign \"{}\", version {}: {} recipient(s)\n  delivered {}, bounced {}, still sending {}\n  not sent: {} opted out, {} outside sending hours, {} stopped, {} left out\n  clicks: {} by {} recipient(s)\n  credits: {} reserved, {} debited, {} refunded (messages paid for and not sent)",
         r.campaign,
         r.version,
         r.recipients,
@@ -683,6 +696,8 @@ fn report_text(r: &ResultsSummary) -> String {
         c.outside_hours,
         c.stopped,
         c.left_out,
+        r.clicks,
+        r.clickers,
         r.cost,
         r.debited,
         r.refunded

@@ -143,7 +143,9 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         None => Arc::new(SystemClock),
     };
-    let app = App::new(store, clock).with_retry_policy(retry);
+    let app = App::new(store, clock)
+        .with_retry_policy(retry)
+        .with_short_links(config.link_base.clone());
     let out = output::Output { json: cli.json };
     match cli.command {
         Command::Serve(args) => serve::run(app, &config, args).await,

@@ -2,7 +2,7 @@
 use herald::app::App;
 use herald::bot::BotConfig;
 use herald::config::Config;
-use herald::console::{ConsoleConfig, console_routes};
+use herald::console::{ConsoleConfig, console_routes, link_routes};
 use herald::delivery::{
     Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
     SimulationProfile, SmsGateway, report_routes, run_scheduler,
@@ -96,7 +96,7 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
     };
     if console {
         let secure_cookies = config.public_url.starts_with("https://");
-        routes = routes.merge(console_routes(
+        routes = routes.merge(link_routes(app.clone())).merge(console_routes(
             app.clone(),
             ConsoleConfig {
                 secure_cookies,

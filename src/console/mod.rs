@@ -7,6 +7,7 @@ mod cache;
 mod error;
 mod extract;
 mod format;
+mod links;
 mod pages;
 mod security;
 mod session;
@@ -22,6 +23,7 @@ use axum::routing::{get, post};
 use crate::app::App;
 
 pub use error::ConsoleError;
+pub use links::link_routes;
 
 /// How the console sets its cookies and how long it keeps its short-lived copies.
 #[derive(Debug, Clone, Copy)]

@@ -3,6 +3,7 @@ use super::ids::AccountId;
 use super::ids::RoleId;
 use super::phone::Region;
 use super::sender::{SenderId, SenderRule, ShortCode};
+use super::short_links::LinkExpiry;
 use super::window::SendingPolicy;
 use super::zone::Zone;
 
@@ -25,6 +26,8 @@ pub struct Account {
     pub sending_policy: SendingPolicy,
     /// The French short code it declared: the only numeric sender it may use.
     pub short_code: Option<ShortCode>,
+    /// How long its short links keep redirecting after their message was sent.
+    pub link_expiry: LinkExpiry,
 }
 
 impl Account {
@@ -41,6 +44,7 @@ impl Account {
             send_role: None,
             sending_policy: SendingPolicy::french(),
             short_code: None,
+            link_expiry: LinkExpiry::DEFAULT,
         }
     }
 }
@@ -57,6 +61,7 @@ pub struct AccountSettings {
     pub send_role: Option<RoleId>,
     pub short_code: Option<ShortCode>,
     pub sending_policy: Option<SendingPolicy>,
+    pub link_expiry: Option<LinkExpiry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,6 +101,9 @@ impl Account {
         }
         if let Some(code) = settings.short_code {
             next.short_code = Some(code);
+        }
+        if let Some(expiry) = settings.link_expiry {
+            next.link_expiry = expiry;
         }
         if let Some(policy) = settings.sending_policy {
             next.sending_policy = policy;

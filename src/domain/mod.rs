@@ -20,6 +20,7 @@ pub mod replies;
 pub mod results;
 pub mod schedule;
 pub mod sender;
+pub mod short_links;
 pub mod sign_in;
 pub mod sms;
 pub mod support;

@@ -7,6 +7,7 @@
 use super::credits::Credits;
 use super::links::{forbidden_scheme, links_in};
 use super::recipients::RowIssues;
+use super::short_links::{LinkBase, count_links, priced_text};
 use super::sms::{Encoding, SmsBody, is_hidden_control};
 use super::template::{FieldName, Template, TemplateError};
 
@@ -286,6 +287,8 @@ impl PersonalSummary {
 /// Adds up a list's messages one recipient at a time, in list order.
 pub struct PersonalPricing<'p> {
     personaliser: &'p Personaliser,
+    /// Where the template's links are shortened to, when it has links.
+    short_links: Option<&'p LinkBase>,
     summary: PersonalSummary,
     segments: u64,
 }
@@ -299,6 +302,7 @@ impl<'p> PersonalPricing<'p> {
         };
         PersonalPricing {
             personaliser,
+            short_links: None,
             summary: PersonalSummary {
                 messages: 0,
                 cost: Credits::ZERO,
@@ -319,6 +323,14 @@ impl<'p> PersonalPricing<'p> {
         }
     }
 
+    /// Prices each message with its links shortened to `base` (their preview keeps them as
+    /// written: that is what the sender wrote and the moderator checks).
+    pub fn shortening(mut self, base: Option<&'p LinkBase>) -> PersonalPricing<'p> {
+        let has_links = count_links(&self.personaliser.template.static_text()) > 0;
+        self.short_links = base.filter(|_| has_links);
+        self
+    }
+
     pub fn add(&mut self, phone: &str, line: u64, fields: Option<&str>) {
         let s = &mut self.summary;
         let rendered = self.personaliser.render(fields);
@@ -332,6 +344,17 @@ impl<'p> PersonalPricing<'p> {
                     .map_err(Clone::clone),
             });
         }
+        let rendered = match (rendered, self.short_links) {
+            (Ok(body), Some(base)) => {
+                SmsBody::parse(&priced_text(body.as_str(), base)).map_err(|e| match e {
+                    super::sms::SmsBodyError::TooLong { segments, .. } => {
+                        RecipientProblem::TooLong { segments }
+                    }
+                    _ => RecipientProblem::TooLong { segments: 0 },
+                })
+            }
+            (rendered, _) => rendered,
+        };
         let body = match rendered {
             Ok(body) => body,
             Err(RecipientProblem::Missing { field }) => {

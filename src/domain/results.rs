@@ -18,6 +18,8 @@ pub struct RecipientResult {
     pub finished_at: Option<DateTime<Utc>>,
     /// Left out because its personalised message could not be written.
     pub left_out: bool,
+    /// Taps on its short links by a person (link-preview fetchers not counted).
+    pub clicks: u64,
 }
 
 /// A recipient's outcome as a results file names it: stable codes a spreadsheet can filter on.
@@ -77,6 +79,7 @@ mod tests {
             first_submitted_at: None,
             finished_at: None,
             left_out: false,
+            clicks: 0,
         };
         assert_eq!(Outcome::of(&r), Outcome::OptedOut);
         r.left_out = true;

@@ -8,6 +8,7 @@ use super::StoreError;
 use crate::domain::delivery::{DeliveryCounts, DeliveryStatus, Message, SkipReason, Step};
 use crate::domain::ids::{AccountId, CampaignId, DeliveryId};
 use crate::domain::results::RecipientResult;
+use crate::domain::short_links::LinkBase;
 use crate::domain::window::Destination;
 
 /// An attempt claimed for the gateway.
@@ -19,6 +20,8 @@ pub struct DeliveryJob {
     /// Its version's message (or the test's), shared with the other jobs of the claim; `None`
     /// when the stored text can't be read back, which fails the message, not the claim.
     pub message: Option<Arc<Message>>,
+    /// Where the message's links are shortened to before it goes; `None`: as written.
+    pub short_links: Option<Arc<LinkBase>>,
     /// Its recipient's message can't be written (see `SkipReason::LeftOut`): not sent.
     pub left_out: bool,
     pub started_at: DateTime<Utc>,

@@ -14,6 +14,7 @@ mod audiences;
 mod campaigns;
 mod console;
 mod deliveries;
+mod links;
 mod outbox;
 mod people;
 mod recipients;
@@ -30,6 +31,7 @@ pub use console::{
     SignInAttempt,
 };
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
+pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
@@ -76,6 +78,7 @@ pub trait Store:
     + CampaignStore
     + RecipientStore
     + DeliveryStore
+    + LinkStore
     + OutboxStore
     + PeopleStore
     + ConsoleStore
@@ -93,6 +96,8 @@ impl<T> Store for T where
         + CampaignStore
         + RecipientStore
         + DeliveryStore
+        + LinkStore
+        + LinkStore
         + OutboxStore
         + PeopleStore
         + ConsoleStore

@@ -7,6 +7,7 @@ use crate::domain::consent::Notice;
 use crate::domain::opt_out::{OptOutEntry, OptOutReason};
 use crate::domain::phone::Region;
 use crate::domain::sender::ShortCode;
+use crate::domain::short_links::{LinkBase, LinkExpiry};
 use crate::domain::window::Destination;
 use crate::domain::window::SendingPolicy;
 use crate::store::PendingReview;
@@ -124,6 +125,7 @@ pub struct AccountRow {
     pub send_role_id: Option<i64>,
     pub no_window_regions: String,
     pub short_code: Option<String>,
+    pub link_expiry_days: i64,
     pub available: i64,
     pub reserved: i64,
 }
@@ -150,6 +152,8 @@ impl AccountRow {
                 .short_code
                 .map(|c| ShortCode::parse(&c).map_err(|_| corrupt("short code", c)))
                 .transpose()?,
+            link_expiry: LinkExpiry::days(self.link_expiry_days)
+                .map_err(|_| corrupt("link expiry", self.link_expiry_days))?,
         };
         let balance = Balance {
             available: credits("available", self.available)?,
@@ -180,6 +184,7 @@ pub struct CampaignRow {
     pub s_version: Option<i64>,
     pub s_body: Option<String>,
     pub s_personalised: Option<i64>,
+    pub s_link_base: Option<String>,
     pub s_sender: Option<String>,
     pub s_list_id: Option<i64>,
     pub s_recipient_count: Option<i64>,
@@ -205,7 +210,7 @@ pub struct CampaignRow {
 /// The select list that matches `CampaignRow`.
 pub const CAMPAIGN_COLUMNS: &str = "c.id, c.account_id, c.name, c.owner_id, c.channel_id, c.state, c.draft_body, c.draft_sender, \
     c.draft_list_id, c.draft_list_count, c.draft_audiences, c.draft_revision, c.revision, c.created_at, c.updated_at, \
-    s.version AS s_version, s.body AS s_body, s.personalised AS s_personalised, s.sender AS s_sender, s.list_id AS s_list_id, \
+    s.version AS s_version, s.body AS s_body, s.personalised AS s_personalised, s.link_base AS s_link_base, s.sender AS s_sender, s.list_id AS s_list_id, \
     s.recipient_count AS s_recipient_count, s.send_at AS s_send_at, s.send_zone AS s_send_zone, s.cost AS s_cost, \
     s.reserved AS s_reserved, s.debited AS s_debited, s.flags AS s_flags, s.confirmed_by AS s_confirmed_by, \
     s.confirmed_at AS s_confirmed_at, s.review AS s_review, s.reviewer AS s_reviewer, \
@@ -409,6 +414,11 @@ fn submission(row: &CampaignRow, v: i64) -> Result<Submission, StoreError> {
         version: version(v)?,
         body: body(row.s_body.as_deref().ok_or_else(|| need("body"))?)?,
         personalised: row.s_personalised.unwrap_or(0) != 0,
+        short_links: row
+            .s_link_base
+            .as_deref()
+            .map(|b| LinkBase::parse(b).map_err(|_| corrupt("link base", b)))
+            .transpose()?,
         sender: sender(row.s_sender.as_deref().ok_or_else(|| need("sender"))?)?,
         recipients: list(
             row.s_list_id.ok_or_else(|| need("list"))?,
@@ -445,6 +455,7 @@ pub struct ConfirmationRow {
     pub expires_at: i64,
     pub outcome: Option<String>,
     pub leave_out: i64,
+    pub keep_links: i64,
 }
 
 impl ConfirmationRow {
@@ -466,6 +477,7 @@ impl ConfirmationRow {
                 requested_by: UserId(from_snowflake(self.requested_by)),
                 expires_at: time(self.expires_at)?,
                 leave_out: self.leave_out != 0,
+                keep_links: self.keep_links != 0,
             },
             outcome: self.outcome,
         })

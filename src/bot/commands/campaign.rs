@@ -381,6 +381,13 @@ async fn finalize(
         "Exclure les destinataires dont le message personnalisé ne peut pas être écrit"
     )]
     leave_out: Option<bool>,
+    #[description = "Send links as written, without short links counting clicks"]
+    #[name_localized("fr", "liens_tels_quels")]
+    #[description_localized(
+        "fr",
+        "Envoyer les liens tels quels, sans liens courts qui comptent les clics"
+    )]
+    keep_links: Option<bool>,
 ) -> Result<(), BotError> {
     let who = access::require_sender(ctx).await?;
     let l = lang(ctx);
@@ -406,6 +413,7 @@ async fn finalize(
     ctx.defer_ephemeral().await?;
     let options = FinalizeOptions {
         leave_out: leave_out.unwrap_or(false),
+        keep_links: keep_links.unwrap_or(false),
     };
     let summary = match ctx
         .data()
@@ -508,17 +516,17 @@ async fn report(
     let mut csv = Vec::new();
     let summary = ctx.data().app.export_results(who, &name, &mut csv).await?;
     let l = lang(ctx);
-    let mut text = render::results(&summary, l);
-    let mut reply = poise::CreateReply::default().ephemeral(true);
+    let mut reply = poise::CreateReply::default()
+        .ephemeral(true)
+        .embed(render::results(&summary, l));
     if csv.len() <= MAX_REPORT_BYTES {
         let file = format!("{}-v{}-results.csv", summary.campaign, summary.version)
             .replace(|c: char| !c.is_alphanumeric() && c != '-' && c != '.', "_");
         reply = reply.attachment(serenity::CreateAttachment::bytes(csv, file));
     } else {
-        text.push('\n');
-        text.push_str(l.texts().report_too_large);
+        reply = reply.content(l.texts().report_too_large);
     }
-    ctx.send(reply.content(text)).await?;
+    ctx.send(reply).await?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::bot::{notifier, render};
 use crate::domain::account::AccountSettingsError;
 use crate::domain::campaign::{
     CampaignError, CampaignState, ConfirmationToken, Gsm7Offer, OptOutOffer, RefusalCode, Reviewer,
-    Summary, TestSummary, TestWait,
+    ShortLinksNote, Summary, TestSummary, TestWait,
 };
 use crate::domain::compliance::ComplianceFlag;
 use crate::domain::credits::{Balance, Credits, LedgerKind, TopUpError};
@@ -266,6 +266,10 @@ fn summary(short: bool, first: bool) -> Summary {
             cost: Credits(3),
         }),
         shortfall: short.then_some(Credits(2)),
+        short_links: Some(ShortLinksNote {
+            links: 2,
+            example: "https://hrld.fr/l/00000000000".into(),
+        }),
         token: ConfirmationToken::from_random([7; 16]),
         expires_at: at(),
     }

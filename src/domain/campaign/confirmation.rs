@@ -16,6 +16,7 @@ use crate::domain::ids::{CampaignId, ChannelId, UserId};
 use crate::domain::personal::PersonalSummary;
 use crate::domain::schedule::FoldNote;
 use crate::domain::sender::SenderId;
+use crate::domain::short_links::{self, LinkBase};
 use crate::domain::sms::{Encoding, SmsBody};
 use crate::domain::window::{Destination, SendPlan};
 
@@ -72,6 +73,8 @@ pub struct PendingConfirmation {
     pub expires_at: DateTime<Utc>,
     /// Recipients whose message can't be written are left out (the sender chose so).
     pub leave_out: bool,
+    /// Links go as written, not shortened (the sender chose so).
+    pub keep_links: bool,
 }
 
 pub struct FinalizeContext<'a> {
@@ -89,6 +92,8 @@ pub struct FinalizeContext<'a> {
     pub personal: Option<&'a PersonalSummary>,
     /// Leave out the recipients whose message can't be written.
     pub leave_out: bool,
+    /// Where links are shortened to; `None`: they go as written.
+    pub short_links: Option<&'a LinkBase>,
     pub now: DateTime<Utc>,
 }
 
@@ -102,6 +107,8 @@ pub struct ConfirmContext<'a> {
     pub first_campaign: bool,
     /// A personalised body's messages over the draft list, worked out again.
     pub personal: Option<&'a PersonalSummary>,
+    /// Where links are shortened to; `None`: they go as written.
+    pub short_links: Option<&'a LinkBase>,
     pub now: DateTime<Utc>,
 }
 
@@ -139,8 +146,18 @@ pub struct Summary {
     /// A scheduled send the balance can't cover today, by this many credits: it will be checked
     /// again at send time.
     pub shortfall: Option<Credits>,
+    /// The body's links, replaced for each recipient by a short link counting clicks.
+    pub short_links: Option<ShortLinksNote>,
     pub token: ConfirmationToken,
     pub expires_at: DateTime<Utc>,
+}
+
+/// Links to be shortened: how many, and what each becomes (the cost counts that length).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ShortLinksNote {
+    pub links: usize,
+    /// A short link as recipients get it, its code shown as zeros.
+    pub example: String,
 }
 
 /// The draft with typographic characters made plain, offered when it is cheaper.
@@ -158,6 +175,22 @@ struct Ready<'a> {
     sender: SenderId,
     recipients: super::RecipientList,
     cost: Credits,
+    /// Where the body's links are shortened to (only when it has links).
+    short_links: Option<LinkBase>,
+}
+
+impl Ready<'_> {
+    /// `body` as each recipient's message measures once its links are shortened.
+    fn priced(&self, body: &SmsBody) -> SmsBody {
+        priced_body(body, self.short_links.as_ref())
+    }
+}
+
+/// `body` with its links as short links of the real length; as it is without a base.
+pub(crate) fn priced_body(body: &SmsBody, short_links: Option<&LinkBase>) -> SmsBody {
+    short_links
+        .and_then(|base| SmsBody::parse(&short_links::priced_text(body.as_str(), base)).ok())
+        .unwrap_or_else(|| body.clone())
 }
 
 impl Campaign {
@@ -175,6 +208,7 @@ impl Campaign {
         account: &Account,
         personal: Option<&PersonalSummary>,
         leave_out: bool,
+        short_links: Option<&LinkBase>,
     ) -> Result<Ready<'a>, CampaignError> {
         match self.state {
             CampaignState::Draft | CampaignState::AwaitingConfirmation => {}
@@ -190,6 +224,14 @@ impl Campaign {
             .filter(|l| l.count > 0)
             .ok_or(CampaignError::NoRecipients)?;
         let sender = self.draft_sender(account)?;
+        // Shortening that would make the message too long leaves its links as written.
+        let short_links = short_links
+            .filter(|_| short_links::count_links(body.as_str()) > 0)
+            .filter(|base| {
+                personal.is_some()
+                    || SmsBody::parse(&short_links::priced_text(body.as_str(), base)).is_ok()
+            })
+            .cloned();
         let cost = match personal {
             // Nobody would get a message: leaving them out leaves nothing to send.
             Some(p) if p.left_out() > 0 && (!leave_out || p.messages == 0) => {
@@ -197,8 +239,11 @@ impl Campaign {
             }
             Some(p) if p.messages == 0 => return Err(CampaignError::NoRecipients),
             Some(p) => p.cost,
-            None => Credits::cost_of(body.segments(), recipients.count)
-                .ok_or(CampaignError::CostOverflow)?,
+            None => Credits::cost_of(
+                priced_body(body, short_links.as_ref()).segments(),
+                recipients.count,
+            )
+            .ok_or(CampaignError::CostOverflow)?,
         };
         Ok(Ready {
             body,
@@ -206,6 +251,7 @@ impl Campaign {
             sender,
             recipients,
             cost,
+            short_links,
         })
     }
 
@@ -258,10 +304,10 @@ impl Campaign {
         if ready.personalised {
             return None;
         }
-        let with = self.body_with_opt_out(account).ok()?;
+        let with = ready.priced(&self.body_with_opt_out(account).ok()?);
         Some(OptOutOffer {
             mention: account.opt_out_text.clone()?,
-            segments_before: ready.body.segments(),
+            segments_before: ready.priced(ready.body).segments(),
             segments_after: with.segments(),
             cost_before: ready.cost,
             cost_after: Credits::cost_of(with.segments(), ready.recipients.count)?,
@@ -274,7 +320,9 @@ impl Campaign {
         mode: SendMode,
         ctx: FinalizeContext<'_>,
     ) -> Result<(Transition, PendingConfirmation, Summary), CampaignError> {
-        let ready = self.ready_to_submit(ctx.account, ctx.personal, ctx.leave_out)?;
+        let ready =
+            self.ready_to_submit(ctx.account, ctx.personal, ctx.leave_out, ctx.short_links)?;
+        let priced = ready.priced(ready.body);
         let short = ctx.balance.available < ready.cost;
         if short && mode == SendMode::Immediate {
             return Err(CampaignError::InsufficientCredit {
@@ -296,9 +344,10 @@ impl Campaign {
             .then(|| ready.body.gsm7_version())
             .flatten()
             .and_then(|body| {
-                let cost = Credits::cost_of(body.segments(), ready.recipients.count)?;
+                let segments = ready.priced(&body).segments();
+                let cost = Credits::cost_of(segments, ready.recipients.count)?;
                 Some(Gsm7Offer {
-                    segments: body.segments(),
+                    segments,
                     cost,
                     body: body.as_str().to_owned(),
                 })
@@ -309,8 +358,8 @@ impl Campaign {
             campaign: self.name.to_string(),
             version: self.next_version(),
             recipients: ready.recipients.count,
-            encoding: ready.body.encoding(),
-            segments: ready.body.segments(),
+            encoding: priced.encoding(),
+            segments: priced.segments(),
             cost: ready.cost,
             personal: ctx.personal.cloned(),
             available: ctx.balance.available,
@@ -332,6 +381,10 @@ impl Campaign {
             ucs2_characters: ready.body.ucs2_characters(),
             gsm7_offer,
             shortfall: short.then(|| Credits(ready.cost.0.saturating_sub(ctx.balance.available.0))),
+            short_links: ready.short_links.as_ref().map(|base| ShortLinksNote {
+                links: short_links::count_links(ready.body.as_str()),
+                example: base.url(short_links::LinkCode::from_random(0)),
+            }),
             token: ctx.token.clone(),
             expires_at,
         };
@@ -343,6 +396,7 @@ impl Campaign {
             requested_by: ctx.requested_by,
             expires_at,
             leave_out: ctx.leave_out,
+            keep_links: ctx.short_links.is_none(),
         };
         let mut next = self.changed(ctx.now);
         next.state = CampaignState::AwaitingConfirmation;
@@ -384,7 +438,9 @@ impl Campaign {
         if mode.send_at().is_some_and(|at| at.utc() <= ctx.now) {
             return Err(CampaignError::SendTimePassed);
         }
-        let ready = self.ready_to_submit(ctx.account, ctx.personal, pending.leave_out)?;
+        let short_links = ctx.short_links.filter(|_| !pending.keep_links);
+        let ready =
+            self.ready_to_submit(ctx.account, ctx.personal, pending.leave_out, short_links)?;
         let version = self.next_version();
         let mut effects = Vec::new();
         // Reserve now when the balance allows; an immediate send must be covered, a scheduled one
@@ -428,6 +484,7 @@ impl Campaign {
             version,
             body: ready.body.clone(),
             personalised: ready.personalised,
+            short_links: ready.short_links,
             sender: ready.sender,
             recipients: ready.recipients,
             mode: mode.clone(),
@@ -485,6 +542,7 @@ impl Campaign {
             requested_by,
             expires_at: now + CONFIRMATION_TTL,
             leave_out: false,
+            keep_links: false,
         })
     }
 

@@ -27,7 +27,7 @@ mod tests;
 pub use super::refusal::RefusalCode;
 pub use confirmation::{
     ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, Gsm7Offer,
-    PendingConfirmation, Summary,
+    PendingConfirmation, ShortLinksNote, Summary,
 };
 pub use drafting::DraftEdit;
 pub use error::{CampaignError, OptOutOffer};
@@ -207,6 +207,8 @@ pub struct Submission {
     pub body: SmsBody,
     /// The body is a template rendered per recipient from the list's values.
     pub personalised: bool,
+    /// Where the body's links are shortened to for each recipient; `None`: sent as written.
+    pub short_links: Option<crate::domain::short_links::LinkBase>,
     pub sender: SenderId,
     pub recipients: RecipientList,
     pub mode: SendMode,

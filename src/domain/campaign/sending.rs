@@ -115,8 +115,12 @@ impl Campaign {
         let submission = self.current_submission()?;
         let refund = match unsent_cost {
             Some(cost) => cost,
-            None => Credits::cost_of(submission.body.segments(), counts.unsent())
-                .ok_or(CampaignError::CostOverflow)?,
+            None => Credits::cost_of(
+                super::confirmation::priced_body(&submission.body, submission.short_links.as_ref())
+                    .segments(),
+                counts.unsent(),
+            )
+            .ok_or(CampaignError::CostOverflow)?,
         }
         .min(submission.debited);
         let mut effects = Vec::new();

@@ -192,6 +192,7 @@ impl Campaign {
             requested_by,
             expires_at,
             leave_out: false,
+            keep_links: false,
         };
         Ok((pending, summary))
     }

@@ -66,6 +66,7 @@ fn finalize(
     let ctx = FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &a,
         destinations: &destinations(),
         first_campaign: false,
@@ -89,6 +90,7 @@ fn confirm_with(
         p,
         ConfirmContext {
             personal: None,
+            short_links: None,
             account: a,
             destinations: &destinations(),
             balance: balance(available),
@@ -137,6 +139,7 @@ fn finalize_needs_a_complete_draft() {
     let ctx = || FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &a,
         destinations: &everyone,
         first_campaign: false,
@@ -169,6 +172,7 @@ fn finalize_needs_a_complete_draft() {
     let ctx = FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &no_sender,
         destinations: &destinations(),
         first_campaign: false,
@@ -389,6 +393,7 @@ fn immediate_sends_are_refused_without_credit() {
     let ctx = FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &a,
         destinations: &destinations(),
         first_campaign: false,
@@ -420,6 +425,7 @@ fn a_scheduled_time_that_passed_before_confirmation_is_refused() {
     let late = now() + TimeDelta::minutes(6);
     let ctx = ConfirmContext {
         personal: None,
+        short_links: None,
         account: &account(),
         destinations: &destinations(),
         balance: balance(100),
@@ -454,6 +460,7 @@ fn first_campaigns_are_flagged_for_moderators() {
     let (c, p, _) = finalize(&ready(10), SendMode::Immediate, 100);
     let ctx = ConfirmContext {
         personal: None,
+        short_links: None,
         account: &account(),
         destinations: &destinations(),
         balance: balance(100),
@@ -495,6 +502,7 @@ fn finalize_result(c: &Campaign, first_campaign: bool) -> Result<Summary, Campai
     let ctx = FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &a,
         destinations: &destinations(),
         first_campaign,
@@ -602,6 +610,7 @@ fn an_immediate_send_on_a_sunday_says_when_it_really_starts() {
     let ctx = FinalizeContext {
         personal: None,
         leave_out: false,
+        short_links: None,
         account: &a,
         destinations: &destinations,
         first_campaign: false,

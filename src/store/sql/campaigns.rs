@@ -85,8 +85,8 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     sqlx::query(
         "INSERT INTO submissions (campaign_id, version, body, sender, list_id, recipient_count, send_at, send_zone, cost, \
          reserved, debited, flags, confirmed_by, confirmed_at, review, reviewer, reviewed_at, refusal_code, refusal_text, \
-         cancelled_by, cancelled_at, started_at, completed_at, personalised) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24) \
+         cancelled_by, cancelled_at, started_at, completed_at, personalised, link_base) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
          ON CONFLICT (campaign_id, version) DO UPDATE SET reserved = excluded.reserved, debited = excluded.debited, \
          review = excluded.review, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at, \
          refusal_code = excluded.refusal_code, refusal_text = excluded.refusal_text, cancelled_by = excluded.cancelled_by, \
@@ -116,6 +116,7 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .bind(s.started_at.map(micros))
     .bind(s.completed_at.map(micros))
     .bind(i64::from(s.personalised))
+    .bind(s.short_links.as_ref().map(|b| b.as_str().to_owned()))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -241,8 +242,8 @@ impl CampaignStore for SqlStore {
                     }
                 };
                 sqlx::query(
-                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at, leave_out) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    "INSERT INTO confirmations (token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, created_at, leave_out, keep_links) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
                 .bind(p.token.as_str())
                 .bind(p.campaign.0)
@@ -255,6 +256,7 @@ impl CampaignStore for SqlStore {
                 .bind(micros(p.expires_at))
                 .bind(micros(change.now))
                 .bind(i64::from(p.leave_out))
+                .bind(i64::from(p.keep_links))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -281,7 +283,7 @@ impl CampaignStore for SqlStore {
         token: &ConfirmationToken,
     ) -> Result<Option<StoredConfirmation>, StoreError> {
         let row: Option<rows::ConfirmationRow> = sqlx::query_as(
-            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome, leave_out \
+            "SELECT token, campaign_id, action, send_at, send_zone, test_numbers, draft_revision, requested_by, expires_at, outcome, leave_out, keep_links \
              FROM confirmations WHERE token = $1",
         )
         .bind(token.as_str())

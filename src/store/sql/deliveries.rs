@@ -19,6 +19,7 @@ use crate::domain::ids::{AccountId, CampaignId, DeliveryId, ListId};
 use crate::domain::personal::{ListColumns, Personaliser};
 use crate::domain::results::RecipientResult;
 use crate::domain::sender::SenderId;
+use crate::domain::short_links::LinkBase;
 use crate::domain::sms::SmsBody;
 use crate::domain::template::Template;
 use crate::store::rows::{corrupt, micros, snowflake, time};
@@ -96,7 +97,14 @@ pub(super) async fn stop_version(
 /// What a version sends, read once per claim: one text for all, or a template rendered per
 /// recipient from the values its messages carry.
 #[derive(Clone)]
-enum VersionText {
+struct VersionText {
+    text: Text,
+    /// Where its links are shortened to, per message.
+    short_links: Option<Arc<LinkBase>>,
+}
+
+#[derive(Clone)]
+enum Text {
     Plain(Option<Arc<Message>>),
     Personal(Arc<Personaliser>, SenderId),
     /// Stored text that no longer reads: each message fails.
@@ -118,7 +126,7 @@ fn message(body: &str, sender: &str) -> Option<Arc<Message>> {
 impl SqlStore {
     async fn version_text(&self, campaign: i64, version: i64) -> Result<VersionText, StoreError> {
         let row = sqlx::query(
-            "SELECT s.body, s.sender, s.personalised, l.columns FROM submissions s \
+            "SELECT s.body, s.sender, s.personalised, s.link_base, l.columns FROM submissions s \
              JOIN recipient_lists l ON l.id = s.list_id WHERE s.campaign_id = $1 AND s.version = $2",
         )
         .bind(campaign)
@@ -129,21 +137,35 @@ impl SqlStore {
         let body: String = row.try_get("body")?;
         let sender: String = row.try_get("sender")?;
         let personalised: i64 = row.try_get("personalised")?;
+        let link_base: Option<String> = row.try_get("link_base")?;
+        let short_links = match link_base.as_deref().map(LinkBase::parse) {
+            Some(Ok(base)) => Some(Arc::new(base)),
+            Some(Err(_)) => {
+                tracing::error!(
+                    campaign,
+                    version,
+                    "a stored short-link address can't be read back: links go as written"
+                );
+                None
+            }
+            None => None,
+        };
+        let text = |text| VersionText { text, short_links };
         if personalised == 0 {
-            return Ok(VersionText::Plain(message(&body, &sender)));
+            return Ok(text(Text::Plain(message(&body, &sender))));
         }
         let columns: Option<String> = row.try_get("columns")?;
         let personaliser = Template::parse(&body).ok().and_then(|template| {
             let columns = ListColumns::from_stored(columns.as_deref())?;
             Personaliser::new(template, &columns).ok()
         });
-        Ok(match (personaliser, SenderId::parse(&sender)) {
-            (Some(p), Ok(sender)) => VersionText::Personal(Arc::new(p), sender),
+        Ok(text(match (personaliser, SenderId::parse(&sender)) {
+            (Some(p), Ok(sender)) => Text::Personal(Arc::new(p), sender),
             _ => {
                 tracing::error!(campaign, version, "a stored template can't be read back");
-                VersionText::Unreadable
+                Text::Unreadable
             }
-        })
+        }))
     }
 
     /// A version's messages, or with `None` the campaign's test messages.
@@ -217,7 +239,10 @@ impl DeliveryStore for SqlStore {
             let body: Option<String> = row.try_get("body")?;
             let sender: Option<String> = row.try_get("sender")?;
             let text = match (body, sender, version) {
-                (Some(body), Some(sender), _) => VersionText::Plain(message(&body, &sender)),
+                (Some(body), Some(sender), _) => VersionText {
+                    text: Text::Plain(message(&body, &sender)),
+                    short_links: None,
+                },
                 (_, _, Some(version)) => match versions.get(&(campaign, version)) {
                     Some(text) => text.clone(),
                     None => {
@@ -228,10 +253,10 @@ impl DeliveryStore for SqlStore {
                 },
                 _ => return Err(corrupt("delivery without text", campaign)),
             };
-            let (message, left_out) = match text {
-                VersionText::Plain(message) => (message, false),
-                VersionText::Unreadable => (None, false),
-                VersionText::Personal(personaliser, sender) => {
+            let (message, left_out) = match text.text {
+                Text::Plain(message) => (message, false),
+                Text::Unreadable => (None, false),
+                Text::Personal(personaliser, sender) => {
                     let fields: Option<String> = row.try_get("fields")?;
                     match personaliser.render(fields.as_deref()) {
                         Ok(body) => (Some(Arc::new(Message { body, sender })), false),
@@ -244,6 +269,7 @@ impl DeliveryStore for SqlStore {
                 attempt: rows::attempt_of(row)?,
                 phone: row.try_get("phone")?,
                 message,
+                short_links: text.short_links,
                 left_out,
                 started_at: time(row.try_get("started_at")?)?,
                 window: rows::window_of(row)?,
@@ -417,7 +443,7 @@ impl DeliveryStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(i64, RecipientResult)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at FROM deliveries \
+            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at, clicks FROM deliveries \
              WHERE campaign_id = $1 AND version = $2 AND id > $3 ORDER BY id LIMIT $4",
         )
         .bind(campaign.0)
@@ -431,7 +457,9 @@ impl DeliveryStore for SqlStore {
                 let status = rows::status_of(r)?;
                 let error: Option<String> = r.try_get("error")?;
                 let first: Option<i64> = r.try_get("first_submitted_at")?;
+                let clicks: i64 = r.try_get("clicks")?;
                 let result = RecipientResult {
+                    clicks: u64::try_from(clicks).map_err(|_| corrupt("clicks", clicks))?,
                     phone: r.try_get("phone")?,
                     fields: r.try_get("fields")?,
                     status,

@@ -14,6 +14,7 @@ mod campaigns;
 mod console;
 mod deliveries;
 mod effects;
+mod links;
 mod outbox;
 mod people;
 mod recipients;

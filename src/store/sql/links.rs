@@ -1,0 +1,129 @@
+//! Short links and their clicks.
+use async_trait::async_trait;
+use sqlx::{AssertSqlSafe, Row};
+
+use super::SqlStore;
+use crate::domain::ids::DeliveryId;
+use crate::domain::short_links::{LinkCode, LinkExpiry};
+use crate::store::rows::{corrupt, micros, snowflake, time};
+use crate::store::{Click, LinkStore, NewShortLink, ShortLinkTarget, StoreError};
+
+/// Rows per multi-row insert (6 values each, well inside both engines' parameter limits).
+const INSERT_ROWS: usize = 200;
+
+#[async_trait]
+impl LinkStore for SqlStore {
+    async fn short_links(
+        &self,
+        links: &[NewShortLink],
+    ) -> Result<Vec<(DeliveryId, u32, LinkCode)>, StoreError> {
+        if links.is_empty() {
+            return Ok(Vec::new());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for chunk in links.chunks(INSERT_ROWS) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let p = i * 6;
+                    format!(
+                        "(${}, ${}, ${}, ${}, ${}, ${})",
+                        p + 1,
+                        p + 2,
+                        p + 3,
+                        p + 4,
+                        p + 5,
+                        p + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Placeholders only: every value is bound.
+            let sql = format!(
+                "INSERT INTO short_links (code, account_id, delivery_id, position, url, created_at) \
+                 VALUES {values} ON CONFLICT DO NOTHING"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for link in chunk {
+                query = query
+                    .bind(link.code.to_stored())
+                    .bind(snowflake(link.account.0))
+                    .bind(link.delivery.0)
+                    .bind(i64::from(link.position))
+                    .bind(link.url.clone())
+                    .bind(micros(link.created_at));
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let mut ids: Vec<i64> = links.iter().map(|l| l.delivery.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut found = Vec::with_capacity(links.len());
+        for chunk in ids.chunks(500) {
+            // Ids are integers from claimed rows, never user input.
+            let ids = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = sqlx::query(AssertSqlSafe(format!(
+                "SELECT code, delivery_id, position FROM short_links WHERE delivery_id IN ({ids})"
+            )))
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in rows {
+                let position: i64 = row.try_get("position")?;
+                found.push((
+                    DeliveryId(row.try_get("delivery_id")?),
+                    u32::try_from(position).map_err(|_| corrupt("link position", position))?,
+                    LinkCode::from_stored(row.try_get("code")?),
+                ));
+            }
+        }
+        tx.commit().await?;
+        Ok(found)
+    }
+
+    async fn short_link(&self, code: LinkCode) -> Result<Option<ShortLinkTarget>, StoreError> {
+        let row = sqlx::query(
+            "SELECT s.url, s.delivery_id, s.created_at, a.link_expiry_days FROM short_links s \
+             JOIN accounts a ON a.id = s.account_id WHERE s.code = $1",
+        )
+        .bind(code.to_stored())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let days: i64 = row.try_get("link_expiry_days")?;
+        Ok(Some(ShortLinkTarget {
+            url: row.try_get("url")?,
+            delivery: DeliveryId(row.try_get("delivery_id")?),
+            created_at: time(row.try_get("created_at")?)?,
+            expiry: LinkExpiry::days(days).map_err(|_| corrupt("link expiry", days))?,
+        }))
+    }
+
+    async fn record_clicks(&self, clicks: &[Click]) -> Result<(), StoreError> {
+        if clicks.is_empty() {
+            return Ok(());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        for click in clicks {
+            sqlx::query(
+                "INSERT INTO clicks (code, delivery_id, clicked_at, repeat) \
+                 SELECT $1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM clicks WHERE code = $1) THEN 1 ELSE 0 END",
+            )
+            .bind(click.code.to_stored())
+            .bind(click.delivery.0)
+            .bind(micros(click.at))
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE deliveries SET clicks = clicks + 1 WHERE id = $1")
+                .bind(click.delivery.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
