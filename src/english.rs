@@ -3,7 +3,8 @@
 use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 
 use crate::domain::compliance::ComplianceFlag;
-use crate::domain::effects::Actor;
+use crate::domain::credits::LedgerKind;
+use crate::domain::effects::{Actor, AuditAction};
 use crate::domain::links::LinkFlag;
 use crate::domain::opt_out::OptOutReason;
 use crate::domain::sender::SenderRule;
@@ -256,4 +257,34 @@ pub fn fields(fields: &[crate::domain::template::FieldName]) -> String {
         .map(|f| format!("{{{f}}}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// What an audit entry of a campaign records.
+pub fn audit_action(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::Submitted => "version confirmed and submitted",
+        AuditAction::Approved => "approved",
+        AuditAction::Refused => "refused",
+        AuditAction::Cancelled => "cancelled",
+        AuditAction::StartedSending => "started sending",
+        AuditAction::HeldForCredit => "held: not enough credit",
+        AuditAction::Completed => "completed",
+        AuditAction::Credited => "credit added",
+        AuditAction::SettingsChanged => "settings changed",
+        AuditAction::TestSent => "test sent",
+        AuditAction::TestSentOutsideWindow => "test sent outside the sending window",
+        AuditAction::OptOutAdded => "number added to the opt-out list",
+        AuditAction::OptOutRemoved => "number removed from the opt-out list",
+    }
+}
+
+/// A ledger line's kind, for a campaign's credit history.
+pub fn ledger_kind(kind: LedgerKind) -> &'static str {
+    match kind {
+        LedgerKind::Credit => "credit added",
+        LedgerKind::Reserve => "reserved",
+        LedgerKind::Debit => "debited",
+        LedgerKind::Release => "released",
+        LedgerKind::Refund => "refunded",
+    }
 }

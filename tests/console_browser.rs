@@ -336,6 +336,25 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         "results (CSV)"
     );
     snap(&browser, "17-campaigns-results").await;
+    // Its one French number still to send (the other opted out above) bounces: "does not exist".
+    let jobs = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    t.clock.advance(chrono::TimeDelta::minutes(4));
+    t.app
+        .delivery_report(
+            jobs[0].id,
+            Some(1),
+            &herald::domain::delivery::Report::UnknownNumber,
+        )
+        .await
+        .unwrap();
+    click(&browser, &format!("tr#c{} td a", spring.0)).await;
+    arrive_at(&browser, &format!("/campaigns/{}", spring.0)).await;
+    assert_eq!(
+        text(&browser, "table.bounce-reasons td").await,
+        "the number does not exist"
+    );
+    snap(&browser, "18-campaign-page").await;
     browser
         .goto(&format!("{base}/accounts/{}/audiences", SERVER.0))
         .await
@@ -360,6 +379,11 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     snap(&browser, "11-review-narrow").await;
     browser.goto(&format!("{base}/campaigns")).await.unwrap();
     snap(&browser, "12-campaigns-narrow").await;
+    browser
+        .goto(&format!("{base}/campaigns/{}", spring.0))
+        .await
+        .unwrap();
+    snap(&browser, "19-campaign-page-narrow").await;
     browser.close().await.unwrap();
 
     for (id, expected) in [

@@ -209,7 +209,120 @@ async fn moderators_download_a_versions_results(engine: Engine) {
     assert_ne!(stranger.status(), 200, "no results without a session");
 }
 
+/// A campaign's page: its decisions, the curve and funnel of what it sent, bounce reasons,
+/// what was not sent and its credit lines; hostile names inert.
+async fn a_campaign_page_shows_what_the_campaign_did(engine: Engine) {
+    use chrono::TimeDelta;
+    use herald::domain::delivery::Report;
+    use herald::domain::effects::Actor;
+
+    let (t, base) = console(engine).await;
+    t.app
+        .ensure_account(SERVER, "<script>alert(1)</script>")
+        .await
+        .unwrap();
+    t.ready_campaign("spring", 100, 6).await;
+    t.ready_campaign("autumn", 0, 1).await;
+    t.approve("spring", SendRequest::Immediate).await;
+    t.app
+        .opt_out(SERVER, "0610000005", Actor::Operator)
+        .await
+        .unwrap();
+    t.app.advance_campaigns().await.unwrap();
+    let jobs = t.app.claim_deliveries(10).await.unwrap();
+    assert_eq!(jobs.len(), 5);
+    for (job, report) in jobs.iter().zip([
+        Report::Delivered,
+        Report::Delivered,
+        Report::UnknownNumber,
+        Report::Delivered,
+        Report::Failed,
+    ]) {
+        t.clock.advance(TimeDelta::minutes(5));
+        t.app
+            .delivery_report(job.id, Some(1), &report)
+            .await
+            .unwrap();
+    }
+    let (id, _) = t.app.campaign_id(SERVER, "spring").await.unwrap();
+    let mut alice = signed_in(&base, "alice").await;
+    let page = alice.get(&format!("/campaigns/{}", id.0)).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.text_of("h1"), "spring");
+    assert_eq!(page.text_of(".account"), "<script>alert(1)</script>");
+    assert!(!page.text.contains("<script>alert"), "escaped");
+    let steps: Vec<String> = page.texts("svg.funnel g.step text");
+    assert_eq!(
+        steps,
+        [
+            "To send",
+            "6 (100%)",
+            "Handed to the gateway",
+            "5 (83%)",
+            "Delivered",
+            "3 (50%)",
+            "Clicked a link",
+            "0 (0%)"
+        ]
+    );
+    // Three delivered and one bounced, over the 20 minutes of reports: both lines rise.
+    let delivered = page.attr("polyline.delivered", "points");
+    let bounced = page.attr("polyline.bounced", "points");
+    assert_eq!(delivered.split(' ').count(), 49, "{delivered}");
+    assert!(
+        delivered.starts_with("50,180 ") && delivered.ends_with(",20"),
+        "{delivered}"
+    );
+    assert!(
+        bounced.ends_with(",127"),
+        "one bounce of three deliveries: {bounced}"
+    );
+    assert_eq!(
+        page.texts("table.bounce-reasons td"),
+        ["the number does not exist", "1"]
+    );
+    assert_eq!(
+        page.text_of("li.opted-out"),
+        "1 on the opt-out list, including numbers that opted out during the campaign (refunded)"
+    );
+    let whats: Vec<String> = page
+        .texts("table.audit tbody tr td[data-label=What]")
+        .into_iter()
+        .collect();
+    assert_eq!(
+        whats,
+        [
+            "version confirmed and submitted",
+            "approved",
+            "started sending"
+        ]
+    );
+    assert_eq!(
+        page.texts("table.ledger tbody td[data-label=Movement]"),
+        ["debited", "reserved"]
+    );
+    // Not started: said so; unknown: the console's 404; no session: no page.
+    let (autumn, _) = t.app.campaign_id(SERVER, "autumn").await.unwrap();
+    let page = alice.get(&format!("/campaigns/{}", autumn.0)).await;
+    assert_eq!(
+        page.text_of("p.empty"),
+        "No version of this campaign has started sending yet."
+    );
+    assert_eq!(alice.get("/campaigns/999999").await.status, 404);
+    let stranger = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{base}/campaigns/{}", id.0))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(stranger.status(), 200, "no campaign page without a session");
+}
+
 on_both_engines!(
+    a_campaign_page_shows_what_the_campaign_did,
     moderators_download_a_versions_results,
     moderators_see_personalised_messages_and_audiences,
     the_review_page_lists_links_windows_and_sender_flags,

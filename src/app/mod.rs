@@ -28,6 +28,7 @@ macro_rules! retry_on_busy {
 
 mod accounts;
 mod audiences;
+mod campaign_page;
 mod campaigns;
 pub mod clock;
 mod confirm;
@@ -50,6 +51,7 @@ mod views;
 
 pub use accounts::MAX_BALANCE;
 pub use audiences::{AudienceImport, AudienceSelection, AudienceView};
+pub use campaign_page::{CampaignPage, SentFigures, TIMELINE_BUCKETS};
 pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use confirm::{ConfirmOutcome, FinalizeOptions, SendRequest};

@@ -66,6 +66,7 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
         .route("/reviews/{campaign}/refuse", post(pages::review::refuse))
         .route("/history", get(pages::history::show))
         .route("/campaigns", get(pages::campaigns::show))
+        .route("/campaigns/{campaign}", get(pages::campaign::show))
         .route(
             "/campaigns/{campaign}/results.csv",
             get(pages::results::download),

@@ -387,3 +387,65 @@ pub struct ErrorPage {
     pub status: u16,
     pub message: String,
 }
+
+/// A campaign's page: its versions and decisions, its delivery curve and funnel, its credit.
+#[derive(Template)]
+#[template(path = "campaigns/campaign.html")]
+pub struct CampaignPageView {
+    pub nav: Nav,
+    pub campaign_id: i64,
+    pub name: String,
+    pub account: String,
+    pub state: &'static str,
+    pub sent: Option<SentView>,
+    pub audit: Vec<AuditRow>,
+    pub ledger: Vec<LedgerRow>,
+}
+
+pub struct SentView {
+    pub version: u32,
+    pub curve: DeliveryCurve,
+    pub funnel: Vec<FunnelBar>,
+    pub clicks: u64,
+    pub bounce_reasons: Vec<(String, u64)>,
+    pub opted_out: u64,
+    pub outside_hours: u64,
+    pub stopped: u64,
+    pub left_out: u64,
+}
+
+/// Cumulative outcomes over time, as SVG polylines (user units).
+pub struct DeliveryCurve {
+    pub delivered: String,
+    pub bounced: String,
+    /// The highest count on the vertical axis.
+    pub top: u64,
+    pub start: String,
+    pub end: String,
+    pub empty: bool,
+}
+
+/// One step of the funnel: a horizontal bar in SVG user units.
+pub struct FunnelBar {
+    pub label: &'static str,
+    pub count: u64,
+    pub percent: u64,
+    pub y: u32,
+    pub width: u32,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub version: u32,
+    pub what: &'static str,
+    pub by: String,
+    pub detail: String,
+}
+
+pub struct LedgerRow {
+    pub at: String,
+    pub version: u32,
+    pub kind: &'static str,
+    pub amount: u64,
+    pub reason: String,
+}

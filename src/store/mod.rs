@@ -18,6 +18,7 @@ mod links;
 mod outbox;
 mod people;
 mod recipients;
+mod reports;
 mod rows;
 mod sql;
 mod support;
@@ -35,6 +36,7 @@ pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
+pub use reports::{Funnel, ReportStore, Timeline};
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
 
@@ -79,6 +81,7 @@ pub trait Store:
     + RecipientStore
     + DeliveryStore
     + LinkStore
+    + ReportStore
     + OutboxStore
     + PeopleStore
     + ConsoleStore
@@ -97,7 +100,7 @@ impl<T> Store for T where
         + RecipientStore
         + DeliveryStore
         + LinkStore
-        + LinkStore
+        + ReportStore
         + OutboxStore
         + PeopleStore
         + ConsoleStore

@@ -12,6 +12,7 @@ use crate::domain::account::AccountSettings;
 use crate::domain::effects::Actor;
 use crate::domain::ids::RoleId;
 use crate::domain::sender::ShortCode;
+use crate::domain::short_links::LinkExpiry;
 
 /// The server's settings (Manage Server).
 ///
@@ -102,8 +103,28 @@ async fn server(
     #[name_localized("fr", "rôle")]
     #[description_localized("fr", "Rôle autorisé à envoyer, programmer et annuler")]
     role: Option<serenity::Role>,
+    #[description = "Days short links keep working after their message was sent (default 90)"]
+    #[name_localized("fr", "jours_liens")]
+    #[description_localized(
+        "fr",
+        "Jours pendant lesquels les liens courts fonctionnent après l'envoi (90 par défaut)"
+    )]
+    #[min = 1]
+    #[max = 3650]
+    link_days: Option<i64>,
 ) -> Result<(), BotError> {
     let who = access::require_manager(ctx)?;
+    let link_expiry = match link_days.map(LinkExpiry::days) {
+        None => None,
+        Some(Ok(expiry)) => Some(expiry),
+        Some(Err(e)) => {
+            let text = fill(
+                lang(ctx).texts().err_link_expiry,
+                &[("given", &e.given), ("max", &LinkExpiry::MAX_DAYS)],
+            );
+            return Err(BotError::User(text));
+        }
+    };
     let app = &ctx.data().app;
     app.ensure_account(who.account, &access::guild_name(ctx))
         .await?;
@@ -130,6 +151,7 @@ async fn server(
             .map(ShortCode::parse)
             .transpose()
             .map_err(AppError::from)?,
+        link_expiry,
         ..Default::default()
     };
     app.change_settings(who.account, settings, Actor::User(who.user))

@@ -197,6 +197,7 @@ pub const TEXTS: Texts = Texts {
     rule_operator: "operators' names ({operator}) are filtered",
     err_hidden_control: "The message holds an invisible character (U+{code}) at position {position}: phones could show something else than what the moderator reads. Delete it.",
     err_forbidden_link: "The message holds a \"{scheme}:\" link at position {position}: only web links (https://…) may be sent.",
+    err_link_expiry: "Short links keep working 1 to {max} days after sending, not {given}: give a number of days in that range.",
     err_short_code: "\"{input}\" is not a French short code: use the 5 digits of yours, 36xxx or 38xxx, such as 38100.",
     err_french_window: "France and its overseas territories keep their sending window: it can't be lifted for {region}.",
     optout_listed: "{number} is on the opt-out list since {since}: {reason}. It gets no message from this server.",

@@ -197,6 +197,7 @@ pub const TEXTS: Texts = Texts {
     rule_operator: "les noms d'opérateurs ({operator}) sont filtrés",
     err_hidden_control: "Le message contient un caractère invisible (U+{code}) en position {position} : les téléphones pourraient afficher autre chose que ce que lit le modérateur. Supprimez-le.",
     err_forbidden_link: "Le message contient un lien « {scheme}: » en position {position} : seuls les liens web (https://…) peuvent être envoyés.",
+    err_link_expiry: "Les liens courts fonctionnent de 1 à {max} jours après l'envoi, pas {given} : indiquez un nombre de jours dans cet intervalle.",
     err_short_code: "« {input} » n'est pas un numéro court français : utilisez vos 5 chiffres, 36xxx ou 38xxx, par exemple 38100.",
     err_french_window: "La France et ses territoires d'outre-mer gardent leur plage d'envoi : elle ne peut pas être levée pour {region}.",
     optout_listed: "{number} est dans la liste d'opposition depuis {since} : {reason}. Il ne reçoit aucun message de ce serveur.",

@@ -266,6 +266,7 @@ texts! {
     err_hidden_control,
     err_forbidden_link,
     err_short_code,
+    err_link_expiry,
     err_french_window,
     optout_listed,
     optout_removed,

@@ -1,6 +1,7 @@
 //! One handler file per console area.
 pub mod accounts;
 pub mod audiences;
+pub mod campaign;
 pub mod campaigns;
 pub mod dashboard;
 pub mod history;
