@@ -272,6 +272,33 @@ async fn a_stop_reply_through_kannel_opts_the_number_out() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // Both replies wait for the account's replies channel, tied to the message they answer
+    // (the bot posts them: `replies.rs` through the Discord stand-in).
+    let settings = herald::domain::account::AccountSettings {
+        replies_channel: Some(herald::domain::ids::ChannelId(77)),
+        ..Default::default()
+    };
+    t.app
+        .change_settings(SERVER, settings, herald::domain::effects::Actor::Operator)
+        .await
+        .unwrap();
+    let mut waiting = t.app.claim_replies(10).await.unwrap();
+    waiting.sort_by(|a, b| a.phone.cmp(&b.phone));
+    let seen: Vec<String> = waiting
+        .iter()
+        .map(|r| format!("{} {:?} {} {:?}", r.phone, r.text, r.opted_out, r.campaign))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "+33610000000 \"Merci !\" false Some((\"spring\", 1))",
+            "+33610000001 \"Stop\" true Some((\"spring\", 1))"
+        ]
+    );
+    assert_eq!(
+        waiting[0].fields,
+        [("name".to_owned(), "Person 0".to_owned())]
+    );
     // A forged MO (wrong key) is refused.
     let forged = format!(
         "{base}/kannel/mo?k={}&from=%2B33610000000&text=STOP",

@@ -20,6 +20,7 @@ mod kannel_gateway;
 mod lifecycle;
 mod merge_fields;
 mod opt_out;
+mod replies;
 mod results;
 mod sending;
 mod sending_window;

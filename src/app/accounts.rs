@@ -182,6 +182,13 @@ fn settings_detail(before: &Account, after: &Account) -> String {
             after.short_code.as_ref().map(|c| c.as_str())
         ));
     }
+    if before.replies_channel != after.replies_channel {
+        changes.push(format!(
+            "replies channel: {:?} -> {:?}",
+            before.replies_channel.map(|c| c.0),
+            after.replies_channel.map(|c| c.0)
+        ));
+    }
     if before.link_expiry != after.link_expiry {
         changes.push(format!(
             "links expire after: {} -> {} days",

@@ -3,11 +3,18 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
 
 use crate::domain::consent::{ConsentDecision, ConsentPurpose, ConsentRecord, Notice, is_granted};
-use crate::domain::ids::{AccountId, ModeratorName, UserId};
+use crate::domain::ids::{AccountId, ChannelId, ModeratorName, UserId};
 use crate::domain::opt_out::OptOutReason;
 use crate::domain::rating::{RatedInteraction, Rating, RatingRecord};
 
+use chrono::TimeDelta;
+
+use crate::store::ReplyToPost;
+
 use super::{App, AppError};
+
+/// Characters of a reply kept (an SMS reply spans a few segments at most).
+const MAX_REPLY_CHARS: usize = 2_000;
 
 impl App {
     /// Adds a console moderator; the password is stored as an argon2id hash only.
@@ -94,13 +101,12 @@ impl App {
 }
 
 impl App {
-    /// A message from a phone: an opt-out reply ("STOP") puts the number on the opt-out list
-    /// of every account that has sent to it. Returns how many lists it joined.
+    /// A message from a phone, kept for every account that has sent to the number (and posted
+    /// to its replies channel); an opt-out reply ("STOP") also puts the number on each of
+    /// their opt-out lists. Returns how many accounts it reached.
     #[tracing::instrument(skip_all)]
     pub async fn reply_received(&self, from: &str, text: &str) -> Result<usize, AppError> {
-        if !crate::domain::replies::is_opt_out(text) {
-            return Ok(0);
-        }
+        let opted_out = crate::domain::replies::is_opt_out(text);
         let from = from.trim();
         let e164 = if from.starts_with('+') {
             from.to_owned()
@@ -110,12 +116,36 @@ impl App {
         let phone = crate::domain::phone::PhoneNumber::from_e164(&e164)?;
         let accounts = self.store.accounts_that_sent_to(&phone).await?;
         let now = self.now();
+        // A reply is a few hundred characters at most; a longer one is cut, not refused.
+        let text: String = text.chars().take(MAX_REPLY_CHARS).collect();
         for account in &accounts {
+            if opted_out {
+                self.store
+                    .add_opt_out(*account, &phone, OptOutReason::Stop, None, None, now)
+                    .await?;
+            }
             self.store
-                .add_opt_out(*account, &phone, OptOutReason::Stop, None, None, now)
+                .record_reply(*account, &phone, &text, opted_out, now)
                 .await?;
         }
-        tracing::info!(accounts = accounts.len(), "opt-out reply received");
+        tracing::info!(accounts = accounts.len(), opted_out, "reply received");
         Ok(accounts.len())
+    }
+
+    /// Replies to post to their accounts' replies channels, each claimed for a minute.
+    pub async fn claim_replies(&self, limit: u32) -> Result<Vec<ReplyToPost>, AppError> {
+        let now = self.now();
+        Ok(self
+            .store
+            .claim_replies(now, now + TimeDelta::minutes(1), limit)
+            .await?)
+    }
+
+    pub async fn reply_posted(
+        &self,
+        reply: &ReplyToPost,
+        thread: ChannelId,
+    ) -> Result<(), AppError> {
+        Ok(self.store.reply_posted(reply, thread, self.now()).await?)
     }
 }

@@ -88,6 +88,7 @@ impl App {
             "first_submitted_at",
             "final_report_at",
             "clicks",
+            "replies",
         ]);
         csv.write_record(&header).map_err(AppError::internal)?;
         let mut counts = DeliveryCounts::default();
@@ -133,6 +134,7 @@ impl App {
                     time(r.first_submitted_at),
                     time(r.finished_at),
                     r.clicks.to_string(),
+                    r.replies.to_string(),
                 ]);
                 csv.write_record(&record).map_err(AppError::internal)?;
             }

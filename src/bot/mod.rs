@@ -15,6 +15,7 @@ mod errors;
 pub mod i18n;
 mod notifier;
 mod render;
+mod replies;
 mod reply;
 mod support;
 mod surveys;
@@ -85,6 +86,7 @@ pub async fn run(
     let mut client = serenity::ClientBuilder::new_with_http(http, serenity::GatewayIntents::GUILDS)
         .framework(framework)
         .await?;
+    let replies = tokio::spawn(replies::run(app.clone(), client.http.clone()));
     let notifier = tokio::spawn(notifier::run(
         app,
         client.http.clone(),
@@ -105,5 +107,6 @@ pub async fn run(
         }
     };
     notifier.abort();
+    replies.abort();
     result
 }

@@ -212,6 +212,7 @@ pub async fn run(app: &App, out: &Output, cmd: AccountCommand) -> Result<(), Fai
                     .transpose()
                     .map_err(|e| user(&e))?,
                 sending_policy: None,
+                replies_channel: None,
                 link_expiry: args
                     .link_expiry_days
                     .map(LinkExpiry::days)

@@ -1,6 +1,6 @@
 //! An account: one Discord server and its sending settings.
-use super::ids::AccountId;
 use super::ids::RoleId;
+use super::ids::{AccountId, ChannelId};
 use super::phone::Region;
 use super::sender::{SenderId, SenderRule, ShortCode};
 use super::short_links::LinkExpiry;
@@ -28,6 +28,8 @@ pub struct Account {
     pub short_code: Option<ShortCode>,
     /// How long its short links keep redirecting after their message was sent.
     pub link_expiry: LinkExpiry,
+    /// Where messages phones send back are posted, one thread per number.
+    pub replies_channel: Option<ChannelId>,
 }
 
 impl Account {
@@ -45,6 +47,7 @@ impl Account {
             sending_policy: SendingPolicy::french(),
             short_code: None,
             link_expiry: LinkExpiry::DEFAULT,
+            replies_channel: None,
         }
     }
 }
@@ -62,6 +65,7 @@ pub struct AccountSettings {
     pub short_code: Option<ShortCode>,
     pub sending_policy: Option<SendingPolicy>,
     pub link_expiry: Option<LinkExpiry>,
+    pub replies_channel: Option<ChannelId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,6 +105,9 @@ impl Account {
         }
         if let Some(code) = settings.short_code {
             next.short_code = Some(code);
+        }
+        if let Some(channel) = settings.replies_channel {
+            next.replies_channel = Some(channel);
         }
         if let Some(expiry) = settings.link_expiry {
             next.link_expiry = expiry;

@@ -20,6 +20,8 @@ pub struct RecipientResult {
     pub left_out: bool,
     /// Taps on its short links by a person (link-preview fetchers not counted).
     pub clicks: u64,
+    /// Messages the phone sent back after this one.
+    pub replies: u64,
 }
 
 /// A recipient's outcome as a results file names it: stable codes a spreadsheet can filter on.
@@ -80,6 +82,7 @@ mod tests {
             finished_at: None,
             left_out: false,
             clicks: 0,
+            replies: 0,
         };
         assert_eq!(Outcome::of(&r), Outcome::OptedOut);
         r.left_out = true;

@@ -18,6 +18,7 @@ mod links;
 mod outbox;
 mod people;
 mod recipients;
+mod replies;
 mod reports;
 mod rows;
 mod sql;
@@ -36,6 +37,7 @@ pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
+pub use replies::{ReplyStore, ReplyToPost};
 pub use reports::{Funnel, ReportStore, Timeline};
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
@@ -82,6 +84,7 @@ pub trait Store:
     + DeliveryStore
     + LinkStore
     + ReportStore
+    + ReplyStore
     + OutboxStore
     + PeopleStore
     + ConsoleStore
@@ -101,6 +104,7 @@ impl<T> Store for T where
         + DeliveryStore
         + LinkStore
         + ReportStore
+        + ReplyStore
         + OutboxStore
         + PeopleStore
         + ConsoleStore

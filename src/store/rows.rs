@@ -126,6 +126,7 @@ pub struct AccountRow {
     pub no_window_regions: String,
     pub short_code: Option<String>,
     pub link_expiry_days: i64,
+    pub replies_channel_id: Option<i64>,
     pub available: i64,
     pub reserved: i64,
 }
@@ -154,6 +155,9 @@ impl AccountRow {
                 .transpose()?,
             link_expiry: LinkExpiry::days(self.link_expiry_days)
                 .map_err(|_| corrupt("link expiry", self.link_expiry_days))?,
+            replies_channel: self
+                .replies_channel_id
+                .map(|c| ChannelId(from_snowflake(c))),
         };
         let balance = Balance {
             available: credits("available", self.available)?,

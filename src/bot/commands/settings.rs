@@ -22,12 +22,47 @@ use crate::domain::short_links::LinkExpiry;
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("server", "support", "window"),
+    subcommands("server", "support", "window", "replies"),
     subcommand_required,
     name_localized("fr", "réglages"),
     description_localized("fr", "Les réglages du serveur (Gérer le serveur)")
 )]
 pub async fn settings(_ctx: Context<'_>) -> Result<(), BotError> {
+    Ok(())
+}
+
+/// Where messages phones send back are posted (Manage Server only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "réponses"),
+    description_localized(
+        "fr",
+        "Où publier les messages envoyés par les téléphones (Gérer le serveur)"
+    )
+)]
+async fn replies(
+    ctx: Context<'_>,
+    #[description = "Channel where each number's replies go, one thread per number"]
+    #[name_localized("fr", "salon")]
+    #[description_localized("fr", "Salon où vont les réponses, un fil par numéro")]
+    channel: serenity::ChannelId,
+) -> Result<(), BotError> {
+    let who = access::require_manager(ctx)?;
+    let app = &ctx.data().app;
+    app.ensure_account(who.account, &access::guild_name(ctx))
+        .await?;
+    let settings = AccountSettings {
+        replies_channel: Some(crate::domain::ids::ChannelId(channel.get())),
+        ..Default::default()
+    };
+    app.change_settings(who.account, settings, Actor::User(who.user))
+        .await?;
+    let text = fill(
+        lang(ctx).texts().replies_saved,
+        &[("channel", &channel.get())],
+    );
+    ctx.reply_private(text).await?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use crate::store::sql::effects;
 use crate::store::{AccountStore, LedgerLine, SqlStore, StoreError, rows};
 
 /// What `AccountRow` reads, in its order.
-pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, no_window_regions, short_code, link_expiry_days, available, reserved";
+pub(super) const ACCOUNT_COLUMNS: &str = "id, name, auto_validation, region, zone, sender, opt_out_text, send_role_id, no_window_regions, short_code, link_expiry_days, replies_channel_id, available, reserved";
 
 #[async_trait]
 impl AccountStore for SqlStore {
@@ -58,7 +58,7 @@ impl AccountStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE accounts SET name = $1, auto_validation = $2, region = $3, zone = $4, sender = $5, \
-             opt_out_text = $6, send_role_id = $7, no_window_regions = $8, short_code = $9, updated_at = $10, link_expiry_days = $12 \
+             opt_out_text = $6, send_role_id = $7, no_window_regions = $8, short_code = $9, updated_at = $10, link_expiry_days = $12, replies_channel_id = $13 \
              WHERE id = $11",
         )
         .bind(&account.name)
@@ -73,6 +73,7 @@ impl AccountStore for SqlStore {
         .bind(micros(now))
         .bind(snowflake(account.id.0))
         .bind(i64::from(account.link_expiry.as_days()))
+        .bind(account.replies_channel.map(|c| snowflake(c.0)))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

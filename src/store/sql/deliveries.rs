@@ -443,7 +443,7 @@ impl DeliveryStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(i64, RecipientResult)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at, clicks FROM deliveries \
+            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at, clicks, replies FROM deliveries \
              WHERE campaign_id = $1 AND version = $2 AND id > $3 ORDER BY id LIMIT $4",
         )
         .bind(campaign.0)
@@ -458,7 +458,9 @@ impl DeliveryStore for SqlStore {
                 let error: Option<String> = r.try_get("error")?;
                 let first: Option<i64> = r.try_get("first_submitted_at")?;
                 let clicks: i64 = r.try_get("clicks")?;
+                let replies: i64 = r.try_get("replies")?;
                 let result = RecipientResult {
+                    replies: u64::try_from(replies).map_err(|_| corrupt("replies", replies))?,
                     clicks: u64::try_from(clicks).map_err(|_| corrupt("clicks", clicks))?,
                     phone: r.try_get("phone")?,
                     fields: r.try_get("fields")?,

@@ -18,6 +18,7 @@ mod links;
 mod outbox;
 mod people;
 mod recipients;
+mod replies;
 mod reports;
 mod support;
 mod surveys;
