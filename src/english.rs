@@ -275,6 +275,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::TestSentOutsideWindow => "test sent outside the sending window",
         AuditAction::OptOutAdded => "number added to the opt-out list",
         AuditAction::OptOutRemoved => "number removed from the opt-out list",
+        AuditAction::ContactErased => "a person's data erased",
     }
 }
 
@@ -287,4 +288,33 @@ pub fn ledger_kind(kind: LedgerKind) -> &'static str {
         LedgerKind::Release => "released",
         LedgerKind::Refund => "refunded",
     }
+}
+
+/// What erasing a number's data did.
+pub fn erased(e: &crate::store::Erased) -> String {
+    let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut text = format!(
+        "Erased: {}, {} made anonymous ({} not sent yet, now never sent), {}, {}; {} no longer name the number.",
+        plural(
+            e.list_entries,
+            "list or audience entry",
+            "list or audience entries"
+        ),
+        plural(e.messages, "message", "messages"),
+        e.unsent,
+        plural(e.replies, "reply", "replies"),
+        plural(e.links, "short link", "short links"),
+        plural(e.audit_entries, "audit entry", "audit entries"),
+    );
+    if e.kept_on_opt_out_list {
+        text.push_str(
+            " The number stays on the opt-out list, so that no campaign reaches it again.",
+        );
+    }
+    if e.replies > 0 {
+        text.push_str(
+            " Its thread in the Discord replies channel is not deleted: delete it there.",
+        );
+    }
+    text
 }

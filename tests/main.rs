@@ -15,6 +15,7 @@ mod console_browser;
 mod console_rules;
 mod delivery_processes;
 mod discord_standin;
+mod erasure;
 mod kannel_delivery;
 mod kannel_gateway;
 mod lifecycle;

@@ -33,6 +33,7 @@ mod campaigns;
 pub mod clock;
 mod confirm;
 pub mod console;
+mod contacts;
 pub mod csv_source;
 mod deliveries;
 mod error;

@@ -104,7 +104,11 @@ impl App {
         Ok(entry)
     }
 
-    async fn read_number(&self, account: AccountId, number: &str) -> Result<PhoneNumber, AppError> {
+    pub(super) async fn read_number(
+        &self,
+        account: AccountId,
+        number: &str,
+    ) -> Result<PhoneNumber, AppError> {
         let (acc, _) = self.account(account).await?;
         Ok(PhoneNumber::parse(number, acc.region)?)
     }

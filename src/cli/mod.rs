@@ -11,6 +11,7 @@ use herald::config::Config;
 mod account;
 mod audience;
 mod campaign;
+mod contact;
 mod optout;
 mod output;
 mod serve;
@@ -60,6 +61,9 @@ enum Command {
     /// An account's opt-out list: numbers it never sends to.
     #[command(subcommand)]
     Optout(optout::OptOutCommand),
+    /// A person's data by number: erase it where the law asks.
+    #[command(subcommand)]
+    Contact(contact::ContactCommand),
     /// Contact lists kept between campaigns.
     #[command(subcommand)]
     Audience(audience::AudienceCommand),
@@ -163,6 +167,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Moderator(cmd) => account::run_moderator(&app, &out, cmd).await,
         Command::Campaign(cmd) => campaign::run(&app, &out, cmd).await,
         Command::Optout(cmd) => optout::run(&app, &out, cmd).await,
+        Command::Contact(cmd) => contact::run(&app, &out, cmd).await,
         Command::Audience(cmd) => audience::run(&app, &out, cmd).await,
     }
 }

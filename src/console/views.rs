@@ -214,6 +214,9 @@ pub struct OptOutsPage {
     pub rows: Vec<OptOutRow>,
     /// Query string (already encoded) of the next page.
     pub next: Option<String>,
+    /// What an erasure did, or why it did not happen.
+    pub notice: Option<String>,
+    pub error: Option<String>,
 }
 
 #[derive(Template)]

@@ -33,6 +33,8 @@ pub fn worded(e: &AppError) -> Option<String> {
         AppError::BalanceTooLarge { max } => {
             format!("that would take the balance past {max} credits: check the amount")
         }
+        // The number's own words (English, as the console): what was wrong and how to write it.
+        AppError::Phone(p) => p.to_string(),
         AppError::SignInRefused => "wrong name or password: check both and try again".to_owned(),
         AppError::TooManySignIns { minutes } => {
             format!("too many failed sign-ins: wait {minutes} minutes and try again")

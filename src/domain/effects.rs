@@ -141,10 +141,12 @@ pub enum AuditAction {
     OptOutAdded,
     /// A number taken off the opt-out list (with the reason, for a STOP).
     OptOutRemoved,
+    /// A person's data erased by number (the entry never names the number).
+    ContactErased,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 13] = [
+    const ALL: [AuditAction; 14] = [
         AuditAction::Submitted,
         AuditAction::Approved,
         AuditAction::Refused,
@@ -158,6 +160,7 @@ impl AuditAction {
         AuditAction::TestSentOutsideWindow,
         AuditAction::OptOutAdded,
         AuditAction::OptOutRemoved,
+        AuditAction::ContactErased,
     ];
 
     pub fn parse(s: &str) -> Option<AuditAction> {
@@ -179,6 +182,7 @@ impl AuditAction {
             AuditAction::TestSentOutsideWindow => "test_sent_outside_window",
             AuditAction::OptOutAdded => "opt_out_added",
             AuditAction::OptOutRemoved => "opt_out_removed",
+            AuditAction::ContactErased => "contact_erased",
         }
     }
 }

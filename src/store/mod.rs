@@ -13,6 +13,7 @@ mod accounts;
 mod audiences;
 mod campaigns;
 mod console;
+mod contacts;
 mod deliveries;
 mod links;
 mod outbox;
@@ -32,6 +33,7 @@ pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
     SignInAttempt,
 };
+pub use contacts::{ContactStore, Erased};
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
 pub use outbox::{OutboxItem, OutboxStore};
@@ -85,6 +87,7 @@ pub trait Store:
     + LinkStore
     + ReportStore
     + ReplyStore
+    + ContactStore
     + OutboxStore
     + PeopleStore
     + ConsoleStore
@@ -105,6 +108,7 @@ impl<T> Store for T where
         + LinkStore
         + ReportStore
         + ReplyStore
+        + ContactStore
         + OutboxStore
         + PeopleStore
         + ConsoleStore

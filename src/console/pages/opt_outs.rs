@@ -5,11 +5,13 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
+use crate::domain::effects::Actor;
 use crate::domain::ids::AccountId;
 use crate::domain::opt_out::OptOutEntry;
 use crate::english;
 
 use super::super::extract::{Id, Params};
+use super::super::security::CheckedForm;
 use super::super::views::{Nav, OptOutRow, OptOutsPage};
 use super::super::{Console, ConsoleError, format, words};
 use super::render;
@@ -32,7 +34,52 @@ pub async fn show(
     Id(account): Id<u64>,
     Params(query): Params<OptOutQuery>,
 ) -> Result<Response, ConsoleError> {
+    page(&console, &session, AccountId(account), &query, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    number: String,
+    /// The box saying the moderator knows it cannot be undone.
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Erases a number's data from the account, keeping anonymous counts (and its opt-out entry).
+pub async fn erase(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Id(account): Id<u64>,
+    CheckedForm(form): CheckedForm<EraseForm>,
+) -> Result<Response, ConsoleError> {
     let account = AccountId(account);
+    let query = OptOutQuery::default();
+    if form.confirm != "yes" {
+        let error = "tick the box to confirm: an erasure cannot be undone".to_owned();
+        return page(&console, &session, account, &query, None, Some(error)).await;
+    }
+    let by = Actor::Moderator(session.moderator.clone());
+    match console.app.erase_contact(account, &form.number, by).await {
+        Ok(erased) => {
+            let notice = english::erased(&erased);
+            page(&console, &session, account, &query, Some(notice), None).await
+        }
+        Err(e) => match words::worded(&e) {
+            Some(error) => page(&console, &session, account, &query, None, Some(error)).await,
+            None => Err(e.into()),
+        },
+    }
+}
+
+async fn page(
+    console: &Console,
+    session: &ModeratorSession,
+    account: AccountId,
+    query: &OptOutQuery,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, ConsoleError> {
     let (details, _) = console.app.account(account).await?;
     let search = Some(query.q.trim()).filter(|q| !q.is_empty());
     let after = Some(query.after.trim()).filter(|a| !a.is_empty());
@@ -51,7 +98,9 @@ pub async fn show(
         )
     });
     render(&OptOutsPage {
-        nav: Nav::new(&session, "accounts"),
+        nav: Nav::new(session, "accounts"),
+        notice,
+        error,
         account_id: account.0,
         account_name: details.name,
         q: query.q.trim().to_owned(),

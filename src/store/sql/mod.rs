@@ -12,6 +12,7 @@ mod accounts;
 mod audiences;
 mod campaigns;
 mod console;
+mod contacts;
 mod deliveries;
 mod effects;
 mod links;
