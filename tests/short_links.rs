@@ -247,9 +247,17 @@ async fn short_links_redirect_and_count_people_not_preview_fetchers(engine: Engi
     let csv = wait_for_clicks(&t, 1, 1).await;
     assert!(csv.lines().nth(1).unwrap().ends_with(",1,0"), "{csv}");
     assert!(csv.lines().nth(2).unwrap().ends_with(",0,0"), "{csv}");
-    // A second tap counts, the recipient once.
+    // A second tap counts, the recipient once; the log keeps it as a repeat.
     get(&format!("{server}/l/{code}"), PHONE).await;
     wait_for_clicks(&t, 2, 1).await;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&t.db.url).await.unwrap();
+    let repeats: Vec<i64> = sqlx::query_scalar("SELECT repeat FROM clicks ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(repeats, [0, 1]);
+    pool.close().await;
 
     // Not codes, unknown codes, and a neighbour of a real code: the same plain page.
     let mut neighbour = code.clone().into_bytes();

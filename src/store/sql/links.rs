@@ -1,4 +1,6 @@
 //! Short links and their clicks.
+use std::collections::{HashMap, HashSet};
+
 use async_trait::async_trait;
 use sqlx::{AssertSqlSafe, Row};
 
@@ -108,18 +110,57 @@ impl LinkStore for SqlStore {
         }
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
-        for click in clicks {
-            sqlx::query(
-                "INSERT INTO clicks (code, delivery_id, clicked_at, repeat) \
-                 SELECT $1, $2, $3, CASE WHEN EXISTS (SELECT 1 FROM clicks WHERE code = $1) THEN 1 ELSE 0 END",
-            )
-            .bind(click.code.to_stored())
-            .bind(click.delivery.0)
-            .bind(micros(click.at))
-            .execute(&mut *tx)
+        // A click repeats its code's when the code was clicked before, in an earlier batch or
+        // earlier in this one.
+        let mut codes: Vec<i64> = clicks.iter().map(|c| c.code.to_stored()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let mut seen: HashSet<i64> = HashSet::new();
+        for chunk in codes.chunks(500) {
+            // Codes are integers, never text from a request.
+            let list = chunk
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            let found: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+                "SELECT DISTINCT code FROM clicks WHERE code IN ({list})"
+            )))
+            .fetch_all(&mut *tx)
             .await?;
-            sqlx::query("UPDATE deliveries SET clicks = clicks + 1 WHERE id = $1")
-                .bind(click.delivery.0)
+            seen.extend(found);
+        }
+        for chunk in clicks.chunks(INSERT_ROWS) {
+            let values = (0..chunk.len())
+                .map(|i| {
+                    let p = i * 4;
+                    format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            // Placeholders only: every value is bound.
+            let sql = format!(
+                "INSERT INTO clicks (code, delivery_id, clicked_at, repeat) VALUES {values}"
+            );
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for click in chunk {
+                let code = click.code.to_stored();
+                query = query
+                    .bind(code)
+                    .bind(click.delivery.0)
+                    .bind(micros(click.at))
+                    .bind(i64::from(!seen.insert(code)));
+            }
+            query.execute(&mut *tx).await?;
+        }
+        let mut per_message: HashMap<i64, i64> = HashMap::new();
+        for click in clicks {
+            *per_message.entry(click.delivery.0).or_default() += 1;
+        }
+        for (delivery, n) in per_message {
+            sqlx::query("UPDATE deliveries SET clicks = clicks + $1 WHERE id = $2")
+                .bind(n)
+                .bind(delivery)
                 .execute(&mut *tx)
                 .await?;
         }
