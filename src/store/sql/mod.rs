@@ -91,8 +91,12 @@ impl SqlStore {
         let options = AnyPoolOptions::new().test_before_acquire(false);
         let pool = match engine {
             Engine::Sqlite => {
+                // Readers run side by side in WAL mode (writers queue in `write_turn`): with 8
+                // connections rather than 4 the short-link redirect went from 20,400-28,400 to
+                // 26,100-34,500 requests/s (p99 3.1-3.6 ms instead of up to 5.6 ms) while a
+                // campaign sends, and no other benchmark moved for the worse.
                 options
-                    .max_connections(4)
+                    .max_connections(8)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; NORMAL is durable in WAL mode
