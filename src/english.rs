@@ -294,7 +294,7 @@ pub fn ledger_kind(kind: LedgerKind) -> &'static str {
 pub fn erased(e: &crate::store::Erased) -> String {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut text = format!(
-        "Erased: {}, {} made anonymous ({} not sent yet, now never sent), {}, {}; {} no longer name the number.",
+        "Erased: {}, {} made anonymous ({} not sent yet, now never sent), {}, {}; {} no longer {} the number.",
         plural(
             e.list_entries,
             "list or audience entry",
@@ -305,7 +305,15 @@ pub fn erased(e: &crate::store::Erased) -> String {
         plural(e.replies, "reply", "replies"),
         plural(e.links, "short link", "short links"),
         plural(e.audit_entries, "audit entry", "audit entries"),
+        if e.audit_entries == 1 {
+            "names"
+        } else {
+            "name"
+        },
     );
+    if e.is_nothing() {
+        return "Nothing was kept about this number in this account: nothing erased.".to_owned();
+    }
     if e.kept_on_opt_out_list {
         text.push_str(
             " The number stays on the opt-out list, so that no campaign reaches it again.",

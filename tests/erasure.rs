@@ -159,6 +159,15 @@ async fn the_command_line_and_the_console_erase_a_number(engine: Engine) {
         "erased: 1 list or audience entry, 0 message(s) made anonymous (0 not sent yet, now never sent), 0 replies, 0 short link(s); 0 audit entries no longer name the number"
     );
 
+    let again = h.run(&["contact", "erase", "42", "0612345601", "--yes"]);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stdout).trim(),
+        "nothing was kept about 0612345601 in account 42: nothing erased"
+    );
+    // Only the test clock's warning on stderr: no log line about the erasure.
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(!stderr.contains("erase"), "{stderr}");
+
     let (t, base) = console(engine).await;
     t.ready_campaign("autumn", 10, 3).await;
     let mut alice = signed_in(&base, "alice").await;

@@ -91,6 +91,10 @@ async fn links_are_priced_at_their_real_length_and_unique_per_recipient(engine: 
     assert_eq!(note.links, 1);
     assert_eq!(note.example, "https://hrld.fr/l/00000000000");
     assert_eq!((summary.segments, summary.cost), (2, Credits(6)));
+    // The summary says what the links cost, and that phones can open them.
+    assert_eq!(note.as_written, Some((1, Credits(3))));
+    assert!(!note.local);
+    assert_eq!(summary.links_as_written, 0);
     // Kept as written, the same body costs one segment each.
     let kept = t
         .app
@@ -106,8 +110,13 @@ async fn links_are_priced_at_their_real_length_and_unique_per_recipient(engine: 
         .await
         .unwrap();
     assert_eq!(
-        (kept.segments, kept.cost, kept.short_links),
-        (1, Credits(3), None)
+        (
+            kept.segments,
+            kept.cost,
+            kept.short_links,
+            kept.links_as_written
+        ),
+        (1, Credits(3), None, 1)
     );
 
     let jobs = send(&t, FinalizeOptions::default()).await;

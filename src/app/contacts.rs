@@ -27,7 +27,7 @@ impl App {
             .store
             .erase_contact(account, &phone, &audit, self.now())
             .await?;
-        tracing::info!(messages = erased.messages, "a number's data erased");
+        tracing::debug!(messages = erased.messages, "a number's data erased");
         Ok(erased)
     }
 }

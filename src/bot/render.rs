@@ -211,6 +211,24 @@ pub fn summary(s: &Summary, lang: Lang) -> String {
             t.summary_short_links,
             &[("links", &note.links), ("example", &note.example)],
         ));
+        if let Some((segments, cost)) = note.as_written {
+            lines.push(fill(
+                t.summary_short_links_cost,
+                &[("segments", &segments), ("cost", &cost)],
+            ));
+        }
+        if note.local {
+            lines.push(fill(
+                t.summary_short_links_local,
+                &[("example", &note.example)],
+            ));
+        }
+    }
+    if s.links_as_written > 0 {
+        lines.push(fill(
+            t.summary_links_as_written,
+            &[("links", &s.links_as_written)],
+        ));
     }
     let flags: Vec<String> = s
         .flags

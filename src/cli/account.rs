@@ -74,7 +74,7 @@ pub struct SetArgs {
     short_code: Option<String>,
     /// Days a campaign's short links keep redirecting after their message was sent (1 to 3650;
     /// default 90).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = days)]
     link_expiry_days: Option<i64>,
     /// Discord role id allowed to send, schedule and cancel (besides server managers).
     #[arg(long, value_parser = super::discord_id)]
@@ -279,4 +279,13 @@ pub async fn run_moderator(app: &App, out: &Output, cmd: ModeratorCommand) -> Re
         }
     }
     Ok(())
+}
+
+/// A whole number of days, as typed.
+fn days(text: &str) -> Result<i64, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "\"{text}\" is not a number of days: write a whole number from 1 to 3650, such as 90"
+        )
+    })
 }

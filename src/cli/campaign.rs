@@ -137,7 +137,7 @@ pub enum CampaignCommand {
         who: Who,
         name: String,
         /// Write each recipient's result to this CSV file (phone, merge fields, outcome,
-        /// reason, attempts, first submission, final report).
+        /// reason, attempts, first submission, final report, clicks, replies).
         #[arg(long)]
         csv: Option<PathBuf>,
     },
@@ -329,7 +329,14 @@ pub async fn run(app: &App, out: &Output, cmd: CampaignCommand) -> Result<(), Fa
                         Failure::User(format!("could not write {}: {e}", path.display()))
                     })?;
                     let out = std::io::BufWriter::with_capacity(1 << 16, file);
-                    app.export_results(who.requester(), &name, out).await?
+                    match app.export_results(who.requester(), &name, out).await {
+                        Ok(summary) => summary,
+                        Err(e) => {
+                            // Nothing to report: no empty file left behind.
+                            let _ = std::fs::remove_file(path);
+                            return Err(e.into());
+                        }
+                    }
                 }
                 None => {
                     app.export_results(who.requester(), &name, std::io::sink())
@@ -658,8 +665,27 @@ fn summary_text(s: &Summary, server: u64, draft: &DraftView) -> String {
     }
     if let Some(note) = &s.short_links {
         text.push_str(&format!(
-            "\n  links: each recipient gets {} link(s) as a short link that counts clicks, such as {} (the cost counts that length); finalize again with --keep-links to send them as written",
-            note.links, note.example
+            "\n  links: each recipient gets {} link(s) as a short link that counts clicks, such as {} ({} characters, counted in the cost); finalize again with --keep-links to send them as written",
+            note.links,
+            note.example,
+            note.example.chars().count()
+        ));
+        if let Some((segments, cost)) = note.as_written {
+            text.push_str(&format!(
+                "\n  short links make the message longer: with links as written it would be {segments} segment(s), {cost} credits"
+            ));
+        }
+        if note.local {
+            text.push_str(&format!(
+                "\n  warning: {} is this machine's own address, which phones can't open: set HERALD_LINK_DOMAIN or HERALD_PUBLIC_URL to the address recipients reach",
+                note.example
+            ));
+        }
+    }
+    if s.links_as_written > 0 {
+        text.push_str(&format!(
+            "\n  links: {} sent as written; their clicks are not counted",
+            s.links_as_written
         ));
     }
     for flag in s

@@ -38,7 +38,13 @@ pub async fn run(app: &App, out: &Output, cmd: ContactCommand) -> Result<(), Fai
             let erased = app
                 .erase_contact(AccountId(server), &number, Actor::Operator)
                 .await?;
-            out.done(&describe(&erased), &erased);
+            let text = match erased.is_nothing() {
+                true => {
+                    format!("nothing was kept about {number} in account {server}: nothing erased")
+                }
+                false => describe(&erased),
+            };
+            out.done(&text, &erased);
         }
     }
     Ok(())
@@ -46,7 +52,7 @@ pub async fn run(app: &App, out: &Output, cmd: ContactCommand) -> Result<(), Fai
 
 fn describe(e: &Erased) -> String {
     let mut text = format!(
-        "erased: {} list or audience entr{}, {} message(s) made anonymous ({} not sent yet, now never sent), {} repl{}, {} short link(s); {} audit entr{} no longer name the number",
+        "erased: {} list or audience entr{}, {} message(s) made anonymous ({} not sent yet, now never sent), {} repl{}, {} short link(s); {} audit entr{} no longer name{} the number",
         e.list_entries,
         if e.list_entries == 1 { "y" } else { "ies" },
         e.messages,
@@ -56,6 +62,7 @@ fn describe(e: &Erased) -> String {
         e.links,
         e.audit_entries,
         if e.audit_entries == 1 { "y" } else { "ies" },
+        if e.audit_entries == 1 { "s" } else { "" },
     );
     if e.kept_on_opt_out_list {
         text.push_str(

@@ -94,6 +94,21 @@ impl LinkBase {
         &self.0
     }
 
+    /// An address only this machine can open (`localhost`, `127.…`, `[::1]`, `0.0.0.0`): short
+    /// links to it would not open on a recipient's phone.
+    pub fn is_local(&self) -> bool {
+        let rest = self.0.split_once("://").map_or(self.0.as_str(), |(_, r)| r);
+        let host = rest.split('/').next().unwrap_or_default();
+        let host = host.rsplit_once(':').map_or(host, |(h, port)| {
+            if port.chars().all(|c| c.is_ascii_digit()) {
+                h
+            } else {
+                host
+            }
+        });
+        host == "localhost" || host.starts_with("127.") || host == "0.0.0.0" || host == "[::1]"
+    }
+
     /// The address a recipient gets for `code`.
     pub fn url(&self, code: LinkCode) -> String {
         format!("{}/l/{code}", self.0)
@@ -272,6 +287,9 @@ mod tests {
             "https://x.fr/go/l/00000000010"
         );
         assert_eq!(LinkBase::parse("ftp://x.fr"), Err(LinkBaseError::NoScheme));
+        assert!(LinkBase::parse("http://127.0.0.1:8080").unwrap().is_local());
+        assert!(LinkBase::parse("localhost:8080").unwrap().is_local());
+        assert!(!LinkBase::parse("https://hrld.fr").unwrap().is_local());
         for bad in [
             "https://",
             "https://x.fr?a=1",

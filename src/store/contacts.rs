@@ -26,6 +26,18 @@ pub struct Erased {
     pub kept_on_opt_out_list: bool,
 }
 
+impl Erased {
+    /// Nothing was kept about the number.
+    pub fn is_nothing(&self) -> bool {
+        *self
+            == Erased {
+                kept_on_opt_out_list: self.kept_on_opt_out_list,
+                ..Erased::default()
+            }
+            && !self.kept_on_opt_out_list
+    }
+}
+
 #[async_trait]
 pub trait ContactStore {
     /// Erases the number from everything the account keeps but its opt-out list, in one

@@ -269,7 +269,10 @@ fn summary(short: bool, first: bool) -> Summary {
         short_links: Some(ShortLinksNote {
             links: 2,
             example: "https://hrld.fr/l/00000000000".into(),
+            local: true,
+            as_written: Some((1, Credits(3))),
         }),
+        links_as_written: 1,
         token: ConfirmationToken::from_random([7; 16]),
         expires_at: at(),
     }

@@ -148,6 +148,8 @@ pub struct Summary {
     pub shortfall: Option<Credits>,
     /// The body's links, replaced for each recipient by a short link counting clicks.
     pub short_links: Option<ShortLinksNote>,
+    /// Links the body sends as written (the sender chose so, or no short-link address).
+    pub links_as_written: usize,
     pub token: ConfirmationToken,
     pub expires_at: DateTime<Utc>,
 }
@@ -158,6 +160,10 @@ pub struct ShortLinksNote {
     pub links: usize,
     /// A short link as recipients get it, its code shown as zeros.
     pub example: String,
+    /// Its address is this machine's own: phones could not open it.
+    pub local: bool,
+    /// A plain body: its segments and cost with links as written, when shortening changes them.
+    pub as_written: Option<(u8, Credits)>,
 }
 
 /// The draft with typographic characters made plain, offered when it is cheaper.
@@ -384,7 +390,18 @@ impl Campaign {
             short_links: ready.short_links.as_ref().map(|base| ShortLinksNote {
                 links: short_links::count_links(ready.body.as_str()),
                 example: base.url(short_links::LinkCode::from_random(0)),
+                local: base.is_local(),
+                as_written: (!ready.personalised && ready.body.segments() != priced.segments())
+                    .then(|| {
+                        Credits::cost_of(ready.body.segments(), ready.recipients.count)
+                            .map(|cost| (ready.body.segments(), cost))
+                    })
+                    .flatten(),
             }),
+            links_as_written: match ready.short_links {
+                Some(_) => 0,
+                None => short_links::count_links(ready.body.as_str()),
+            },
             token: ctx.token.clone(),
             expires_at,
         };
