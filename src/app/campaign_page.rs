@@ -11,8 +11,6 @@ use super::{App, AppError};
 pub const TIMELINE_BUCKETS: u32 = 48;
 const AUDIT_LINES: u32 = 200;
 const BOUNCE_REASONS: u32 = 10;
-/// The account's ledger lines searched for the campaign's.
-const LEDGER_LINES: u32 = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct CampaignPage {
@@ -68,13 +66,7 @@ impl App {
             }),
             None => None,
         };
-        let ledger = self
-            .store
-            .ledger_lines(campaign.account, LEDGER_LINES)
-            .await?
-            .into_iter()
-            .filter(|l| l.campaign.is_some_and(|(c, _)| c == id))
-            .collect();
+        let ledger = self.store.campaign_ledger(id).await?;
         Ok(CampaignPage {
             campaign,
             account_name,

@@ -9,16 +9,13 @@ use crate::domain::campaign::{Campaign, CampaignError};
 use crate::domain::credits::{Credits, LedgerKind};
 use crate::domain::delivery::DeliveryCounts;
 use crate::domain::ids::CampaignId;
-use crate::domain::personal::FIELD_SEPARATOR;
+use crate::domain::personal::split_values;
 use crate::domain::results::{Outcome, RecipientResult};
 
 use super::{App, AppError, Requester};
 
 /// Rows read per query: the file is written as they come, so memory stays flat.
 const PAGE: u32 = 10_000;
-
-/// Ledger lines searched for a version's refunds.
-const LEDGER_LINES: u32 = 10_000;
 
 /// A version's results summed up.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -120,10 +117,7 @@ impl App {
                     *reasons.entry(reason(r)).or_default() += 1;
                 }
                 let mut record: Vec<String> = vec![r.phone.clone()];
-                let values: Vec<&str> = r
-                    .fields
-                    .as_deref()
-                    .map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect());
+                let values = split_values(r.fields.as_deref());
                 for i in 0..columns.names().len() {
                     record.push(values.get(i).copied().unwrap_or("").to_owned());
                 }
@@ -144,7 +138,7 @@ impl App {
         bounced_by_reason.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let refunded = self
             .store
-            .ledger_lines(campaign.account, LEDGER_LINES)
+            .campaign_ledger(campaign.id)
             .await?
             .iter()
             .filter(|l| {

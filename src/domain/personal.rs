@@ -68,9 +68,24 @@ impl ListColumns {
     }
 
     /// For each column of `to`, where it is among these.
+    /// Each column's name with a recipient's value, in order, the empty ones left out.
+    pub fn named_values<'a>(&'a self, fields: Option<&'a str>) -> Vec<(&'a str, &'a str)> {
+        self.0
+            .iter()
+            .zip(split_values(fields))
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(name, value)| (name.as_str(), value))
+            .collect()
+    }
+
     pub fn mapping_to(&self, to: &ListColumns) -> Vec<Option<usize>> {
         to.0.iter().map(|name| self.index_of(name)).collect()
     }
+}
+
+/// A recipient's stored values, in its list's column order (none when it has none).
+pub fn split_values(fields: Option<&str>) -> Vec<&str> {
+    fields.map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect())
 }
 
 /// A recipient's stored values moved to another list's columns (see
@@ -83,9 +98,9 @@ pub fn remap_values(
     if mapping.is_empty() {
         return None;
     }
-    let values: Vec<&str> = fields.map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect());
+    let values = split_values(fields);
     let newer: Option<(Vec<&str>, &[Option<usize>])> =
-        newer.map(|(f, m)| (f.split(FIELD_SEPARATOR).collect(), m));
+        newer.map(|(f, m)| (split_values(Some(f)), m));
     let picked = mapping.iter().enumerate().map(|(column, from)| {
         let newer_value = newer.as_ref().and_then(|(values, m)| {
             m[column]
@@ -172,8 +187,7 @@ impl Personaliser {
 
     /// The message for a recipient whose stored values are `fields`.
     pub fn render(&self, fields: Option<&str>) -> Result<SmsBody, RecipientProblem> {
-        let values: Vec<&str> =
-            fields.map_or_else(Vec::new, |f| f.split(FIELD_SEPARATOR).collect());
+        let values = split_values(fields);
         let value_of = |index: usize| values.get(index).copied().unwrap_or("");
         for (field, index) in &self.used {
             let value = value_of(*index);

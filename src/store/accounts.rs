@@ -44,4 +44,6 @@ pub trait AccountStore: Send + Sync {
         account: AccountId,
         limit: u32,
     ) -> Result<Vec<LedgerLine>, StoreError>;
+    /// Every ledger line of a campaign (all its versions), newest first.
+    async fn campaign_ledger(&self, campaign: CampaignId) -> Result<Vec<LedgerLine>, StoreError>;
 }

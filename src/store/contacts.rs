@@ -29,12 +29,7 @@ pub struct Erased {
 impl Erased {
     /// Nothing was kept about the number.
     pub fn is_nothing(&self) -> bool {
-        *self
-            == Erased {
-                kept_on_opt_out_list: self.kept_on_opt_out_list,
-                ..Erased::default()
-            }
-            && !self.kept_on_opt_out_list
+        *self == Erased::default()
     }
 }
 

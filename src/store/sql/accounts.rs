@@ -6,7 +6,7 @@ use sqlx::AssertSqlSafe;
 use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::effects::{AuditEntry, Effect};
-use crate::domain::ids::AccountId;
+use crate::domain::ids::{AccountId, CampaignId};
 use crate::store::rows::{AccountRow, micros, snowflake};
 use crate::store::sql::effects;
 use crate::store::{AccountStore, LedgerLine, SqlStore, StoreError, rows};
@@ -117,6 +117,17 @@ impl AccountStore for SqlStore {
         )
         .bind(snowflake(account.0))
         .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(rows::ledger_line).collect()
+    }
+
+    async fn campaign_ledger(&self, campaign: CampaignId) -> Result<Vec<LedgerLine>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at \
+             FROM ledger WHERE campaign_id = $1 ORDER BY id DESC",
+        )
+        .bind(campaign.0)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(rows::ledger_line).collect()

@@ -209,12 +209,7 @@ impl ConsoleStore for SqlStore {
         if reviews.is_empty() {
             return Ok(reviews);
         }
-        // Ids are integers from the rows above, never user input.
-        let ids = reviews
-            .iter()
-            .map(|r| r.campaign.id.0.to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
+        let ids = super::integer_list(reviews.iter().map(|r| r.campaign.id.0));
         let sql = format!(
             "SELECT {REFUSAL_COLUMNS} FROM submissions \
              WHERE campaign_id IN ({ids}) AND review = 'refused' ORDER BY version"

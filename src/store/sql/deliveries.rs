@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
-use super::SqlStore;
 use super::effects::Tx;
+use super::{SqlStore, integer_list};
 use crate::domain::delivery::{
     DeliveryCounts, DeliveryStatus, LEFT_OUT, Message, SkipReason, Step,
 };
@@ -289,12 +289,7 @@ impl DeliveryStore for SqlStore {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         for chunk in ids.chunks(500) {
-            // Ids are integers from claimed rows, never user input.
-            let ids = chunk
-                .iter()
-                .map(|id| id.0.to_string())
-                .collect::<Vec<_>>()
-                .join(", ");
+            let ids = integer_list(chunk.iter().map(|id| id.0));
             sqlx::query(AssertSqlSafe(format!(
                 "UPDATE deliveries SET status = 'skipped', attempt = attempt - 1, \
                  first_submitted_at = CASE WHEN attempt <= 1 THEN NULL ELSE first_submitted_at END, \
@@ -328,12 +323,7 @@ impl DeliveryStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         for ((until, restart), ids) in by_opening {
             for chunk in ids.chunks(500) {
-                // Ids are integers from claimed rows, never user input.
-                let ids = chunk
-                    .iter()
-                    .map(i64::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
+                let ids = integer_list(chunk.iter().copied());
                 let query = match until {
                     Some(until) => sqlx::query(AssertSqlSafe(format!(
                         "UPDATE deliveries SET status = CASE WHEN attempt <= 1 THEN 'pending' ELSE 'retrying' END, \

@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use sqlx::{AssertSqlSafe, Row};
 
-use super::SqlStore;
+use super::{SqlStore, integer_list, row_placeholders};
 use crate::domain::ids::DeliveryId;
 use crate::domain::short_links::{LinkCode, LinkExpiry};
 use crate::store::rows::{corrupt, micros, snowflake, time};
@@ -25,21 +25,7 @@ impl LinkStore for SqlStore {
         let _turn = self.write_turn().await;
         let mut tx = self.pool.begin().await?;
         for chunk in links.chunks(INSERT_ROWS) {
-            let values = (0..chunk.len())
-                .map(|i| {
-                    let p = i * 6;
-                    format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${})",
-                        p + 1,
-                        p + 2,
-                        p + 3,
-                        p + 4,
-                        p + 5,
-                        p + 6
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = row_placeholders(chunk.len(), 6);
             // Placeholders only: every value is bound.
             let sql = format!(
                 "INSERT INTO short_links (code, account_id, delivery_id, position, url, created_at) \
@@ -62,12 +48,7 @@ impl LinkStore for SqlStore {
         ids.dedup();
         let mut found = Vec::with_capacity(links.len());
         for chunk in ids.chunks(500) {
-            // Ids are integers from claimed rows, never user input.
-            let ids = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let ids = integer_list(chunk.iter().copied());
             let rows = sqlx::query(AssertSqlSafe(format!(
                 "SELECT code, delivery_id, position FROM short_links WHERE delivery_id IN ({ids})"
             )))
@@ -117,12 +98,7 @@ impl LinkStore for SqlStore {
         codes.dedup();
         let mut seen: HashSet<i64> = HashSet::new();
         for chunk in codes.chunks(500) {
-            // Codes are integers, never text from a request.
-            let list = chunk
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ");
+            let list = integer_list(chunk.iter().copied());
             let found: Vec<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
                 "SELECT DISTINCT code FROM clicks WHERE code IN ({list})"
             )))
@@ -131,13 +107,7 @@ impl LinkStore for SqlStore {
             seen.extend(found);
         }
         for chunk in clicks.chunks(INSERT_ROWS) {
-            let values = (0..chunk.len())
-                .map(|i| {
-                    let p = i * 4;
-                    format!("(${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4)
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let values = row_placeholders(chunk.len(), 4);
             // Placeholders only: every value is bound.
             let sql = format!(
                 "INSERT INTO clicks (code, delivery_id, clicked_at, repeat) VALUES {values}"

@@ -160,3 +160,37 @@ fn sqlite_url(path: &str) -> Result<String, StoreError> {
 pub(super) fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
+
+/// Integers read from the database (ids, codes), never text from a request, as an SQL list:
+/// `1, 2, 3`. Callers keep lists to a few hundred.
+fn integer_list(values: impl IntoIterator<Item = i64>) -> String {
+    values
+        .into_iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The placeholders of a multi-row insert: `rows` rows of `columns` values each, numbered from
+/// `$1` (`($1, $2), ($3, $4)`); every value is then bound.
+fn row_placeholders(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values = (1..=columns)
+                .map(|c| format!("${}", row * columns + c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({values})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod list_tests {
+    #[test]
+    fn lists_and_placeholders() {
+        assert_eq!(super::integer_list([1, -2, 3]), "1, -2, 3");
+        assert_eq!(super::row_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+}

@@ -3,9 +3,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::SqlStore;
+use super::{SqlStore, integer_list};
 use crate::domain::ids::{AccountId, ChannelId};
-use crate::domain::personal::{FIELD_SEPARATOR, ListColumns};
+use crate::domain::personal::ListColumns;
 use crate::domain::phone::PhoneNumber;
 use crate::store::StoreError;
 use crate::store::replies::{ReplyStore, ReplyToPost};
@@ -87,43 +87,45 @@ impl ReplyStore for SqlStore {
         .fetch_all(&self.pool)
         .await?;
         drop(_turn);
-        let mut ids: Vec<i64> = claimed
+        let ids: Vec<i64> = claimed
             .iter()
             .map(|r| r.try_get("id"))
             .collect::<Result<_, _>>()?;
-        ids.sort_unstable();
-        let mut replies = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = sqlx::query(
-                "SELECT r.id, r.account_id, a.replies_channel_id, r.phone, r.body, r.opted_out, r.received_at, \
-                 c.name AS campaign_name, r.version, d.fields, l.columns, t.thread_id \
-                 FROM phone_replies r JOIN accounts a ON a.id = r.account_id \
-                 LEFT JOIN campaigns c ON c.id = r.campaign_id \
-                 LEFT JOIN deliveries d ON d.id = r.delivery_id \
-                 LEFT JOIN submissions s ON s.campaign_id = r.campaign_id AND s.version = r.version \
-                 LEFT JOIN recipient_lists l ON l.id = s.list_id \
-                 LEFT JOIN reply_threads t ON t.account_id = r.account_id AND t.phone = r.phone \
-                 WHERE r.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT r.id, r.account_id, a.replies_channel_id, r.phone, r.body, r.opted_out, r.received_at, \
+             c.name AS campaign_name, r.version, d.fields, l.columns, t.thread_id \
+             FROM phone_replies r JOIN accounts a ON a.id = r.account_id \
+             LEFT JOIN campaigns c ON c.id = r.campaign_id \
+             LEFT JOIN deliveries d ON d.id = r.delivery_id \
+             LEFT JOIN submissions s ON s.campaign_id = r.campaign_id AND s.version = r.version \
+             LEFT JOIN recipient_lists l ON l.id = s.list_id \
+             LEFT JOIN reply_threads t ON t.account_id = r.account_id AND t.phone = r.phone \
+             WHERE r.id IN ({}) ORDER BY r.id",
+            integer_list(ids)
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut replies = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
             let channel: Option<i64> = row.try_get("replies_channel_id")?;
             let Some(channel) = channel else { continue };
             let name: Option<String> = row.try_get("campaign_name")?;
             let version: Option<i64> = row.try_get("version")?;
             let columns: Option<String> = row.try_get("columns")?;
             let values: Option<String> = row.try_get("fields")?;
-            let fields = match (ListColumns::from_stored(columns.as_deref()), values) {
-                (Some(columns), Some(values)) => columns
-                    .names()
-                    .iter()
-                    .zip(values.split(FIELD_SEPARATOR))
-                    .filter(|(_, v)| !v.is_empty())
-                    .map(|(c, v)| (c.as_str().to_owned(), v.to_owned()))
-                    .collect(),
-                _ => Vec::new(),
-            };
+            let fields = ListColumns::from_stored(columns.as_deref())
+                .map(|columns| {
+                    columns
+                        .named_values(values.as_deref())
+                        .into_iter()
+                        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
             let opted_out: i64 = row.try_get("opted_out")?;
             let thread: Option<i64> = row.try_get("thread_id")?;
             replies.push(ReplyToPost {
