@@ -276,6 +276,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::OptOutAdded => "number added to the opt-out list",
         AuditAction::OptOutRemoved => "number removed from the opt-out list",
         AuditAction::ContactErased => "a person's data erased",
+        AuditAction::AnswerSent => "answer sent to a number that wrote in",
     }
 }
 
@@ -294,7 +295,7 @@ pub fn ledger_kind(kind: LedgerKind) -> &'static str {
 pub fn erased(e: &crate::store::Erased) -> String {
     let plural = |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut text = format!(
-        "Erased: {}, {} made anonymous ({} not sent yet, now never sent), {}, {}; {} no longer {} the number.",
+        "Erased: {}, {} made anonymous ({} not sent yet, now never sent), {}, {}, {}; {} no longer {} the number.",
         plural(
             e.list_entries,
             "list or audience entry",
@@ -303,6 +304,7 @@ pub fn erased(e: &crate::store::Erased) -> String {
         plural(e.messages, "message", "messages"),
         e.unsent,
         plural(e.replies, "reply", "replies"),
+        plural(e.answers, "answer", "answers"),
         plural(e.links, "short link", "short links"),
         plural(e.audit_entries, "audit entry", "audit entries"),
         if e.audit_entries == 1 {
@@ -319,7 +321,7 @@ pub fn erased(e: &crate::store::Erased) -> String {
             " The number stays on the opt-out list, so that no campaign reaches it again.",
         );
     }
-    if e.replies > 0 {
+    if e.replies > 0 || e.answers > 0 {
         text.push_str(
             " Its thread in the Discord replies channel is not deleted: delete it there.",
         );

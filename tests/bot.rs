@@ -22,7 +22,7 @@ pub(crate) struct Bot {
 }
 
 impl Bot {
-    async fn start(t: &TestApp, discord: &DiscordStandIn) -> Bot {
+    pub(crate) async fn start(t: &TestApp, discord: &DiscordStandIn) -> Bot {
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let config = BotConfig {
             token: discord::TOKEN.to_owned(),

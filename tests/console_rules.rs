@@ -194,8 +194,8 @@ async fn moderators_download_a_versions_results(engine: Engine) {
     assert_eq!(csv.status, 200);
     assert_eq!(
         csv.text,
-        "phone,name,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies\n\
-         +33610000000,Person 0,sending,,0,,,0,0\n+33610000001,Person 1,sending,,0,,,0,0\n"
+        "phone,name,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies,answers\n\
+         +33610000000,Person 0,sending,,0,,,0,0,0\n+33610000001,Person 1,sending,,0,,,0,0,0\n"
     );
     let stranger = reqwest::Client::builder()
         .no_proxy()

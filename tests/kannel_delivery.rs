@@ -319,3 +319,120 @@ async fn a_stop_reply_through_kannel_opts_the_number_out() {
             .contains("+33610000000")
     );
 }
+
+/// A phone's reply through the real Kannel reaches its thread in Discord (the real bot, the
+/// stand-in); the answer written there with `/reply` goes back to the phone through Kannel, and
+/// its delivery report turns the thread message to "delivered".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reply_through_kannel_reaches_its_thread_and_the_answer_goes_back() {
+    use crate::bot::{Bot, content, first_button, manager};
+    use crate::support::discord::{self, DiscordStandIn, Options};
+
+    let operator =
+        FakeOperator::start(Script::all_delivered().report_delay(Duration::from_millis(10))).await;
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.ready_campaign("spring", 100, 1).await;
+    let signer = ReportSigner::new(&t.app.report_signing_key().await.unwrap());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let _http = serve_reports(&t, signer.clone(), listener).await;
+    let mo_url = format!("{base}/kannel/mo?k={}", signer.mo_key());
+    let kannel = Kannel::start_with_mo(&operator, Some(&mo_url)).await;
+    let discord = DiscordStandIn::start().await;
+    let _bot = Bot::start(&t, &discord).await;
+    discord.wait_for_shards(1).await;
+    // The team names its replies channel in Discord.
+    let settings = discord.slash("settings").options(Options::new().subcommand(
+        "replies",
+        Options::new().channel("channel", discord::DEFAULT_CHANNEL_ID),
+    ));
+    let named = discord
+        .inject(manager(
+            settings.in_guild(SERVER.0, discord::DEFAULT_CHANNEL_ID),
+        ))
+        .await;
+    discord
+        .wait_for_original(named.id, |m| content(m).contains("one thread per number"))
+        .await;
+    approve_and_start(&t).await;
+    let _engine = Engine2::start(&t, &kannel, signer, base.clone());
+    wait_until(&t, "delivered", |rows| {
+        rows.iter().all(|r| r.1 == DeliveryStatus::Delivered)
+    })
+    .await;
+
+    operator
+        .send_mo("+33610000000", "Vous livrez à Lyon ?")
+        .await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let thread: u64 = loop {
+        if let Some(thread) = discord.threads().first() {
+            break thread["id"].as_str().unwrap().parse().unwrap();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no thread: {}",
+            discord.summary()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    let reply = discord
+        .wait_for_message(thread, |m| content(m).starts_with("💬"))
+        .await;
+    assert_eq!(content(&reply), "💬 Vous livrez à Lyon ?");
+
+    let asked = discord
+        .inject(
+            manager(
+                discord
+                    .slash("reply")
+                    .options(Options::new().string("text", "Oui, dès demain !"))
+                    .in_guild(SERVER.0, thread),
+            )
+            .by(OWNER.user.0, "owner"),
+        )
+        .await;
+    let summary = discord
+        .wait_for_original(asked.id, |m| !content(m).is_empty())
+        .await;
+    let confirm = first_button(&summary)["custom_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    discord
+        .inject(
+            discord
+                .click(&confirm)
+                .on_message(summary)
+                .in_guild(SERVER.0, thread)
+                .by(OWNER.user.0, "owner"),
+        )
+        .await;
+    let answer = discord
+        .wait_for_message(thread, |m| content(m).starts_with("↩️"))
+        .await;
+    let id: u64 = answer["id"].as_str().unwrap().parse().unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let shown = loop {
+        let shown = content(&discord.message(id).unwrap());
+        if shown.ends_with("✅ Statut : reçu") {
+            break shown;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never delivered: {shown}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(shown.contains("> Oui, dès demain !"), "{shown}");
+    let to_phone: Vec<_> = operator
+        .log()
+        .into_iter()
+        .filter(|s| s.to.ends_with("33610000000"))
+        .map(|s| (s.from, s.text))
+        .collect();
+    assert_eq!(to_phone.len(), 2, "the campaign's message, then the answer");
+    assert_eq!(to_phone[1].1, "Oui, dès demain !");
+    assert_eq!(to_phone[1].0, to_phone[0].0, "from the campaign's sender");
+    discord.assert_clean();
+}

@@ -97,20 +97,20 @@ async fn each_recipient_has_its_outcome_in_the_results_file(engine: Engine) {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
         lines[0],
-        "phone,prenom,ville,name,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies"
+        "phone,prenom,ville,name,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies,answers"
     );
     let at = "2027-03-02T09:00:00Z";
     assert_eq!(
         lines[1..],
         [
-            format!("+33612345601,Anne,Lyon,Anne,delivered,,1,{at},{at},0,0"),
+            format!("+33612345601,Anne,Lyon,Anne,delivered,,1,{at},{at},0,0,0"),
             format!(
-                "+33612345602,\"Dupont, Bob\",Nice,\"Dupont, Bob\",bounced,the number does not exist,1,{at},{at},0,0"
+                "+33612345602,\"Dupont, Bob\",Nice,\"Dupont, Bob\",bounced,the number does not exist,1,{at},{at},0,0,0"
             ),
             format!(
-                "+33612345603,,Brest,,left_out,left out: no message for this recipient,0,,{at},0,0"
+                "+33612345603,,Brest,,left_out,left out: no message for this recipient,0,,{at},0,0,0"
             ),
-            format!("+33612345604,Chloé,Paris,Chloé,opted_out,,0,,{at},0,0"),
+            format!("+33612345604,Chloé,Paris,Chloé,opted_out,,0,,{at},0,0,0"),
         ]
     );
 }
@@ -175,7 +175,7 @@ async fn the_command_line_writes_the_results_file(engine: Engine) {
     assert_eq!(report["recipients"], 1);
     assert_eq!(report["counts"]["pending"], 1);
     let csv = std::fs::read_to_string(&out).unwrap();
-    assert!(csv.starts_with("phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies\n+33612345678,sending,,0,,,0,0\n"), "{csv}");
+    assert!(csv.starts_with("phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies,answers\n+33612345678,sending,,0,,,0,0,0\n"), "{csv}");
 }
 
 on_both_engines!(
@@ -282,8 +282,8 @@ async fn the_bot_reports_a_campaign_with_its_results_file() {
     assert_eq!(
         csv,
         format!(
-            "phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies\n\
-             +33612345601,delivered,,1,{at},{at},0,0\n+33612345602,delivered,,1,{at},{at},0,0\n"
+            "phone,outcome,reason,attempts,first_submitted_at,final_report_at,clicks,replies,answers\n\
+             +33612345601,delivered,,1,{at},{at},0,0,0\n+33612345602,delivered,,1,{at},{at},0,0,0\n"
         )
     );
     discord.assert_clean();

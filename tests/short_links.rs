@@ -254,8 +254,8 @@ async fn short_links_redirect_and_count_people_not_preview_fetchers(engine: Engi
     assert_eq!(tap.headers()["location"], "http://boutique.fr/hiver");
     assert_eq!(tap.headers()["cache-control"], "no-store");
     let csv = wait_for_clicks(&t, 1, 1).await;
-    assert!(csv.lines().nth(1).unwrap().ends_with(",1,0"), "{csv}");
-    assert!(csv.lines().nth(2).unwrap().ends_with(",0,0"), "{csv}");
+    assert!(csv.lines().nth(1).unwrap().ends_with(",1,0,0"), "{csv}");
+    assert!(csv.lines().nth(2).unwrap().ends_with(",0,0,0"), "{csv}");
     // A second tap counts, the recipient once; the log keeps it as a repeat.
     get(&format!("{server}/l/{code}"), PHONE).await;
     wait_for_clicks(&t, 2, 1).await;

@@ -23,6 +23,10 @@ pub enum AppError {
     #[error(transparent)]
     Campaign(#[from] CampaignError),
     #[error(transparent)]
+    Answer(#[from] crate::domain::answer::AnswerError),
+    #[error("answers are written in a number's thread of the replies channel")]
+    NotAReplyThread,
+    #[error(transparent)]
     Audience(#[from] crate::domain::audience::AudienceError),
     #[error(transparent)]
     Body(#[from] SmsBodyError),

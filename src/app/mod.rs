@@ -27,6 +27,7 @@ macro_rules! retry_on_busy {
 }
 
 mod accounts;
+mod answers;
 mod audiences;
 mod campaign_page;
 mod campaigns;
@@ -51,11 +52,13 @@ mod surveys;
 mod views;
 
 pub use accounts::MAX_BALANCE;
+pub use answers::AnswerQueued;
 pub use audiences::{AudienceImport, AudienceSelection, AudienceView};
 pub use campaign_page::{CampaignPage, SentFigures, TIMELINE_BUCKETS};
 pub use campaigns::{DraftInput, DraftView};
 pub use clock::{Clock, ManualClock, ShiftedClock, SystemClock};
 pub use confirm::{ConfirmOutcome, FinalizeOptions, SendRequest};
+pub use contacts::ContactExport;
 pub use deliveries::{HAND_OVER_MARGIN, ReportEffect};
 pub use error::AppError;
 pub use import::ImportOptions;

@@ -86,6 +86,7 @@ impl App {
             "final_report_at",
             "clicks",
             "replies",
+            "answers",
         ]);
         csv.write_record(&header).map_err(AppError::internal)?;
         let mut counts = DeliveryCounts::default();
@@ -129,6 +130,7 @@ impl App {
                     time(r.finished_at),
                     r.clicks.to_string(),
                     r.replies.to_string(),
+                    r.answers.to_string(),
                 ]);
                 csv.write_record(&record).map_err(AppError::internal)?;
             }

@@ -6,7 +6,7 @@ use poise::serenity_prelude as serenity;
 use super::custom_id::CustomId;
 use super::i18n::Lang;
 use super::reply::respond_privately_or_log;
-use super::{BotError, Data, campaign_buttons, support, surveys};
+use super::{BotError, Data, answers, campaign_buttons, support, surveys};
 
 pub async fn on_event(
     framework: poise::FrameworkContext<'_, Data, BotError>,
@@ -55,6 +55,7 @@ async fn on_click(
         CustomId::TestNow(token) => {
             campaign_buttons::confirm(ctx, data, click, token, true, lang).await
         }
+        CustomId::ConfirmAnswer(token) => answers::confirm(ctx, data, click, token, lang).await,
         CustomId::AddOptOut(name) => {
             let fix = campaign_buttons::DraftFix::AddOptOut;
             campaign_buttons::fix_draft(ctx, data, click, &name, fix, lang).await

@@ -11,6 +11,8 @@ pub enum CustomId {
     Confirm(String),
     /// Spend a test's confirmation token and send it at once, outside the sending window.
     TestNow(String),
+    /// Confirm an answer to a number, written in its replies thread.
+    ConfirmAnswer(String),
     /// Add the server's opt-out mention to the named campaign's message.
     AddOptOut(String),
     /// Make the named campaign's typographic characters plain (GSM-7).
@@ -48,6 +50,7 @@ impl CustomId {
         Some(match action {
             "confirm" => CustomId::Confirm(arg.to_owned()),
             "testnow" => CustomId::TestNow(arg.to_owned()),
+            "answer" => CustomId::ConfirmAnswer(arg.to_owned()),
             "addoptout" => CustomId::AddOptOut(arg.to_owned()),
             "gsm7" => CustomId::UseGsm7(arg.to_owned()),
             "askcancel" => CustomId::AskCancel(arg.to_owned()),
@@ -87,6 +90,7 @@ impl fmt::Display for CustomId {
         match self {
             CustomId::Confirm(token) => write!(f, "{VERSION}:confirm:{token}"),
             CustomId::TestNow(token) => write!(f, "{VERSION}:testnow:{token}"),
+            CustomId::ConfirmAnswer(token) => write!(f, "{VERSION}:answer:{token}"),
             CustomId::AddOptOut(name) => write!(f, "{VERSION}:addoptout:{name}"),
             CustomId::UseGsm7(name) => write!(f, "{VERSION}:gsm7:{name}"),
             CustomId::AskCancel(name) => write!(f, "{VERSION}:askcancel:{name}"),
@@ -119,6 +123,7 @@ mod tests {
             CustomId::Confirm("ab".repeat(16)),
             CustomId::AskCancel("spring: sale".into()),
             CustomId::TestNow("cd".repeat(16)),
+            CustomId::ConfirmAnswer("ef".repeat(16)),
             CustomId::AddOptOut("x".repeat(64)),
             CustomId::UseGsm7("x".repeat(64)),
             CustomId::ListPage(3),

@@ -7,6 +7,7 @@ use poise::serenity_prelude as serenity;
 use crate::app::App;
 
 mod access;
+mod answers;
 mod campaign_buttons;
 mod commands;
 mod components;
@@ -87,6 +88,7 @@ pub async fn run(
         .framework(framework)
         .await?;
     let replies = tokio::spawn(replies::run(app.clone(), client.http.clone()));
+    let answers = tokio::spawn(answers::run(app.clone(), client.http.clone()));
     let notifier = tokio::spawn(notifier::run(
         app,
         client.http.clone(),
@@ -108,5 +110,6 @@ pub async fn run(
     };
     notifier.abort();
     replies.abort();
+    answers.abort();
     result
 }

@@ -137,7 +137,7 @@ pub enum CampaignCommand {
         who: Who,
         name: String,
         /// Write each recipient's result to this CSV file (phone, merge fields, outcome,
-        /// reason, attempts, first submission, final report, clicks, replies).
+        /// reason, attempts, first submission, final report, clicks, replies, answers).
         #[arg(long)]
         csv: Option<PathBuf>,
     },

@@ -79,6 +79,10 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
         .route("/accounts/{account}/credit", post(pages::accounts::credit))
         .route("/accounts/{account}/opt-outs", get(pages::opt_outs::show))
         .route("/accounts/{account}/erase", post(pages::opt_outs::erase))
+        .route(
+            "/accounts/{account}/contact.json",
+            post(pages::opt_outs::export),
+        )
         .route("/accounts/{account}/audiences", get(pages::audiences::show))
         .route("/ratings", get(pages::ratings::show))
         .route(

@@ -143,10 +143,12 @@ pub enum AuditAction {
     OptOutRemoved,
     /// A person's data erased by number (the entry never names the number).
     ContactErased,
+    /// An SMS answer to a number that wrote in (the entry never names the number).
+    AnswerSent,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 14] = [
+    const ALL: [AuditAction; 15] = [
         AuditAction::Submitted,
         AuditAction::Approved,
         AuditAction::Refused,
@@ -161,6 +163,7 @@ impl AuditAction {
         AuditAction::OptOutAdded,
         AuditAction::OptOutRemoved,
         AuditAction::ContactErased,
+        AuditAction::AnswerSent,
     ];
 
     pub fn parse(s: &str) -> Option<AuditAction> {
@@ -183,6 +186,7 @@ impl AuditAction {
             AuditAction::OptOutAdded => "opt_out_added",
             AuditAction::OptOutRemoved => "opt_out_removed",
             AuditAction::ContactErased => "contact_erased",
+            AuditAction::AnswerSent => "answer_sent",
         }
     }
 }

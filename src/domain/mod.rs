@@ -1,6 +1,7 @@
 //! The rules of Herald: pure types and state changes. No I/O, no clock, no adapter crates.
 
 pub mod account;
+pub mod answer;
 pub mod audience;
 pub mod campaign;
 pub mod compliance;

@@ -22,6 +22,8 @@ pub struct RecipientResult {
     pub clicks: u64,
     /// Messages the phone sent back after this one.
     pub replies: u64,
+    /// SMS answers the team sent to those replies, from the number's thread.
+    pub answers: u64,
 }
 
 /// A recipient's outcome as a results file names it: stable codes a spreadsheet can filter on.
@@ -83,6 +85,7 @@ mod tests {
             left_out: false,
             clicks: 0,
             replies: 0,
+            answers: 0,
         };
         assert_eq!(Outcome::of(&r), Outcome::OptedOut);
         r.left_out = true;

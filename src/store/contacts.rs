@@ -1,8 +1,11 @@
-//! Erasing a person's data by number, keeping only anonymous counts.
+//! A person's data by number: what an account keeps about it (the access right), and erasing
+//! it, keeping only anonymous counts.
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use serde::Serialize;
 
 use super::StoreError;
+use crate::domain::delivery::DeliveryStatus;
 use crate::domain::effects::AuditEntry;
 use crate::domain::ids::AccountId;
 use crate::domain::phone::PhoneNumber;
@@ -18,6 +21,8 @@ pub struct Erased {
     /// Of which not sent yet, now never sent.
     pub unsent: u64,
     pub replies: u64,
+    /// The team's SMS answers to the number (their messages stay, without their text).
+    pub answers: u64,
     /// Short links of its messages, which stop working.
     pub links: u64,
     /// Audit entries that named the number, now naming nobody.
@@ -33,8 +38,83 @@ impl Erased {
     }
 }
 
+/// Everything an account keeps about a number but its opt-out entry (read on its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ContactData {
+    /// Its entries in the account's recipient lists, with their values.
+    pub entries: Vec<ContactEntry>,
+    /// Messages sent or to send to it: campaigns', tests and answers.
+    pub messages: Vec<ContactMessage>,
+    /// What it sent back.
+    pub replies: Vec<ContactReply>,
+    /// The team's answers, confirmed or only written.
+    pub answers: Vec<ContactAnswer>,
+}
+
+/// One entry of a recipient list, and what uses that list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactEntry {
+    pub kept_in: Vec<ListUse>,
+    pub values: Vec<FieldValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ListUse {
+    Audience { name: String },
+    Draft { campaign: String },
+    Version { campaign: String, version: u32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldValue {
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Campaign,
+    Test,
+    Answer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactMessage {
+    pub campaign: String,
+    pub version: Option<u32>,
+    pub kind: MessageKind,
+    pub status: DeliveryStatus,
+    /// The gateway's reason for a bounce, or why it was not sent.
+    pub reason: Option<String>,
+    pub first_submitted_at: Option<DateTime<Utc>>,
+    pub last_change_at: DateTime<Utc>,
+    pub clicks: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactReply {
+    pub text: String,
+    pub received_at: DateTime<Utc>,
+    pub opted_out: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactAnswer {
+    pub text: String,
+    pub written_at: DateTime<Utc>,
+    pub confirmed: bool,
+}
+
 #[async_trait]
 pub trait ContactStore {
+    /// What the account keeps about the number (without its opt-out entry).
+    async fn contact_data(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+    ) -> Result<ContactData, StoreError>;
     /// Erases the number from everything the account keeps but its opt-out list, in one
     /// transaction, with `audit`.
     async fn erase_contact(

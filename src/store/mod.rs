@@ -10,6 +10,7 @@ use std::sync::Arc;
 use crate::domain::credits::Credits;
 
 mod accounts;
+mod answers;
 mod audiences;
 mod campaigns;
 mod console;
@@ -27,13 +28,17 @@ mod support;
 mod surveys;
 
 pub use accounts::{AccountStore, LedgerLine};
+pub use answers::{AnswerStore, AnswerUpdate, StoredAnswer, ThreadContact};
 pub use audiences::{AudienceRecord, AudienceStore, AudienceWrite};
 pub use campaigns::{AuditRecord, CampaignStore, Change, ConfirmationWrite, StoredConfirmation};
 pub use console::{
     ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
     SignInAttempt,
 };
-pub use contacts::{ContactStore, Erased};
+pub use contacts::{
+    ContactAnswer, ContactData, ContactEntry, ContactMessage, ContactReply, ContactStore, Erased,
+    FieldValue, ListUse, MessageKind,
+};
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
 pub use outbox::{OutboxItem, OutboxStore};
@@ -87,6 +92,7 @@ pub trait Store:
     + LinkStore
     + ReportStore
     + ReplyStore
+    + AnswerStore
     + ContactStore
     + OutboxStore
     + PeopleStore
@@ -108,6 +114,8 @@ impl<T> Store for T where
         + LinkStore
         + ReportStore
         + ReplyStore
+        + AnswerStore
+        + AnswerStore
         + ContactStore
         + OutboxStore
         + PeopleStore

@@ -571,7 +571,7 @@ pub fn delivery_record(r: &AnyRow) -> Result<DeliveryRecord, StoreError> {
 }
 
 /// The columns [`delivery_record`] reads.
-pub const DELIVERY_COLUMNS: &str = "id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error, account_id, region, zone, window_exempt";
+pub const DELIVERY_COLUMNS: &str = "id, campaign_id, version, phone, status, attempt, acknowledged, due_at, started_at, error, account_id, region, zone, window_exempt, is_answer";
 
 /// A `region` and `zone` pair of columns; `None` when written before destinations were kept,
 /// or when the pair no longer reads (a zone renamed by a later time-zone database): the
@@ -598,7 +598,9 @@ pub fn window_of(r: &AnyRow) -> Result<WindowOf, StoreError> {
         account: crate::domain::ids::AccountId(from_snowflake(r.try_get("account_id")?)),
         destination: destination(r)?,
         exempt: exempt != 0,
-        test: r.try_get::<Option<i64>, _>("version")?.is_none(),
+        // An answer goes to a customer: unlike a test, every rule applies to it.
+        test: r.try_get::<Option<i64>, _>("version")?.is_none()
+            && r.try_get::<i64, _>("is_answer")? == 0,
     })
 }
 

@@ -1,4 +1,5 @@
 //! Slash commands. Names and descriptions are localized for `fr`.
+mod answer;
 mod audience;
 mod autocomplete;
 pub mod campaign;
@@ -13,6 +14,7 @@ use super::{BotError, Data};
 
 pub fn all() -> Vec<poise::Command<Data, BotError>> {
     vec![
+        answer::reply(),
         audience::audience(),
         campaign::campaign(),
         credits::credits(),

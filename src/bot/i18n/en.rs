@@ -60,7 +60,8 @@ pub const TEXTS: Texts = Texts {
 3. A moderator validates the campaign (trusted servers skip this). Status: *waiting for validation*, then *approved* or *refused: reason* — a refused campaign is a draft again, to fix and finalize anew.\n\
 4. Sending: numbers that fail are retried for up to 48 hours, then counted as bounces; the status reaches 100%.\n\
 **Credits**: each SMS segment to each recipient costs 1 credit. A scheduled campaign needs enough credit at its send time, or it is held until you reload.\n\
-`/campaign cancel` takes a submitted campaign back to draft before it starts sending.",
+`/campaign cancel` takes a submitted campaign back to draft before it starts sending.\n\
+**Replies**: what phones send back is posted in the replies channel (`/settings replies`), one thread per number; answer from that thread with `/reply`, priced and confirmed like a test.",
     notify_submitted: "**{name}** version {version} was submitted: waiting for validation.",
     notify_approved: "**{name}** version {version} was approved.",
     notify_refused: "**{name}** version {version} was refused ({code}): {reason}. It is a draft again: fix it and finalize anew.",
@@ -90,6 +91,23 @@ pub const TEXTS: Texts = Texts {
     reply_thread_field: "{name}: {value}",
     reply_text: "💬 {text}",
     reply_opted_out: "🛑 Opted out: {text}\nThis number is on the opt-out list now: no campaign will reach it.",
+    answer_title: "Answer to **{phone}** from **{sender}**: check before confirming",
+    answer_waits: "The sending window is closed ({reason}): the answer waits until {opens}.",
+    answer_confirmed: "Answer to {phone} confirmed: **{cost}** credit(s) spent. Its status shows in the thread.",
+    answer_already: "This answer to {phone} was confirmed already: nothing more was spent.",
+    answer_post: "↩️ Answer from <@{user}> ({cost} credit(s)):\n{text}\n{status}",
+    answer_status_queued: "⏳ Status: queued",
+    answer_status_waiting: "🌙 Status: waiting for the sending window, goes <t:{at}:F>",
+    answer_status_submitted: "📤 Status: sent, waiting for the delivery report",
+    answer_status_retrying: "🔁 Status: failed for now, tried again <t:{at}:R>",
+    answer_status_delivered: "✅ Status: delivered",
+    answer_status_bounced: "❌ Status: not delivered ({reason})",
+    answer_status_opted_out: "🛑 Status: not sent, the number opted out; its {cost} credit(s) were refunded",
+    answer_status_outside_hours: "🌙 Status: not sent, the sending window stayed closed; its {cost} credit(s) were refunded",
+    err_not_a_reply_thread: "Answer from a number's thread in the replies channel: this channel is not one. (`/settings replies` names that channel.)",
+    err_answer_opted_out: "This number opted out: no message may be sent to it.",
+    err_answer_no_sender: "The server has no sender to answer from: set one with `/settings server sender:`, then answer again.",
+    err_answer_expired: "This answer was not confirmed within 15 minutes: write it again with `/reply`.",
     contact_again: "Contact our team again",
     contact_title: "Contact our team",
     contact_label: "What went wrong?",

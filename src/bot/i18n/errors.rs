@@ -6,6 +6,7 @@ use super::{Lang, Texts, fill};
 use crate::app::AppError;
 use crate::app::csv_source::CsvError;
 use crate::domain::account::AccountSettingsError;
+use crate::domain::answer::AnswerError;
 use crate::domain::audience::{AudienceError, AudienceNameError};
 use crate::domain::campaign::{CampaignError as C, MAX_TEST_NUMBERS, TestNumbersError};
 use crate::domain::ids::CampaignNameError;
@@ -20,10 +21,27 @@ use crate::domain::survey::SurveyError;
 use crate::domain::template::{FieldName, TemplateError};
 use crate::domain::zone::UnknownZone;
 
+fn answer(lang: Lang, e: &AnswerError) -> Option<String> {
+    let t = lang.texts();
+    Some(match e {
+        AnswerError::Body(b) => app_error(&AppError::Body(b.clone()), lang)?,
+        AnswerError::OptedOut => t.err_answer_opted_out.to_owned(),
+        AnswerError::NoSender => t.err_answer_no_sender.to_owned(),
+        AnswerError::InsufficientCredit { needed, available } => fill(
+            t.err_insufficient_credit,
+            &[("needed", needed), ("available", available)],
+        ),
+        AnswerError::Expired => t.err_answer_expired.to_owned(),
+        AnswerError::NotYours => t.not_yours.to_owned(),
+    })
+}
+
 pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
     let t = lang.texts();
     Some(match e {
         AppError::Campaign(c) => campaign(t, c)?,
+        AppError::Answer(a) => answer(lang, a)?,
+        AppError::NotAReplyThread => t.err_not_a_reply_thread.to_owned(),
         AppError::Audience(a) => audience(t, a),
         AppError::Body(SmsBodyError::Empty) => t.err_body_empty.to_owned(),
         AppError::Body(SmsBodyError::TooLong { segments, max, .. }) => {

@@ -1,6 +1,10 @@
 //! A French reader gets French: every status, outcome, notification, summary and error the bot
 //! can show is rendered in French, and none may carry a sentence of the English catalogue (the
 //! bot's English texts and the errors' own English descriptions).
+use crate::domain::answer::{AnswerError, AnswerSummary};
+use crate::domain::delivery::DeliveryStatus;
+use crate::domain::ids::ChannelId;
+use crate::store::AnswerUpdate;
 use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::{Lang, errors};
@@ -438,6 +442,16 @@ fn every_error() -> Vec<AppError> {
         AppError::SupportNotConfigured,
         AppError::UnknownSupportRequest,
         AppError::NotASupportThread,
+        AppError::NotAReplyThread,
+        AppError::Answer(AnswerError::OptedOut),
+        AppError::Answer(AnswerError::NoSender),
+        AppError::Answer(AnswerError::InsufficientCredit {
+            needed: Credits(2),
+            available: Credits(1),
+        }),
+        AppError::Answer(AnswerError::Expired),
+        AppError::Answer(AnswerError::NotYours),
+        AppError::Answer(AnswerError::Body(SmsBodyError::Empty)),
         AppError::SupportAlreadyClosed,
         AppError::UnknownCampaign("printemps".into()),
         AppError::UnknownAccount,
@@ -582,6 +596,8 @@ fn every_error() -> Vec<AppError> {
         // Keep in step with `AppError`: every variant is listed above.
         match e {
             AppError::Campaign(_)
+            | AppError::Answer(_)
+            | AppError::NotAReplyThread
             | AppError::Audience(_)
             | AppError::Body(_)
             | AppError::Sender(_)
@@ -719,6 +735,54 @@ fn french_renders() -> Vec<String> {
         },
         fr,
     ));
+    for window in window_flags()
+        .into_iter()
+        .map(|because| Decision::NotBefore { at: at(), because })
+        .chain([Decision::Now])
+    {
+        out.push(crate::bot::answers::summary(
+            &AnswerSummary {
+                to: "+33612345678".into(),
+                sender: "MaBoutique".into(),
+                encoding: Encoding::Gsm7,
+                segments: 1,
+                cost: Credits(1),
+                available: Credits(9),
+                balance_after: 8,
+                window,
+                token: ConfirmationToken::from_random([1; 16]),
+                expires_at: at(),
+            },
+            fr,
+        ));
+    }
+    for (status, waiting) in [
+        (DeliveryStatus::Pending, false),
+        (DeliveryStatus::Pending, true),
+        (DeliveryStatus::Submitted, false),
+        (DeliveryStatus::Retrying, false),
+        (DeliveryStatus::Delivered, false),
+        (DeliveryStatus::Bounced, false),
+        (DeliveryStatus::Skipped, false),
+        (DeliveryStatus::OutsideHours, false),
+    ] {
+        let update = AnswerUpdate {
+            id: 1,
+            account: AccountId(1),
+            thread: ChannelId(2),
+            message: None,
+            written_by: UserId(3),
+            body: "Oui, dès demain".into(),
+            cost: Credits(1),
+            status,
+            due_at: at(),
+            waiting_for_window: waiting,
+            error: Some("absent subscriber".into()),
+            refunded: false,
+            shown: String::new(),
+        };
+        out.push(crate::bot::answers::thread_message(&update, fr));
+    }
     for kept in [false, true] {
         out.push(render::import_report("printemps", &import_report(kept), fr));
     }

@@ -1,7 +1,8 @@
 //! An account's opt-out list: each number with since when and why, searchable by digits.
 use axum::Extension;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::app::console::ModeratorSession;
@@ -35,6 +36,48 @@ pub async fn show(
     Params(query): Params<OptOutQuery>,
 ) -> Result<Response, ConsoleError> {
     page(&console, &session, AccountId(account), &query, None, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    number: String,
+}
+
+/// Everything the account keeps about a number, as a JSON download (the person's access
+/// right). A form, not a link: the number stays out of URLs and logs.
+pub async fn export(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    Id(account): Id<u64>,
+    CheckedForm(form): CheckedForm<ExportForm>,
+) -> Result<Response, ConsoleError> {
+    let account = AccountId(account);
+    match console.app.export_contact(account, &form.number).await {
+        Ok(export) => {
+            let json =
+                serde_json::to_vec_pretty(&export).map_err(crate::app::AppError::internal)?;
+            let file = format!("{}-data.json", export.number.trim_start_matches('+'));
+            Ok((
+                [
+                    (header::CONTENT_TYPE, "application/json".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{file}\""),
+                    ),
+                ],
+                json,
+            )
+                .into_response())
+        }
+        Err(e) => match words::worded(&e) {
+            Some(error) => {
+                let query = OptOutQuery::default();
+                page(&console, &session, account, &query, None, Some(error)).await
+            }
+            None => Err(e.into()),
+        },
+    }
 }
 
 #[derive(Debug, Deserialize)]

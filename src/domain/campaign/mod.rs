@@ -26,7 +26,7 @@ mod tests;
 
 pub use super::refusal::RefusalCode;
 pub use confirmation::{
-    ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, Gsm7Offer,
+    CONFIRMATION_TTL, ConfirmAction, ConfirmContext, ConfirmationToken, FinalizeContext, Gsm7Offer,
     PendingConfirmation, ShortLinksNote, Summary,
 };
 pub use drafting::DraftEdit;

@@ -4,18 +4,156 @@ use chrono::{DateTime, Utc};
 
 use super::SqlStore;
 use super::effects::insert_audit;
+use crate::domain::delivery::DeliveryStatus;
 use crate::domain::effects::AuditEntry;
 use crate::domain::ids::AccountId;
+use crate::domain::personal::ListColumns;
 use crate::domain::phone::PhoneNumber;
 use crate::store::StoreError;
-use crate::store::contacts::{ContactStore, Erased};
-use crate::store::rows::{micros, snowflake};
+use crate::store::contacts::{
+    ContactAnswer, ContactData, ContactEntry, ContactMessage, ContactReply, ContactStore, Erased,
+    FieldValue, ListUse, MessageKind,
+};
+use crate::store::rows::{corrupt, micros, snowflake, time, unsigned};
+use sqlx::Row;
 
 /// What an erased message's number becomes: not a number, so nothing can send to it.
 pub const ERASED: &str = "erased";
 
 #[async_trait]
 impl ContactStore for SqlStore {
+    async fn contact_data(
+        &self,
+        account: AccountId,
+        phone: &PhoneNumber,
+    ) -> Result<ContactData, StoreError> {
+        let (account, phone) = (snowflake(account.0), phone.as_e164());
+        let mut data = ContactData::default();
+        // A list can be an audience, a draft's and several versions' at once: one entry each.
+        let rows = sqlx::query(
+            "SELECT r.list_id, r.fields, l.columns, a.name AS audience, dc.name AS draft_of, \
+             vc.name AS version_of, s.version \
+             FROM recipients r JOIN recipient_lists l ON l.id = r.list_id \
+             LEFT JOIN audiences a ON a.list_id = r.list_id \
+             LEFT JOIN campaigns dc ON dc.draft_list_id = r.list_id \
+             LEFT JOIN submissions s ON s.list_id = r.list_id \
+             LEFT JOIN campaigns vc ON vc.id = s.campaign_id \
+             WHERE l.account_id = $1 AND r.phone = $2 ORDER BY r.list_id, r.position",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut last: Option<(i64, Option<String>)> = None;
+        for row in &rows {
+            let list: i64 = row.try_get("list_id")?;
+            let fields: Option<String> = row.try_get("fields")?;
+            if last.as_ref() != Some(&(list, fields.clone())) {
+                let columns: Option<String> = row.try_get("columns")?;
+                let values = ListColumns::from_stored(columns.as_deref())
+                    .map(|c| {
+                        c.named_values(fields.as_deref())
+                            .into_iter()
+                            .map(|(name, value)| FieldValue {
+                                name: name.to_owned(),
+                                value: value.to_owned(),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                data.entries.push(ContactEntry {
+                    kept_in: Vec::new(),
+                    values,
+                });
+                last = Some((list, fields));
+            }
+            let entry = data.entries.last_mut().expect("pushed above");
+            let mut uses = Vec::new();
+            if let Some(name) = row.try_get::<Option<String>, _>("audience")? {
+                uses.push(ListUse::Audience { name });
+            }
+            if let Some(campaign) = row.try_get::<Option<String>, _>("draft_of")? {
+                uses.push(ListUse::Draft { campaign });
+            }
+            if let (Some(campaign), Some(version)) = (
+                row.try_get::<Option<String>, _>("version_of")?,
+                row.try_get::<Option<i64>, _>("version")?,
+            ) {
+                let version = u32::try_from(version).map_err(|_| corrupt("version", version))?;
+                uses.push(ListUse::Version { campaign, version });
+            }
+            for used in uses {
+                if !entry.kept_in.contains(&used) {
+                    entry.kept_in.push(used);
+                }
+            }
+        }
+        let rows = sqlx::query(
+            "SELECT c.name, d.version, d.is_answer, d.status, d.error, d.first_submitted_at, \
+             d.updated_at, d.clicks FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id \
+             WHERE d.account_id = $1 AND d.phone = $2 ORDER BY d.id",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let version: Option<i64> = row.try_get("version")?;
+            let is_answer: i64 = row.try_get("is_answer")?;
+            let status: String = row.try_get("status")?;
+            let first: Option<i64> = row.try_get("first_submitted_at")?;
+            data.messages.push(ContactMessage {
+                campaign: row.try_get("name")?,
+                version: version
+                    .map(|v| u32::try_from(v).map_err(|_| corrupt("version", v)))
+                    .transpose()?,
+                kind: match (version, is_answer) {
+                    (Some(_), _) => MessageKind::Campaign,
+                    (None, 0) => MessageKind::Test,
+                    (None, _) => MessageKind::Answer,
+                },
+                status: DeliveryStatus::parse(&status)
+                    .ok_or_else(|| corrupt("delivery status", &status))?,
+                reason: row.try_get("error")?,
+                first_submitted_at: first.map(time).transpose()?,
+                last_change_at: time(row.try_get("updated_at")?)?,
+                clicks: unsigned("clicks", row.try_get("clicks")?)?,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT body, received_at, opted_out FROM phone_replies \
+             WHERE account_id = $1 AND phone = $2 ORDER BY id",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let opted_out: i64 = row.try_get("opted_out")?;
+            data.replies.push(ContactReply {
+                text: row.try_get("body")?,
+                received_at: time(row.try_get("received_at")?)?,
+                opted_out: opted_out != 0,
+            });
+        }
+        let rows = sqlx::query(
+            "SELECT body, created_at, confirmed_at FROM answers \
+             WHERE account_id = $1 AND phone = $2 ORDER BY id",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            data.answers.push(ContactAnswer {
+                text: row.try_get("body")?,
+                written_at: time(row.try_get("created_at")?)?,
+                confirmed: row.try_get::<Option<i64>, _>("confirmed_at")?.is_some(),
+            });
+        }
+        Ok(data)
+    }
+
     async fn erase_contact(
         &self,
         account: AccountId,
@@ -80,7 +218,9 @@ impl ContactStore for SqlStore {
         .await?
         .rows_affected();
         erased.messages = sqlx::query(
-            "UPDATE deliveries SET phone = $3, fields = NULL WHERE account_id = $2 AND phone = $1",
+            "UPDATE deliveries SET phone = $3, fields = NULL, \
+             body = CASE WHEN is_answer = 1 THEN NULL ELSE body END \
+             WHERE account_id = $2 AND phone = $1",
         )
         .bind(phone)
         .bind(account)
@@ -95,6 +235,13 @@ impl ContactStore for SqlStore {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+        // The team's answers, confirmed or not: their text was written to that person.
+        erased.answers = sqlx::query("DELETE FROM answers WHERE account_id = $2 AND phone = $1")
+            .bind(phone)
+            .bind(account)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         sqlx::query("DELETE FROM reply_threads WHERE account_id = $2 AND phone = $1")
             .bind(phone)
             .bind(account)

@@ -176,7 +176,7 @@ impl SqlStore {
     ) -> Result<Vec<DeliveryRecord>, StoreError> {
         let which = match version {
             Some(_) => "version = $2",
-            None => "version IS NULL AND $2 IS NULL",
+            None => "version IS NULL AND is_answer = 0 AND $2 IS NULL",
         };
         let sql = format!(
             "SELECT {DELIVERY_COLUMNS} FROM deliveries WHERE campaign_id = $1 AND {which} ORDER BY id"
@@ -217,7 +217,7 @@ impl DeliveryStore for SqlStore {
                  first_submitted_at = COALESCE(first_submitted_at, $2) \
                  WHERE id IN (SELECT id FROM deliveries WHERE status = '{status}' AND due_at <= $2 \
                  ORDER BY due_at LIMIT $3{lock}) \
-                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt, fields"
+                 RETURNING id, campaign_id, version, phone, body, sender, attempt, started_at, account_id, region, zone, window_exempt, is_answer, fields"
             );
             let _turn = self.write_turn().await;
             rows.extend(
@@ -433,7 +433,7 @@ impl DeliveryStore for SqlStore {
         limit: u32,
     ) -> Result<Vec<(i64, RecipientResult)>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at, clicks, replies FROM deliveries \
+            "SELECT id, phone, fields, status, error, attempt, first_submitted_at, updated_at, clicks, replies, answers FROM deliveries \
              WHERE campaign_id = $1 AND version = $2 AND id > $3 ORDER BY id LIMIT $4",
         )
         .bind(campaign.0)
@@ -449,7 +449,9 @@ impl DeliveryStore for SqlStore {
                 let first: Option<i64> = r.try_get("first_submitted_at")?;
                 let clicks: i64 = r.try_get("clicks")?;
                 let replies: i64 = r.try_get("replies")?;
+                let answers: i64 = r.try_get("answers")?;
                 let result = RecipientResult {
+                    answers: u64::try_from(answers).map_err(|_| corrupt("answers", answers))?,
                     replies: u64::try_from(replies).map_err(|_| corrupt("replies", replies))?,
                     clicks: u64::try_from(clicks).map_err(|_| corrupt("clicks", clicks))?,
                     phone: r.try_get("phone")?,

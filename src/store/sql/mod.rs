@@ -9,6 +9,7 @@ use tokio::sync::{Mutex, MutexGuard, mpsc};
 use super::{Engine, StoreError};
 
 mod accounts;
+mod answers;
 mod audiences;
 mod campaigns;
 mod console;

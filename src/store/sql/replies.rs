@@ -25,7 +25,7 @@ impl ReplyStore for SqlStore {
         let mut tx = self.pool.begin().await?;
         let last = sqlx::query(
             "SELECT id, campaign_id, version FROM deliveries WHERE phone = $1 AND account_id = $2 \
-             ORDER BY id DESC LIMIT 1",
+             AND is_answer = 0 ORDER BY id DESC LIMIT 1",
         )
         .bind(phone.as_e164())
         .bind(snowflake(account.0))
