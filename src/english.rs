@@ -277,6 +277,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::OptOutRemoved => "number removed from the opt-out list",
         AuditAction::ContactErased => "a person's data erased",
         AuditAction::AnswerSent => "answer sent to a number that wrote in",
+        AuditAction::ContactExported => "a person's data exported",
     }
 }
 

@@ -239,47 +239,92 @@ async fn the_queue_shows_what_a_moderator_needs_oldest_first(engine: Engine) {
     let queue = alice.get("/queue").await;
     assert_eq!(queue.status, 200);
     assert_eq!(queue.text_of("h1 .count"), "2");
-    assert_eq!(queue.texts("article.submission h2 a"), ["first", "second"]);
+    assert_eq!(queue.texts("table.queue a.item"), ["first", "second"]);
     assert_eq!(queue.count("meta[http-equiv=refresh]"), 1);
-    let first = format!("article#c{}", old.0);
-    assert_eq!(
-        queue.text_of(&format!("{first} .waited")),
-        "waiting 2 h 00 min"
-    );
+    // One line each: how long it waits, the account, the version, flags, cost, when it goes.
+    let first = format!("tr#q{}", old.0);
+    assert_eq!(queue.text_of(&format!("{first} .waited")), "2 h 00 min");
     assert_eq!(queue.text_of(&format!("{first} .account")), "Test server");
+    assert_eq!(queue.text_of(&format!("{first} .version")), "v1");
+    assert_eq!(queue.text_of(&format!("{first} td.number")), "3");
     assert_eq!(
-        queue.text_of(&format!("{first} .author")),
-        format!("user {}", OWNER.user)
+        queue.text_of(&format!("{first} td[data-label=Sends]")),
+        "once approved"
     );
-    assert_eq!(queue.text_of(&format!("{first} .version")), "1");
-    assert_eq!(queue.text_of(&format!("{first} .sender")), "HERALD");
-    assert_eq!(
-        queue.text_of(&format!("{first} .encoding")),
-        "GSM-7, 1 segment"
-    );
-    assert_eq!(queue.text_of(&format!("{first} .recipients")), "3");
-    assert_eq!(queue.text_of(&format!("{first} .cost")), "3 credits");
-    assert_eq!(
-        queue.text_of(&format!("{first} .send")),
-        "immediately, once approved"
-    );
-    // The payload is shown as text, inert.
-    assert_eq!(queue.text_of(&format!("{first} pre.body")), payload);
+    let again = format!("tr#q{}", second.0);
+    assert_eq!(queue.text_of(&format!("{again} .version")), "v2");
+    assert_eq!(queue.texts(&format!("{again} .badge")), ["resubmitted"]);
+    // The payload is shown as text, inert, in the list and in the review.
     assert_eq!(queue.count("script"), 0);
-    assert_eq!(queue.count("article img"), 0);
     assert!(!queue.text.contains("<script") && !queue.text.contains("<img"));
 
-    let again = format!("article#c{}", second.0);
-    assert_eq!(queue.text_of(&format!("{again} .version")), "2");
+    // Opened beside the list: the whole version. The list's page no longer refreshes itself
+    // while a moderator reads.
+    let open = alice.get(&format!("/queue?open={}", old.0)).await;
+    assert_eq!(open.status, 200);
+    assert_eq!(open.count("meta[http-equiv=refresh]"), 0);
+    assert_eq!(open.count("table.queue tbody tr"), 2);
+    let panel = "#review";
+    assert_eq!(open.text_of(&format!("{panel} .account")), "Test server");
     assert_eq!(
-        queue.text_of(&format!("{again} .encoding")),
-        "UCS-2, 1 segment"
+        open.text_of(&format!("{panel} .author")),
+        format!("user {}", OWNER.user)
     );
     assert_eq!(
-        queue.text_of(&format!("{again} .refusal")),
+        open.attr(&format!("{panel} .author"), "title"),
+        format!("Discord id {}", OWNER.user)
+    );
+    assert_eq!(open.text_of(&format!("{panel} dd.version")), "1");
+    assert_eq!(open.text_of(&format!("{panel} .sender")), "HERALD");
+    assert_eq!(
+        open.text_of(&format!("{panel} .encoding")),
+        "GSM-7, 1 segment"
+    );
+    assert_eq!(open.text_of(&format!("{panel} .recipients")), "3");
+    assert_eq!(open.text_of(&format!("{panel} .cost")), "3 credits");
+    assert_eq!(
+        open.text_of(&format!("{panel} .send")),
+        "immediately, once approved"
+    );
+    assert_eq!(open.text_of(&format!("{panel} pre.body")), payload);
+    assert_eq!(open.count("script"), 0);
+    assert_eq!(open.count("article img"), 0);
+    assert!(!open.text.contains("<script") && !open.text.contains("<img"));
+
+    // The name the bot saw the author under replaces the id (which stays on hover).
+    t.app
+        .remember_name(SERVER, OWNER.user, "Marie <Boutique>")
+        .await
+        .unwrap();
+    let named = alice.get(&format!("/reviews/{}", second.0)).await;
+    assert_eq!(named.text_of("#review .author"), "Marie <Boutique>");
+    assert_eq!(
+        named.text_of("#review .refusal"),
         "v1, technical: Sender <b>HERALD</b> is not registered (alice, 2027-03-02 10:30 UTC)"
     );
-    assert_eq!(queue.count(&format!("{again} .refusal b")), 0);
+    assert_eq!(named.count("#review .refusal b"), 0);
+    assert_eq!(named.text_of("#review dd.encoding"), "UCS-2, 1 segment");
+    // A resubmission shows what changed since the refused version, and why it was refused.
+    assert_eq!(named.text_of("#review .diff h3"), "Changes since version 1");
+    assert_eq!(
+        named.text_of("#review .diff p.refusals"),
+        "Version 1 was refused: technical: Sender <b>HERALD</b> is not registered (alice, 2027-03-02 10:30 UTC)"
+    );
+
+    // Alice opened both: bob sees who is on them, in the list and on the page.
+    let mut bob = signed_in(&base, "bob").await;
+    let list = bob.get("/queue").await;
+    assert_eq!(
+        list.texts("table.queue .badge.claim"),
+        ["alice is reviewing", "alice is reviewing"]
+    );
+    let seen = bob.get(&format!("/reviews/{}", old.0)).await;
+    assert!(
+        seen.text_of(".claimed")
+            .starts_with("alice is reviewing it (until 2027-03-02 11:10 UTC)"),
+        "{}",
+        seen.text_of(".claimed")
+    );
 }
 
 async fn the_queue_is_paginated(engine: Engine) {
@@ -290,11 +335,11 @@ async fn the_queue_is_paginated(engine: Engine) {
     }
     let mut alice = signed_in(&base, "alice").await;
     let first = alice.get("/queue").await;
-    assert_eq!(first.count("article.submission"), 25);
+    assert_eq!(first.count("table.queue tbody tr"), 25);
     assert_eq!(first.text_of(".pager span"), "page 1 of 2");
     assert_eq!(first.attr(".pager a[rel=next]", "href"), "/queue?page=2");
     let second = alice.get("/queue?page=2").await;
-    assert_eq!(second.texts("article.submission h2 a"), ["c25", "c26"]);
+    assert_eq!(second.texts("table.queue a.item"), ["c25", "c26"]);
     assert_eq!(second.attr(".pager a[rel=prev]", "href"), "/queue?page=1");
 }
 
@@ -321,9 +366,11 @@ async fn approving_and_refusing(engine: Engine) {
     let approved = alice
         .submit(&review, &format!("{review}/approve"), &[("version", "1")])
         .await;
+    // On to the next version nobody else is reviewing.
+    let next = format!("/queue?open={}#review", autumn.0);
     assert_eq!(
         (approved.status, approved.location()),
-        (303, Some("/queue"))
+        (303, Some(next.as_str()))
     );
     assert_eq!(state(&t, spring).await, CampaignState::Approved);
 
@@ -333,7 +380,12 @@ async fn approving_and_refusing(engine: Engine) {
         .submit(
             &review,
             &format!("{review}/refuse"),
-            &[("version", "1"), ("code", "technical"), ("reason", "late")],
+            &[
+                ("version", "1"),
+                ("code", "technical"),
+                ("reason", "late"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert_eq!(late.status, 422);
@@ -387,6 +439,25 @@ async fn approving_and_refusing(engine: Engine) {
     assert_eq!(no_code.status, 422);
     assert_eq!(state(&t, autumn).await, CampaignState::PendingReview);
 
+    // The refusal is shown as the owner will read it before it goes.
+    let asked = alice
+        .submit(
+            &from,
+            &refuse,
+            &[
+                ("version", "1"),
+                ("code", "code_of_conduct"),
+                ("reason", "Misleading <i>price</i> claim"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, 200);
+    assert_eq!(
+        asked.text_of("blockquote.reason"),
+        "Misleading <i>price</i> claim"
+    );
+    assert_eq!(asked.count("blockquote.reason i"), 0);
+    assert_eq!(state(&t, autumn).await, CampaignState::PendingReview);
     let refused = alice
         .submit(
             &from,
@@ -395,6 +466,7 @@ async fn approving_and_refusing(engine: Engine) {
                 ("version", "1"),
                 ("code", "code_of_conduct"),
                 ("reason", "Misleading price claim"),
+                ("confirm", "yes"),
             ],
         )
         .await;
@@ -435,6 +507,7 @@ async fn history_filters_by_moderator_date_and_outcome(engine: Engine) {
             ("version", "1"),
             ("code", "technical"),
             ("reason", "Bad link"),
+            ("confirm", "yes"),
         ],
     )
     .await;
@@ -797,7 +870,7 @@ async fn history_dates_out_of_range_are_refused_with_the_range(engine: Engine) {
             )),
             "{query}: {error}"
         );
-        assert_eq!(page.count("header.top nav a"), 6, "{query}: the menu");
+        assert_eq!(page.count("header.top nav a"), 7, "{query}: the menu");
     }
     assert_eq!(alice.get("/history?until=9999-12-31").await.status, 200);
 }
@@ -870,7 +943,7 @@ async fn unreadable_requests_get_plain_console_pages(engine: Engine) {
         ] {
             assert!(!page.text.contains(leak), "{leak}: {}", page.text);
         }
-        assert_eq!(page.count("header.top nav a"), 6, "the menu: {}", page.text);
+        assert_eq!(page.count("header.top nav a"), 7, "the menu: {}", page.text);
     }
 }
 

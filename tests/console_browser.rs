@@ -63,7 +63,7 @@ impl Driver {
             serde_json::json!({
                 "binary": CHROMIUM,
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                         "--disable-dev-shm-usage", "--window-size=1280,1000",
+                         "--disable-dev-shm-usage", "--window-size=1400,1000",
                          "--no-proxy-server"]
             }),
         );
@@ -243,10 +243,11 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     assert_eq!(text(&browser, "header .who").await, "alice");
     snap(&browser, "2-queue").await;
 
-    click(&browser, &format!("article#c{} a.review", spring.0)).await;
-    arrive_at(&browser, &format!("/reviews/{}", spring.0)).await;
+    // Opened beside the list.
+    click(&browser, &format!("tr#q{} a.item", spring.0)).await;
+    arrive_at(&browser, "/queue").await;
     assert_eq!(
-        text(&browser, "section.links li").await,
+        text(&browser, "#review section.links li").await,
         "http://bit.ly/spring no encryption (http), a public link shortener"
     );
     assert_eq!(
@@ -254,14 +255,11 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         "from Wednesday 2027-03-03 08:00 (Indian/Reunion) (after 20:00)"
     );
     snap(&browser, "3-review").await;
+    // Approved: the next version nobody else reviews opens by itself.
     click(&browser, "form.approve button").await;
     arrive_at(&browser, "/queue").await;
     assert_eq!(text(&browser, "h1 .count").await, "1");
-
-    browser
-        .goto(&format!("{base}/reviews/{}", autumn.0))
-        .await
-        .unwrap();
+    assert_eq!(text(&browser, "#review h2.review-title a").await, "autumn");
     click(&browser, "input[value=code_of_conduct]").await;
     type_into(
         &browser,
@@ -271,6 +269,14 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
     .await;
     snap(&browser, "4-refusing").await;
     click(&browser, "form.refuse button").await;
+    // Seen as the owner will read it, then sent.
+    arrive_at(&browser, &format!("/reviews/{}/refuse", autumn.0)).await;
+    assert_eq!(
+        text(&browser, "blockquote.reason").await,
+        "The offer's end date is missing."
+    );
+    snap(&browser, "4b-refuse-confirm").await;
+    click(&browser, "form button.refuse").await;
     arrive_at(&browser, "/queue").await;
     assert_eq!(text(&browser, "h1 .count").await, "0");
     snap(&browser, "5-empty-queue").await;

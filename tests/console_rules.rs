@@ -78,18 +78,27 @@ async fn the_review_page_lists_links_windows_and_sender_flags(engine: Engine) {
         ]
     );
     let sender_flag = "the sender breaks a French operators' rule: operators filter generic words such as \"INFO\", use your brand";
-    for page in [&review, &alice.get("/queue").await] {
-        let flags = page.texts("ul.flags li");
-        assert!(flags.iter().any(|f| f == sender_flag), "{flags:?}");
-        assert!(
-            flags.contains(&"the link https://xn--mabutique-e7a.fr/promo has an encoded international name (xn--) that can imitate another".to_owned()),
-            "{flags:?}"
-        );
-        assert!(
-            flags.contains(&"1 recipient(s) wait for their sending window: Tuesday 2027-03-02 21:00 (Indian/Reunion): marketing SMS may only be sent between 08:00 and 20:00".to_owned()),
-            "{flags:?}"
-        );
+    // The queue's list says it in badges, the review in full.
+    let queue = alice.get("/queue").await;
+    let badges = queue.texts("table.queue .badge");
+    for badge in [
+        "shortener",
+        "link to check",
+        "waits for window",
+        "sender rule",
+    ] {
+        assert!(badges.iter().any(|b| b == badge), "{badges:?}");
     }
+    let flags = review.texts("ul.flags li");
+    assert!(flags.iter().any(|f| f == sender_flag), "{flags:?}");
+    assert!(
+        flags.contains(&"the link https://xn--mabutique-e7a.fr/promo has an encoded international name (xn--) that can imitate another".to_owned()),
+        "{flags:?}"
+    );
+    assert!(
+        flags.contains(&"1 recipient(s) wait for their sending window: Tuesday 2027-03-02 21:00 (Indian/Reunion): marketing SMS may only be sent between 08:00 and 20:00".to_owned()),
+        "{flags:?}"
+    );
 }
 
 async fn campaigns_sending_show_who_waits_for_the_window(engine: Engine) {

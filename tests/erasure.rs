@@ -92,7 +92,11 @@ async fn erasing_a_number_keeps_only_anonymous_counts(engine: Engine) {
     let t = TestApp::new(engine).await;
     anne_was_sent_to(&t).await;
     // What is kept about Anne, as the person asking for it would get it.
-    let kept = t.app.export_contact(SERVER, "0612345601").await.unwrap();
+    let kept = t
+        .app
+        .export_contact(SERVER, "0612345601", Actor::Operator)
+        .await
+        .unwrap();
     let json = serde_json::to_value(&kept).unwrap();
     assert_eq!(json["number"], "+33612345601");
     let uses: Vec<&Value> = json["entries"]
@@ -121,12 +125,21 @@ async fn erasing_a_number_keeps_only_anonymous_counts(engine: Engine) {
         .map(|m| (m["kind"].as_str().unwrap(), m["status"].as_str().unwrap()))
         .collect();
     assert_eq!(kinds, [("campaign", "delivered"), ("answer", "pending")]);
+    assert_eq!(json["messages"][0]["values"][0]["value"], "Anne");
+    let audited: Vec<&str> = json["audit"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(audited, ["opt_out_added"], "{json}");
     assert_eq!(json["replies"][0]["text"], "Merci, c'est Anne");
     assert_eq!(json["answers"][0]["text"], "Avec plaisir, Anne");
     assert_eq!(json["answers"][0]["confirmed"], true);
     assert_eq!(json["opt_out"]["reason"], "manual");
 
     // Bob's message is not sent yet: erasing Bob means it never will be.
+    let before = t.app.account(SERVER).await.unwrap().1.available.0;
     let anne = t
         .app
         .erase_contact(SERVER, "06 12 34 56 01", Actor::Operator)
@@ -143,6 +156,11 @@ async fn erasing_a_number_keeps_only_anonymous_counts(engine: Engine) {
         ),
         (2, 2, 1, 1, 1),
         "{anne:?}"
+    );
+    // The answer that will never leave is refunded.
+    assert_eq!(
+        t.app.account(SERVER).await.unwrap().1.available.0,
+        before + 1
     );
     assert!(anne.audit_entries >= 1, "{anne:?}");
     assert!(anne.kept_on_opt_out_list);
@@ -191,7 +209,11 @@ async fn erasing_a_number_keeps_only_anonymous_counts(engine: Engine) {
         Err(herald::app::AppError::NotAReplyThread)
     ));
     // Asked again, only the opt-out entry is left.
-    let kept = t.app.export_contact(SERVER, "+33612345601").await.unwrap();
+    let kept = t
+        .app
+        .export_contact(SERVER, "+33612345601", Actor::Operator)
+        .await
+        .unwrap();
     assert!(kept.opt_out.is_some());
     assert_eq!(kept.data, herald::store::ContactData::default());
     // The opt-out entry stays: Anne is never sent to again.

@@ -415,7 +415,7 @@ async fn a_reply_through_kannel_reaches_its_thread_and_the_answer_goes_back() {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let shown = loop {
         let shown = content(&discord.message(id).unwrap());
-        if shown.ends_with("✅ Statut : reçu") {
+        if shown.ends_with("✅ Statut : délivré") {
             break shown;
         }
         assert!(

@@ -386,7 +386,7 @@ async fn answers_from_a_thread_are_priced_confirmed_sent_and_followed() {
         .delivery_report(jobs[0].id, Some(1), &Report::Delivered)
         .await
         .unwrap();
-    let delivered = wait_for_edit(&discord, post_id, |c| c.ends_with("✅ Statut : reçu")).await;
+    let delivered = wait_for_edit(&discord, post_id, |c| c.ends_with("✅ Statut : délivré")).await;
     assert!(delivered.starts_with("↩️ Réponse de"), "{delivered}");
     let edits: Vec<_> = discord
         .requests()
@@ -453,7 +453,7 @@ async fn answers_from_a_thread_are_priced_confirmed_sent_and_followed() {
     t.clock.set(herald_time("2027-03-03T07:30:00Z"));
     assert!(t.app.claim_deliveries(10).await.unwrap().is_empty());
     wait_for_edit(&discord, waiting_id, |c| {
-        c.ends_with("🛑 Statut : non envoyé, le numéro s'est désinscrit ; ses 1 crédit(s) ont été remboursés")
+        c.ends_with("🛑 Statut : non envoyé, le numéro est sur la liste d'opposition ; ses 1 crédit(s) ont été remboursés")
     })
     .await;
     assert_eq!(available(&t).await, before - 1);
@@ -474,7 +474,7 @@ async fn answers_from_a_thread_are_priced_confirmed_sent_and_followed() {
         .await;
     assert_eq!(
         content(&refused),
-        "This number opted out: no message may be sent to it."
+        "This number is on the opt-out list: no message may be sent to it."
     );
 
     // The results count the replies and the answers of each recipient.
@@ -577,7 +577,12 @@ async fn an_answer_is_followed_until_its_final_status(engine: crate::support::En
     );
     // Claimed: another process finds nothing to show.
     assert!(t.app.claim_answer_updates(10).await.unwrap().is_empty());
-    t.app.answer_shown(&first[0], 555).await.unwrap();
+    // A claim that ran out (a slow post) is taken over; the late writer records nothing.
+    t.clock.advance(chrono::TimeDelta::minutes(2));
+    let taken_over = t.app.claim_answer_updates(10).await.unwrap();
+    assert_eq!(taken_over.len(), 1);
+    t.app.answer_shown(&first[0], Some(111)).await.unwrap();
+    t.app.answer_shown(&taken_over[0], Some(555)).await.unwrap();
     assert!(
         t.app.claim_answer_updates(10).await.unwrap().is_empty(),
         "nothing changed"
@@ -589,9 +594,9 @@ async fn an_answer_is_followed_until_its_final_status(engine: crate::support::En
         (sent[0].status, sent[0].message),
         (DeliveryStatus::Submitted, Some(555))
     );
-    t.app.answer_shown(&sent[0], 555).await.unwrap();
+    t.app.answer_shown(&sent[0], Some(555)).await.unwrap();
     t.app
-        .delivery_report(job.id, Some(1), &Report::UnknownNumber)
+        .delivery_report(job.id, Some(1), &Report::Rejected { temporary: false })
         .await
         .unwrap();
     let bounced = t.app.claim_answer_updates(10).await.unwrap();
@@ -600,9 +605,31 @@ async fn an_answer_is_followed_until_its_final_status(engine: crate::support::En
         !bounced[0].refunded,
         "a bounce is paid for, as in campaigns"
     );
-    t.app.answer_shown(&bounced[0], 555).await.unwrap();
+    t.app.answer_shown(&bounced[0], Some(555)).await.unwrap();
     assert!(t.app.claim_answer_updates(10).await.unwrap().is_empty());
     assert_eq!(balance(&t).await, 8);
+
+    // An answer written and never confirmed is forgotten an hour after it expired.
+    let unconfirmed = t
+        .app
+        .prepare_answer(OWNER, ChannelId(77), "Finalement non")
+        .await
+        .unwrap();
+    assert_eq!(t.app.forget_unconfirmed_answers().await.unwrap(), 0);
+    t.clock.advance(chrono::TimeDelta::minutes(76));
+    assert_eq!(t.app.forget_unconfirmed_answers().await.unwrap(), 1);
+    assert!(matches!(
+        t.app
+            .confirm_answer(OWNER, unconfirmed.token.as_str())
+            .await,
+        Err(herald::app::AppError::UnknownConfirmation)
+    ));
+    let kept = t
+        .app
+        .export_contact(SERVER, "+33612345601", Actor::Operator)
+        .await
+        .unwrap();
+    assert_eq!(kept.data.answers.len(), 1, "the confirmed one only");
 }
 
 /// An answer confirmed, then the number opts out before it leaves: not sent, refunded once.

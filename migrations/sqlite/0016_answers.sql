@@ -25,6 +25,7 @@ CREATE TABLE answers (
 );
 CREATE INDEX answers_unsettled ON answers (settled, delivery_id);
 CREATE INDEX answers_by_phone ON answers (account_id, phone);
+CREATE INDEX answers_by_delivery ON answers (delivery_id);
 CREATE INDEX reply_threads_by_thread ON reply_threads (thread_id);
 
 -- is_answer: this message is an answer; answers: how many answers followed this message.

@@ -4,9 +4,7 @@ use chrono::TimeDelta;
 
 use crate::domain::answer::{self, AnswerError, AnswerRequest, AnswerSummary};
 use crate::domain::campaign::ConfirmationToken;
-use crate::domain::credits::{LedgerEntry, LedgerKind};
 use crate::domain::delivery::DeliveryStatus;
-use crate::domain::effects::Effect;
 use crate::domain::ids::ChannelId;
 use crate::domain::phone::PhoneNumber;
 use crate::domain::sender::SenderId;
@@ -103,7 +101,7 @@ impl App {
     }
 
     /// Confirmed answers whose status changed since their thread message showed it, each
-    /// claimed for a minute. One that ended unsent is refunded first (once).
+    /// claimed for a minute. (One that ended unsent was refunded as it ended.)
     pub async fn claim_answer_updates(&self, limit: u32) -> Result<Vec<AnswerUpdate>, AppError> {
         let now = self.now();
         let mut updates = self
@@ -113,29 +111,25 @@ impl App {
         for update in &mut updates {
             update.waiting_for_window =
                 update.status == DeliveryStatus::Pending && update.due_at > now;
-            let unsent = matches!(
-                update.status,
-                DeliveryStatus::Skipped | DeliveryStatus::Stopped | DeliveryStatus::OutsideHours
-            );
-            if unsent && !update.refunded {
-                let refund = Effect::Ledger(LedgerEntry {
-                    kind: LedgerKind::Refund,
-                    amount: update.cost,
-                    campaign: None,
-                    reason: Some("answer SMS not sent".to_owned()),
-                });
-                self.store
-                    .refund_answer(update.id, update.account, &[refund], now)
-                    .await?;
-                update.refunded = true;
-            }
         }
         Ok(updates)
     }
 
-    /// The thread message `message` shows the update now.
-    pub async fn answer_shown(&self, update: &AnswerUpdate, message: u64) -> Result<(), AppError> {
+    /// The thread message `message` shows the update now; `None`: it can't be shown (Discord
+    /// refuses), and is not tried again until the answer's status changes.
+    pub async fn answer_shown(
+        &self,
+        update: &AnswerUpdate,
+        message: Option<u64>,
+    ) -> Result<(), AppError> {
         Ok(self.store.answer_shown(update, message, self.now()).await?)
+    }
+
+    /// Forgets answers written but not confirmed in time: their text was meant for a person,
+    /// and is kept no longer than needed to say "expired" to a late click.
+    pub async fn forget_unconfirmed_answers(&self) -> Result<u64, AppError> {
+        let before = self.now() - TimeDelta::hours(1);
+        Ok(self.store.forget_unconfirmed_answers(before).await?)
     }
 
     async fn is_opted_out(

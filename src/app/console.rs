@@ -18,8 +18,8 @@ use crate::domain::effects::Actor;
 use crate::domain::ids::{AccountId, CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
 use crate::store::{
-    AuditRecord, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
-    SignInAttempt,
+    AuditRecord, DecisionFilter, PastRefusal, PendingReview, QueueFilter, ReviewRecord,
+    SessionRecord, SignInAttempt,
 };
 
 use super::{App, AppError, random_hex};
@@ -279,10 +279,15 @@ impl App {
         Ok(self.store.delete_session(&sha256_hex(token)).await?)
     }
 
-    /// One page (from 1) of the versions waiting for review, oldest first.
+    /// One page (from 1) of the versions waiting for review that `filter` keeps, oldest
+    /// first, with who is reviewing each.
     #[tracing::instrument(skip_all, level = "debug")]
-    pub async fn review_queue(&self, page: u32) -> Result<QueuePage, AppError> {
-        let total = self.store.pending_count().await?;
+    pub async fn review_queue(
+        &self,
+        filter: &QueueFilter,
+        page: u32,
+    ) -> Result<QueuePage, AppError> {
+        let total = self.store.pending_count(filter).await?;
         let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
             .unwrap_or(u32::MAX)
             .max(1);
@@ -292,7 +297,10 @@ impl App {
             total,
             page,
             pages,
-            reviews: self.store.pending_reviews(offset, PAGE_SIZE).await?,
+            reviews: self
+                .store
+                .pending_reviews(filter, self.now(), offset, PAGE_SIZE)
+                .await?,
             now: self.now(),
         })
     }
@@ -451,9 +459,13 @@ impl App {
             .into_iter()
             .map(|(confirmed, decided)| decided - confirmed)
             .collect();
-        let oldest = self.store.pending_reviews(0, 1).await?;
+        let everything = QueueFilter::default();
+        let oldest = self
+            .store
+            .pending_reviews(&everything, self.now(), 0, 1)
+            .await?;
         Ok(Dashboard {
-            queue_size: self.store.pending_count().await?,
+            queue_size: self.store.pending_count(&everything).await?,
             oldest_wait: oldest
                 .first()
                 .and_then(|r| r.campaign.submission.as_ref())

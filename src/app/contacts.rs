@@ -34,12 +34,23 @@ impl App {
         &self,
         account: AccountId,
         number: &str,
+        by: Actor,
     ) -> Result<ContactExport, AppError> {
         let phone = self.read_number(account, number).await?;
+        let audit = AuditEntry {
+            account,
+            campaign: None,
+            actor: by,
+            action: AuditAction::ContactExported,
+            detail: String::new(),
+        };
         Ok(ContactExport {
             number: phone.as_e164().to_owned(),
             opt_out: self.store.opt_out_entry(account, &phone).await?,
-            data: self.store.contact_data(account, &phone).await?,
+            data: self
+                .store
+                .contact_data(account, &phone, &audit, self.now())
+                .await?,
         })
     }
 

@@ -27,6 +27,12 @@ pub enum AppError {
     #[error("answers are written in a number's thread of the replies channel")]
     NotAReplyThread,
     #[error(transparent)]
+    CannedReason(#[from] crate::domain::review_desk::CannedReasonError),
+    #[error("a reason labelled \"{0}\" exists already: pick another label, or change that one")]
+    ReasonLabelTaken(String),
+    #[error("this refusal reason no longer exists: reload the page")]
+    UnknownReason,
+    #[error(transparent)]
     Audience(#[from] crate::domain::audience::AudienceError),
     #[error(transparent)]
     Body(#[from] SmsBodyError),

@@ -46,6 +46,7 @@ mod opt_outs;
 mod people;
 mod personal;
 mod results;
+mod review_desk;
 mod sending;
 pub mod support;
 mod surveys;
@@ -126,6 +127,11 @@ impl App {
 
     fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The clock the use cases read, for adapters that show times relative to it.
+    pub fn current_time(&self) -> DateTime<Utc> {
+        self.now()
     }
 
     fn new_token() -> Result<ConfirmationToken, AppError> {

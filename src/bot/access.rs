@@ -45,6 +45,29 @@ pub fn member(ctx: Context<'_>) -> Option<&serenity::Member> {
     }
 }
 
+/// The name a person goes by in this server: their server nickname, else their global name,
+/// else their user name.
+pub fn display_name(member: Option<&serenity::Member>, user: &serenity::User) -> String {
+    member
+        .and_then(|m| m.nick.clone())
+        .or_else(|| user.global_name.clone())
+        .unwrap_or_else(|| user.name.clone())
+}
+
+/// Keeps the name the author goes by, for the console; a failure is only logged.
+pub async fn remember_name(ctx: Context<'_>) {
+    let Some(guild) = ctx.guild_id() else { return };
+    let name = display_name(member(ctx), ctx.author());
+    if let Err(e) = ctx
+        .data()
+        .app
+        .remember_name(AccountId(guild.get()), UserId(ctx.author().id.get()), &name)
+        .await
+    {
+        tracing::warn!(error = %e, "could not keep a display name");
+    }
+}
+
 /// Manage Server, as Discord resolved it for this interaction.
 pub fn is_manager(ctx: Context<'_>) -> bool {
     member_is_manager(member(ctx))

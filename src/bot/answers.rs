@@ -22,6 +22,37 @@ use crate::store::AnswerUpdate;
 
 const POLL: Duration = Duration::from_millis(500);
 const BATCH: u32 = 20;
+/// How often answers written but never confirmed are forgotten.
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
+
+#[derive(Debug, thiserror::Error)]
+enum ShowError {
+    /// Discord refused the request for good (HTTP status).
+    #[error("Discord refused it ({0})")]
+    Refused(u16),
+    #[error(transparent)]
+    Bot(#[from] BotError),
+}
+
+impl From<serenity::Error> for ShowError {
+    fn from(e: serenity::Error) -> ShowError {
+        match client_error(&e) {
+            Some(status) => ShowError::Refused(status),
+            None => ShowError::Bot(e.into()),
+        }
+    }
+}
+
+/// A 4xx answer other than rate limiting: the same request would fail again.
+fn client_error(e: &serenity::Error) -> Option<u16> {
+    match e {
+        serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(r)) => {
+            let status = r.status_code.as_u16();
+            ((400..500).contains(&status) && status != 429).then_some(status)
+        }
+        _ => None,
+    }
+}
 
 pub fn confirm_button(token: &ConfirmationToken, lang: Lang) -> serenity::CreateButton {
     render::button(
@@ -93,13 +124,35 @@ pub async fn confirm(
 
 /// Posts and edits the answers' thread messages.
 pub async fn run(app: App, http: std::sync::Arc<serenity::Http>) {
+    let mut last_pruned = std::time::Instant::now() - PRUNE_EVERY;
     loop {
+        if last_pruned.elapsed() >= PRUNE_EVERY {
+            last_pruned = std::time::Instant::now();
+            if let Err(e) = app.forget_unconfirmed_answers().await {
+                tracing::warn!(error = %e, "unconfirmed answers not forgotten yet");
+            }
+        }
         match app.claim_answer_updates(BATCH).await {
             Ok(updates) if !updates.is_empty() => {
                 for update in &updates {
-                    if let Err(e) = show(&app, &http, update).await {
+                    match show(&app, &http, update).await {
+                        Ok(()) => {}
+                        Err(ShowError::Refused(status)) => {
+                            // The thread is gone, locked, or the bot may no longer post there:
+                            // trying again would fail the same way. The answer itself goes on.
+                            tracing::warn!(
+                                answer = update.id,
+                                status,
+                                "Discord refused the answer's status message; no longer shown"
+                            );
+                            if let Err(e) = app.answer_shown(update, None).await {
+                                tracing::warn!(answer = update.id, error = %e, "could not record it");
+                            }
+                        }
                         // Claimed for a minute: tried again after that.
-                        tracing::warn!(answer = update.id, error = %e, "answer status not shown; will retry");
+                        Err(e) => {
+                            tracing::warn!(answer = update.id, error = %e, "answer status not shown; will retry")
+                        }
                     }
                 }
                 continue;
@@ -111,41 +164,56 @@ pub async fn run(app: App, http: std::sync::Arc<serenity::Http>) {
     }
 }
 
-async fn show(app: &App, http: &serenity::Http, update: &AnswerUpdate) -> Result<(), BotError> {
+async fn show(app: &App, http: &serenity::Http, update: &AnswerUpdate) -> Result<(), ShowError> {
     let lang = match app.account(update.account).await {
         Ok((account, _)) if account.region.to_string() == "FR" => Lang::Fr,
         _ => Lang::En,
     };
-    let content = thread_message(update, lang);
+    let content = cut(thread_message(update, lang));
     let thread = serenity::ChannelId::new(update.thread.0);
-    let none = serenity::CreateAllowedMentions::new();
+    let post = || async {
+        thread
+            .send_message(
+                http,
+                serenity::CreateMessage::new()
+                    .content(content.clone())
+                    .allowed_mentions(serenity::CreateAllowedMentions::new()),
+            )
+            .await
+            .map(|m| m.id)
+    };
     let message = match update.message {
         Some(id) => {
-            thread
+            let edited = thread
                 .edit_message(
                     http,
                     serenity::MessageId::new(id),
                     serenity::EditMessage::new()
-                        .content(content)
-                        .allowed_mentions(none),
+                        .content(content.clone())
+                        .allowed_mentions(serenity::CreateAllowedMentions::new()),
                 )
-                .await?
-                .id
+                .await;
+            match edited {
+                Ok(m) => m.id,
+                // Someone deleted the message: the status goes in a new one.
+                Err(e) if client_error(&e) == Some(404) => post().await?,
+                Err(e) => return Err(e.into()),
+            }
         }
-        None => {
-            thread
-                .send_message(
-                    http,
-                    serenity::CreateMessage::new()
-                        .content(content)
-                        .allowed_mentions(none),
-                )
-                .await?
-                .id
-        }
+        None => post().await?,
     };
-    app.answer_shown(update, message.get()).await?;
+    app.answer_shown(update, Some(message.get()))
+        .await
+        .map_err(BotError::from)?;
     Ok(())
+}
+
+/// A message's 2,000 characters at most (a long answer, escaped and quoted, may pass it).
+fn cut(text: String) -> String {
+    if text.chars().count() <= 2000 {
+        return text;
+    }
+    text.chars().take(1999).collect::<String>() + "…"
 }
 
 /// The thread message of an answer: who wrote it, what it says, where it stands.

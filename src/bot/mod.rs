@@ -63,6 +63,8 @@ pub async fn run(
         .options(poise::FrameworkOptions {
             commands: commands::all(),
             on_error: |error| Box::pin(reply::on_error(error)),
+            // The console shows people by the name they go by in their server.
+            pre_command: |ctx| Box::pin(access::remember_name(ctx)),
             event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
             ..Default::default()
         })

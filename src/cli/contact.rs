@@ -22,8 +22,8 @@ pub enum ContactCommand {
         out: Option<std::path::PathBuf>,
     },
     /// Erase everything the account keeps about a number (list and audience entries, merge
-    /// values, replies, short links), keeping only anonymous counts; messages not sent yet are
-    /// not sent. The number stays on the opt-out list if it is on it. Cannot be undone.
+    /// values, replies, the team's answers, short links), keeping only anonymous counts;
+    /// messages not sent yet are not sent. The number stays on the opt-out list if it is on it. Cannot be undone.
     Erase {
         #[arg(value_parser = super::discord_id)]
         server: u64,
@@ -41,7 +41,9 @@ pub async fn run(app: &App, out: &Output, cmd: ContactCommand) -> Result<(), Fai
             number,
             out: file,
         } => {
-            let export = app.export_contact(AccountId(server), &number).await?;
+            let export = app
+                .export_contact(AccountId(server), &number, Actor::Operator)
+                .await?;
             let json = serde_json::to_string_pretty(&export)
                 .map_err(|e| Failure::Internal(e.to_string()))?;
             match file {
@@ -51,7 +53,7 @@ pub async fn run(app: &App, out: &Output, cmd: ContactCommand) -> Result<(), Fai
                     })?;
                     let text = match export.is_empty() {
                         true => format!(
-                            "nothing is kept about {} in account {server}: {} says so",
+                            "nothing is kept about {} in account {server} (the empty export is in {})",
                             export.number,
                             path.display()
                         ),

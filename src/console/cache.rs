@@ -21,7 +21,7 @@ pub struct QueueFragment {
 
 pub struct ConsoleCache {
     ttl: Duration,
-    queue: Mutex<HashMap<u32, (Instant, Arc<QueueFragment>)>>,
+    queue: Mutex<HashMap<String, (Instant, Arc<QueueFragment>)>>,
     sessions: Mutex<HashMap<String, (Instant, ModeratorSession)>>,
 }
 
@@ -62,15 +62,16 @@ impl ConsoleCache {
         self.sessions.lock().expect("cache lock").remove(token);
     }
 
-    pub fn queue_page(&self, page: u32) -> Option<Arc<QueueFragment>> {
+    /// A page of the queue as filtered by `key` (its filters and page number).
+    pub fn queue_page(&self, key: &str) -> Option<Arc<QueueFragment>> {
         let pages = self.queue.lock().expect("cache lock");
         pages
-            .get(&page)
+            .get(key)
             .filter(|(at, _)| at.elapsed() < self.ttl)
             .map(|(_, fragment)| fragment.clone())
     }
 
-    pub fn keep_queue_page(&self, page: u32, fragment: Arc<QueueFragment>) {
+    pub fn keep_queue_page(&self, key: String, fragment: Arc<QueueFragment>) {
         if self.ttl.is_zero() {
             return;
         }
@@ -78,10 +79,10 @@ impl ConsoleCache {
         if pages.len() >= MAX_PAGES {
             pages.clear();
         }
-        pages.insert(page, (Instant::now(), fragment));
+        pages.insert(key, (Instant::now(), fragment));
     }
 
-    /// After a decision here: the queue changed.
+    /// After a decision or a claim here: the queue changed.
     pub fn forget_queue(&self) {
         self.queue.lock().expect("cache lock").clear();
     }
@@ -101,13 +102,13 @@ mod tests {
     #[test]
     fn pages_expire_and_are_forgotten_after_a_decision() {
         let cache = ConsoleCache::new(Duration::from_millis(50));
-        cache.keep_queue_page(1, page());
-        assert_eq!(cache.queue_page(1).unwrap().total, 1);
+        cache.keep_queue_page("1".into(), page());
+        assert_eq!(cache.queue_page("1").unwrap().total, 1);
         cache.forget_queue();
-        assert!(cache.queue_page(1).is_none());
-        cache.keep_queue_page(1, page());
+        assert!(cache.queue_page("1").is_none());
+        cache.keep_queue_page("1".into(), page());
         std::thread::sleep(Duration::from_millis(60));
-        assert!(cache.queue_page(1).is_none());
+        assert!(cache.queue_page("1").is_none());
     }
 
     #[test]
@@ -129,7 +130,7 @@ mod tests {
     #[test]
     fn a_zero_ttl_keeps_nothing() {
         let cache = ConsoleCache::new(Duration::ZERO);
-        cache.keep_queue_page(1, page());
-        assert!(cache.queue_page(1).is_none());
+        cache.keep_queue_page("1".into(), page());
+        assert!(cache.queue_page("1").is_none());
     }
 }

@@ -64,6 +64,13 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
         .route("/reviews/{campaign}", get(pages::review::show))
         .route("/reviews/{campaign}/approve", post(pages::review::approve))
         .route("/reviews/{campaign}/refuse", post(pages::review::refuse))
+        .route("/reviews/{campaign}/take", post(pages::review::take_over))
+        .route(
+            "/reasons",
+            get(pages::reasons::show).post(pages::reasons::add),
+        )
+        .route("/reasons/{reason}", post(pages::reasons::change))
+        .route("/reasons/{reason}/delete", post(pages::reasons::delete))
         .route("/history", get(pages::history::show))
         .route("/campaigns", get(pages::campaigns::show))
         .route("/campaigns/{campaign}", get(pages::campaign::show))

@@ -2,8 +2,11 @@
 use askama::Template;
 use chrono::{DateTime, Utc};
 
+use std::collections::HashMap;
+
 use crate::app::console::ModeratorSession;
 use crate::domain::campaign::{Campaign, Review};
+use crate::domain::ids::UserId;
 use crate::store::PastRefusal;
 
 use super::{format, words};
@@ -47,7 +50,9 @@ pub struct SubmissionCard {
     pub campaign_id: i64,
     pub name: String,
     pub account: String,
+    /// The name the bot last saw the author under, else "user <id>".
     pub author: String,
+    pub author_id: String,
     pub version: u32,
     pub body: String,
     /// "GSM-7, 1 segment", or that each message has its own.
@@ -69,6 +74,7 @@ impl SubmissionCard {
         campaign: &Campaign,
         account: &str,
         refusals: &[PastRefusal],
+        names: &HashMap<UserId, String>,
         now: DateTime<Utc>,
     ) -> Option<SubmissionCard> {
         let s = campaign.submission.as_ref()?;
@@ -91,7 +97,11 @@ impl SubmissionCard {
             campaign_id: campaign.id.0,
             name: campaign.name.to_string(),
             account: account.to_owned(),
-            author: format!("user {}", s.confirmed_by),
+            author: names
+                .get(&s.confirmed_by)
+                .cloned()
+                .unwrap_or_else(|| format!("user {}", s.confirmed_by)),
+            author_id: s.confirmed_by.to_string(),
             version: s.version,
             body: s.body.as_str().to_owned(),
             encoding: match s.personalised {
@@ -134,13 +144,41 @@ pub struct LoginPage {
     pub error: Option<String>,
 }
 
-/// The queue's cards and pager, rendered once for everyone (no per-session value in it).
+/// One waiting version in the queue's list.
+pub struct QueueRow {
+    pub campaign_id: i64,
+    pub name: String,
+    pub account: String,
+    pub version: u32,
+    pub waited: String,
+    /// (kind, words) of each flag, as badges.
+    pub badges: Vec<(&'static str, &'static str)>,
+    pub cost: u64,
+    pub send: String,
+    /// "alice is reviewing" while someone holds it.
+    pub claim: Option<String>,
+    /// Refused before: a resubmission.
+    pub resubmitted: bool,
+}
+
+/// The queue's list and pager, rendered once for everyone looking at the same filters (no
+/// per-session value in it).
 #[derive(Template)]
-#[template(path = "queue/cards.html")]
-pub struct QueueCards {
+#[template(path = "queue/list.html")]
+pub struct QueueList {
     pub page: u32,
     pub pages: u32,
-    pub cards: Vec<SubmissionCard>,
+    pub rows: Vec<QueueRow>,
+    /// The filters' query string, with `&` before it when not empty: kept by every link.
+    pub filters: String,
+    pub filtered: bool,
+}
+
+/// One choice of a filter's drop-down.
+pub struct FilterOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
 }
 
 #[derive(Template)]
@@ -148,8 +186,18 @@ pub struct QueueCards {
 pub struct QueuePage<'a> {
     pub nav: Nav,
     pub total: u64,
-    /// `QueueCards`, already rendered (and escaped) by askama.
-    pub cards: &'a str,
+    /// `QueueList`, already rendered (and escaped) by askama.
+    pub list: &'a str,
+    pub accounts: Vec<FilterOption>,
+    pub flags: Vec<FilterOption>,
+    pub waits: Vec<FilterOption>,
+    pub send: String,
+    pub q: String,
+    pub filtered: bool,
+    /// Filters that could not be read, said to the moderator.
+    pub errors: Vec<String>,
+    /// The review opened beside the list.
+    pub panel: Option<ReviewPanel>,
 }
 
 /// A link of the message, as a moderator checks it.
@@ -168,23 +216,105 @@ pub struct WindowLine {
     pub waits: bool,
 }
 
-#[derive(Template)]
-#[template(path = "queue/review.html")]
-pub struct ReviewPage {
-    pub nav: Nav,
+/// What changed since an earlier version, as the review shows it.
+pub struct DiffView {
+    pub against: u32,
+    /// (kind: "same", "added" or "removed", words).
+    pub body: Vec<(&'static str, String)>,
+    pub body_changed: bool,
+    pub sender: Option<(String, String)>,
+    pub send: Option<(String, String)>,
+    pub recipients: String,
+    /// Why that version was refused, when it was.
+    pub refusal: Option<String>,
+}
+
+/// A refusal reason kept for reuse, as the refuse form offers it.
+pub struct ReasonOption {
+    pub id: i64,
+    pub label: String,
+    pub code: String,
+    pub text: String,
+    pub checked: bool,
+}
+
+/// A decision of the same account, for context.
+pub struct AccountDecision {
+    pub at: String,
+    pub campaign: String,
+    pub outcome: String,
+    pub moderator: String,
+}
+
+/// A version under review, with everything to decide on it: shown on its own page and beside
+/// the queue's list.
+pub struct ReviewPanel {
     pub card: SubmissionCard,
     pub links: Vec<LinkLine>,
     pub windows: Vec<WindowLine>,
+    /// Recipients by country: (country, count).
+    pub countries: Vec<(String, u64)>,
     /// A personalised version's first messages: (recipient, text or why there is none).
     pub preview: Vec<(String, String)>,
     /// The version has started sending: its results can be downloaded.
     pub started: bool,
     pub pending: bool,
+    /// Someone else is reviewing it: who, and until when.
+    pub claimed_by: Option<String>,
+    pub diff: Option<DiffView>,
+    pub reasons: Vec<ReasonOption>,
+    pub decisions: Vec<AccountDecision>,
     /// What went wrong with the last decision sent, if anything.
     pub error: Option<String>,
     pub code: String,
     pub reason: String,
     pub max_reason: usize,
+    /// The queue's filters to come back to (a query string, possibly empty).
+    pub back: String,
+    pub csrf: String,
+}
+
+#[derive(Template)]
+#[template(path = "queue/review.html")]
+pub struct ReviewPage {
+    pub nav: Nav,
+    pub panel: ReviewPanel,
+}
+
+/// A kept refusal reason, on the reasons page.
+pub struct ReasonRow {
+    pub id: i64,
+    pub label: String,
+    pub code: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "reasons.html")]
+pub struct ReasonsPage {
+    pub nav: Nav,
+    pub rows: Vec<ReasonRow>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+    /// What was typed in the "add" form, shown again with the error.
+    pub label: String,
+    pub code: String,
+    pub text: String,
+    pub max_text: usize,
+}
+
+/// The refusal as the owner will read it, before it goes.
+#[derive(Template)]
+#[template(path = "queue/refuse_confirm.html")]
+pub struct RefuseConfirmPage {
+    pub nav: Nav,
+    pub campaign_id: i64,
+    pub name: String,
+    pub version: u32,
+    pub code: String,
+    pub code_words: String,
+    pub reason: String,
+    pub back: String,
 }
 
 pub struct HistoryRow {

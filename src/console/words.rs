@@ -3,7 +3,7 @@
 use super::format;
 use crate::app::AppError;
 use crate::domain::campaign::{CampaignError as C, CampaignState, RefusalCode, Reviewer};
-use crate::domain::compliance::ComplianceFlag;
+use crate::domain::compliance::{ComplianceFlag, FlagKind};
 use crate::domain::consent::{ConsentDecision, ConsentPurpose};
 use crate::domain::credits::{MAX_TOP_UP, TopUpError};
 use crate::english;
@@ -47,6 +47,16 @@ pub fn worded(e: &AppError) -> Option<String> {
         }
         AppError::UnknownReview => {
             "no such review, or it is already unpublished: reload the page".to_owned()
+        }
+        AppError::CannedReason(e) => match e {
+            crate::domain::review_desk::CannedReasonError::Refusal(c) => campaign(c)?,
+            other => other.to_string(),
+        },
+        AppError::ReasonLabelTaken(label) => format!(
+            "a reason labelled \"{label}\" exists already: pick another label, or change that one"
+        ),
+        AppError::UnknownReason => {
+            "this refusal reason no longer exists: reload the page".to_owned()
         }
         AppError::Busy => {
             "someone else changed this at the same moment: reload the page and try again".to_owned()
@@ -139,6 +149,19 @@ pub fn refusal_code(code: RefusalCode) -> &'static str {
 /// A pre-check shown beside a submission.
 pub fn flag(flag: &ComplianceFlag) -> String {
     english::compliance_flag(flag)
+}
+
+/// A flag's badge in the queue: a word or two (the review says the whole of it).
+pub fn flag_badge(kind: FlagKind) -> &'static str {
+    match kind {
+        FlagKind::MissingOptOut => "no opt-out",
+        FlagKind::LinkShortener => "shortener",
+        FlagKind::SuspiciousLink => "link to check",
+        FlagKind::AllCaps => "capitals",
+        FlagKind::OutsideSendingWindow => "waits for window",
+        FlagKind::SenderRule => "sender rule",
+        FlagKind::FirstCampaign => "first campaign",
+    }
 }
 
 #[cfg(test)]

@@ -127,6 +127,17 @@ pub fn prepare(
     Ok((answer, summary))
 }
 
+/// The credit given back for an answer that never left (its number opted out or was erased
+/// while it waited).
+pub fn refund(cost: Credits) -> Effect {
+    Effect::Ledger(LedgerEntry {
+        kind: LedgerKind::Refund,
+        amount: cost,
+        campaign: None,
+        reason: Some("answer SMS not sent".to_owned()),
+    })
+}
+
 impl Answer {
     /// The credit it spends and its audit entry, as effects; the store queues the message with
     /// them in one transaction. The number is checked against the opt-out list again: a STOP

@@ -470,3 +470,83 @@ mod tests {
         );
     }
 }
+
+/// A flag's kind, without its details: what the console's queue filters on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FlagKind {
+    MissingOptOut,
+    LinkShortener,
+    SuspiciousLink,
+    AllCaps,
+    OutsideSendingWindow,
+    SenderRule,
+    FirstCampaign,
+}
+
+impl FlagKind {
+    pub const ALL: [FlagKind; 7] = [
+        FlagKind::MissingOptOut,
+        FlagKind::LinkShortener,
+        FlagKind::SuspiciousLink,
+        FlagKind::AllCaps,
+        FlagKind::OutsideSendingWindow,
+        FlagKind::SenderRule,
+        FlagKind::FirstCampaign,
+    ];
+
+    /// The `kind` a stored flag carries (its serde tag).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlagKind::MissingOptOut => "missing_opt_out",
+            FlagKind::LinkShortener => "link_shortener",
+            FlagKind::SuspiciousLink => "suspicious_link",
+            FlagKind::AllCaps => "all_caps",
+            FlagKind::OutsideSendingWindow => "outside_sending_window",
+            FlagKind::SenderRule => "sender_rule",
+            FlagKind::FirstCampaign => "first_campaign",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<FlagKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl ComplianceFlag {
+    pub fn kind(&self) -> FlagKind {
+        match self {
+            ComplianceFlag::MissingOptOut { .. } => FlagKind::MissingOptOut,
+            ComplianceFlag::LinkShortener { .. } => FlagKind::LinkShortener,
+            ComplianceFlag::SuspiciousLink { .. } => FlagKind::SuspiciousLink,
+            ComplianceFlag::AllCaps => FlagKind::AllCaps,
+            ComplianceFlag::OutsideSendingWindow { .. } => FlagKind::OutsideSendingWindow,
+            ComplianceFlag::SenderRule { .. } => FlagKind::SenderRule,
+            ComplianceFlag::FirstCampaign => FlagKind::FirstCampaign,
+        }
+    }
+}
+
+#[cfg(test)]
+mod flag_kind_tests {
+    use super::*;
+
+    /// The kind is the tag the stored JSON carries: the queue's filter searches for it.
+    #[test]
+    fn kinds_are_the_stored_tags() {
+        for flag in [
+            ComplianceFlag::AllCaps,
+            ComplianceFlag::FirstCampaign,
+            ComplianceFlag::MissingOptOut { expected: None },
+            ComplianceFlag::LinkShortener {
+                domain: "bit.ly".into(),
+            },
+        ] {
+            let json = serde_json::to_string(&flag).unwrap();
+            assert!(
+                json.contains(&format!("\"kind\":\"{}\"", flag.kind().as_str())),
+                "{json}"
+            );
+            assert_eq!(FlagKind::parse(flag.kind().as_str()), Some(flag.kind()));
+        }
+    }
+}

@@ -145,10 +145,12 @@ pub enum AuditAction {
     ContactErased,
     /// An SMS answer to a number that wrote in (the entry never names the number).
     AnswerSent,
+    /// What is kept about a number, exported for the person (the entry never names it).
+    ContactExported,
 }
 
 impl AuditAction {
-    const ALL: [AuditAction; 15] = [
+    const ALL: [AuditAction; 16] = [
         AuditAction::Submitted,
         AuditAction::Approved,
         AuditAction::Refused,
@@ -164,6 +166,7 @@ impl AuditAction {
         AuditAction::OptOutRemoved,
         AuditAction::ContactErased,
         AuditAction::AnswerSent,
+        AuditAction::ContactExported,
     ];
 
     pub fn parse(s: &str) -> Option<AuditAction> {
@@ -187,6 +190,7 @@ impl AuditAction {
             AuditAction::OptOutRemoved => "opt_out_removed",
             AuditAction::ContactErased => "contact_erased",
             AuditAction::AnswerSent => "answer_sent",
+            AuditAction::ContactExported => "contact_exported",
         }
     }
 }

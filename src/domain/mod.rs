@@ -19,6 +19,7 @@ pub mod recipients;
 pub mod refusal;
 pub mod replies;
 pub mod results;
+pub mod review_desk;
 pub mod schedule;
 pub mod sender;
 pub mod short_links;

@@ -49,6 +49,8 @@ pub struct AnswerUpdate {
     pub refunded: bool,
     /// What the message will show, to be recorded once it does.
     pub shown: String,
+    /// Until when this claim holds: what it shows is recorded only while it does.
+    pub claimed_until: DateTime<Utc>,
 }
 
 #[async_trait]
@@ -81,19 +83,14 @@ pub trait AnswerStore {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<AnswerUpdate>, StoreError>;
-    /// Gives an answer's cost back with `effects`, once: `false` if it was already.
-    async fn refund_answer(
-        &self,
-        id: i64,
-        account: AccountId,
-        effects: &[Effect],
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError>;
-    /// The thread message `message` shows `update.shown` now.
+    /// The thread message `message` shows `update.shown` now (`None`: it can't be shown; the
+    /// message stays as it was), if the claim still holds.
     async fn answer_shown(
         &self,
         update: &AnswerUpdate,
-        message: u64,
+        message: Option<u64>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
+    /// Deletes answers never confirmed whose confirmation expired before `before`.
+    async fn forget_unconfirmed_answers(&self, before: DateTime<Utc>) -> Result<u64, StoreError>;
 }

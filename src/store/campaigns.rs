@@ -58,6 +58,12 @@ pub trait CampaignStore: Send + Sync {
         name: &CampaignName,
     ) -> Result<Option<Campaign>, StoreError>;
     async fn campaign_by_id(&self, id: CampaignId) -> Result<Option<Campaign>, StoreError>;
+    /// The campaign with `version` as its submission (an earlier one, to compare with).
+    async fn campaign_at_version(
+        &self,
+        id: CampaignId,
+        version: u32,
+    ) -> Result<Option<Campaign>, StoreError>;
     async fn campaigns(
         &self,
         account: AccountId,

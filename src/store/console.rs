@@ -32,6 +32,22 @@ pub struct PendingReview {
     pub account_name: String,
     /// Earlier versions of the same campaign that were refused, oldest first.
     pub refusals: Vec<PastRefusal>,
+    /// Who is reviewing it now, if anyone.
+    pub claim: Option<crate::domain::review_desk::Claim>,
+}
+
+/// Which waiting versions the queue shows; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    pub account: Option<crate::domain::ids::AccountId>,
+    pub flag: Option<crate::domain::compliance::FlagKind>,
+    /// Confirmed before this instant: waiting longer than some time.
+    pub confirmed_before: Option<DateTime<Utc>>,
+    /// Scheduled to send within `[from, until)`.
+    pub send_from: Option<DateTime<Utc>>,
+    pub send_until: Option<DateTime<Utc>>,
+    /// Found in the campaign's or the account's name (case-insensitive).
+    pub search: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +75,8 @@ pub struct ReviewRecord {
 /// Which review decisions the history shows.
 #[derive(Debug, Clone, Default)]
 pub struct DecisionFilter {
+    /// Of this account only.
+    pub account: Option<crate::domain::ids::AccountId>,
     /// Decided by this moderator, or with `Actor::System` automatically.
     pub decided_by: Option<Actor>,
     /// `Approved` or `Refused`.
@@ -117,10 +135,13 @@ pub trait ConsoleStore: Send + Sync {
     /// The password was right: forgets the attempt's reservation and the name's failures.
     async fn sign_in_succeeded(&self, attempt: &SignInAttempt<'_>) -> Result<(), StoreError>;
 
-    async fn pending_count(&self) -> Result<u64, StoreError>;
+    async fn pending_count(&self, filter: &QueueFilter) -> Result<u64, StoreError>;
     /// Versions waiting for review, oldest first.
+    /// Waiting versions the filter keeps, oldest first, with their live claims at `now`.
     async fn pending_reviews(
         &self,
+        filter: &QueueFilter,
+        now: DateTime<Utc>,
         offset: u64,
         limit: u32,
     ) -> Result<Vec<PendingReview>, StoreError>;

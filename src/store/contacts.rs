@@ -49,6 +49,15 @@ pub struct ContactData {
     pub replies: Vec<ContactReply>,
     /// The team's answers, confirmed or only written.
     pub answers: Vec<ContactAnswer>,
+    /// Entries of the account's audit log that name the number.
+    pub audit: Vec<ContactAudit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactAudit {
+    pub action: crate::domain::effects::AuditAction,
+    pub detail: String,
+    pub at: DateTime<Utc>,
 }
 
 /// One entry of a recipient list, and what uses that list.
@@ -91,6 +100,8 @@ pub struct ContactMessage {
     pub first_submitted_at: Option<DateTime<Utc>>,
     pub last_change_at: DateTime<Utc>,
     pub clicks: u64,
+    /// The recipient's values the message was written with, as the version froze them.
+    pub values: Vec<FieldValue>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -109,11 +120,14 @@ pub struct ContactAnswer {
 
 #[async_trait]
 pub trait ContactStore {
-    /// What the account keeps about the number (without its opt-out entry).
+    /// What the account keeps about the number (without its opt-out entry); `audit` (which
+    /// does not name it) is written with the reading.
     async fn contact_data(
         &self,
         account: AccountId,
         phone: &PhoneNumber,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
     ) -> Result<ContactData, StoreError>;
     /// Erases the number from everything the account keeps but its opt-out list, in one
     /// transaction, with `audit`.

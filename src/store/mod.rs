@@ -22,6 +22,7 @@ mod people;
 mod recipients;
 mod replies;
 mod reports;
+mod review_desk;
 mod rows;
 mod sql;
 mod support;
@@ -32,12 +33,12 @@ pub use answers::{AnswerStore, AnswerUpdate, StoredAnswer, ThreadContact};
 pub use audiences::{AudienceRecord, AudienceStore, AudienceWrite};
 pub use campaigns::{AuditRecord, CampaignStore, Change, ConfirmationWrite, StoredConfirmation};
 pub use console::{
-    ConsoleStore, DecisionFilter, PastRefusal, PendingReview, ReviewRecord, SessionRecord,
-    SignInAttempt,
+    ConsoleStore, DecisionFilter, PastRefusal, PendingReview, QueueFilter, ReviewRecord,
+    SessionRecord, SignInAttempt,
 };
 pub use contacts::{
-    ContactAnswer, ContactData, ContactEntry, ContactMessage, ContactReply, ContactStore, Erased,
-    FieldValue, ListUse, MessageKind,
+    ContactAnswer, ContactAudit, ContactData, ContactEntry, ContactMessage, ContactReply,
+    ContactStore, Erased, FieldValue, ListUse, MessageKind,
 };
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
@@ -46,6 +47,7 @@ pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
 pub use replies::{ReplyStore, ReplyToPost};
 pub use reports::{Funnel, ReportStore, Timeline};
+pub use review_desk::{ConsoleChange, ReviewDeskStore, ReviewToRemind};
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
 
@@ -93,6 +95,7 @@ pub trait Store:
     + ReportStore
     + ReplyStore
     + AnswerStore
+    + ReviewDeskStore
     + ContactStore
     + OutboxStore
     + PeopleStore
@@ -115,7 +118,7 @@ impl<T> Store for T where
         + ReportStore
         + ReplyStore
         + AnswerStore
-        + AnswerStore
+        + ReviewDeskStore
         + ContactStore
         + OutboxStore
         + PeopleStore

@@ -696,10 +696,23 @@ pub fn session(r: &AnyRow, token_hash: &str) -> Result<SessionRecord, StoreError
 
 /// A campaign waiting for review with its account's name (its past refusals are read next).
 pub fn pending_review(r: &AnyRow) -> Result<PendingReview, StoreError> {
+    let campaign = <CampaignRow as sqlx::FromRow<_>>::from_row(r)?.into_domain()?;
+    let moderator: Option<String> = r.try_get("claim_moderator")?;
+    let claim = match (moderator, &campaign.submission) {
+        (Some(moderator), Some(s)) => Some(crate::domain::review_desk::Claim {
+            campaign: campaign.id,
+            version: s.version,
+            moderator: crate::domain::ids::ModeratorName::parse(&moderator)
+                .map_err(|_| corrupt("moderator", &moderator))?,
+            until: time(r.try_get("claim_until")?)?,
+        }),
+        _ => None,
+    };
     Ok(PendingReview {
-        campaign: <CampaignRow as sqlx::FromRow<_>>::from_row(r)?.into_domain()?,
+        campaign,
         account_name: r.try_get("account_name")?,
         refusals: Vec::new(),
+        claim,
     })
 }
 

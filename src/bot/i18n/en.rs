@@ -61,7 +61,7 @@ pub const TEXTS: Texts = Texts {
 4. Sending: numbers that fail are retried for up to 48 hours, then counted as bounces; the status reaches 100%.\n\
 **Credits**: each SMS segment to each recipient costs 1 credit. A scheduled campaign needs enough credit at its send time, or it is held until you reload.\n\
 `/campaign cancel` takes a submitted campaign back to draft before it starts sending.\n\
-**Replies**: what phones send back is posted in the replies channel (`/settings replies`), one thread per number; answer from that thread with `/reply`, priced and confirmed like a test.",
+**Replies**: what phones send back is posted in the replies channel (`/settings replies`), one thread per number; answer from that thread with `/reply`: like a test, it shows its cost and waits for your confirmation.",
     notify_submitted: "**{name}** version {version} was submitted: waiting for validation.",
     notify_approved: "**{name}** version {version} was approved.",
     notify_refused: "**{name}** version {version} was refused ({code}): {reason}. It is a draft again: fix it and finalize anew.",
@@ -99,13 +99,13 @@ pub const TEXTS: Texts = Texts {
     answer_status_queued: "⏳ Status: queued",
     answer_status_waiting: "🌙 Status: waiting for the sending window, goes <t:{at}:F>",
     answer_status_submitted: "📤 Status: sent, waiting for the delivery report",
-    answer_status_retrying: "🔁 Status: failed for now, tried again <t:{at}:R>",
+    answer_status_retrying: "🔁 Status: failed for now, will be retried <t:{at}:R>",
     answer_status_delivered: "✅ Status: delivered",
     answer_status_bounced: "❌ Status: not delivered ({reason})",
-    answer_status_opted_out: "🛑 Status: not sent, the number opted out; its {cost} credit(s) were refunded",
+    answer_status_opted_out: "🛑 Status: not sent, the number is on the opt-out list; its {cost} credit(s) were refunded",
     answer_status_outside_hours: "🌙 Status: not sent, the sending window stayed closed; its {cost} credit(s) were refunded",
     err_not_a_reply_thread: "Answer from a number's thread in the replies channel: this channel is not one. (`/settings replies` names that channel.)",
-    err_answer_opted_out: "This number opted out: no message may be sent to it.",
+    err_answer_opted_out: "This number is on the opt-out list: no message may be sent to it.",
     err_answer_no_sender: "The server has no sender to answer from: set one with `/settings server sender:`, then answer again.",
     err_answer_expired: "This answer was not confirmed within 15 minutes: write it again with `/reply`.",
     contact_again: "Contact our team again",

@@ -119,6 +119,9 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         | AppError::BalanceTooLarge { .. }
         | AppError::Password(_)
         | AppError::SignInRefused
+        | AppError::CannedReason(_)
+        | AppError::ReasonLabelTaken(_)
+        | AppError::UnknownReason
         | AppError::TooManySignIns { .. }
         | AppError::Internal { .. } => return None,
     })

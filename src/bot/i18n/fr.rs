@@ -61,7 +61,7 @@ pub const TEXTS: Texts = Texts {
 4. Envoi : les numéros en échec sont réessayés jusqu'à 48 heures, puis comptés comme rejetés ; le statut atteint 100 %.\n\
 **Crédits** : chaque segment SMS envoyé à chaque destinataire coûte 1 crédit. Une campagne programmée doit disposer d'assez de crédits à son heure d'envoi, sinon elle est suspendue jusqu'à la recharge.\n\
 `/campagne annuler` remet une campagne soumise en brouillon tant que l'envoi n'a pas commencé.\n\
-**Réponses** : ce que les téléphones renvoient est publié dans le salon des réponses (`/réglages réponses`), un fil par numéro ; répondez depuis ce fil avec `/répondre`, chiffré et confirmé comme un test.",
+**Réponses** : ce que les téléphones renvoient est publié dans le salon des réponses (`/réglages réponses`), un fil par numéro ; répondez depuis ce fil avec `/répondre` : comme un test, la réponse affiche son coût puis attend votre confirmation.",
     notify_submitted: "**{name}** version {version} a été soumise : en attente de validation.",
     notify_approved: "**{name}** version {version} a été approuvée.",
     notify_refused: "**{name}** version {version} a été refusée ({code}) : {reason}. Elle redevient un brouillon : corrigez-la puis finalisez-la.",
@@ -100,12 +100,12 @@ pub const TEXTS: Texts = Texts {
     answer_status_waiting: "🌙 Statut : attend la plage d'envoi, part le <t:{at}:F>",
     answer_status_submitted: "📤 Statut : envoyé, en attente de l'accusé de réception",
     answer_status_retrying: "🔁 Statut : échec pour l'instant, nouvel essai <t:{at}:R>",
-    answer_status_delivered: "✅ Statut : reçu",
-    answer_status_bounced: "❌ Statut : non reçu ({reason})",
-    answer_status_opted_out: "🛑 Statut : non envoyé, le numéro s'est désinscrit ; ses {cost} crédit(s) ont été remboursés",
+    answer_status_delivered: "✅ Statut : délivré",
+    answer_status_bounced: "❌ Statut : non délivré ({reason})",
+    answer_status_opted_out: "🛑 Statut : non envoyé, le numéro est sur la liste d'opposition ; ses {cost} crédit(s) ont été remboursés",
     answer_status_outside_hours: "🌙 Statut : non envoyé, la plage d'envoi est restée fermée ; ses {cost} crédit(s) ont été remboursés",
     err_not_a_reply_thread: "Répondez depuis le fil d'un numéro dans le salon des réponses : ce salon n'en est pas un. (`/réglages réponses` choisit ce salon.)",
-    err_answer_opted_out: "Ce numéro s'est désinscrit : aucun message ne peut lui être envoyé.",
+    err_answer_opted_out: "Ce numéro est sur la liste d'opposition : aucun message ne peut lui être envoyé.",
     err_answer_no_sender: "Le serveur n'a pas d'expéditeur pour répondre : choisissez-en un avec `/réglages serveur expéditeur:`, puis répondez à nouveau.",
     err_answer_expired: "Cette réponse n'a pas été confirmée dans les 15 minutes : écrivez-la de nouveau avec `/répondre`.",
     contact_again: "Recontacter l'équipe",

@@ -634,6 +634,9 @@ fn every_error() -> Vec<AppError> {
             | AppError::BalanceTooLarge { .. }
             | AppError::Password(_)
             | AppError::SignInRefused
+            | AppError::CannedReason(_)
+            | AppError::ReasonLabelTaken(_)
+            | AppError::UnknownReason
             | AppError::TooManySignIns { .. }
             | AppError::Busy
             | AppError::Internal { .. } => {}
@@ -779,6 +782,7 @@ fn french_renders() -> Vec<String> {
             waiting_for_window: waiting,
             error: Some("absent subscriber".into()),
             refunded: false,
+            claimed_until: at(),
             shown: String::new(),
         };
         out.push(crate::bot::answers::thread_message(&update, fr));

@@ -33,8 +33,8 @@ pub struct HistoryQuery {
 
 /// The dates the filters take: wide enough for any decision, narrow enough that a day after
 /// the last one still exists (chrono stops at +262142-12-31).
-const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
-const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
+pub(super) const FIRST_DAY: NaiveDate = NaiveDate::from_ymd_opt(2000, 1, 1).expect("a date");
+pub(super) const LAST_DAY: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
 
 fn day(field: &str, text: &str) -> Result<Option<NaiveDate>, ConsoleError> {
     let t = text.trim();
@@ -87,6 +87,7 @@ impl HistoryQuery {
         };
         let midnight = |d: NaiveDate| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
         Ok(DecisionFilter {
+            account: None,
             decided_by,
             outcome,
             from: day("from", &self.from)?.map(midnight),

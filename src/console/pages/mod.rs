@@ -9,6 +9,7 @@ pub mod login;
 pub mod opt_outs;
 pub mod queue;
 pub mod ratings;
+pub mod reasons;
 pub mod results;
 pub mod review;
 
@@ -42,10 +43,4 @@ pub async fn not_found() -> ConsoleError {
 
 pub async fn wrong_method() -> ConsoleError {
     ConsoleError::WrongMethod
-}
-
-/// `?page=N`, from 1.
-#[derive(Debug, serde::Deserialize)]
-pub struct PageQuery {
-    pub page: Option<u32>,
 }

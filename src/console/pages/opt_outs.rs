@@ -53,7 +53,8 @@ pub async fn export(
     CheckedForm(form): CheckedForm<ExportForm>,
 ) -> Result<Response, ConsoleError> {
     let account = AccountId(account);
-    match console.app.export_contact(account, &form.number).await {
+    let by = Actor::Moderator(session.moderator.clone());
+    match console.app.export_contact(account, &form.number, by).await {
         Ok(export) => {
             let json =
                 serde_json::to_vec_pretty(&export).map_err(crate::app::AppError::internal)?;

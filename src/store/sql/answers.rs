@@ -3,9 +3,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{AssertSqlSafe, Row};
 
-use super::effects::apply;
+use super::effects::{Tx, apply};
 use super::{SqlStore, integer_list};
-use crate::domain::answer::Answer;
+use crate::domain::answer::{self, Answer};
 use crate::domain::campaign::ConfirmationToken;
 use crate::domain::credits::Credits;
 use crate::domain::delivery::DeliveryStatus;
@@ -31,6 +31,29 @@ const ANSWERED: &str = "SELECT d.id, d.campaign_id, COALESCE(d.sender, s.sender)
                         ON s.campaign_id = d.campaign_id AND s.version = d.version \
                         WHERE d.account_id = $1 AND d.phone = $2 AND d.is_answer = 0 \
                         ORDER BY d.id DESC LIMIT 1";
+
+/// Gives back, once, the cost of the answers among the messages `deliveries` (an SQL integer
+/// list) that ended without being sent: inside the transaction that ended them, so no answer
+/// is paid for and never sent, whoever shows its status.
+pub(super) async fn refund_unsent(
+    tx: &mut Tx,
+    deliveries: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let refunded = sqlx::query(AssertSqlSafe(format!(
+        "UPDATE answers SET refunded = 1 WHERE refunded = 0 AND delivery_id IN \
+         (SELECT id FROM deliveries WHERE id IN ({deliveries}) \
+         AND status IN ('skipped', 'stopped', 'outside_hours')) RETURNING account_id, cost"
+    )))
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in &refunded {
+        let account = AccountId(from_snowflake(row.try_get("account_id")?));
+        let cost = Credits(unsigned("cost", row.try_get("cost")?)?);
+        apply(tx, account, &answer::refund(cost), now).await?;
+    }
+    Ok(())
+}
 
 #[async_trait]
 impl AnswerStore for SqlStore {
@@ -241,52 +264,41 @@ impl AnswerStore for SqlStore {
                     error: row.try_get("error")?,
                     refunded: refunded != 0,
                     shown: row.try_get("shown")?,
+                    claimed_until: lease_until,
                 })
             })
             .collect()
     }
 
-    async fn refund_answer(
-        &self,
-        id: i64,
-        account: AccountId,
-        effects: &[Effect],
-        now: DateTime<Utc>,
-    ) -> Result<bool, StoreError> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool.begin().await?;
-        let first = sqlx::query("UPDATE answers SET refunded = 1 WHERE id = $1 AND refunded = 0")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            == 1;
-        if first {
-            for effect in effects {
-                apply(&mut tx, account, effect, now).await?;
-            }
-        }
-        tx.commit().await?;
-        Ok(first)
-    }
-
     async fn answer_shown(
         &self,
         update: &AnswerUpdate,
-        message: u64,
+        message: Option<u64>,
         _now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
         sqlx::query(
-            "UPDATE answers SET message_id = $1, shown = $2, settled = $3, claimed_until = NULL \
-             WHERE id = $4",
+            "UPDATE answers SET message_id = COALESCE($1, message_id), shown = $2, settled = $3, claimed_until = NULL \
+             WHERE id = $4 AND claimed_until = $5",
         )
-        .bind(snowflake(message))
+        .bind(message.map(snowflake))
         .bind(&update.shown)
         .bind(i64::from(update.status.is_final()))
         .bind(update.id)
+        .bind(micros(update.claimed_until))
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn forget_unconfirmed_answers(&self, before: DateTime<Utc>) -> Result<u64, StoreError> {
+        let _turn = self.write_turn().await;
+        Ok(
+            sqlx::query("DELETE FROM answers WHERE delivery_id IS NULL AND expires_at < $1")
+                .bind(micros(before))
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 }

@@ -178,6 +178,24 @@ impl CampaignStore for SqlStore {
             .await
     }
 
+    async fn campaign_at_version(
+        &self,
+        id: CampaignId,
+        version: u32,
+    ) -> Result<Option<Campaign>, StoreError> {
+        let columns =
+            rows::CAMPAIGN_COLUMNS.replace("s.version = c.latest_version", "s.version = $2");
+        let sql = format!("SELECT {columns} WHERE c.id = $1");
+        let campaign = self
+            .fetch_campaign(
+                sqlx::query_as(AssertSqlSafe(sql))
+                    .bind(id.0)
+                    .bind(i64::from(version)),
+            )
+            .await?;
+        Ok(campaign.filter(|c| c.submission.is_some()))
+    }
+
     async fn campaigns(
         &self,
         account: AccountId,

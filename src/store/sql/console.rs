@@ -14,10 +14,10 @@ use crate::domain::account::Account;
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
-use crate::store::rows::{self, AccountRow, micros, signed, time};
+use crate::store::rows::{self, AccountRow, micros, signed, snowflake, time};
 use crate::store::{
-    AuditRecord, ConsoleStore, DecisionFilter, Engine, PastRefusal, PendingReview, ReviewRecord,
-    SessionRecord, SignInAttempt, StoreError,
+    AuditRecord, ConsoleStore, DecisionFilter, Engine, PastRefusal, PendingReview, QueueFilter,
+    ReviewRecord, SessionRecord, SignInAttempt, StoreError,
 };
 
 const REFUSAL_COLUMNS: &str =
@@ -177,31 +177,54 @@ impl ConsoleStore for SqlStore {
         Ok(())
     }
 
-    async fn pending_count(&self) -> Result<u64, StoreError> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE state = 'pending_review'")
-                .fetch_one(&self.pool)
-                .await?;
+    async fn pending_count(&self, filter: &QueueFilter) -> Result<u64, StoreError> {
+        let (conditions, binds) = queue_conditions(filter, 0);
+        let sql = format!(
+            "SELECT COUNT(*) FROM campaigns c \
+             JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
+             JOIN accounts a ON a.id = c.account_id \
+             WHERE c.state = 'pending_review' AND s.review = 'pending'{conditions}"
+        );
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let n: i64 = query.fetch_one(&self.pool).await?;
         rows::unsigned("count", n)
     }
 
     async fn pending_reviews(
         &self,
+        filter: &QueueFilter,
+        now: DateTime<Utc>,
         offset: u64,
         limit: u32,
     ) -> Result<Vec<PendingReview>, StoreError> {
+        let (conditions, binds) = queue_conditions(filter, 3);
         let sql = format!(
-            "SELECT a.name AS account_name, {} \
+            "SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
+             rc.claimed_until AS claim_until, {} \
              JOIN accounts a ON a.id = c.account_id \
-             WHERE s.review = 'pending' AND c.state = 'pending_review' \
+             LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
+             AND rc.claimed_until > $3 \
+             WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions} \
              ORDER BY s.confirmed_at, s.campaign_id LIMIT $1 OFFSET $2",
             rows::CAMPAIGN_COLUMNS
         );
-        let found = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(i64::from(limit))
             .bind(signed(offset))
-            .fetch_all(&self.pool)
-            .await?;
+            .bind(micros(now));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let found = query.fetch_all(&self.pool).await?;
         let mut reviews = found
             .iter()
             .map(rows::pending_review)
@@ -258,6 +281,9 @@ impl ConsoleStore for SqlStore {
             n += 1;
             format!("${n}")
         };
+        if filter.account.is_some() {
+            sql += &format!(" AND account_id = {}", next());
+        }
         if filter.decided_by.is_some() {
             sql += &format!(" AND actor = {}", next());
         }
@@ -276,6 +302,9 @@ impl ConsoleStore for SqlStore {
             next()
         );
         let mut query = sqlx::query(AssertSqlSafe(sql));
+        if let Some(account) = filter.account {
+            query = query.bind(snowflake(account.0));
+        }
         if let Some(actor) = &filter.decided_by {
             query = query.bind(rows::actor_column(actor));
         }
@@ -392,4 +421,63 @@ impl ConsoleStore for SqlStore {
         }
         Ok(counts)
     }
+}
+
+/// A value bound to a queue filter's placeholder.
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// The `AND …` conditions of a queue filter, their placeholders numbered after `taken`, and
+/// the values to bind to them in order.
+fn queue_conditions(filter: &QueueFilter, taken: usize) -> (String, Vec<Bind>) {
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    let mut push = |condition: &str, bind: Bind, binds: &mut Vec<Bind>| {
+        binds.push(bind);
+        sql += &condition.replace('?', &format!("${}", taken + binds.len()));
+    };
+    if let Some(account) = filter.account {
+        push(
+            " AND c.account_id = ?",
+            Bind::Int(snowflake(account.0)),
+            &mut binds,
+        );
+    }
+    if let Some(flag) = filter.flag {
+        // Flags are stored as JSON, each tagged with its kind.
+        let tag = format!("%\"kind\":\"{}\"%", flag.as_str());
+        push(" AND s.flags LIKE ?", Bind::Text(tag), &mut binds);
+    }
+    if let Some(before) = filter.confirmed_before {
+        push(
+            " AND s.confirmed_at < ?",
+            Bind::Int(micros(before)),
+            &mut binds,
+        );
+    }
+    if let Some(from) = filter.send_from {
+        push(" AND s.send_at >= ?", Bind::Int(micros(from)), &mut binds);
+    }
+    if let Some(until) = filter.send_until {
+        push(" AND s.send_at < ?", Bind::Int(micros(until)), &mut binds);
+    }
+    if let Some(words) = &filter.search {
+        // LIKE's own characters in what was typed match themselves.
+        let escaped = words
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        binds.push(Bind::Text(pattern.clone()));
+        let first = taken + binds.len();
+        binds.push(Bind::Text(pattern));
+        sql += &format!(
+            " AND (LOWER(c.name) LIKE ${first} ESCAPE '\\' OR LOWER(a.name) LIKE ${} ESCAPE '\\')",
+            first + 1
+        );
+    }
+    (sql, binds)
 }

@@ -5,17 +5,33 @@ use chrono::{DateTime, Utc};
 use super::SqlStore;
 use super::effects::insert_audit;
 use crate::domain::delivery::DeliveryStatus;
+use crate::domain::effects::AuditAction;
 use crate::domain::effects::AuditEntry;
 use crate::domain::ids::AccountId;
 use crate::domain::personal::ListColumns;
 use crate::domain::phone::PhoneNumber;
 use crate::store::StoreError;
 use crate::store::contacts::{
-    ContactAnswer, ContactData, ContactEntry, ContactMessage, ContactReply, ContactStore, Erased,
-    FieldValue, ListUse, MessageKind,
+    ContactAnswer, ContactAudit, ContactData, ContactEntry, ContactMessage, ContactReply,
+    ContactStore, Erased, FieldValue, ListUse, MessageKind,
 };
 use crate::store::rows::{corrupt, micros, snowflake, time, unsigned};
 use sqlx::Row;
+
+/// Stored values paired with their list's column names.
+fn named_values(columns: Option<&str>, fields: Option<&str>) -> Vec<FieldValue> {
+    ListColumns::from_stored(columns)
+        .map(|c| {
+            c.named_values(fields)
+                .into_iter()
+                .map(|(name, value)| FieldValue {
+                    name: name.to_owned(),
+                    value: value.to_owned(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// What an erased message's number becomes: not a number, so nothing can send to it.
 pub const ERASED: &str = "erased";
@@ -26,6 +42,8 @@ impl ContactStore for SqlStore {
         &self,
         account: AccountId,
         phone: &PhoneNumber,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
     ) -> Result<ContactData, StoreError> {
         let (account, phone) = (snowflake(account.0), phone.as_e164());
         let mut data = ContactData::default();
@@ -50,17 +68,7 @@ impl ContactStore for SqlStore {
             let fields: Option<String> = row.try_get("fields")?;
             if last.as_ref() != Some(&(list, fields.clone())) {
                 let columns: Option<String> = row.try_get("columns")?;
-                let values = ListColumns::from_stored(columns.as_deref())
-                    .map(|c| {
-                        c.named_values(fields.as_deref())
-                            .into_iter()
-                            .map(|(name, value)| FieldValue {
-                                name: name.to_owned(),
-                                value: value.to_owned(),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let values = named_values(columns.as_deref(), fields.as_deref());
                 data.entries.push(ContactEntry {
                     kept_in: Vec::new(),
                     values,
@@ -90,7 +98,10 @@ impl ContactStore for SqlStore {
         }
         let rows = sqlx::query(
             "SELECT c.name, d.version, d.is_answer, d.status, d.error, d.first_submitted_at, \
-             d.updated_at, d.clicks FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id \
+             d.updated_at, d.clicks, d.fields, l.columns \
+             FROM deliveries d JOIN campaigns c ON c.id = d.campaign_id \
+             LEFT JOIN submissions s ON s.campaign_id = d.campaign_id AND s.version = d.version \
+             LEFT JOIN recipient_lists l ON l.id = s.list_id \
              WHERE d.account_id = $1 AND d.phone = $2 ORDER BY d.id",
         )
         .bind(account)
@@ -118,6 +129,10 @@ impl ContactStore for SqlStore {
                 first_submitted_at: first.map(time).transpose()?,
                 last_change_at: time(row.try_get("updated_at")?)?,
                 clicks: unsigned("clicks", row.try_get("clicks")?)?,
+                values: named_values(
+                    row.try_get::<Option<String>, _>("columns")?.as_deref(),
+                    row.try_get::<Option<String>, _>("fields")?.as_deref(),
+                ),
             });
         }
         let rows = sqlx::query(
@@ -151,6 +166,27 @@ impl ContactStore for SqlStore {
                 confirmed: row.try_get::<Option<i64>, _>("confirmed_at")?.is_some(),
             });
         }
+        let rows = sqlx::query(
+            "SELECT action, detail, created_at FROM audit_log \
+             WHERE account_id = $1 AND detail LIKE '%' || $2 || '%' ORDER BY id",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&self.pool)
+        .await?;
+        for row in &rows {
+            let action: String = row.try_get("action")?;
+            data.audit.push(ContactAudit {
+                action: AuditAction::parse(&action)
+                    .ok_or_else(|| corrupt("audit action", &action))?,
+                detail: row.try_get("detail")?,
+                at: time(row.try_get("created_at")?)?,
+            });
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool.begin().await?;
+        insert_audit(&mut tx, audit, now).await?;
+        tx.commit().await?;
         Ok(data)
     }
 
@@ -235,6 +271,19 @@ impl ContactStore for SqlStore {
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
+        // Answers that were waiting are not sent now: their cost comes back.
+        let answered: Vec<i64> = sqlx::query_scalar(
+            "SELECT delivery_id FROM answers \
+             WHERE account_id = $1 AND phone = $2 AND delivery_id IS NOT NULL",
+        )
+        .bind(account)
+        .bind(phone)
+        .fetch_all(&mut *tx)
+        .await?;
+        for chunk in answered.chunks(500) {
+            let ids = super::integer_list(chunk.iter().copied());
+            super::answers::refund_unsent(&mut tx, &ids, now).await?;
+        }
         // The team's answers, confirmed or not: their text was written to that person.
         erased.answers = sqlx::query("DELETE FROM answers WHERE account_id = $2 AND phone = $1")
             .bind(phone)

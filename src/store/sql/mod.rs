@@ -22,6 +22,7 @@ mod people;
 mod recipients;
 mod replies;
 mod reports;
+mod review_desk;
 mod support;
 mod surveys;
 
