@@ -1,5 +1,7 @@
 //! The console's queue page with 10,000 submissions waiting for review:
-//! - render time: 2,000 sequential `GET /queue` over loopback, signed in (p50, p99, max);
+//! - render time: 2,000 sequential `GET /queue` over loopback, signed in (p50, p99, max), half
+//!   of them page 1 and the others later pages and the filters (search, flag, wait, send date,
+//!   account);
 //! - throughput: wrk on `/queue` against a bare axum handler serving a page of the same size,
 //!   on the same machine in the same run (requests per second, and their ratio).
 //!
@@ -151,8 +153,13 @@ async fn measure(base: &str, n: usize, secs: u32, label: &str) -> String {
     }
     let mut samples = Vec::with_capacity(2_000);
     for i in 0..2_000u32 {
-        // Walk the first pages as a moderator would, mostly page 1.
+        // Walk the queue as a moderator would: mostly page 1, some later pages, and the
+        // filters (search, flag, wait, send date, account), none of them cached.
         let path = match i % 10 {
+            5 => format!("/queue?q=campaign-0{}", i % 10),
+            6 => "/queue?flag=first_campaign".to_owned(),
+            7 => format!("/queue?waiting=60&q=-{:04}", i % 1000),
+            8 => format!("/queue?account={}&send=2027-03-02", SERVER.0),
             9 => format!("/queue?page={}", 2 + i % 7),
             _ => "/queue".to_owned(),
         };
