@@ -81,6 +81,8 @@ async fn run() {
         dev_guild: None,
         shards: None,
         worker: "bench".to_owned(),
+        console_url: "http://console.test".to_owned(),
+        moderators_server: None,
     };
     let bot_app = app.clone();
     tokio::spawn(async move { herald::bot::run(bot_app, config, std::future::pending()).await });

@@ -17,6 +17,9 @@ pub struct Config {
     pub discord_api_base: Option<String>,
     /// Register commands in this server only (development) instead of globally.
     pub discord_guild_id: Option<u64>,
+    /// The Discord server of Herald's own team: the only one that may name the moderators'
+    /// channel, which hears about every account's campaigns.
+    pub moderators_server: Option<u64>,
     /// Where Herald's HTTP server listens (delivery reports, console).
     pub http_addr: String,
     /// How the SMS gateway reaches that server; defaults to `http://{http_addr}`.
@@ -53,6 +56,7 @@ impl std::fmt::Debug for Config {
             .field("discord_token", &secret(&self.discord_token))
             .field("discord_api_base", &self.discord_api_base)
             .field("discord_guild_id", &self.discord_guild_id)
+            .field("moderators_server", &self.moderators_server)
             .field("http_addr", &self.http_addr)
             .field("public_url", &self.public_url)
             .field("link_base", &self.link_base.as_str())
@@ -90,6 +94,7 @@ struct FileConfig {
     discord_token: Option<String>,
     discord_api_base: Option<String>,
     discord_guild_id: Option<u64>,
+    moderators_server: Option<u64>,
     http_addr: Option<String>,
     public_url: Option<String>,
     link_domain: Option<String>,
@@ -207,6 +212,15 @@ impl Config {
             discord_token: non_empty(env("DISCORD_TOKEN")).or(non_empty(file.discord_token)),
             discord_api_base: non_empty(env("DISCORD_API_BASE"))
                 .or(non_empty(file.discord_api_base)),
+            moderators_server: match non_empty(env("HERALD_MODERATORS_SERVER")) {
+                Some(id) => Some(id.trim().parse().map_err(|_| ConfigError::Parse {
+                    path: "HERALD_MODERATORS_SERVER".into(),
+                    message: format!(
+                        "\"{id}\" is not a server id: use the number Discord shows for your team's server"
+                    ),
+                })?),
+                None => file.moderators_server,
+            },
             discord_guild_id: match non_empty(env("DISCORD_GUILD_ID")) {
                 Some(id) => Some(id.trim().parse().map_err(|_| ConfigError::Parse {
                     path: "DISCORD_GUILD_ID".into(),

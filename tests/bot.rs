@@ -30,6 +30,8 @@ impl Bot {
             dev_guild: None,
             shards: None,
             worker: "test".to_owned(),
+            console_url: "http://console.test".to_owned(),
+            moderators_server: Some(crate::support::discord::DEFAULT_GUILD_ID),
         };
         let app = t.app.clone();
         let task = tokio::spawn(async move {
@@ -705,6 +707,8 @@ async fn two_shard_ranges_share_one_postgresql() {
             dev_guild: None,
             shards: Some((shard as u32..shard as u32 + 1, 2)),
             worker: format!("process-{shard}"),
+            console_url: "http://console.test".to_owned(),
+            moderators_server: Some(crate::support::discord::DEFAULT_GUILD_ID),
         };
         let app = app.clone();
         bots.push((

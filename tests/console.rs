@@ -75,6 +75,10 @@ async fn nothing_answers_without_a_session(engine: Engine) {
         "/history",
         "/campaigns",
         "/accounts",
+        "/accounts/42",
+        "/reasons",
+        "/queue/next",
+        &format!("/queue?open={}", id.0),
         "/no-such-page",
     ] {
         let page = anonymous.get(path).await;
@@ -593,7 +597,11 @@ async fn accounts_auto_validation_and_credit_are_audited(engine: Engine) {
         .await;
     assert_eq!(forged.status, 403);
     let toggled = alice
-        .submit("/accounts", &action, &[("enabled", "on")])
+        .submit(
+            "/accounts",
+            &action,
+            &[("enabled", "on"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(toggled.location(), Some("/accounts?done=auto-validation"));
     let page = alice.get("/accounts?done=auto-validation").await;

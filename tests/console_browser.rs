@@ -412,3 +412,201 @@ async fn a_moderator_approves_and_refuses_in_a_real_browser() {
         ]
     );
 }
+
+/// 50 versions waiting, from an account with a hostile, very long name, and bodies with long
+/// unbroken values; one resubmitted after a refusal (its diff), one claimed by someone else.
+async fn hostile_queue(
+    t: &TestApp,
+) -> (
+    herald::domain::ids::CampaignId,
+    herald::domain::ids::AccountId,
+) {
+    use herald::app::{DraftInput, Requester};
+    use herald::domain::credits::TopUp;
+    use herald::domain::effects::Actor;
+    use herald::domain::ids::{AccountId, UserId};
+    let account = AccountId(4_242);
+    let name = format!("<script>alert(1)</script>{}", "W".repeat(5_000));
+    t.app.ensure_account(account, &name).await.unwrap();
+    t.app
+        .credit(
+            account,
+            TopUp::new(100_000).unwrap(),
+            "test",
+            Actor::Operator,
+        )
+        .await
+        .unwrap();
+    let who = Requester::new(account, UserId(9));
+    t.app
+        .remember_name(
+            account,
+            UserId(9),
+            &format!("<b>Marie</b> {}", "Z".repeat(300)),
+        )
+        .await
+        .unwrap();
+    for i in 0..50 {
+        let campaign = format!("<img src=x onerror=alert({i})>{}", "N".repeat(30));
+        let body = format!(
+            "Soldes {i} https://example.com/{} STOP au 36180",
+            "p".repeat(200)
+        );
+        t.app
+            .create_campaign(
+                who,
+                &campaign,
+                DraftInput {
+                    body: Some(body),
+                    sender: Some("MaBoutique".into()),
+                },
+            )
+            .await
+            .unwrap();
+        t.app
+            .import_recipients(
+                who,
+                &campaign,
+                std::io::Cursor::new(crate::support::csv_of(3)),
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        let summary = t
+            .app
+            .finalize(who, &campaign, SendRequest::Immediate)
+            .await
+            .unwrap();
+        t.app.confirm(who, summary.token.as_str()).await.unwrap();
+    }
+    let first = format!("<img src=x onerror=alert(0)>{}", "N".repeat(30));
+    let id = t.app.campaign_id(account, &first).await.unwrap().0;
+    // Refused once, changed and submitted again: its review shows the diff.
+    let bob = herald::domain::ids::ModeratorName::parse("bob").unwrap();
+    t.app
+        .decide(
+            id,
+            1,
+            &bob,
+            herald::app::Decision::Refuse {
+                code: herald::domain::campaign::RefusalCode::Technical,
+                reason: format!("Le lien est trop long {}", "L".repeat(400)),
+            },
+        )
+        .await
+        .unwrap();
+    t.app
+        .edit_campaign(
+            who,
+            &first,
+            DraftInput {
+                body: Some("Soldes 0 https://example.com/court STOP au 36180".into()),
+                sender: None,
+            },
+        )
+        .await
+        .unwrap();
+    let summary = t
+        .app
+        .finalize(who, &first, SendRequest::Immediate)
+        .await
+        .unwrap();
+    t.app.confirm(who, summary.token.as_str()).await.unwrap();
+    let second = format!("<img src=x onerror=alert(1)>{}", "N".repeat(30));
+    let claimed = t.app.campaign_id(account, &second).await.unwrap().0;
+    t.app.claim_review(claimed, 1, &bob, false).await.unwrap();
+    (id, account)
+}
+
+/// The page is no wider than the window: nothing to scroll sideways.
+async fn fits(browser: &Client, what: &str) {
+    let overflow = browser
+        .execute(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::json!(0), "{what} scrolls sideways");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_at_1400_and_400_pixels_with_hostile_values() {
+    let t = TestApp::new(Engine::Sqlite).await;
+    t.app.add_moderator("alice", PASSWORD).await.unwrap();
+    t.app.add_moderator("bob", PASSWORD).await.unwrap();
+    let (resubmitted, account) = hostile_queue(&t).await;
+    t.app
+        .save_canned_reason(
+            None,
+            "Lien trop long",
+            herald::domain::campaign::RefusalCode::Technical,
+            "Raccourcissez le lien : les opérateurs filtrent les adresses de plus de 100 caractères.",
+            &herald::domain::ids::ModeratorName::parse("bob").unwrap(),
+        )
+        .await
+        .unwrap();
+    let base = serve_console(&t.app).await;
+    let driver = Driver::start().await;
+    let browser = driver.browser().await;
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    type_into(&browser, "input[name=name]", "alice").await;
+    type_into(&browser, "input[name=password]", PASSWORD).await;
+    click(&browser, "form.login button").await;
+    arrive_at(&browser, "/queue").await;
+    assert_eq!(text(&browser, "h1 .count").await, "50");
+    // No payload ran: the page's title is still the page's.
+    assert_eq!(browser.title().await.unwrap(), "Queue (50) · Herald");
+
+    let pages = [
+        ("/queue".to_owned(), "queue-50"),
+        (format!("/queue?open={}", resubmitted.0), "queue-open-diff"),
+        (format!("/reviews/{}", resubmitted.0), "review-diff"),
+        ("/reasons".to_owned(), "reasons"),
+        ("/accounts".to_owned(), "accounts"),
+        (format!("/accounts/{}", account.0), "account"),
+        (
+            format!("/accounts/{}/opt-outs", account.0),
+            "account-opt-outs",
+        ),
+        (
+            format!("/accounts/{}/audiences", account.0),
+            "account-audiences",
+        ),
+        ("/history".to_owned(), "history"),
+        ("/campaigns".to_owned(), "campaigns"),
+        (format!("/campaigns/{}", resubmitted.0), "campaign-page"),
+        ("/ratings".to_owned(), "ratings"),
+        ("/".to_owned(), "dashboard"),
+    ];
+    for (width, suffix) in [(1400, "1400"), (400, "400")] {
+        browser.set_window_size(width, 1000).await.unwrap();
+        for (path, name) in &pages {
+            browser.goto(&format!("{base}{path}")).await.unwrap();
+            fits(&browser, &format!("{path} at {width} px")).await;
+            snap(&browser, &format!("20-{name}-{suffix}")).await;
+        }
+    }
+    // The menu folds behind a button on a phone, and opens without script.
+    assert!(
+        !browser
+            .find(Locator::Css("header.top nav a[href='/queue']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    click(&browser, "label.menu-button").await;
+    assert!(
+        browser
+            .find(Locator::Css("header.top nav a[href='/queue']"))
+            .await
+            .unwrap()
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    snap(&browser, "20-menu-open-400").await;
+    browser.close().await.unwrap();
+}

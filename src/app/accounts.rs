@@ -136,7 +136,7 @@ impl App {
     #[tracing::instrument(skip_all, fields(server = id.0))]
     pub async fn credits(&self, id: AccountId, lines: u32) -> Result<CreditsView, AppError> {
         let (_, balance) = self.account(id).await?;
-        let ledger = self.store.ledger_lines(id, lines).await?;
+        let ledger = self.store.ledger_lines(id, None, lines).await?;
         Ok(CreditsView { balance, ledger })
     }
 }

@@ -67,6 +67,7 @@ pub use links::LinkVisit;
 pub use moderate::Decision;
 pub use notify::NOTIFICATION_LEASE;
 pub use results::ResultsSummary;
+pub use review_desk::AccountOverview;
 pub use sending::SchedulerPass;
 pub use surveys::SurveyAnswer;
 pub use views::{CampaignListItem, CampaignStatus, CreditsView, RefusalView};

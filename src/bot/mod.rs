@@ -15,6 +15,7 @@ pub mod custom_id;
 mod errors;
 pub mod i18n;
 mod notifier;
+mod reminders;
 mod render;
 mod replies;
 mod reply;
@@ -26,6 +27,8 @@ pub use errors::BotError;
 /// What commands and handlers share.
 pub struct Data {
     pub app: App,
+    /// The only server that may name the moderators' channel.
+    pub moderators_server: Option<u64>,
 }
 
 pub type Context<'a> = poise::Context<'a, Data, BotError>;
@@ -42,6 +45,10 @@ pub struct BotConfig {
     pub shards: Option<(Range<u32>, u32)>,
     /// Names this process in outbox claims.
     pub worker: String,
+    /// Where the console is, for links in the moderators' reminders.
+    pub console_url: String,
+    /// The only server that may name the moderators' channel (`HERALD_MODERATORS_SERVER`).
+    pub moderators_server: Option<u64>,
 }
 
 /// Connects to Discord and serves until the gateway stops or `shutdown` resolves.
@@ -58,6 +65,7 @@ pub async fn run(
     }
     let http = http.build();
     let dev_guild = config.dev_guild;
+    let moderators_server = config.moderators_server;
     let data_app = app.clone();
     let framework = poise::Framework::builder()
         .options(poise::FrameworkOptions {
@@ -82,7 +90,10 @@ pub async fn run(
                     }
                     None => poise::builtins::register_globally(ctx, commands).await?,
                 }
-                Ok(Data { app: data_app })
+                Ok(Data {
+                    app: data_app,
+                    moderators_server,
+                })
             })
         })
         .build();
@@ -91,6 +102,11 @@ pub async fn run(
         .await?;
     let replies = tokio::spawn(replies::run(app.clone(), client.http.clone()));
     let answers = tokio::spawn(answers::run(app.clone(), client.http.clone()));
+    let reminders = tokio::spawn(reminders::run(
+        app.clone(),
+        client.http.clone(),
+        config.console_url.clone(),
+    ));
     let notifier = tokio::spawn(notifier::run(
         app,
         client.http.clone(),
@@ -113,5 +129,6 @@ pub async fn run(
     notifier.abort();
     replies.abort();
     answers.abort();
+    reminders.abort();
     result
 }

@@ -140,6 +140,8 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
                 dev_guild: config.discord_guild_id,
                 shards,
                 worker: format!("{}-{}", hostname(), std::process::id()),
+                console_url: config.public_url.clone(),
+                moderators_server: config.moderators_server,
             };
             tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
             herald::bot::run(app, bot, shutdown_signal()).await

@@ -65,6 +65,7 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
         .route("/reviews/{campaign}/approve", post(pages::review::approve))
         .route("/reviews/{campaign}/refuse", post(pages::review::refuse))
         .route("/reviews/{campaign}/take", post(pages::review::take_over))
+        .route("/queue/next", get(pages::review::next))
         .route(
             "/reasons",
             get(pages::reasons::show).post(pages::reasons::add),
@@ -83,6 +84,7 @@ pub fn console_routes(app: App, config: ConsoleConfig) -> Router {
             "/accounts/{account}/auto-validation",
             post(pages::accounts::auto_validation),
         )
+        .route("/accounts/{account}", get(pages::account::show))
         .route("/accounts/{account}/credit", post(pages::accounts::credit))
         .route("/accounts/{account}/opt-outs", get(pages::opt_outs::show))
         .route("/accounts/{account}/erase", post(pages::opt_outs::erase))

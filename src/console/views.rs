@@ -172,6 +172,12 @@ pub struct QueueList {
     /// The filters' query string, with `&` before it when not empty: kept by every link.
     pub filters: String,
     pub filtered: bool,
+    /// The filters' form, as set.
+    pub accounts: Vec<FilterOption>,
+    pub flags: Vec<FilterOption>,
+    pub waits: Vec<FilterOption>,
+    pub send: String,
+    pub q: String,
 }
 
 /// One choice of a filter's drop-down.
@@ -186,14 +192,9 @@ pub struct FilterOption {
 pub struct QueuePage<'a> {
     pub nav: Nav,
     pub total: u64,
-    /// `QueueList`, already rendered (and escaped) by askama.
+    /// `QueueList` (the filters' form, the list and its pager), rendered (and escaped) by
+    /// askama, shared by everyone looking at the same filters for a moment.
     pub list: &'a str,
-    pub accounts: Vec<FilterOption>,
-    pub flags: Vec<FilterOption>,
-    pub waits: Vec<FilterOption>,
-    pub send: String,
-    pub q: String,
-    pub filtered: bool,
     /// Filters that could not be read, said to the moderator.
     pub errors: Vec<String>,
     /// The review opened beside the list.
@@ -271,6 +272,8 @@ pub struct ReviewPanel {
     pub max_reason: usize,
     /// The queue's filters to come back to (a query string, possibly empty).
     pub back: String,
+    /// The next version nobody else is reviewing, in the same filters.
+    pub next_href: String,
     pub csrf: String,
 }
 
@@ -279,6 +282,60 @@ pub struct ReviewPanel {
 pub struct ReviewPage {
     pub nav: Nav,
     pub panel: ReviewPanel,
+}
+
+pub struct AccountLedgerRow {
+    pub at: String,
+    pub kind: &'static str,
+    pub amount: u64,
+    /// (campaign id, version).
+    pub campaign: Option<(i64, u32)>,
+    pub reason: String,
+    pub available_after: u64,
+}
+
+pub struct AccountCampaignRow {
+    pub id: i64,
+    pub name: String,
+    pub state: &'static str,
+    pub version: u32,
+    pub cost: u64,
+    /// What its latest version's messages became, once sending started.
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/account.html")]
+pub struct AccountPage {
+    pub nav: Nav,
+    pub id: u64,
+    pub name: String,
+    pub settings: Vec<(&'static str, String)>,
+    pub auto_validation: bool,
+    pub available: u64,
+    pub reserved: u64,
+    pub opt_outs: u64,
+    pub ledger: Vec<AccountLedgerRow>,
+    pub ledger_next: Option<String>,
+    pub campaigns: Vec<AccountCampaignRow>,
+    pub campaigns_prev: Option<String>,
+    pub campaigns_next: Option<String>,
+    /// (when, by, what).
+    pub refusals: Vec<(String, String, String)>,
+}
+
+/// A step that asks again before something weighty (automatic validation, a large credit).
+#[derive(Template)]
+#[template(path = "confirm_step.html")]
+pub struct ConfirmStepPage {
+    pub nav: Nav,
+    pub title: String,
+    pub explanation: String,
+    pub action: String,
+    /// The form's own fields, carried to the confirmation.
+    pub fields: Vec<(&'static str, String)>,
+    pub button: &'static str,
+    pub back: String,
 }
 
 /// A kept refusal reason, on the reasons page.

@@ -39,9 +39,11 @@ pub trait AccountStore: Send + Sync {
         effects: &[Effect],
         now: DateTime<Utc>,
     ) -> Result<Balance, StoreError>;
+    /// The account's ledger lines, newest first, older than line `before` when given.
     async fn ledger_lines(
         &self,
         account: AccountId,
+        before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<LedgerLine>, StoreError>;
     /// Every ledger line of a campaign (all its versions), newest first.

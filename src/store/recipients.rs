@@ -77,6 +77,7 @@ pub trait RecipientStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<(i64, Recipient)>, StoreError>;
     async fn opted_out(&self, account: AccountId) -> Result<HashSet<String>, StoreError>;
+    async fn opt_out_count(&self, account: AccountId) -> Result<u64, StoreError>;
     /// Which of `phones` (E.164) are on the account's opt-out list.
     async fn opted_out_among(
         &self,

@@ -11,6 +11,7 @@ use crate::bot::{BotError, Context};
 use crate::domain::account::AccountSettings;
 use crate::domain::effects::Actor;
 use crate::domain::ids::RoleId;
+use crate::domain::review_desk::{ModeratorsChannel, ReminderDelay};
 use crate::domain::sender::ShortCode;
 use crate::domain::short_links::LinkExpiry;
 
@@ -22,7 +23,7 @@ use crate::domain::short_links::LinkExpiry;
     slash_command,
     guild_only,
     default_member_permissions = "MANAGE_GUILD",
-    subcommands("server", "support", "window", "replies"),
+    subcommands("server", "support", "window", "replies", "moderators"),
     subcommand_required,
     name_localized("fr", "réglages"),
     description_localized("fr", "Les réglages du serveur (Gérer le serveur)")
@@ -63,6 +64,68 @@ async fn replies(
         &[("channel", &channel.get())],
     );
     ctx.reply_private(text).await?;
+    Ok(())
+}
+
+/// Where the moderators are reminded of versions waiting for review (Herald's team only).
+#[poise::command(
+    slash_command,
+    guild_only,
+    name_localized("fr", "modérateurs"),
+    description_localized(
+        "fr",
+        "Où rappeler aux modérateurs les versions qui attendent (équipe Herald seulement)"
+    )
+)]
+async fn moderators(
+    ctx: Context<'_>,
+    #[description = "Channel for the reminders"]
+    #[name_localized("fr", "salon")]
+    #[description_localized("fr", "Salon des rappels")]
+    channel: serenity::ChannelId,
+    #[description = "Role to ping with each reminder"]
+    #[name_localized("fr", "rôle")]
+    #[description_localized("fr", "Rôle à notifier à chaque rappel")]
+    role: Option<serenity::RoleId>,
+    #[description = "Minutes a version waits before a reminder (default 30)"]
+    #[name_localized("fr", "après")]
+    #[description_localized("fr", "Minutes d'attente avant un rappel (30 par défaut)")]
+    after: Option<i64>,
+) -> Result<(), BotError> {
+    let who = access::require_manager(ctx)?;
+    let t = lang(ctx).texts();
+    if ctx.data().moderators_server != Some(who.account.0) {
+        return Err(BotError::User(t.err_not_moderators_server.to_owned()));
+    }
+    let after = match after {
+        None => ReminderDelay::DEFAULT,
+        Some(minutes) => ReminderDelay::minutes(minutes)
+            .map_err(|_| BotError::User(fill(t.err_reminder_delay, &[("minutes", &minutes)])))?,
+    };
+    let desk = ModeratorsChannel {
+        channel: crate::domain::ids::ChannelId(channel.get()),
+        role: role.map(|r| RoleId(r.get())),
+        after,
+    };
+    ctx.data().app.set_moderators_channel(desk).await?;
+    let role = role
+        .map(|r| format!(" (<@&{}>)", r.get()))
+        .unwrap_or_default();
+    let text = fill(
+        t.moderators_saved,
+        &[
+            ("minutes", &after.as_minutes()),
+            ("channel", &channel.get()),
+            ("role", &role),
+        ],
+    );
+    ctx.send(
+        poise::CreateReply::default()
+            .content(text)
+            .ephemeral(true)
+            .allowed_mentions(serenity::CreateAllowedMentions::new()),
+    )
+    .await?;
     Ok(())
 }
 

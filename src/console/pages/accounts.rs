@@ -12,14 +12,20 @@ use crate::domain::effects::Actor;
 use crate::domain::ids::AccountId;
 
 use super::super::security::CheckedForm;
-use super::super::views::{AccountRow, AccountsPage, Nav};
+use super::super::views::{AccountRow, AccountsPage, ConfirmStepPage, Nav};
 use super::super::{Console, ConsoleError, words};
 use super::render;
+
+/// Credits above this ask for a confirmation step: a typo of one zero is real money.
+pub const CONFIRM_CREDIT_ABOVE: u64 = 10_000;
 
 #[derive(Debug, Deserialize)]
 pub struct AutoValidationForm {
     /// "on" or "off".
     enabled: String,
+    /// "yes" once confirmed (turning it on asks again).
+    #[serde(default)]
+    confirm: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -28,6 +34,9 @@ pub struct CreditForm {
     amount: String,
     #[serde(default)]
     reason: String,
+    /// "yes" once confirmed (a large credit asks again).
+    #[serde(default)]
+    confirm: String,
 }
 
 /// What the last action did, carried across the redirect.
@@ -96,6 +105,18 @@ pub async fn auto_validation(
             )));
         }
     };
+    if on && form.confirm != "yes" {
+        let (details, _) = console.app.account(AccountId(account)).await?;
+        return render(&ConfirmStepPage {
+            nav: Nav::new(&session, "accounts"),
+            title: format!("Turn automatic validation on for {}?", details.name),
+            explanation: "Its campaigns will then be approved as soon as their owner confirms them, and sent without any moderator reading them first. Turn it on only for an account you trust.".to_owned(),
+            action: format!("/accounts/{account}/auto-validation"),
+            fields: vec![("enabled", "on".to_owned())],
+            button: "Turn automatic validation on",
+            back: "/accounts".to_owned(),
+        });
+    }
     console
         .app
         .set_auto_validation(AccountId(account), on, &session.moderator)
@@ -123,6 +144,25 @@ pub async fn credit(
         return page(&console, &session, None, Some(message)).await;
     }
     let amount = amount.expect("checked above");
+    if amount.credits().0 > CONFIRM_CREDIT_ABOVE && form.confirm != "yes" {
+        let (details, balance) = console.app.account(AccountId(account)).await?;
+        return render(&ConfirmStepPage {
+            nav: Nav::new(&session, "accounts"),
+            title: format!("Add {} credits to {}?", amount.credits().0, details.name),
+            explanation: format!(
+                "That is more than {CONFIRM_CREDIT_ABOVE} credits at once: check the amount. The balance goes from {} to {} available; the reason \"{reason}\" is kept in the ledger and the audit log.",
+                balance.available.0,
+                balance.available.0.saturating_add(amount.credits().0)
+            ),
+            action: format!("/accounts/{account}/credit"),
+            fields: vec![
+                ("amount", form.amount.clone()),
+                ("reason", reason.to_owned()),
+            ],
+            button: "Add the credits",
+            back: "/accounts".to_owned(),
+        });
+    }
     match console
         .app
         .credit(

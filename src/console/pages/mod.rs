@@ -1,4 +1,5 @@
 //! One handler file per console area.
+pub mod account;
 pub mod accounts;
 pub mod audiences;
 pub mod campaign;

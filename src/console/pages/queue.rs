@@ -124,6 +124,7 @@ impl QueueQuery {
 /// The rendered list of one page of a filter, reused for a moment (`cache.rs`).
 async fn fragment(
     console: &Console,
+    query: &QueueQuery,
     filter: &QueueFilter,
     filters: &str,
     page: u32,
@@ -173,6 +174,35 @@ async fn fragment(
             format!("&{filters}")
         },
         filtered: !filters.is_empty(),
+        accounts: console
+            .app
+            .accounts_overview()
+            .await?
+            .into_iter()
+            .map(|(account, _)| FilterOption {
+                selected: filter.account == Some(account.id),
+                value: account.id.0.to_string(),
+                label: account.name,
+            })
+            .collect(),
+        flags: FlagKind::ALL
+            .into_iter()
+            .map(|k| FilterOption {
+                value: k.as_str().to_owned(),
+                label: words::flag_badge(k).to_owned(),
+                selected: filter.flag == Some(k),
+            })
+            .collect(),
+        waits: WAITS
+            .into_iter()
+            .map(|(minutes, label)| FilterOption {
+                value: minutes.to_string(),
+                label: label.to_owned(),
+                selected: query.waiting.trim() == minutes.to_string(),
+            })
+            .collect(),
+        send: query.send.trim().to_owned(),
+        q: query.q.trim().to_owned(),
     }
     .render()?;
     let fragment = Arc::new(QueueFragment {
@@ -190,7 +220,7 @@ pub async fn show(
 ) -> Result<Response, ConsoleError> {
     let now = console.app.current_time();
     let (filter, filters, errors) = query.filter(now);
-    let fragment = fragment(&console, &filter, &filters, query.page.unwrap_or(1)).await?;
+    let fragment = fragment(&console, &query, &filter, &filters, query.page.unwrap_or(1)).await?;
     let panel = match query.open {
         Some(id) => {
             let mut panel = review::panel(
@@ -208,43 +238,10 @@ pub async fn show(
         }
         None => None,
     };
-    let accounts = console
-        .app
-        .accounts_overview()
-        .await?
-        .into_iter()
-        .map(|(account, _)| FilterOption {
-            selected: filter.account == Some(account.id),
-            value: account.id.0.to_string(),
-            label: account.name,
-        })
-        .collect();
-    let flags = FlagKind::ALL
-        .into_iter()
-        .map(|k| FilterOption {
-            value: k.as_str().to_owned(),
-            label: words::flag_badge(k).to_owned(),
-            selected: filter.flag == Some(k),
-        })
-        .collect();
-    let waits = WAITS
-        .into_iter()
-        .map(|(minutes, label)| FilterOption {
-            value: minutes.to_string(),
-            label: label.to_owned(),
-            selected: query.waiting.trim() == minutes.to_string(),
-        })
-        .collect();
     render(&QueuePage {
         nav: Nav::new(&session, "queue"),
         total: fragment.total,
         list: &fragment.html,
-        accounts,
-        flags,
-        waits,
-        send: query.send.trim().to_owned(),
-        q: query.q.trim().to_owned(),
-        filtered: !filters.is_empty(),
         errors: if panel.is_none() { errors } else { Vec::new() },
         panel,
     })

@@ -266,6 +266,14 @@ pub async fn panel(
         code: typed.code,
         reason: typed.reason,
         max_reason: Refusal::MAX_CHARS,
+        next_href: format!(
+            "/queue/next?{}",
+            serde_urlencoded::to_string([
+                ("skip", campaign.0.to_string()),
+                ("back", back.to_owned()),
+            ])
+            .unwrap_or_default()
+        ),
         back: back.to_owned(),
         csrf: session.csrf_token.clone(),
     })
@@ -459,6 +467,28 @@ pub async fn refuse(
         &back,
     )
     .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    /// The version being left.
+    skip: Option<i64>,
+    #[serde(default)]
+    back: String,
+}
+
+/// The next version nobody else is reviewing, after `skip` (a link, accesskey "n").
+pub async fn next(
+    State(console): State<Console>,
+    Extension(session): Extension<ModeratorSession>,
+    super::super::extract::Params(query): super::super::extract::Params<NextQuery>,
+) -> Result<Response, ConsoleError> {
+    let back = clean_back(&console, &query.back);
+    let next = console
+        .app
+        .next_to_review(&session.moderator, query.skip.map(CampaignId))
+        .await?;
+    Ok(Redirect::to(&queue_address(&back, next)).into_response())
 }
 
 /// Takes over a version another moderator is reviewing, deliberately.

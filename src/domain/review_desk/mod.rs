@@ -3,7 +3,9 @@
 mod canned;
 mod claim;
 mod diff;
+mod reminders;
 
 pub use canned::{CannedReason, CannedReasonError, ReasonLabel};
 pub use claim::{CLAIM_TTL, Claim, ClaimOutcome};
 pub use diff::{Change, VersionDiff, WordDiff, word_diff};
+pub use reminders::{InvalidReminderDelay, ModeratorsChannel, REMIND_EVERY, ReminderDelay};

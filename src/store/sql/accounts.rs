@@ -109,14 +109,16 @@ impl AccountStore for SqlStore {
     async fn ledger_lines(
         &self,
         account: AccountId,
+        before: Option<i64>,
         limit: u32,
     ) -> Result<Vec<LedgerLine>, StoreError> {
         let rows = sqlx::query(
             "SELECT id, kind, amount, campaign_id, version, reason, available_after, reserved_after, created_at \
-             FROM ledger WHERE account_id = $1 ORDER BY id DESC LIMIT $2",
+             FROM ledger WHERE account_id = $1 AND id < $3 ORDER BY id DESC LIMIT $2",
         )
         .bind(snowflake(account.0))
         .bind(i64::from(limit))
+        .bind(before.unwrap_or(i64::MAX))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(rows::ledger_line).collect()

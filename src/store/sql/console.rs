@@ -178,7 +178,15 @@ impl ConsoleStore for SqlStore {
     }
 
     async fn pending_count(&self, filter: &QueueFilter) -> Result<u64, StoreError> {
-        let (conditions, binds) = queue_conditions(filter, 0);
+        if *filter == QueueFilter::default() {
+            // The whole queue: counted from the campaigns' state index alone.
+            let n: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM campaigns WHERE state = 'pending_review'")
+                    .fetch_one(&self.pool)
+                    .await?;
+            return rows::unsigned("count", n);
+        }
+        let (conditions, binds) = queue_conditions(filter, 0, self.engine);
         let sql = format!(
             "SELECT COUNT(*) FROM campaigns c \
              JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
@@ -203,7 +211,7 @@ impl ConsoleStore for SqlStore {
         offset: u64,
         limit: u32,
     ) -> Result<Vec<PendingReview>, StoreError> {
-        let (conditions, binds) = queue_conditions(filter, 3);
+        let (conditions, binds) = queue_conditions(filter, 3, self.engine);
         let sql = format!(
             "SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
              rc.claimed_until AS claim_until, {} \
@@ -431,7 +439,7 @@ enum Bind {
 
 /// The `AND …` conditions of a queue filter, their placeholders numbered after `taken`, and
 /// the values to bind to them in order.
-fn queue_conditions(filter: &QueueFilter, taken: usize) -> (String, Vec<Bind>) {
+fn queue_conditions(filter: &QueueFilter, taken: usize, engine: Engine) -> (String, Vec<Bind>) {
     let mut sql = String::new();
     let mut binds = Vec::new();
     let mut push = |condition: &str, bind: Bind, binds: &mut Vec<Bind>| {
@@ -464,9 +472,9 @@ fn queue_conditions(filter: &QueueFilter, taken: usize) -> (String, Vec<Bind>) {
         push(" AND s.send_at < ?", Bind::Int(micros(until)), &mut binds);
     }
     if let Some(words) = &filter.search {
-        // LIKE's own characters in what was typed match themselves.
+        // LIKE's own characters in what was typed match themselves. Case is ignored by
+        // SQLite's LIKE (for ASCII letters) and by PostgreSQL's ILIKE.
         let escaped = words
-            .to_lowercase()
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
@@ -474,8 +482,12 @@ fn queue_conditions(filter: &QueueFilter, taken: usize) -> (String, Vec<Bind>) {
         binds.push(Bind::Text(pattern.clone()));
         let first = taken + binds.len();
         binds.push(Bind::Text(pattern));
+        let like = match engine {
+            Engine::Sqlite => "LIKE",
+            Engine::Postgres => "ILIKE",
+        };
         sql += &format!(
-            " AND (LOWER(c.name) LIKE ${first} ESCAPE '\\' OR LOWER(a.name) LIKE ${} ESCAPE '\\')",
+            " AND (c.name {like} ${first} ESCAPE '\\' OR a.name {like} ${} ESCAPE '\\')",
             first + 1
         );
     }

@@ -291,6 +291,14 @@ impl RecipientStore for SqlStore {
         Ok(phones.into_iter().collect())
     }
 
+    async fn opt_out_count(&self, account: AccountId) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM opt_outs WHERE account_id = $1")
+            .bind(snowflake(account.0))
+            .fetch_one(&self.pool)
+            .await?;
+        rows::unsigned("count", n)
+    }
+
     async fn opted_out_among(
         &self,
         account: AccountId,
