@@ -287,21 +287,52 @@ impl App {
         filter: &QueueFilter,
         page: u32,
     ) -> Result<QueuePage, AppError> {
+        let now = self.now();
+        let pages_of = |total: u64| {
+            u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
+                .unwrap_or(u32::MAX)
+                .max(1)
+        };
+        let offset_of = |page: u32| u64::from(page - 1) * u64::from(PAGE_SIZE);
+        if *filter != QueueFilter::default() {
+            // One scan gives the page and the count; a page past the end asks for the count.
+            let page = page.max(1);
+            let (reviews, total) = self
+                .store
+                .pending_reviews(filter, now, offset_of(page), PAGE_SIZE)
+                .await?;
+            if let Some(total) = total {
+                return Ok(QueuePage {
+                    total,
+                    page,
+                    pages: pages_of(total),
+                    reviews,
+                    now,
+                });
+            }
+            if page == 1 {
+                return Ok(QueuePage {
+                    total: 0,
+                    page,
+                    pages: 1,
+                    reviews,
+                    now,
+                });
+            }
+        }
         let total = self.store.pending_count(filter).await?;
-        let pages = u32::try_from(total.div_ceil(u64::from(PAGE_SIZE)))
-            .unwrap_or(u32::MAX)
-            .max(1);
+        let pages = pages_of(total);
         let page = page.clamp(1, pages);
-        let offset = u64::from(page - 1) * u64::from(PAGE_SIZE);
+        let (reviews, _) = self
+            .store
+            .pending_reviews(filter, now, offset_of(page), PAGE_SIZE)
+            .await?;
         Ok(QueuePage {
             total,
             page,
             pages,
-            reviews: self
-                .store
-                .pending_reviews(filter, self.now(), offset, PAGE_SIZE)
-                .await?,
-            now: self.now(),
+            reviews,
+            now,
         })
     }
 
@@ -460,7 +491,7 @@ impl App {
             .map(|(confirmed, decided)| decided - confirmed)
             .collect();
         let everything = QueueFilter::default();
-        let oldest = self
+        let (oldest, _) = self
             .store
             .pending_reviews(&everything, self.now(), 0, 1)
             .await?;

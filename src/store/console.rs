@@ -137,14 +137,16 @@ pub trait ConsoleStore: Send + Sync {
 
     async fn pending_count(&self, filter: &QueueFilter) -> Result<u64, StoreError>;
     /// Versions waiting for review, oldest first.
-    /// Waiting versions the filter keeps, oldest first, with their live claims at `now`.
+    /// Waiting versions the filter keeps, oldest first, with their live claims at `now`; and,
+    /// for a filtered queue that found some, how many it keeps in all (counted by the same
+    /// scan: a filter reads every waiting version once, not twice).
     async fn pending_reviews(
         &self,
         filter: &QueueFilter,
         now: DateTime<Utc>,
         offset: u64,
         limit: u32,
-    ) -> Result<Vec<PendingReview>, StoreError>;
+    ) -> Result<(Vec<PendingReview>, Option<u64>), StoreError>;
     async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError>;
 
     /// Review decisions (moderators' and automatic), newest first.

@@ -210,10 +210,16 @@ impl ConsoleStore for SqlStore {
         now: DateTime<Utc>,
         offset: u64,
         limit: u32,
-    ) -> Result<Vec<PendingReview>, StoreError> {
+    ) -> Result<(Vec<PendingReview>, Option<u64>), StoreError> {
         let (conditions, binds) = queue_conditions(filter, 3, self.engine);
+        let filtered = *filter != QueueFilter::default();
+        let matches = if filtered {
+            "COUNT(*) OVER () AS matches, "
+        } else {
+            ""
+        };
         let sql = format!(
-            "SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
+            "SELECT {matches}a.name AS account_name, rc.moderator AS claim_moderator, \
              rc.claimed_until AS claim_until, {} \
              JOIN accounts a ON a.id = c.account_id \
              LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
@@ -233,12 +239,16 @@ impl ConsoleStore for SqlStore {
             };
         }
         let found = query.fetch_all(&self.pool).await?;
+        let total = match (filtered, found.first()) {
+            (true, Some(row)) => Some(rows::unsigned("count", row.try_get("matches")?)?),
+            _ => None,
+        };
         let mut reviews = found
             .iter()
             .map(rows::pending_review)
             .collect::<Result<Vec<_>, _>>()?;
         if reviews.is_empty() {
-            return Ok(reviews);
+            return Ok((reviews, total));
         }
         let ids = super::integer_list(reviews.iter().map(|r| r.campaign.id.0));
         let sql = format!(
@@ -256,7 +266,7 @@ impl ConsoleStore for SqlStore {
         for review in &mut reviews {
             review.refusals = refusals.remove(&review.campaign.id).unwrap_or_default();
         }
-        Ok(reviews)
+        Ok((reviews, total))
     }
 
     async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError> {
