@@ -213,24 +213,37 @@ impl ConsoleStore for SqlStore {
     ) -> Result<(Vec<PendingReview>, Option<u64>), StoreError> {
         let (conditions, binds) = queue_conditions(filter, 3, self.engine);
         let filtered = *filter != QueueFilter::default();
-        let matches = if filtered { "COUNT(*) OVER ()" } else { "0" };
-        // The page's ids first, over narrow rows (the filtered count comes with them), then
-        // those few versions whole.
-        let sql = format!(
-            "WITH page AS (SELECT c.id AS page_id, s.confirmed_at AS page_at, {matches} AS matches \
-             FROM campaigns c JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
-             JOIN accounts a ON a.id = c.account_id \
-             WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions} \
-             ORDER BY s.confirmed_at, c.id LIMIT $1 OFFSET $2) \
-             SELECT page.matches, a.name AS account_name, rc.moderator AS claim_moderator, \
-             rc.claimed_until AS claim_until, {} \
-             JOIN page ON page.page_id = c.id \
-             JOIN accounts a ON a.id = c.account_id \
-             LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
-             AND rc.claimed_until > $3 \
-             ORDER BY page.page_at, c.id",
-            rows::CAMPAIGN_COLUMNS
-        );
+        let sql = match filtered {
+            // The whole queue: read in order from the queue's index, a page at a time.
+            false => format!(
+                "SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
+                 rc.claimed_until AS claim_until, {} \
+                 JOIN accounts a ON a.id = c.account_id \
+                 LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
+                 AND rc.claimed_until > $3 \
+                 WHERE s.review = 'pending' AND c.state = 'pending_review' \
+                 ORDER BY s.confirmed_at, s.campaign_id LIMIT $1 OFFSET $2",
+                rows::CAMPAIGN_COLUMNS
+            ),
+            // Filtered: the page's ids (and how many match) over narrow rows, in one scan,
+            // then those few versions whole.
+            true => format!(
+                "WITH page AS (SELECT c.id AS page_id, s.confirmed_at AS page_at, \
+                 COUNT(*) OVER () AS matches \
+                 FROM campaigns c JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
+                 JOIN accounts a ON a.id = c.account_id \
+                 WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions} \
+                 ORDER BY s.confirmed_at, c.id LIMIT $1 OFFSET $2) \
+                 SELECT page.matches, a.name AS account_name, rc.moderator AS claim_moderator, \
+                 rc.claimed_until AS claim_until, {} \
+                 JOIN page ON page.page_id = c.id \
+                 JOIN accounts a ON a.id = c.account_id \
+                 LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
+                 AND rc.claimed_until > $3 \
+                 ORDER BY page.page_at, c.id",
+                rows::CAMPAIGN_COLUMNS
+            ),
+        };
         let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(i64::from(limit))
             .bind(signed(offset))
