@@ -141,6 +141,14 @@ impl App {
             .await?)
     }
 
+    pub async fn reply_thread_opened(
+        &self,
+        reply: &ReplyToPost,
+        thread: ChannelId,
+    ) -> Result<(), AppError> {
+        Ok(self.store.reply_thread_opened(reply, thread).await?)
+    }
+
     pub async fn reply_posted(
         &self,
         reply: &ReplyToPost,

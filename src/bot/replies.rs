@@ -58,6 +58,8 @@ async fn post(
                 )
                 .await?
                 .id;
+            app.reply_thread_opened(reply, crate::domain::ids::ChannelId(thread.get()))
+                .await?;
             let mut header = match &reply.campaign {
                 Some((name, version)) => fill(
                     t.reply_thread_header,

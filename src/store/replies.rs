@@ -45,6 +45,13 @@ pub trait ReplyStore {
         lease_until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<ReplyToPost>, StoreError>;
+    /// `thread` was just opened for the reply's number: kept at once, so that a post failing
+    /// after it never opens a second thread, and answers can be written there right away.
+    async fn reply_thread_opened(
+        &self,
+        reply: &ReplyToPost,
+        thread: ChannelId,
+    ) -> Result<(), StoreError>;
     /// A reply posted in `thread`, which is its number's thread from now on.
     async fn reply_posted(
         &self,

@@ -149,6 +149,24 @@ impl ReplyStore for SqlStore {
         Ok(replies)
     }
 
+    async fn reply_thread_opened(
+        &self,
+        reply: &ReplyToPost,
+        thread: ChannelId,
+    ) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "INSERT INTO reply_threads (account_id, phone, thread_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (account_id, phone) DO UPDATE SET thread_id = excluded.thread_id",
+        )
+        .bind(snowflake(reply.account.0))
+        .bind(&reply.phone)
+        .bind(snowflake(thread.0))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn reply_posted(
         &self,
         reply: &ReplyToPost,
