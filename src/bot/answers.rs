@@ -9,7 +9,7 @@ use poise::serenity_prelude as serenity;
 use super::access::interaction_requester;
 use super::custom_id::CustomId;
 use super::i18n::{Lang, fill, words};
-use super::replies::escape;
+use super::replies::{account_lang, cut, escape};
 use super::reply::update_message;
 use super::{BotError, Data, render};
 use crate::app::App;
@@ -165,10 +165,7 @@ pub async fn run(app: App, http: std::sync::Arc<serenity::Http>) {
 }
 
 async fn show(app: &App, http: &serenity::Http, update: &AnswerUpdate) -> Result<(), ShowError> {
-    let lang = match app.account(update.account).await {
-        Ok((account, _)) if account.region.to_string() == "FR" => Lang::Fr,
-        _ => Lang::En,
-    };
+    let lang = account_lang(app, update.account).await;
     let content = cut(thread_message(update, lang));
     let thread = serenity::ChannelId::new(update.thread.0);
     let post = || async {
@@ -206,14 +203,6 @@ async fn show(app: &App, http: &serenity::Http, update: &AnswerUpdate) -> Result
         .await
         .map_err(BotError::from)?;
     Ok(())
-}
-
-/// A message's 2,000 characters at most (a long answer, escaped and quoted, may pass it).
-fn cut(text: String) -> String {
-    if text.chars().count() <= 2000 {
-        return text;
-    }
-    text.chars().take(1999).collect::<String>() + "…"
 }
 
 /// The thread message of an answer: who wrote it, what it says, where it stands.

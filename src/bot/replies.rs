@@ -33,8 +33,8 @@ pub async fn run(app: App, http: std::sync::Arc<serenity::Http>) {
 }
 
 /// The account's language: French for accounts whose numbers are read as French.
-async fn lang_of(app: &App, reply: &ReplyToPost) -> Lang {
-    match app.account(reply.account).await {
+pub(super) async fn account_lang(app: &App, account: crate::domain::ids::AccountId) -> Lang {
+    match app.account(account).await {
         Ok((account, _)) if account.region.to_string() == "FR" => Lang::Fr,
         _ => Lang::En,
     }
@@ -45,7 +45,7 @@ async fn post(
     http: &serenity::Http,
     reply: &ReplyToPost,
 ) -> Result<(), crate::bot::BotError> {
-    let t = lang_of(app, reply).await.texts();
+    let t = account_lang(app, reply.account).await.texts();
     let none = serenity::CreateAllowedMentions::new();
     let thread = match reply.thread {
         Some(thread) => serenity::ChannelId::new(thread.0),
@@ -108,7 +108,7 @@ async fn post(
 }
 
 /// A message's 2,000 characters at most.
-fn cut(text: String) -> String {
+pub(super) fn cut(text: String) -> String {
     if text.chars().count() <= 2000 {
         return text;
     }

@@ -155,16 +155,7 @@ impl ReplyStore for SqlStore {
         thread: ChannelId,
     ) -> Result<(), StoreError> {
         let _turn = self.write_turn().await;
-        sqlx::query(
-            "INSERT INTO reply_threads (account_id, phone, thread_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id, phone) DO UPDATE SET thread_id = excluded.thread_id",
-        )
-        .bind(snowflake(reply.account.0))
-        .bind(&reply.phone)
-        .bind(snowflake(thread.0))
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        keep_thread(&self.pool, reply, thread).await
     }
 
     async fn reply_posted(
@@ -180,16 +171,26 @@ impl ReplyStore for SqlStore {
             .bind(reply.id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO reply_threads (account_id, phone, thread_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (account_id, phone) DO UPDATE SET thread_id = excluded.thread_id",
-        )
-        .bind(snowflake(reply.account.0))
-        .bind(&reply.phone)
-        .bind(snowflake(thread.0))
-        .execute(&mut *tx)
-        .await?;
+        keep_thread(&mut *tx, reply, thread).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// `thread` is the number's thread in its account's replies channel.
+async fn keep_thread<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    reply: &ReplyToPost,
+    thread: ChannelId,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO reply_threads (account_id, phone, thread_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (account_id, phone) DO UPDATE SET thread_id = excluded.thread_id",
+    )
+    .bind(snowflake(reply.account.0))
+    .bind(&reply.phone)
+    .bind(snowflake(thread.0))
+    .execute(db)
+    .await?;
+    Ok(())
 }
