@@ -586,6 +586,35 @@ async fn every_page_fits_at_1400_and_400_pixels_with_hostile_values() {
             fits(&browser, &format!("{path} at {width} px")).await;
             snap(&browser, &format!("20-{name}-{suffix}")).await;
         }
+        // Sections below the fold, each seen on its own.
+        let sections = [
+            (
+                format!("/reviews/{}", resubmitted.0),
+                "section.origin",
+                "review-origin",
+            ),
+            (
+                format!("/reviews/{}", resubmitted.0),
+                "section.decide",
+                "review-decide",
+            ),
+            (
+                "/reasons".to_owned(),
+                "section.reason-changes",
+                "reasons-changes",
+            ),
+        ];
+        for (path, css, name) in sections {
+            browser.goto(&format!("{base}{path}")).await.unwrap();
+            let png = browser
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|e| panic!("{css} on {path}: {e}"))
+                .screenshot()
+                .await
+                .unwrap();
+            std::fs::write(screenshots().join(format!("20-{name}-{suffix}.png")), png).unwrap();
+        }
     }
     // The menu folds behind a button on a phone, and opens without script.
     assert!(

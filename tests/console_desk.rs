@@ -158,6 +158,28 @@ async fn the_queue_filters_from_the_url(engine: Engine) {
         ]
     );
     assert_eq!(items(&bad), ["spring", "winter"]);
+
+    // A decision taken in a filtered queue goes on within the filter: nothing is left in
+    // the garage's account, though spring still waits.
+    let review = format!("/queue?account={}&open={}", OTHER.0, winter.0);
+    let approved = alice
+        .submit(
+            &review,
+            &format!("/reviews/{}/approve", winter.0),
+            &[("version", "1"), ("back", &format!("account={}", OTHER.0))],
+        )
+        .await;
+    assert_eq!(
+        approved.location(),
+        Some(format!("/queue?account={}", OTHER.0).as_str())
+    );
+    let next = alice.get("/queue/next?back=q%3Dspr").await;
+    assert_eq!(
+        next.location(),
+        Some(format!("/queue?q=spr&open={}#review", spring.0).as_str())
+    );
+    let none = alice.get("/queue/next?back=q%3Dnothing").await;
+    assert_eq!(none.location(), Some("/queue?q=nothing"));
 }
 
 async fn claims_are_shown_and_taken_over_deliberately(engine: Engine) {
@@ -202,9 +224,16 @@ async fn claims_are_shown_and_taken_over_deliberately(engine: Engine) {
         page.text_of(".claimed span"),
         "alice is reviewing it (until 2027-03-02 09:10 UTC)."
     );
-    // Opening it did not take it from her.
+    // Opening it did not take it from her; her own list says it is hers.
     let again = alice.get(&format!("/reviews/{}", a.0)).await;
     assert_eq!(again.count(".claimed"), 0);
+    assert_eq!(
+        alice
+            .get("/queue")
+            .await
+            .text_of(&format!("tr#q{} .badge.claim", a.0)),
+        "you are reviewing"
+    );
 
     // A forged take-over changes nothing; a real one is bob's.
     let take = format!("/reviews/{}/take", a.0);
@@ -343,6 +372,20 @@ async fn refusal_reasons_are_kept_reused_and_shown_before_they_go(engine: Engine
         )
         .await;
     assert_eq!(changed.location(), Some("/reasons"));
+    // Each change is listed with who made it, newest first.
+    let log = alice.get("/reasons").await;
+    assert_eq!(
+        log.texts("table.changes td[data-label=What]"),
+        ["changed", "added"]
+    );
+    assert_eq!(
+        log.texts("table.changes td[data-label=Who]"),
+        ["alice", "alice"]
+    );
+    assert_eq!(
+        log.text_of("table.changes td.detail"),
+        "No end date: Say when the offer ends, e.g. \"until Sunday\"."
+    );
 
     // The review offers it; picking it refuses with its code and text, once seen.
     let review = format!("/reviews/{}", spring.0);
@@ -500,7 +543,116 @@ async fn an_account_page_shows_everything_about_it(engine: Engine) {
     assert_eq!(alice.get("/accounts/999").await.status, 404);
 }
 
+async fn the_review_says_where_recipients_came_from_and_names_people(engine: Engine) {
+    let (t, base) = console(engine).await;
+    let who = Requester::new(SHOP, UserId(420));
+    t.app.ensure_account(SHOP, "Shop").await.unwrap();
+    t.app
+        .credit(SHOP, TopUp::new(1_000).unwrap(), "test", Actor::Operator)
+        .await
+        .unwrap();
+    t.app
+        .remember_name(SHOP, UserId(420), "Marie")
+        .await
+        .unwrap();
+    let draft = || DraftInput {
+        body: Some("Soldes. STOP au 36180".into()),
+        sender: Some("MaBoutique".into()),
+    };
+    let submit = |name: &'static str| {
+        let app = t.app.clone();
+        async move {
+            let summary = app
+                .finalize(who, name, SendRequest::Immediate)
+                .await
+                .unwrap();
+            app.confirm(who, summary.token.as_str()).await.unwrap();
+            app.campaign_id(SHOP, name).await.unwrap().0
+        }
+    };
+    // A file straight into the campaign: a duplicate and a bad number left out.
+    t.app.create_campaign(who, "spring", draft()).await.unwrap();
+    let file = "phone\n0612345601\n0612345601\nnot a number\n0612345602\n";
+    t.app
+        .import_recipients(
+            who,
+            "spring",
+            std::io::Cursor::new(file.as_bytes().to_vec()),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+    let spring = submit("spring").await;
+    // One audience alone, then two combined.
+    let audience = |name: &'static str, csv: &'static str| {
+        let app = t.app.clone();
+        async move {
+            app.import_audience(
+                who,
+                name,
+                std::io::Cursor::new(csv.as_bytes().to_vec()),
+                herald::domain::audience::ImportMode::Create,
+                Default::default(),
+            )
+            .await
+            .unwrap();
+        }
+    };
+    audience("clients", "phone\n0612345601\n0612345603\n").await;
+    audience("vip", "phone\n0612345603\n0612345604\n").await;
+    for (name, include) in [
+        ("autumn", vec!["clients"]),
+        ("winter", vec!["clients", "vip"]),
+    ] {
+        t.app.create_campaign(who, name, draft()).await.unwrap();
+        t.app.use_audiences(who, name, &include, &[]).await.unwrap();
+    }
+    let autumn = submit("autumn").await;
+    let winter = submit("winter").await;
+
+    let mut alice = signed_in(&base, "alice").await;
+    let page = alice.get(&format!("/reviews/{}", spring.0)).await;
+    assert_eq!(page.text_of(".facts .author"), "Marie");
+    assert_eq!(page.attr(".facts .author", "title"), "Discord id 420");
+    assert_eq!(
+        page.text_of("section.origin p"),
+        "Imported from a file: 2 numbers kept."
+    );
+    assert_eq!(
+        page.texts("section.origin li"),
+        [
+            "1 left out: duplicate (line 3)",
+            "1 left out: invalid (line 4)"
+        ]
+    );
+    let page = alice.get(&format!("/reviews/{}", autumn.0)).await;
+    assert_eq!(
+        page.text_of("section.origin p"),
+        "The audience “clients”; its last import (create) kept 2 numbers from the file."
+    );
+    assert_eq!(page.count("section.origin li"), 0);
+    let page = alice.get(&format!("/reviews/{}", winter.0)).await;
+    assert_eq!(
+        page.text_of("section.origin p"),
+        "Audiences “clients” (2), “vip” (2)."
+    );
+    assert_eq!(
+        page.texts("section.origin li"),
+        ["1 in more than one audience, sent once"]
+    );
+    // The campaign page names who confirmed it.
+    let campaign = alice.get(&format!("/campaigns/{}", spring.0)).await;
+    assert!(
+        campaign
+            .texts("table.audit td[data-label=By]")
+            .contains(&"Marie".to_owned()),
+        "{:?}",
+        campaign.texts("table.audit td[data-label=By]")
+    );
+}
+
 on_both_engines!(
+    the_review_says_where_recipients_came_from_and_names_people,
     the_queue_filters_from_the_url,
     claims_are_shown_and_taken_over_deliberately,
     refusal_reasons_are_kept_reused_and_shown_before_they_go,

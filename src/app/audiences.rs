@@ -8,7 +8,7 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 
 use crate::domain::audience::{
-    AudienceError, AudienceName, ImportMode, ImportSummary, check_choice,
+    AudienceError, AudienceName, ImportMode, ImportSummary, ListOrigin, check_choice,
 };
 use crate::domain::campaign::{AudienceChoice, CampaignState, DraftEdit, RecipientList};
 use crate::domain::ids::{AccountId, AudienceId, ListId, UserId};
@@ -95,17 +95,7 @@ impl App {
                 return Err(e);
             }
         };
-        let mut summary = ImportSummary {
-            mode: format!("{mode:?}").to_lowercase(),
-            from_file: report.imported,
-            added: report.imported,
-            updated: 0,
-            duplicates: report.duplicates.clone(),
-            invalid: report.invalid.clone(),
-            opted_out: report.opted_out.clone(),
-            not_mobile: report.not_mobile.clone(),
-            unusable_columns: report.unusable_columns.clone(),
-        };
+        let mut summary = ImportSummary::of_file(&format!("{mode:?}").to_lowercase(), &report);
         let (list, recipients) = match (&existing, mode) {
             (Some(old), ImportMode::Merge) => {
                 let merged = self.merge_lists(who.account, old.list, file_list).await;
@@ -118,6 +108,14 @@ impl App {
             _ => (file_list, report.imported),
         };
         let stored = serde_json::to_string(&summary).map_err(AppError::internal)?;
+        let origin = ListOrigin::Audience {
+            name: name.to_string(),
+            import: summary.clone(),
+        };
+        if let Err(e) = self.keep_list_origin(list, &origin).await {
+            self.discard_list(list).await;
+            return Err(e);
+        }
         let write = AudienceWrite {
             account: who.account,
             name: &name,
@@ -340,6 +338,23 @@ impl App {
             return Err(AudienceError::Empty.into());
         }
         selection.recipients = count;
+        let mut excluded = Vec::new();
+        for id in &choice.exclude {
+            excluded.push(self.audience_by_id(account, *id).await?.name.to_string());
+        }
+        let origin = ListOrigin::Audiences {
+            included: included
+                .iter()
+                .map(|r| (r.name.to_string(), r.recipients))
+                .collect(),
+            excluded,
+            excluded_numbers: selection.excluded,
+            in_several: selection.in_several,
+        };
+        if let Err(e) = self.keep_list_origin(list, &origin).await {
+            self.discard_list(list).await;
+            return Err(e);
+        }
         Ok((RecipientList { id: list, count }, selection))
     }
 
@@ -432,6 +447,16 @@ impl App {
             page.into_iter().for_each(|(_, r)| visit(r));
         }
         Ok(())
+    }
+
+    /// Keeps where a list came from, for the moderators' review.
+    pub(super) async fn keep_list_origin(
+        &self,
+        list: ListId,
+        origin: &ListOrigin,
+    ) -> Result<(), AppError> {
+        let stored = serde_json::to_string(origin).map_err(AppError::internal)?;
+        Ok(self.store.set_list_origin(list, &stored).await?)
     }
 
     async fn audience_record(

@@ -63,6 +63,9 @@ pub struct ReviewView {
     pub plan: SendPlan,
     /// A personalised version: its first recipients' messages as they will receive them.
     pub preview: Vec<crate::domain::personal::PreviewMessage>,
+    /// Where the version's recipients came from and what their import left out; `None` for
+    /// a list imported before this was kept.
+    pub origin: Option<crate::domain::audience::ListOrigin>,
     pub now: DateTime<Utc>,
 }
 
@@ -294,36 +297,10 @@ impl App {
                 .max(1)
         };
         let offset_of = |page: u32| u64::from(page - 1) * u64::from(PAGE_SIZE);
-        if *filter != QueueFilter::default() {
-            // One scan gives the page and the count; a page past the end asks for the count.
-            let page = page.max(1);
-            let (reviews, total) = self
-                .store
-                .pending_reviews(filter, now, offset_of(page), PAGE_SIZE)
-                .await?;
-            if let Some(total) = total {
-                return Ok(QueuePage {
-                    total,
-                    page,
-                    pages: pages_of(total),
-                    reviews,
-                    now,
-                });
-            }
-            if page == 1 {
-                return Ok(QueuePage {
-                    total: 0,
-                    page,
-                    pages: 1,
-                    reviews,
-                    now,
-                });
-            }
-        }
         let total = self.store.pending_count(filter).await?;
         let pages = pages_of(total);
         let page = page.clamp(1, pages);
-        let (reviews, _) = self
+        let reviews = self
             .store
             .pending_reviews(filter, now, offset_of(page), PAGE_SIZE)
             .await?;
@@ -334,6 +311,23 @@ impl App {
             reviews,
             now,
         })
+    }
+
+    /// Where a list came from, if that was kept and can still be read.
+    async fn list_origin(
+        &self,
+        list: crate::domain::ids::ListId,
+    ) -> Result<Option<crate::domain::audience::ListOrigin>, AppError> {
+        let Some(stored) = self.store.list_origin(list).await? else {
+            return Ok(None);
+        };
+        match serde_json::from_str(&stored) {
+            Ok(origin) => Ok(Some(origin)),
+            Err(e) => {
+                tracing::warn!(list = list.0, error = %e, "a list's origin can't be read");
+                Ok(None)
+            }
+        }
     }
 
     /// A campaign as a moderator reviews it.
@@ -363,8 +357,13 @@ impl App {
             Some(s) if s.personalised => self.preview(&s.body, s.recipients.id).await?,
             _ => Vec::new(),
         };
+        let origin = match &found.submission {
+            Some(s) => self.list_origin(s.recipients.id).await?,
+            None => None,
+        };
         Ok(ReviewView {
             preview,
+            origin,
             refusals: self.store.past_refusals(campaign).await?,
             campaign: found,
             account_name: account.name,
@@ -491,7 +490,7 @@ impl App {
             .map(|(confirmed, decided)| decided - confirmed)
             .collect();
         let everything = QueueFilter::default();
-        let (oldest, _) = self
+        let oldest = self
             .store
             .pending_reviews(&everything, self.now(), 0, 1)
             .await?;

@@ -5,6 +5,7 @@ use std::io::Read;
 
 use tokio::sync::mpsc;
 
+use crate::domain::audience::{ImportSummary, ListOrigin};
 use crate::domain::campaign::{CampaignError, CampaignState, DraftEdit, RecipientList};
 use crate::domain::ids::ListId;
 use crate::domain::personal::ListColumns;
@@ -98,6 +99,13 @@ impl App {
             .await?;
         match self.fill_list(list, classifier, input).await {
             Ok(report) if report.imported > 0 => {
+                let origin = ListOrigin::File {
+                    import: ImportSummary::of_file("file", &report),
+                };
+                if let Err(e) = self.keep_list_origin(list, &origin).await {
+                    self.discard_list(list).await;
+                    return Err(e);
+                }
                 let edit = DraftEdit {
                     recipients: Some(RecipientList {
                         id: list,

@@ -10,7 +10,7 @@ use crate::domain::refusal::RefusalCode;
 use crate::domain::review_desk::{
     CannedReason, Claim, ClaimOutcome, ModeratorsChannel, REMIND_EVERY, ReminderDelay, VersionDiff,
 };
-use crate::store::{ConsoleChange, ReviewToRemind};
+use crate::store::{ConsoleChange, LoggedChange, QueueFilter, ReviewToRemind};
 
 use super::{App, AppError};
 
@@ -61,11 +61,12 @@ impl App {
     pub async fn next_to_review(
         &self,
         moderator: &ModeratorName,
+        filter: &QueueFilter,
         skip: Option<CampaignId>,
     ) -> Result<Option<CampaignId>, AppError> {
         Ok(self
             .store
-            .next_unclaimed(moderator, skip, self.now())
+            .next_unclaimed(moderator, filter, skip, self.now())
             .await?)
     }
 
@@ -109,6 +110,11 @@ impl App {
 
     pub async fn canned_reasons(&self) -> Result<Vec<CannedReason>, AppError> {
         Ok(self.store.canned_reasons().await?)
+    }
+
+    /// The last `limit` changes moderators made to the kept reasons, newest first.
+    pub async fn reason_changes(&self, limit: u32) -> Result<Vec<LoggedChange>, AppError> {
+        Ok(self.store.console_changes(limit).await?)
     }
 
     /// Adds (`id` `None`) or changes a refusal reason, logged with who did it.

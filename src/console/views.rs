@@ -53,6 +53,9 @@ pub struct SubmissionCard {
     /// The name the bot last saw the author under, else "user <id>".
     pub author: String,
     pub author_id: String,
+    /// The campaign's owner, named as the author is.
+    pub owner: String,
+    pub owner_id: String,
     pub version: u32,
     pub body: String,
     /// "GSM-7, 1 segment", or that each message has its own.
@@ -102,6 +105,11 @@ impl SubmissionCard {
                 .cloned()
                 .unwrap_or_else(|| format!("user {}", s.confirmed_by)),
             author_id: s.confirmed_by.to_string(),
+            owner: names
+                .get(&campaign.owner)
+                .cloned()
+                .unwrap_or_else(|| format!("user {}", campaign.owner)),
+            owner_id: campaign.owner.to_string(),
             version: s.version,
             body: s.body.as_str().to_owned(),
             encoding: match s.personalised {
@@ -257,6 +265,8 @@ pub struct ReviewPanel {
     pub countries: Vec<(String, u64)>,
     /// A personalised version's first messages: (recipient, text or why there is none).
     pub preview: Vec<(String, String)>,
+    /// Where the recipients came from, and what their import left out.
+    pub origin: Option<(String, Vec<String>)>,
     /// The version has started sending: its results can be downloaded.
     pub started: bool,
     pub pending: bool,
@@ -358,6 +368,8 @@ pub struct ReasonsPage {
     pub code: String,
     pub text: String,
     pub max_text: usize,
+    /// The last changes to the list: (when, who, what, detail).
+    pub changes: Vec<(String, String, &'static str, String)>,
 }
 
 /// The refusal as the owner will read it, before it goes.

@@ -124,6 +124,21 @@ pub fn reviewer(by: &Reviewer) -> String {
 
 pub use crate::english::actor;
 
+/// Who did something, with a Discord member's name when the bot has seen it.
+pub fn actor_named(
+    actor: &crate::domain::effects::Actor,
+    account: crate::domain::ids::AccountId,
+    names: &super::pages::PeopleNames,
+) -> String {
+    match actor {
+        crate::domain::effects::Actor::User(user) => match names.get(&(account, *user)) {
+            Some(name) => name.clone(),
+            None => english::actor(actor),
+        },
+        _ => english::actor(actor),
+    }
+}
+
 pub fn consent_purpose(purpose: ConsentPurpose) -> &'static str {
     match purpose {
         ConsentPurpose::SupportChat => "support chat",
@@ -161,6 +176,100 @@ pub fn flag_badge(kind: FlagKind) -> &'static str {
         FlagKind::OutsideSendingWindow => "waits for window",
         FlagKind::SenderRule => "sender rule",
         FlagKind::FirstCampaign => "first campaign",
+    }
+}
+
+/// Where a version's recipients came from (one sentence) and what their import left out (a
+/// line each).
+pub fn list_origin(origin: &crate::domain::audience::ListOrigin) -> (String, Vec<String>) {
+    use crate::domain::audience::{ImportSummary, ListOrigin};
+    let left_out = |i: &ImportSummary| {
+        let mut lines = Vec::new();
+        let issues = [
+            ("duplicate", &i.duplicates),
+            ("invalid", &i.invalid),
+            ("on the opt-out list", &i.opted_out),
+            ("not a mobile", &i.not_mobile),
+        ];
+        for (what, issue) in issues {
+            if issue.count == 0 {
+                continue;
+            }
+            let shown: Vec<String> = issue.first_lines.iter().map(u64::to_string).collect();
+            let more = match issue.count > shown.len() as u64 {
+                true => ", …",
+                false => "",
+            };
+            lines.push(format!(
+                "{} left out: {what} (line{} {}{more})",
+                issue.count,
+                if shown.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            ));
+        }
+        if !i.unusable_columns.is_empty() {
+            lines.push(format!(
+                "Columns not kept (their names can't be merge fields): {}",
+                i.unusable_columns.join(", ")
+            ));
+        }
+        lines
+    };
+    match origin {
+        ListOrigin::File { import } => (
+            format!(
+                "Imported from a file: {} number{} kept.",
+                import.from_file,
+                if import.from_file == 1 { "" } else { "s" }
+            ),
+            left_out(import),
+        ),
+        ListOrigin::Audience { name, import } => (
+            format!(
+                "The audience “{name}”; its last import ({}) kept {} number{} from the file{}.",
+                import.mode,
+                import.from_file,
+                if import.from_file == 1 { "" } else { "s" },
+                match import.updated {
+                    0 => String::new(),
+                    n => format!(", {} new and {n} updated", import.added),
+                }
+            ),
+            left_out(import),
+        ),
+        ListOrigin::Audiences {
+            included,
+            excluded,
+            excluded_numbers,
+            in_several,
+        } => {
+            let names: Vec<String> = included
+                .iter()
+                .map(|(name, count)| format!("“{name}” ({count})"))
+                .collect();
+            let mut lines = Vec::new();
+            if !excluded.is_empty() {
+                let names: Vec<String> = excluded.iter().map(|n| format!("“{n}”")).collect();
+                lines.push(format!(
+                    "{excluded_numbers} left out: in {}",
+                    names.join(", ")
+                ));
+            }
+            if *in_several > 0 {
+                lines.push(format!("{in_several} in more than one audience, sent once"));
+            }
+            (format!("Audiences {}.", names.join(", ")), lines)
+        }
+    }
+}
+
+/// A change logged in the console, as its log names it.
+pub fn console_change(action: &str) -> &'static str {
+    match action {
+        "reason_added" => "added",
+        "reason_changed" => "changed",
+        "reason_deleted" => "deleted",
+        _ => "changed",
     }
 }
 

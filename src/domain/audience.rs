@@ -173,3 +173,41 @@ pub struct ImportSummary {
     pub not_mobile: super::recipients::RowIssues,
     pub unusable_columns: Vec<String>,
 }
+
+impl ImportSummary {
+    /// What reading a file gave, before any merge.
+    pub fn of_file(mode: &str, report: &super::recipients::ImportReport) -> Self {
+        ImportSummary {
+            mode: mode.to_owned(),
+            from_file: report.imported,
+            added: report.imported,
+            updated: 0,
+            duplicates: report.duplicates.clone(),
+            invalid: report.invalid.clone(),
+            opted_out: report.opted_out.clone(),
+            not_mobile: report.not_mobile.clone(),
+            unusable_columns: report.unusable_columns.clone(),
+        }
+    }
+}
+
+/// Where a list's recipients came from and what their import left out, kept with the list so
+/// that moderators see it beside the version that uses it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum ListOrigin {
+    /// A file imported straight into a campaign.
+    File { import: ImportSummary },
+    /// An audience's own list, as its last import left it.
+    Audience { name: String, import: ImportSummary },
+    /// Several audiences combined, or one less others.
+    Audiences {
+        /// Each included audience with its count then.
+        included: Vec<(String, u64)>,
+        excluded: Vec<String>,
+        /// Numbers left out because an excluded audience has them.
+        excluded_numbers: u64,
+        /// Numbers in more than one included audience, counted once.
+        in_several: u64,
+    },
+}

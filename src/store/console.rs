@@ -135,18 +135,24 @@ pub trait ConsoleStore: Send + Sync {
     /// The password was right: forgets the attempt's reservation and the name's failures.
     async fn sign_in_succeeded(&self, attempt: &SignInAttempt<'_>) -> Result<(), StoreError>;
 
+    /// How many waiting versions the filter keeps.
     async fn pending_count(&self, filter: &QueueFilter) -> Result<u64, StoreError>;
-    /// Versions waiting for review, oldest first.
-    /// Waiting versions the filter keeps, oldest first, with their live claims at `now`; and,
-    /// for a filtered queue that found some, how many it keeps in all (counted by the same
-    /// scan: a filter reads every waiting version once, not twice).
+    /// Waiting versions the filter keeps, oldest first, with their live claims at `now`.
     async fn pending_reviews(
         &self,
         filter: &QueueFilter,
         now: DateTime<Utc>,
         offset: u64,
         limit: u32,
-    ) -> Result<(Vec<PendingReview>, Option<u64>), StoreError>;
+    ) -> Result<Vec<PendingReview>, StoreError>;
+    /// The oldest version the filter keeps, but `skip`, that nobody else holds at `now`.
+    async fn next_unclaimed(
+        &self,
+        moderator: &ModeratorName,
+        filter: &QueueFilter,
+        skip: Option<CampaignId>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CampaignId>, StoreError>;
     async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError>;
 
     /// Review decisions (moderators' and automatic), newest first.

@@ -47,7 +47,7 @@ pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
 pub use replies::{ReplyStore, ReplyToPost};
 pub use reports::{Funnel, ReportStore, Timeline};
-pub use review_desk::{ConsoleChange, ReviewDeskStore, ReviewToRemind};
+pub use review_desk::{ConsoleChange, LoggedChange, ReviewDeskStore, ReviewToRemind};
 pub use support::{RatingData, ReviewData, SupportSettings, SupportStore, SupportThread};
 pub use surveys::{SurveySettings, SurveyStore};
 

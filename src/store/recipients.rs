@@ -52,6 +52,10 @@ pub trait RecipientStore: Send + Sync {
     async fn set_list_columns(&self, list: ListId, columns: &ListColumns)
     -> Result<(), StoreError>;
     async fn list_columns(&self, list: ListId) -> Result<ListColumns, StoreError>;
+    /// Where a list came from (`ListOrigin` as JSON), said once it is written.
+    async fn set_list_origin(&self, list: ListId, origin: &str) -> Result<(), StoreError>;
+    /// `None` for a list written before origins were kept.
+    async fn list_origin(&self, list: ListId) -> Result<Option<String>, StoreError>;
     /// After a list of many rows was written: SQLite folds its write-ahead log into the
     /// database now, so the reads that follow (a finalize over a million recipients) don't
     /// share the disk with a background checkpoint. Nothing to do on PostgreSQL.

@@ -29,8 +29,19 @@ pub struct ConsoleChange {
     pub detail: String,
 }
 
+/// A change logged by `log_change`, as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoggedChange {
+    pub moderator: ModeratorName,
+    pub action: String,
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait ReviewDeskStore: Send + Sync {
+    /// The last `limit` changes moderators made in the console, newest first.
+    async fn console_changes(&self, limit: u32) -> Result<Vec<LoggedChange>, StoreError>;
     /// The claim on a campaign's latest version, live or not.
     async fn claim(&self, campaign: CampaignId) -> Result<Option<Claim>, StoreError>;
     /// Writes `claim` if the current one is still `expected` (`None`: there was none):
@@ -42,14 +53,6 @@ pub trait ReviewDeskStore: Send + Sync {
         campaign: CampaignId,
         moderator: &ModeratorName,
     ) -> Result<(), StoreError>;
-    /// The oldest version waiting for review, but `skip`, that nobody else holds at `now`.
-    async fn next_unclaimed(
-        &self,
-        moderator: &ModeratorName,
-        skip: Option<CampaignId>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<CampaignId>, StoreError>;
-
     async fn canned_reasons(&self) -> Result<Vec<CannedReason>, StoreError>;
     /// Adds a reason (`id` `None`) or changes one, logged with `change`; `false` when the
     /// label is another reason's already.

@@ -103,6 +103,7 @@ pub async fn show(
         stopped: s.counts.stopped,
         left_out: s.counts.left_out,
     });
+    let names = super::people_named(&console, &page.audit).await?;
     let audit = page
         .audit
         .iter()
@@ -110,7 +111,7 @@ pub async fn show(
             at: format::utc(a.at),
             version: a.campaign.map_or(0, |(_, v)| v),
             what: english::audit_action(a.action),
-            by: words::actor(&a.actor),
+            by: words::actor_named(&a.actor, a.account, &names),
             detail: a.detail.clone(),
         })
         .collect();

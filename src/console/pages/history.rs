@@ -123,12 +123,13 @@ pub async fn show(
         .app
         .decision_history(&filter, query.page.unwrap_or(1))
         .await?;
+    let names = super::people_named(&console, &history.decisions).await?;
     let rows = history
         .decisions
         .iter()
         .map(|d| HistoryRow {
             at: format::utc(d.at),
-            moderator: words::actor(&d.actor),
+            moderator: words::actor_named(&d.actor, d.account, &names),
             outcome: d.action.as_str().to_owned(),
             campaign_id: d.campaign.map(|(c, _)| c.0),
             version: d.campaign.map(|(_, v)| v).unwrap_or(0),

@@ -18,7 +18,35 @@ use askama::Template;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::ConsoleError;
+use std::collections::HashMap;
+
+use super::{Console, ConsoleError};
+use crate::domain::effects::Actor;
+use crate::domain::ids::{AccountId, UserId};
+use crate::store::AuditRecord;
+
+/// Discord members' names as the bot last saw them, by account.
+pub type PeopleNames = HashMap<(AccountId, UserId), String>;
+
+/// The names of the Discord members acting in `records`.
+pub async fn people_named(
+    console: &Console,
+    records: &[AuditRecord],
+) -> Result<PeopleNames, ConsoleError> {
+    let mut by_account: HashMap<AccountId, Vec<UserId>> = HashMap::new();
+    for r in records {
+        if let Actor::User(user) = r.actor {
+            by_account.entry(r.account).or_default().push(user);
+        }
+    }
+    let mut names = PeopleNames::new();
+    for (account, users) in by_account {
+        for (user, name) in console.app.names(account, &users).await? {
+            names.insert((account, user), name);
+        }
+    }
+    Ok(names)
+}
 
 const STYLESHEET: &str = include_str!("../../../templates/console.css");
 

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::super::extract::Params;
 use crate::app::console::ModeratorSession;
 use crate::domain::compliance::FlagKind;
-use crate::domain::ids::{AccountId, CampaignId};
+use crate::domain::ids::{AccountId, CampaignId, ModeratorName};
 use crate::store::QueueFilter;
 
 use super::super::cache::QueueFragment;
@@ -121,15 +121,17 @@ impl QueueQuery {
     }
 }
 
-/// The rendered list of one page of a filter, reused for a moment (`cache.rs`).
+/// The rendered list of one page of a filter as one moderator sees it (their own claims say
+/// "you"), reused for a moment (`cache.rs`).
 async fn fragment(
     console: &Console,
+    viewer: &ModeratorName,
     query: &QueueQuery,
     filter: &QueueFilter,
     filters: &str,
     page: u32,
 ) -> Result<Arc<QueueFragment>, ConsoleError> {
-    let key = format!("{filters}#{page}");
+    let key = format!("{filters}#{page}#{viewer}");
     if let Some(kept) = console.cache.queue_page(&key) {
         return Ok(kept);
     }
@@ -156,10 +158,10 @@ async fn fragment(
                     None => "once approved".to_owned(),
                     Some(at) => format::utc(at.utc()),
                 },
-                claim: r
-                    .claim
-                    .as_ref()
-                    .map(|c| format!("{} is reviewing", c.moderator)),
+                claim: r.claim.as_ref().map(|c| match &c.moderator == viewer {
+                    true => "you are reviewing".to_owned(),
+                    false => format!("{} is reviewing", c.moderator),
+                }),
                 resubmitted: !r.refusals.is_empty(),
             })
         })
@@ -220,7 +222,15 @@ pub async fn show(
 ) -> Result<Response, ConsoleError> {
     let now = console.app.current_time();
     let (filter, filters, errors) = query.filter(now);
-    let fragment = fragment(&console, &query, &filter, &filters, query.page.unwrap_or(1)).await?;
+    let fragment = fragment(
+        &console,
+        &session.moderator,
+        &query,
+        &filter,
+        &filters,
+        query.page.unwrap_or(1),
+    )
+    .await?;
     let panel = match query.open {
         Some(id) => {
             let mut panel = review::panel(

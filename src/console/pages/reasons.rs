@@ -11,8 +11,11 @@ use crate::domain::refusal::RefusalCode;
 
 use super::super::security::CheckedForm;
 use super::super::views::{Nav, ReasonRow, ReasonsPage};
-use super::super::{Console, ConsoleError, words};
+use super::super::{Console, ConsoleError, format, words};
 use super::render;
+
+/// How many of the list's last changes the page shows.
+const CHANGES_SHOWN: u32 = 20;
 
 #[derive(Debug, Deserialize)]
 pub struct ReasonForm {
@@ -53,7 +56,22 @@ async fn page(
             text: r.refusal.text().to_owned(),
         })
         .collect();
+    let changes = console
+        .app
+        .reason_changes(CHANGES_SHOWN)
+        .await?
+        .into_iter()
+        .map(|c| {
+            (
+                format::utc(c.at),
+                c.moderator.to_string(),
+                words::console_change(&c.action),
+                c.detail,
+            )
+        })
+        .collect();
     let mut response = render(&ReasonsPage {
+        changes,
         nav: Nav::new(session, "reasons"),
         rows,
         notice,

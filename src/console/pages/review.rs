@@ -17,7 +17,7 @@ use crate::domain::links::links_in;
 use crate::domain::review_desk::{Change, ClaimOutcome, VersionDiff};
 use crate::domain::window;
 use crate::english;
-use crate::store::DecisionFilter;
+use crate::store::{DecisionFilter, QueueFilter};
 
 use super::super::security::CheckedForm;
 use super::super::views::{
@@ -91,23 +91,19 @@ pub async fn show(
 }
 
 /// The queue's filters a form came back with, read again: only filters go into the address
-/// the moderator is sent to.
-fn clean_back(console: &Console, back: &str) -> String {
+/// the moderator is sent to, and the next item is found within them.
+fn clean_back(console: &Console, back: &str) -> (QueueFilter, String) {
     let query: QueueQuery = serde_urlencoded::from_str(back).unwrap_or_default();
-    query.filter(console.app.current_time()).1
+    let (filter, canonical, _) = query.filter(console.app.current_time());
+    (filter, canonical)
 }
 
 fn queue_address(back: &str, open: Option<CampaignId>) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    if !back.is_empty() {
-        parts.push(back.to_owned());
-    }
-    if let Some(open) = open {
-        parts.push(format!("open={}", open.0));
-    }
-    match parts.is_empty() {
-        true => "/queue".to_owned(),
-        false => format!("/queue?{}#review", parts.join("&")),
+    match (back.is_empty(), open) {
+        (true, None) => "/queue".to_owned(),
+        (false, None) => format!("/queue?{back}"),
+        (true, Some(open)) => format!("/queue?open={}#review", open.0),
+        (false, Some(open)) => format!("/queue?{back}&open={}#review", open.0),
     }
 }
 
@@ -125,7 +121,10 @@ pub async fn panel(
     })?;
     let names = console
         .app
-        .names(review.campaign.account, &[submission.confirmed_by])
+        .names(
+            review.campaign.account,
+            &[submission.confirmed_by, review.campaign.owner],
+        )
         .await?;
     let card = SubmissionCard::of(
         &review.campaign,
@@ -256,6 +255,7 @@ pub async fn panel(
                 (who, text)
             })
             .collect(),
+        origin: review.origin.as_ref().map(words::list_origin),
         started: submission.started_at.is_some(),
         pending,
         claimed_by,
@@ -348,7 +348,7 @@ async fn decide(
     version: u32,
     decision: Decision,
     typed: Typed,
-    back: &str,
+    (filter, back): (&QueueFilter, &str),
 ) -> Result<Response, ConsoleError> {
     match console
         .app
@@ -363,7 +363,7 @@ async fn decide(
             console.cache.forget_queue();
             let next = console
                 .app
-                .next_to_review(&session.moderator, Some(campaign))
+                .next_to_review(&session.moderator, filter, Some(campaign))
                 .await?;
             Ok(Redirect::to(&queue_address(back, next)).into_response())
         }
@@ -384,7 +384,7 @@ pub async fn approve(
     Id(campaign): Id<i64>,
     CheckedForm(form): CheckedForm<ApproveForm>,
 ) -> Result<Response, ConsoleError> {
-    let back = clean_back(&console, &form.back);
+    let (filter, back) = clean_back(&console, &form.back);
     decide(
         &console,
         &session,
@@ -392,7 +392,7 @@ pub async fn approve(
         form.version,
         Decision::Approve,
         Typed::default(),
-        &back,
+        (&filter, &back),
     )
     .await
 }
@@ -404,7 +404,7 @@ pub async fn refuse(
     CheckedForm(form): CheckedForm<RefuseForm>,
 ) -> Result<Response, ConsoleError> {
     let campaign = CampaignId(campaign);
-    let back = clean_back(&console, &form.back);
+    let (filter, back) = clean_back(&console, &form.back);
     let reason_id = form.reason_id.trim().parse::<i64>().ok();
     let typed = || Typed {
         error: None,
@@ -464,7 +464,7 @@ pub async fn refuse(
         form.version,
         decision,
         typed(),
-        &back,
+        (&filter, &back),
     )
     .await
 }
@@ -483,10 +483,10 @@ pub async fn next(
     Extension(session): Extension<ModeratorSession>,
     super::super::extract::Params(query): super::super::extract::Params<NextQuery>,
 ) -> Result<Response, ConsoleError> {
-    let back = clean_back(&console, &query.back);
+    let (filter, back) = clean_back(&console, &query.back);
     let next = console
         .app
-        .next_to_review(&session.moderator, query.skip.map(CampaignId))
+        .next_to_review(&session.moderator, &filter, query.skip.map(CampaignId))
         .await?;
     Ok(Redirect::to(&queue_address(&back, next)).into_response())
 }
@@ -499,7 +499,7 @@ pub async fn take_over(
     CheckedForm(form): CheckedForm<TakeForm>,
 ) -> Result<Response, ConsoleError> {
     let campaign = CampaignId(campaign);
-    let back = clean_back(&console, &form.back);
+    let (_, back) = clean_back(&console, &form.back);
     let typed = Typed {
         take_over: true,
         ..Typed::default()

@@ -82,11 +82,15 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
         ),
     };
     let flags = serde_json::to_string(&s.flags).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let flag_kinds = s
+        .flags
+        .iter()
+        .fold(0, |bits, f| bits | super::console::flag_bit(f.kind()));
     sqlx::query(
         "INSERT INTO submissions (campaign_id, version, body, sender, list_id, recipient_count, send_at, send_zone, cost, \
          reserved, debited, flags, confirmed_by, confirmed_at, review, reviewer, reviewed_at, refusal_code, refusal_text, \
-         cancelled_by, cancelled_at, started_at, completed_at, personalised, link_base) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) \
+         cancelled_by, cancelled_at, started_at, completed_at, personalised, link_base, flag_kinds) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26) \
          ON CONFLICT (campaign_id, version) DO UPDATE SET reserved = excluded.reserved, debited = excluded.debited, \
          review = excluded.review, reviewer = excluded.reviewer, reviewed_at = excluded.reviewed_at, \
          refusal_code = excluded.refusal_code, refusal_text = excluded.refusal_text, cancelled_by = excluded.cancelled_by, \
@@ -117,6 +121,7 @@ async fn upsert_submission(tx: &mut Tx, c: &Campaign, s: &Submission) -> Result<
     .bind(s.completed_at.map(micros))
     .bind(i64::from(s.personalised))
     .bind(s.short_links.as_ref().map(|b| b.as_str().to_owned()))
+    .bind(flag_kinds)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -11,6 +11,7 @@ use sqlx::{AssertSqlSafe, Row};
 use super::SqlStore;
 use super::accounts::ACCOUNT_COLUMNS;
 use crate::domain::account::Account;
+use crate::domain::compliance::FlagKind;
 use crate::domain::credits::Balance;
 use crate::domain::ids::{CampaignId, ModeratorName, ReviewId};
 use crate::domain::sign_in::SignInLimits;
@@ -186,12 +187,12 @@ impl ConsoleStore for SqlStore {
                     .await?;
             return rows::unsigned("count", n);
         }
+        // Read from the two queue indexes alone (0018): no row of either table is opened.
         let (conditions, binds) = queue_conditions(filter, 0, self.engine);
         let sql = format!(
-            "SELECT COUNT(*) FROM campaigns c \
-             JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
-             JOIN accounts a ON a.id = c.account_id \
-             WHERE c.state = 'pending_review' AND s.review = 'pending'{conditions}"
+            "SELECT COUNT(*) FROM submissions s \
+             JOIN campaigns c ON c.id = s.campaign_id AND c.latest_version = s.version \
+             WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions}"
         );
         let mut query = sqlx::query_scalar(AssertSqlSafe(sql));
         for bind in binds {
@@ -210,40 +211,25 @@ impl ConsoleStore for SqlStore {
         now: DateTime<Utc>,
         offset: u64,
         limit: u32,
-    ) -> Result<(Vec<PendingReview>, Option<u64>), StoreError> {
+    ) -> Result<Vec<PendingReview>, StoreError> {
         let (conditions, binds) = queue_conditions(filter, 3, self.engine);
-        let filtered = *filter != QueueFilter::default();
-        let sql = match filtered {
-            // The whole queue: read in order from the queue's index, a page at a time.
-            false => format!(
-                "SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
-                 rc.claimed_until AS claim_until, {} \
-                 JOIN accounts a ON a.id = c.account_id \
-                 LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
-                 AND rc.claimed_until > $3 \
-                 WHERE s.review = 'pending' AND c.state = 'pending_review' \
-                 ORDER BY s.confirmed_at, s.campaign_id LIMIT $1 OFFSET $2",
-                rows::CAMPAIGN_COLUMNS
-            ),
-            // Filtered: the page's ids (and how many match) over narrow rows, in one scan,
-            // then those few versions whole.
-            true => format!(
-                "WITH page AS (SELECT c.id AS page_id, s.confirmed_at AS page_at, \
-                 COUNT(*) OVER () AS matches \
-                 FROM campaigns c JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
-                 JOIN accounts a ON a.id = c.account_id \
-                 WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions} \
-                 ORDER BY s.confirmed_at, c.id LIMIT $1 OFFSET $2) \
-                 SELECT page.matches, a.name AS account_name, rc.moderator AS claim_moderator, \
-                 rc.claimed_until AS claim_until, {} \
-                 JOIN page ON page.page_id = c.id \
-                 JOIN accounts a ON a.id = c.account_id \
-                 LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
-                 AND rc.claimed_until > $3 \
-                 ORDER BY page.page_at, c.id",
-                rows::CAMPAIGN_COLUMNS
-            ),
-        };
+        // The page's ids in queue order from the indexes (stopping once the page is full),
+        // then those few versions whole.
+        let sql = format!(
+            "WITH page AS (SELECT s.campaign_id AS page_id, s.confirmed_at AS page_at \
+             FROM submissions s \
+             JOIN campaigns c ON c.id = s.campaign_id AND c.latest_version = s.version \
+             WHERE s.review = 'pending' AND c.state = 'pending_review'{conditions} \
+             ORDER BY s.confirmed_at, s.campaign_id LIMIT $1 OFFSET $2) \
+             SELECT a.name AS account_name, rc.moderator AS claim_moderator, \
+             rc.claimed_until AS claim_until, {} \
+             JOIN page ON page.page_id = c.id \
+             JOIN accounts a ON a.id = c.account_id \
+             LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
+             AND rc.claimed_until > $3 \
+             ORDER BY page.page_at, page.page_id",
+            rows::CAMPAIGN_COLUMNS
+        );
         let mut query = sqlx::query(AssertSqlSafe(sql))
             .bind(i64::from(limit))
             .bind(signed(offset))
@@ -254,17 +240,14 @@ impl ConsoleStore for SqlStore {
                 Bind::Text(v) => query.bind(v),
             };
         }
-        let found = query.fetch_all(&self.pool).await?;
-        let total = match (filtered, found.first()) {
-            (true, Some(row)) => Some(rows::unsigned("count", row.try_get("matches")?)?),
-            _ => None,
-        };
-        let mut reviews = found
+        let mut reviews = query
+            .fetch_all(&self.pool)
+            .await?
             .iter()
             .map(rows::pending_review)
             .collect::<Result<Vec<_>, _>>()?;
         if reviews.is_empty() {
-            return Ok((reviews, total));
+            return Ok(reviews);
         }
         let ids = super::integer_list(reviews.iter().map(|r| r.campaign.id.0));
         let sql = format!(
@@ -282,7 +265,37 @@ impl ConsoleStore for SqlStore {
         for review in &mut reviews {
             review.refusals = refusals.remove(&review.campaign.id).unwrap_or_default();
         }
-        Ok((reviews, total))
+        Ok(reviews)
+    }
+
+    async fn next_unclaimed(
+        &self,
+        moderator: &ModeratorName,
+        filter: &QueueFilter,
+        skip: Option<CampaignId>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<CampaignId>, StoreError> {
+        let (conditions, binds) = queue_conditions(filter, 3, self.engine);
+        let sql = format!(
+            "SELECT s.campaign_id FROM submissions s \
+             JOIN campaigns c ON c.id = s.campaign_id AND c.latest_version = s.version \
+             LEFT JOIN review_claims rc ON rc.campaign_id = s.campaign_id AND rc.version = s.version \
+             AND rc.claimed_until > $1 AND rc.moderator <> $2 \
+             WHERE s.review = 'pending' AND c.state = 'pending_review' AND rc.campaign_id IS NULL \
+             AND s.campaign_id <> $3{conditions} ORDER BY s.confirmed_at, s.campaign_id LIMIT 1"
+        );
+        let mut query = sqlx::query_scalar(AssertSqlSafe(sql))
+            .bind(micros(now))
+            .bind(moderator.as_str())
+            .bind(skip.map_or(-1, |c| c.0));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        let id: Option<i64> = query.fetch_optional(&self.pool).await?;
+        Ok(id.map(CampaignId))
     }
 
     async fn past_refusals(&self, campaign: CampaignId) -> Result<Vec<PastRefusal>, StoreError> {
@@ -457,6 +470,20 @@ impl ConsoleStore for SqlStore {
     }
 }
 
+/// A flag kind's bit in `submissions.flag_kinds` (migration 0018 numbers them the same way:
+/// never renumber).
+pub(super) fn flag_bit(kind: FlagKind) -> i64 {
+    match kind {
+        FlagKind::MissingOptOut => 1,
+        FlagKind::LinkShortener => 2,
+        FlagKind::SuspiciousLink => 4,
+        FlagKind::AllCaps => 8,
+        FlagKind::OutsideSendingWindow => 16,
+        FlagKind::SenderRule => 32,
+        FlagKind::FirstCampaign => 64,
+    }
+}
+
 /// A value bound to a queue filter's placeholder.
 enum Bind {
     Int(i64),
@@ -480,9 +507,11 @@ fn queue_conditions(filter: &QueueFilter, taken: usize, engine: Engine) -> (Stri
         );
     }
     if let Some(flag) = filter.flag {
-        // Flags are stored as JSON, each tagged with its kind.
-        let tag = format!("%\"kind\":\"{}\"%", flag.as_str());
-        push(" AND s.flags LIKE ?", Bind::Text(tag), &mut binds);
+        push(
+            " AND (s.flag_kinds & ?) <> 0",
+            Bind::Int(flag_bit(flag)),
+            &mut binds,
+        );
     }
     if let Some(before) = filter.confirmed_before {
         push(
@@ -498,23 +527,19 @@ fn queue_conditions(filter: &QueueFilter, taken: usize, engine: Engine) -> (Stri
         push(" AND s.send_at < ?", Bind::Int(micros(until)), &mut binds);
     }
     if let Some(words) = &filter.search {
-        // LIKE's own characters in what was typed match themselves. Case is ignored by
-        // SQLite's LIKE (for ASCII letters) and by PostgreSQL's ILIKE.
-        let escaped = words
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
-        binds.push(Bind::Text(pattern.clone()));
-        let first = taken + binds.len();
-        binds.push(Bind::Text(pattern));
-        let like = match engine {
-            Engine::Sqlite => "LIKE",
-            Engine::Postgres => "ILIKE",
+        // Campaign names are matched on their stored lower-case key; account names (few) are
+        // matched once, before the scan. `instr`/`strpos` take what was typed literally.
+        // SQLite's `lower` folds ASCII letters only: an account name's other capitals must be
+        // typed as they are.
+        binds.push(Bind::Text(words.to_lowercase()));
+        let n = taken + binds.len();
+        let find = match engine {
+            Engine::Sqlite => "instr",
+            Engine::Postgres => "strpos",
         };
         sql += &format!(
-            " AND (c.name {like} ${first} ESCAPE '\\' OR a.name {like} ${} ESCAPE '\\')",
-            first + 1
+            " AND ({find}(c.name_key, ${n}) > 0 OR c.account_id IN \
+             (SELECT id FROM accounts WHERE {find}(lower(name), ${n}) > 0))"
         );
     }
     (sql, binds)

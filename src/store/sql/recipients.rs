@@ -186,6 +186,25 @@ impl RecipientStore for SqlStore {
             .ok_or_else(|| rows::corrupt("list columns", stored.unwrap_or_default()))
     }
 
+    async fn set_list_origin(&self, list: ListId, origin: &str) -> Result<(), StoreError> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE recipient_lists SET report = $1 WHERE id = $2")
+            .bind(origin)
+            .bind(list.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn list_origin(&self, list: ListId) -> Result<Option<String>, StoreError> {
+        let stored: Option<Option<String>> =
+            sqlx::query_scalar("SELECT report FROM recipient_lists WHERE id = $1")
+                .bind(list.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(stored.flatten())
+    }
+
     async fn recipient_values(
         &self,
         list: ListId,

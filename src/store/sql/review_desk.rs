@@ -11,7 +11,7 @@ use crate::domain::ids::{AccountId, CampaignId, ListId, ModeratorName, UserId};
 use crate::domain::refusal::RefusalCode;
 use crate::domain::review_desk::{CannedReason, Claim, ReasonLabel};
 use crate::store::StoreError;
-use crate::store::review_desk::{ConsoleChange, ReviewDeskStore, ReviewToRemind};
+use crate::store::review_desk::{ConsoleChange, LoggedChange, ReviewDeskStore, ReviewToRemind};
 use crate::store::rows::{corrupt, from_snowflake, micros, snowflake, time, unsigned};
 
 fn claim_of(r: &sqlx::any::AnyRow) -> Result<Claim, StoreError> {
@@ -102,26 +102,25 @@ impl ReviewDeskStore for SqlStore {
         Ok(())
     }
 
-    async fn next_unclaimed(
-        &self,
-        moderator: &ModeratorName,
-        skip: Option<CampaignId>,
-        now: DateTime<Utc>,
-    ) -> Result<Option<CampaignId>, StoreError> {
-        let id: Option<i64> = sqlx::query_scalar(
-            "SELECT c.id FROM campaigns c \
-             JOIN submissions s ON s.campaign_id = c.id AND s.version = c.latest_version \
-             LEFT JOIN review_claims rc ON rc.campaign_id = c.id AND rc.version = s.version \
-             AND rc.claimed_until > $1 AND rc.moderator <> $2 \
-             WHERE c.state = 'pending_review' AND s.review = 'pending' AND rc.campaign_id IS NULL \
-             AND c.id <> $3 ORDER BY s.confirmed_at, c.id LIMIT 1",
+    async fn console_changes(&self, limit: u32) -> Result<Vec<LoggedChange>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT moderator, action, detail, at FROM console_log ORDER BY id DESC LIMIT $1",
         )
-        .bind(micros(now))
-        .bind(moderator.as_str())
-        .bind(skip.map_or(-1, |c| c.0))
-        .fetch_optional(&self.pool)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
         .await?;
-        Ok(id.map(CampaignId))
+        rows.iter()
+            .map(|r| {
+                let moderator: String = r.try_get("moderator")?;
+                Ok(LoggedChange {
+                    moderator: ModeratorName::parse(&moderator)
+                        .map_err(|_| corrupt("moderator", &moderator))?,
+                    action: r.try_get("action")?,
+                    detail: r.try_get("detail")?,
+                    at: time(r.try_get("at")?)?,
+                })
+            })
+            .collect()
     }
 
     async fn canned_reasons(&self) -> Result<Vec<CannedReason>, StoreError> {
