@@ -83,6 +83,7 @@ async fn run() {
         worker: "bench".to_owned(),
         console_url: "http://console.test".to_owned(),
         moderators_server: None,
+        vitals: None,
     };
     let bot_app = app.clone();
     tokio::spawn(async move { herald::bot::run(bot_app, config, std::future::pending()).await });

@@ -41,7 +41,13 @@ pub struct Config {
     /// The process's clock starts at this instant and runs from there: for tests and
     /// rehearsals of a send at a given time (sending windows, schedules). Unset: real time.
     pub clock_start: Option<chrono::DateTime<chrono::Utc>>,
+    /// `/metrics` asks for `Authorization: Bearer <this>` when set.
+    pub metrics_token: Option<String>,
+    /// How long a stop may take (SIGTERM, Ctrl-C) before the process exits anyway.
+    pub shutdown_grace_secs: u32,
 }
+
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: u32 = 20;
 
 pub const DEFAULT_HTTP_ADDR: &str = "127.0.0.1:8080";
 
@@ -67,6 +73,8 @@ impl std::fmt::Debug for Config {
             .field("retry_window_hours", &self.retry_window_hours)
             .field("report_timeout_secs", &self.report_timeout_secs)
             .field("clock_start", &self.clock_start)
+            .field("metrics_token", &secret(&self.metrics_token))
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
             .finish()
     }
 }
@@ -105,6 +113,8 @@ struct FileConfig {
     retry_window_hours: Option<u32>,
     report_timeout_secs: Option<u32>,
     clock_start: Option<String>,
+    metrics_token: Option<String>,
+    shutdown_grace_secs: Option<u32>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -169,6 +179,12 @@ impl Config {
             file.report_timeout_secs,
         )?
         .unwrap_or(3600);
+        let shutdown_grace_secs = positive(
+            "HERALD_SHUTDOWN_GRACE_SECS",
+            "a number of seconds, e.g. 20",
+            file.shutdown_grace_secs,
+        )?
+        .unwrap_or(DEFAULT_SHUTDOWN_GRACE_SECS);
         let clock_start = match setting("HERALD_CLOCK_START", file.clock_start) {
             Some(start) => Some(
                 chrono::DateTime::parse_from_rfc3339(start.trim())
@@ -197,6 +213,8 @@ impl Config {
         })?;
         Ok(Config {
             clock_start,
+            metrics_token: setting("HERALD_METRICS_TOKEN", file.metrics_token),
+            shutdown_grace_secs,
             public_url,
             link_base,
             http_addr,
@@ -232,6 +250,100 @@ impl Config {
     }
 }
 
+/// Where a setting's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Default,
+    File,
+    Environment,
+}
+
+/// One setting as `herald doctor` lists it: its variable, its key in `herald.toml`, where its
+/// value comes from, and the value (secrets redacted).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SettingSource {
+    pub variable: &'static str,
+    pub file_key: &'static str,
+    pub source: Source,
+    pub value: Option<String>,
+}
+
+/// Every setting: (environment variable, `herald.toml` key, is a secret).
+pub const SETTINGS: &[(&str, &str, bool)] = &[
+    ("HERALD_DATABASE_URL", "database_url", false),
+    ("DISCORD_TOKEN", "discord_token", true),
+    ("DISCORD_API_BASE", "discord_api_base", false),
+    ("DISCORD_GUILD_ID", "discord_guild_id", false),
+    ("HERALD_MODERATORS_SERVER", "moderators_server", false),
+    ("HERALD_HTTP_ADDR", "http_addr", false),
+    ("HERALD_PUBLIC_URL", "public_url", false),
+    ("HERALD_LINK_DOMAIN", "link_domain", false),
+    ("KANNEL_SENDSMS_URL", "kannel_sendsms_url", false),
+    ("KANNEL_USERNAME", "kannel_username", false),
+    ("KANNEL_PASSWORD", "kannel_password", true),
+    ("HERALD_SEND_RATE", "send_rate", false),
+    ("HERALD_RETRY_WINDOW_HOURS", "retry_window_hours", false),
+    ("HERALD_REPORT_TIMEOUT_SECS", "report_timeout_secs", false),
+    ("HERALD_CLOCK_START", "clock_start", false),
+    ("HERALD_METRICS_TOKEN", "metrics_token", true),
+    ("HERALD_SHUTDOWN_GRACE_SECS", "shutdown_grace_secs", false),
+];
+
+/// Where each setting comes from, read as `Config::load` reads them (the file named, else
+/// `./herald.toml`).
+pub fn sources(
+    path: Option<&Path>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Vec<SettingSource>, ConfigError> {
+    let file: toml::Table = match path {
+        Some(p) => Some(p.to_path_buf()),
+        None => Some(Path::new("herald.toml").to_path_buf()).filter(|p| p.exists()),
+    }
+    .map(|p| -> Result<toml::Table, ConfigError> {
+        let shown = p.display().to_string();
+        let text = std::fs::read_to_string(&p).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: shown,
+            message: e.message().to_owned(),
+        })
+    })
+    .transpose()?
+    .unwrap_or_default();
+    Ok(SETTINGS
+        .iter()
+        .map(|(variable, key, secret)| {
+            let from_env = env(variable).filter(|v| !v.trim().is_empty());
+            let from_file = file.get(*key).map(|v| match v {
+                toml::Value::String(s) => s.clone(),
+                toml::Value::Integer(n) => n.to_string(),
+                toml::Value::Float(n) => n.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                _ => "(set)".to_owned(),
+            });
+            let (source, value) = match (from_env, from_file) {
+                (Some(v), _) => (Source::Environment, Some(v)),
+                (None, Some(v)) => (Source::File, Some(v)),
+                (None, None) => (Source::Default, None),
+            };
+            let value = value.map(|v| match (*secret, *key) {
+                (true, _) => REDACTED.to_owned(),
+                (false, "database_url") => redact_url(&v),
+                _ => v,
+            });
+            SettingSource {
+                variable,
+                file_key: key,
+                source,
+                value,
+            }
+        })
+        .collect())
+}
+
 fn read(path: &Path) -> Result<FileConfig, ConfigError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -254,11 +366,12 @@ mod tests {
             "HERALD_DATABASE_URL" => Some("postgres://herald:hunter2@db/herald".to_owned()),
             "DISCORD_TOKEN" => Some("MTIzNDU2.secret-token".to_owned()),
             "KANNEL_PASSWORD" => Some("kannel-secret".to_owned()),
+            "HERALD_METRICS_TOKEN" => Some("metrics-secret".to_owned()),
             _ => None,
         };
         let config = Config::load(None, env).unwrap();
         let printed = format!("{config:?}");
-        for secret in ["hunter2", "secret-token", "kannel-secret"] {
+        for secret in ["hunter2", "secret-token", "kannel-secret", "metrics-secret"] {
             assert!(!printed.contains(secret), "{printed}");
         }
         assert!(

@@ -8,4 +8,5 @@ pub mod console;
 pub mod delivery;
 pub mod domain;
 pub mod english;
+pub mod ops;
 pub mod store;

@@ -32,6 +32,7 @@ impl Bot {
             worker: "test".to_owned(),
             console_url: "http://console.test".to_owned(),
             moderators_server: Some(crate::support::discord::DEFAULT_GUILD_ID),
+            vitals: None,
         };
         let app = t.app.clone();
         let task = tokio::spawn(async move {
@@ -709,6 +710,7 @@ async fn two_shard_ranges_share_one_postgresql() {
             worker: format!("process-{shard}"),
             console_url: "http://console.test".to_owned(),
             moderators_server: Some(crate::support::discord::DEFAULT_GUILD_ID),
+            vitals: None,
         };
         let app = app.clone();
         bots.push((

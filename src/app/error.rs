@@ -110,6 +110,10 @@ pub enum AppError {
         "someone else changed this campaign at the same moment: look at its status and try again"
     )]
     Busy,
+    #[error("{0} exists already: give the backup a new file's name")]
+    BackupExists(String),
+    #[error("Herald backs up SQLite only: back a PostgreSQL database up with pg_dump")]
+    BackupNeedsPgDump,
     #[error(
         "something went wrong on our side (incident {incident}); it was logged: please try again later"
     )]

@@ -42,6 +42,7 @@ mod import;
 mod links;
 mod moderate;
 mod notify;
+mod operations;
 mod opt_outs;
 mod people;
 mod personal;

@@ -12,6 +12,7 @@ mod campaign_buttons;
 mod commands;
 mod components;
 pub mod custom_id;
+mod doctor;
 mod errors;
 pub mod i18n;
 mod notifier;
@@ -22,6 +23,7 @@ mod reply;
 mod support;
 mod surveys;
 
+pub use doctor::{ServerReport, TokenReport, check_token};
 pub use errors::BotError;
 
 /// What commands and handlers share.
@@ -49,6 +51,44 @@ pub struct BotConfig {
     pub console_url: String,
     /// The only server that may name the moderators' channel (`HERALD_MODERATORS_SERVER`).
     pub moderators_server: Option<u64>,
+    /// Told how many of this process's shards are connected (readiness).
+    pub vitals: Option<std::sync::Arc<crate::ops::Vitals>>,
+}
+
+/// Starts timing a command (`herald_bot_command_seconds`).
+async fn before_command(ctx: Context<'_>) {
+    ctx.set_invocation_data(std::time::Instant::now()).await;
+    access::remember_name(ctx).await;
+}
+
+/// Records how long a command took, by its name (a bounded label).
+async fn after_command(ctx: Context<'_>) {
+    if let Some(started) = ctx.invocation_data::<std::time::Instant>().await {
+        metrics::histogram!(
+            "herald_bot_command_seconds",
+            "command" => ctx.command().qualified_name.clone()
+        )
+        .record(started.elapsed().as_secs_f64());
+    }
+}
+
+/// Copies the shards' connection stages into `vitals` every second.
+async fn watch_shards(
+    manager: std::sync::Arc<serenity::ShardManager>,
+    expected: u32,
+    vitals: std::sync::Arc<crate::ops::Vitals>,
+) {
+    loop {
+        let connected = manager
+            .runners
+            .lock()
+            .await
+            .values()
+            .filter(|r| r.stage == serenity::ConnectionStage::Connected)
+            .count();
+        vitals.set_shards(expected, u32::try_from(connected).unwrap_or(u32::MAX));
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
 }
 
 /// Connects to Discord and serves until the gateway stops or `shutdown` resolves.
@@ -72,7 +112,8 @@ pub async fn run(
             commands: commands::all(),
             on_error: |error| Box::pin(reply::on_error(error)),
             // The console shows people by the name they go by in their server.
-            pre_command: |ctx| Box::pin(access::remember_name(ctx)),
+            pre_command: |ctx| Box::pin(before_command(ctx)),
+            post_command: |ctx| Box::pin(after_command(ctx)),
             event_handler: |framework, event| Box::pin(components::on_event(framework, event)),
             ..Default::default()
         })
@@ -107,12 +148,23 @@ pub async fn run(
         client.http.clone(),
         config.console_url.clone(),
     ));
+    let (stop_notifier, notifier_stop) = tokio::sync::watch::channel(false);
     let notifier = tokio::spawn(notifier::run(
         app,
         client.http.clone(),
         config.worker.clone(),
+        notifier_stop,
     ));
     let shard_manager = client.shard_manager.clone();
+    let shards_watch = config.vitals.clone().map(|vitals| {
+        vitals.set_bot_on(true);
+        let expected = config
+            .shards
+            .as_ref()
+            .map_or(1, |(range, _)| range.len() as u32);
+        vitals.set_shards(expected, 0);
+        tokio::spawn(watch_shards(shard_manager.clone(), expected, vitals))
+    });
     let gateway = async {
         match config.shards {
             Some((range, total)) => client.start_shard_range(range, total).await,
@@ -126,7 +178,12 @@ pub async fn run(
             Ok(())
         }
     };
-    notifier.abort();
+    if let Some(watch) = shards_watch {
+        watch.abort();
+    }
+    // The outbox step in progress finishes; the caller bounds the wait.
+    let _ = stop_notifier.send(true);
+    let _ = notifier.await;
     replies.abort();
     answers.abort();
     reminders.abort();

@@ -16,12 +16,22 @@ use crate::store::OutboxItem;
 const POLL: Duration = Duration::from_millis(500);
 const BATCH: u32 = 20;
 
-pub async fn run(app: App, http: Arc<serenity::Http>, worker: String) {
+/// Delivers the outbox until `stop` turns true; the message being posted then is finished,
+/// and items claimed but not posted go to whoever claims them after their lease.
+pub async fn run(
+    app: App,
+    http: Arc<serenity::Http>,
+    worker: String,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     let mut attempts: HashMap<NotificationId, u32> = HashMap::new();
-    loop {
+    while !*stop.borrow() {
         match app.claim_notifications(&worker, BATCH).await {
             Ok(items) if !items.is_empty() => {
                 for item in items {
+                    if *stop.borrow() {
+                        return;
+                    }
                     deliver(&app, &http, &item, &mut attempts).await;
                 }
                 continue;
@@ -29,7 +39,10 @@ pub async fn run(app: App, http: Arc<serenity::Http>, worker: String) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not read the outbox"),
         }
-        tokio::time::sleep(POLL).await;
+        tokio::select! {
+            () = tokio::time::sleep(POLL) => {}
+            _ = stop.changed() => {}
+        }
     }
 }
 

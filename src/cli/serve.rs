@@ -7,11 +7,19 @@ use herald::delivery::{
     Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
     SimulationProfile, SmsGateway, report_routes, run_scheduler,
 };
+use herald::ops::{
+    GatewayProbe, Vitals, install_metrics, ops_routes, record_http, sample_backlogs,
+};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::Failure;
+
+/// How long the report endpoint stays up after the last message was handed to the gateway,
+/// so that its delivery report is recorded rather than waited for until the report timeout.
+const REPORT_DRAIN: Duration = Duration::from_secs(2);
 
 /// Which shards this process runs: `--shards 0-3 --total-shards 8`.
 #[derive(clap::Args, Debug, Clone)]
@@ -71,30 +79,41 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         }
         _ => None,
     };
-    let (console, delivering) = (args.runs(Part::Console), args.runs(Part::Delivery));
-    let listener = match console || delivering {
-        true => Some(
-            tokio::net::TcpListener::bind(&config.http_addr)
-                .await
-                .map_err(|e| {
-                    Failure::User(format!(
-                        "could not listen on {}: {e}; set HERALD_HTTP_ADDR to a free address",
-                        config.http_addr
-                    ))
-                })?,
-        ),
-        false => None,
+    // Every process answers /healthz, /readyz and /metrics on its HTTP address, whatever it runs.
+    let listener = tokio::net::TcpListener::bind(&config.http_addr)
+        .await
+        .map_err(|e| {
+            Failure::User(format!(
+                "could not listen on {}: {e}; set HERALD_HTTP_ADDR to a free address",
+                config.http_addr
+            ))
+        })?;
+    let vitals = Arc::new(Vitals::new());
+    let metrics = install_metrics();
+    let probe = match &config.kannel_sendsms_url {
+        Some(url) => GatewayProbe::Kannel {
+            sendsms_url: url.clone(),
+        },
+        None => GatewayProbe::Simulated,
     };
-    let mut routes = axum::Router::new();
-    let delivery = match delivering {
+    let mut routes = ops_routes(
+        app.clone(),
+        vitals.clone(),
+        probe,
+        metrics.clone(),
+        config.metrics_token.clone(),
+    );
+    let delivery = match args.runs(Part::Delivery) {
         true => {
-            let (engine, reports) = DeliveryEngine::start(app.clone(), config).await?;
+            let (engine, reports) =
+                DeliveryEngine::start(app.clone(), config, vitals.clone()).await?;
             routes = routes.merge(reports);
+            vitals.set_delivering(true);
             Some(engine)
         }
         false => None,
     };
-    if console {
+    if args.runs(Part::Console) {
         let secure_cookies = config.public_url.starts_with("https://");
         routes = routes.merge(link_routes(app.clone())).merge(console_routes(
             app.clone(),
@@ -108,20 +127,31 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
             config.http_addr
         );
     }
-    let http = listener.map(|listener| {
-        tracing::info!(addr = %config.http_addr, "HTTP server listening");
-        let service = routes.into_make_service_with_connect_info::<SocketAddr>();
-        tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, service).await {
-                tracing::error!(error = %e, "HTTP server stopped");
-            }
-        })
+    let routes = routes.layer(axum::middleware::from_fn(record_http));
+    let sampler = tokio::spawn(sample_backlogs(app.clone(), Duration::from_secs(5)));
+
+    // One stop signal for every part: SIGTERM or Ctrl-C.
+    let (stop, stopped_rx) = tokio::sync::watch::channel(false);
+    let stopping = move || stopped(stopped_rx.clone());
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
     });
+
+    tracing::info!(addr = %config.http_addr, "HTTP server listening");
+    let service = routes.into_make_service_with_connect_info::<SocketAddr>();
+    // HTTP outlives sending: reports for the last messages handed over still come in.
+    let (stop_http, http_stopped) = tokio::sync::watch::channel(false);
+    let http = tokio::spawn(
+        axum::serve(listener, service)
+            .with_graceful_shutdown(stopped(http_stopped))
+            .into_future(),
+    );
     let bot_token = match args.runs(Part::Bot) {
         true => config.discord_token.clone(),
         false => None,
     };
-    let ran = match bot_token {
+    let bot = match bot_token {
         None => {
             if args.runs(Part::Bot) {
                 tracing::info!(
@@ -129,9 +159,7 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
                 );
             }
             tracing::info!("Herald is running; press Ctrl-C to stop");
-            shutdown_signal().await;
-            tracing::info!("stopping");
-            Ok(())
+            None
         }
         Some(token) => {
             let bot = BotConfig {
@@ -142,18 +170,59 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
                 worker: format!("{}-{}", hostname(), std::process::id()),
                 console_url: config.public_url.clone(),
                 moderators_server: config.moderators_server,
+                vitals: Some(vitals.clone()),
             };
             tracing::info!("Herald is running with the Discord bot; press Ctrl-C to stop");
-            herald::bot::run(app, bot, shutdown_signal()).await
+            Some(tokio::spawn(herald::bot::run(app, bot, stopping())))
         }
     };
-    if let Some(delivery) = delivery {
-        delivery.stop().await;
+    // Runs until the stop signal, or until the bot stops by itself (a refused token).
+    let mut bot = bot;
+    let bot_ended = match bot.as_mut() {
+        Some(task) => tokio::select! {
+            () = stopping() => None,
+            ended = task => Some(ended),
+        },
+        None => {
+            stopping().await;
+            None
+        }
+    };
+    vitals.begin_stopping();
+    let grace = Duration::from_secs(u64::from(config.shutdown_grace_secs));
+    tracing::info!(grace_secs = grace.as_secs(), "stopping");
+    let finish = async {
+        // Sending stops first (what is in flight finishes), then Discord, then HTTP once the
+        // last reports had a moment to arrive.
+        if let Some(delivery) = delivery {
+            delivery.stop().await;
+            tokio::time::sleep(REPORT_DRAIN).await;
+        }
+        let bot_result = match (bot_ended, bot) {
+            (Some(ended), _) => Some(ended),
+            (None, Some(task)) => Some(task.await),
+            (None, None) => None,
+        };
+        let _ = stop_http.send(true);
+        let _ = http.await;
+        bot_result
+    };
+    let bot_result = match tokio::time::timeout(grace, finish).await {
+        Ok(result) => result,
+        Err(_) => {
+            tracing::warn!(
+                grace_secs = grace.as_secs(),
+                "the grace period ran out: exiting; messages still with the gateway are settled by their report timeout"
+            );
+            None
+        }
+    };
+    sampler.abort();
+    match bot_result {
+        Some(Ok(Err(e))) => return Err(Failure::Internal(format!("Discord bot stopped: {e}"))),
+        Some(Err(e)) => return Err(Failure::Internal(format!("Discord bot stopped: {e}"))),
+        _ => {}
     }
-    if let Some(http) = http {
-        http.abort();
-    }
-    ran.map_err(|e| Failure::Internal(format!("Discord bot stopped: {e}")))?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -166,7 +235,11 @@ struct DeliveryEngine {
 }
 
 impl DeliveryEngine {
-    async fn start(app: App, config: &Config) -> Result<(DeliveryEngine, axum::Router), Failure> {
+    async fn start(
+        app: App,
+        config: &Config,
+        vitals: Arc<Vitals>,
+    ) -> Result<(DeliveryEngine, axum::Router), Failure> {
         let key = app
             .report_signing_key()
             .await
@@ -206,8 +279,11 @@ impl DeliveryEngine {
             rate: config.send_rate,
             ..DispatcherConfig::default()
         };
-        let dispatcher =
-            tokio::spawn(Dispatcher::new(app, gateway, dispatch).run(received, stopped(stopping)));
+        let dispatcher = tokio::spawn(
+            Dispatcher::new(app, gateway, dispatch)
+                .with_vitals(vitals)
+                .run(received, stopped(stopping)),
+        );
         let engine = DeliveryEngine {
             stop,
             tasks: vec![scheduler, dispatcher],

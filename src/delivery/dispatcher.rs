@@ -10,6 +10,7 @@ use super::gateway::{GatewayReport, SmsGateway};
 use crate::app::App;
 use crate::domain::delivery::{OutgoingSms, SubmitOutcome};
 use crate::domain::phone::PhoneNumber;
+use crate::ops::Vitals;
 use crate::store::DeliveryJob;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +38,7 @@ pub struct Dispatcher {
     app: App,
     gateway: Arc<dyn SmsGateway>,
     config: DispatcherConfig,
+    vitals: Option<Arc<Vitals>>,
 }
 
 impl Dispatcher {
@@ -45,10 +47,19 @@ impl Dispatcher {
             app,
             gateway,
             config,
+            vitals: None,
         }
     }
 
-    /// Runs until `shutdown` completes; attempts in flight then finish being recorded.
+    /// Tells `vitals` each time the gateway takes a message (readiness).
+    pub fn with_vitals(mut self, vitals: Arc<Vitals>) -> Dispatcher {
+        self.vitals = Some(vitals);
+        self
+    }
+
+    /// Runs until `shutdown` completes: it then claims nothing more, and the attempts in
+    /// flight finish (handed over and recorded, or left to their report timeout if the caller
+    /// stops waiting). Claimed attempts not yet handed over wait out their lease.
     pub async fn run(
         self,
         mut reports: mpsc::UnboundedReceiver<GatewayReport>,
@@ -62,14 +73,11 @@ impl Dispatcher {
                 }
             }
         });
-        tokio::select! {
-            () = self.send_loop() => {}
-            () = shutdown => {}
-        }
+        self.send_loop(shutdown).await;
         report_task.abort();
     }
 
-    async fn send_loop(&self) {
+    async fn send_loop(&self, shutdown: impl Future<Output = ()>) {
         let slots = Arc::new(Semaphore::new(self.config.in_flight));
         let mut pace = self.config.rate.map(|r| {
             let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
@@ -83,27 +91,44 @@ impl Dispatcher {
             .rate
             .map_or(self.config.batch, |r| r.min(self.config.batch));
         let (claimed, mut to_send) = mpsc::channel::<DeliveryJob>(batch as usize);
-        let mut running = JoinSet::new();
-        running.spawn(claim_loop(
+        let claimer = tokio::spawn(claim_loop(
             self.app.clone(),
             batch,
             self.config.idle_poll,
             claimed,
         ));
-        while let Some(job) = to_send.recv().await {
+        let mut running = JoinSet::new();
+        tokio::pin!(shutdown);
+        loop {
+            let job = tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                job = to_send.recv() => match job {
+                    Some(job) => job,
+                    None => break,
+                },
+            };
             if let Some(pace) = pace.as_mut() {
                 pace.tick().await;
             }
             let Ok(slot) = slots.clone().acquire_owned().await else {
-                return;
+                break;
             };
-            let (app, gateway) = (self.app.clone(), self.gateway.clone());
+            let (app, gateway, vitals) =
+                (self.app.clone(), self.gateway.clone(), self.vitals.clone());
             running.spawn(async move {
-                send_one(&app, gateway.as_ref(), &job).await;
+                send_one(&app, gateway.as_ref(), &job, vitals.as_deref()).await;
                 drop(slot);
             });
             while running.try_join_next().is_some() {}
         }
+        // Stopping: nothing more is claimed; what is in flight finishes.
+        claimer.abort();
+        let in_flight = running.len();
+        if in_flight > 0 {
+            tracing::info!(in_flight, "finishing the messages in flight");
+        }
+        while running.join_next().await.is_some() {}
     }
 }
 
@@ -134,7 +159,7 @@ async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Se
     }
 }
 
-async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
+async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob, vitals: Option<&Vitals>) {
     // Claimed long ago (a slow gateway, a full queue): its window is decided again first.
     match app.hand_over(job).await {
         Ok(true) => {}
@@ -146,7 +171,24 @@ async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob) {
         }
     }
     let outcome = match outgoing(job) {
-        Ok(sms) => gateway.submit(&sms).await,
+        Ok(sms) => {
+            let started = std::time::Instant::now();
+            let outcome = gateway.submit(&sms).await;
+            metrics::histogram!("herald_gateway_submit_seconds")
+                .record(started.elapsed().as_secs_f64());
+            let label = match &outcome {
+                SubmitOutcome::Accepted => {
+                    if let Some(vitals) = vitals {
+                        vitals.gateway_answered();
+                    }
+                    "accepted"
+                }
+                SubmitOutcome::TemporaryFailure(_) => "temporary_failure",
+                SubmitOutcome::PermanentFailure(_) => "permanent_failure",
+            };
+            metrics::counter!("herald_gateway_submits_total", "outcome" => label).increment(1);
+            outcome
+        }
         Err(unreadable) => {
             tracing::error!(delivery = job.id.0, "{unreadable}");
             SubmitOutcome::PermanentFailure(unreadable.into())

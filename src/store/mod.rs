@@ -17,6 +17,7 @@ mod console;
 mod contacts;
 mod deliveries;
 mod links;
+mod ops;
 mod outbox;
 mod people;
 mod recipients;
@@ -42,6 +43,7 @@ pub use contacts::{
 };
 pub use deliveries::{DeliveryJob, DeliveryRecord, DeliveryStore, WindowHold, WindowOf};
 pub use links::{Click, LinkStore, NewShortLink, ShortLinkTarget};
+pub use ops::{Backlogs, DatabaseHealth, OpsStore, PoolUse};
 pub use outbox::{OutboxItem, OutboxStore};
 pub use people::{PeopleStore, UserSetting};
 pub use recipients::{RecipientStore, RecipientValues};
@@ -82,6 +84,8 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("could not prepare the data directory: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 /// Everything Herald keeps, one area a trait: each use case asks for the areas it needs.
@@ -102,6 +106,7 @@ pub trait Store:
     + ConsoleStore
     + SurveyStore
     + SupportStore
+    + OpsStore
     + Send
     + Sync
     + 'static
@@ -125,6 +130,7 @@ impl<T> Store for T where
         + ConsoleStore
         + SurveyStore
         + SupportStore
+        + OpsStore
         + Send
         + Sync
         + 'static
@@ -135,4 +141,9 @@ impl<T> Store for T where
 /// `postgres://…`.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>, StoreError> {
     Ok(Arc::new(SqlStore::open(url).await?))
+}
+
+/// Opens the store a URL names as it is, without migrating it.
+pub async fn open_unmigrated(url: &str) -> Result<Arc<dyn Store>, StoreError> {
+    Ok(Arc::new(SqlStore::open_unmigrated(url).await?))
 }

@@ -123,6 +123,8 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         | AppError::ReasonLabelTaken(_)
         | AppError::UnknownReason
         | AppError::TooManySignIns { .. }
+        | AppError::BackupExists(_)
+        | AppError::BackupNeedsPgDump
         | AppError::Internal { .. } => return None,
     })
 }

@@ -639,6 +639,8 @@ fn every_error() -> Vec<AppError> {
             | AppError::UnknownReason
             | AppError::TooManySignIns { .. }
             | AppError::Busy
+            | AppError::BackupExists(_)
+            | AppError::BackupNeedsPgDump
             | AppError::Internal { .. } => {}
         }
     }

@@ -17,6 +17,7 @@ mod contacts;
 mod deliveries;
 mod effects;
 mod links;
+mod ops;
 mod outbox;
 mod people;
 mod recipients;
@@ -80,6 +81,15 @@ impl Drop for WriteTurn<'_> {
 
 impl SqlStore {
     pub async fn open(url: &str) -> Result<SqlStore, StoreError> {
+        SqlStore::open_with(url, true).await
+    }
+
+    /// Opens without migrating (`herald doctor` says what is missing instead).
+    pub async fn open_unmigrated(url: &str) -> Result<SqlStore, StoreError> {
+        SqlStore::open_with(url, false).await
+    }
+
+    async fn open_with(url: &str, migrate: bool) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
             (Engine::Sqlite, sqlite_url(path)?)
@@ -116,9 +126,10 @@ impl SqlStore {
             }
             Engine::Postgres => options.max_connections(16).connect(&url).await?,
         };
-        match engine {
-            Engine::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
-            Engine::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
+        match (migrate, engine) {
+            (false, _) => {}
+            (true, Engine::Sqlite) => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            (true, Engine::Postgres) => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
         let writer = (engine == Engine::Sqlite).then(|| Mutex::new(()));
         let checkpoints = (engine == Engine::Sqlite).then(|| spawn_checkpointer(pool.clone()));
