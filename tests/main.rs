@@ -22,6 +22,7 @@ mod kannel_gateway;
 mod lifecycle;
 mod merge_fields;
 mod moderators;
+mod operations;
 mod opt_out;
 mod replies;
 mod results;

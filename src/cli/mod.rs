@@ -12,6 +12,7 @@ mod account;
 mod audience;
 mod campaign;
 mod contact;
+mod doctor;
 mod optout;
 mod output;
 mod serve;
@@ -67,12 +68,21 @@ enum Command {
     /// Contact lists kept between campaigns.
     #[command(subcommand)]
     Audience(audience::AudienceCommand),
+    /// Copy the SQLite database to FILE while Herald runs (a consistent copy).
+    Backup {
+        /// The new file (it must not exist yet).
+        file: std::path::PathBuf,
+    },
+    /// Check the configuration, the database, Kannel and Discord, and say what to fix.
+    Doctor,
 }
 
 /// A failure to report: user errors exit 1, internal ones 3.
 pub enum Failure {
     User(String),
     Internal(String),
+    /// Exit 1, everything already said (`doctor`'s failed checks).
+    Silent,
 }
 
 impl From<AppError> for Failure {
@@ -87,16 +97,10 @@ impl From<AppError> for Failure {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    use std::io::IsTerminal;
-    tracing_subscriber::fmt()
-        // Colour codes only where a person reads them: not in files, pipes or journald.
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "herald=info,warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    if let Err(message) = init_logging(std::env::var("HERALD_LOG_FORMAT").ok().as_deref()) {
+        output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
+        return ExitCode::from(1);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -117,10 +121,48 @@ pub fn main() -> ExitCode {
             output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
             ExitCode::from(3)
         }
+        Err(Failure::Silent) => ExitCode::from(1),
     }
 }
 
+/// Logs go to stderr as text (colours only on a terminal) or, with `HERALD_LOG_FORMAT=json`,
+/// one JSON object a line with the span fields; phone numbers in them are masked either way.
+fn init_logging(format: Option<&str>) -> Result<(), String> {
+    use herald::ops::log_mask::masked_stderr;
+    use std::io::IsTerminal;
+    let filter = || {
+        tracing_subscriber::EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| "herald=info,warn".into())
+    };
+    match format.map(str::trim).unwrap_or("") {
+        "" | "text" => tracing_subscriber::fmt()
+            // Colour codes only where a person reads them: not in files, pipes or journald.
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_env_filter(filter())
+            .with_writer(masked_stderr)
+            .init(),
+        "json" => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .with_env_filter(filter())
+            .with_writer(masked_stderr)
+            .init(),
+        other => {
+            return Err(format!(
+                "HERALD_LOG_FORMAT is \"{other}\": write text (the default) or json"
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
+    if let Command::Doctor = cli.command {
+        // Runs whatever the configuration holds: it reports what can't be read.
+        let out = output::Output { json: cli.json };
+        return doctor::run(cli.config.as_deref(), cli.database, &out).await;
+    }
     let mut config = Config::load(cli.config.as_deref(), |k| std::env::var(k).ok())
         .map_err(|e| Failure::User(e.to_string()))?;
     if let Some(url) = cli.database {
@@ -169,6 +211,20 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Optout(cmd) => optout::run(&app, &out, cmd).await,
         Command::Contact(cmd) => contact::run(&app, &out, cmd).await,
         Command::Audience(cmd) => audience::run(&app, &out, cmd).await,
+        Command::Backup { file } => {
+            app.backup(&file).await?;
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            out.done(
+                &format!(
+                    "backed up to {} ({size} bytes); to restore, stop Herald and put it in place of {}",
+                    file.display(),
+                    herald::config::redact_url(&config.database_url)
+                ),
+                &serde_json::json!({ "file": file.display().to_string(), "bytes": size }),
+            );
+            Ok(())
+        }
+        Command::Doctor => Ok(()),
     }
 }
 
