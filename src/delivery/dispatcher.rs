@@ -39,6 +39,29 @@ pub struct Dispatcher {
     gateway: Arc<dyn SmsGateway>,
     config: DispatcherConfig,
     vitals: Option<Arc<Vitals>>,
+    metrics: SendMetrics,
+}
+
+/// The dispatcher's metrics, registered once: recording through a handle costs no lookup per
+/// message.
+#[derive(Clone)]
+struct SendMetrics {
+    submit_seconds: metrics::Histogram,
+    accepted: metrics::Counter,
+    temporary_failure: metrics::Counter,
+    permanent_failure: metrics::Counter,
+}
+
+impl SendMetrics {
+    fn register() -> SendMetrics {
+        let submits = |outcome: &'static str| metrics::counter!("herald_gateway_submits_total", "outcome" => outcome);
+        SendMetrics {
+            submit_seconds: metrics::histogram!("herald_gateway_submit_seconds"),
+            accepted: submits("accepted"),
+            temporary_failure: submits("temporary_failure"),
+            permanent_failure: submits("permanent_failure"),
+        }
+    }
 }
 
 impl Dispatcher {
@@ -48,6 +71,7 @@ impl Dispatcher {
             gateway,
             config,
             vitals: None,
+            metrics: SendMetrics::register(),
         }
     }
 
@@ -114,10 +138,14 @@ impl Dispatcher {
             let Ok(slot) = slots.clone().acquire_owned().await else {
                 break;
             };
-            let (app, gateway, vitals) =
-                (self.app.clone(), self.gateway.clone(), self.vitals.clone());
+            let (app, gateway, vitals, metrics) = (
+                self.app.clone(),
+                self.gateway.clone(),
+                self.vitals.clone(),
+                self.metrics.clone(),
+            );
             running.spawn(async move {
-                send_one(&app, gateway.as_ref(), &job, vitals.as_deref()).await;
+                send_one(&app, gateway.as_ref(), &job, vitals.as_deref(), &metrics).await;
                 drop(slot);
             });
             while running.try_join_next().is_some() {}
@@ -159,7 +187,13 @@ async fn claim_loop(app: App, batch: u32, idle_poll: Duration, claimed: mpsc::Se
     }
 }
 
-async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob, vitals: Option<&Vitals>) {
+async fn send_one(
+    app: &App,
+    gateway: &dyn SmsGateway,
+    job: &DeliveryJob,
+    vitals: Option<&Vitals>,
+    metrics: &SendMetrics,
+) {
     // Claimed long ago (a slow gateway, a full queue): its window is decided again first.
     match app.hand_over(job).await {
         Ok(true) => {}
@@ -174,19 +208,19 @@ async fn send_one(app: &App, gateway: &dyn SmsGateway, job: &DeliveryJob, vitals
         Ok(sms) => {
             let started = std::time::Instant::now();
             let outcome = gateway.submit(&sms).await;
-            metrics::histogram!("herald_gateway_submit_seconds")
+            metrics
+                .submit_seconds
                 .record(started.elapsed().as_secs_f64());
-            let label = match &outcome {
+            match &outcome {
                 SubmitOutcome::Accepted => {
                     if let Some(vitals) = vitals {
                         vitals.gateway_answered();
                     }
-                    "accepted"
+                    metrics.accepted.increment(1);
                 }
-                SubmitOutcome::TemporaryFailure(_) => "temporary_failure",
-                SubmitOutcome::PermanentFailure(_) => "permanent_failure",
-            };
-            metrics::counter!("herald_gateway_submits_total", "outcome" => label).increment(1);
+                SubmitOutcome::TemporaryFailure(_) => metrics.temporary_failure.increment(1),
+                SubmitOutcome::PermanentFailure(_) => metrics.permanent_failure.increment(1),
+            }
             outcome
         }
         Err(unreadable) => {
