@@ -39,8 +39,12 @@ async fn run() {
         let db = BenchDb::new(Engine::Sqlite).await;
         let app = sending(&db).await;
         let sampler = (mode == "on").then(|| {
-            install_metrics().expect("the first recorder");
-            tokio::spawn(sample_backlogs(app.clone(), Duration::from_secs(5)))
+            let metrics = install_metrics().expect("the first recorder");
+            tokio::spawn(sample_backlogs(
+                app.clone(),
+                Some(metrics),
+                Duration::from_secs(5),
+            ))
         });
         let rate = dispatch(&app, None).await;
         if let Some(sampler) = sampler {
@@ -81,7 +85,11 @@ async fn run() {
     // Scrapes while a campaign sends, paced so that it lasts the whole measurement.
     let db = BenchDb::new(Engine::Sqlite).await;
     let app = sending(&db).await;
-    let sampler = tokio::spawn(sample_backlogs(app.clone(), Duration::from_secs(1)));
+    let sampler = tokio::spawn(sample_backlogs(
+        app.clone(),
+        Some(metrics.clone()),
+        Duration::from_secs(1),
+    ));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let routes = ops_routes(

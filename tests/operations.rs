@@ -87,7 +87,11 @@ async fn health_readiness_and_metrics_say_what_runs() {
     let _ = stop.send(());
     running.await.unwrap();
     assert!(vitals.gateway_silent_for().is_some_and(|s| s < 60));
-    let sampler = tokio::spawn(sample_backlogs(t.app.clone(), Duration::from_millis(50)));
+    let sampler = tokio::spawn(sample_backlogs(
+        t.app.clone(),
+        Some(metrics.clone()),
+        Duration::from_millis(50),
+    ));
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     // Kannel's address leads nowhere, and the gateway last answered long ago (never, here).

@@ -128,7 +128,11 @@ pub async fn run(app: App, config: &Config, args: ServeArgs) -> Result<(), Failu
         );
     }
     let routes = routes.layer(axum::middleware::from_fn(record_http));
-    let sampler = tokio::spawn(sample_backlogs(app.clone(), Duration::from_secs(5)));
+    let sampler = tokio::spawn(sample_backlogs(
+        app.clone(),
+        metrics.clone(),
+        Duration::from_secs(5),
+    ));
 
     // One stop signal for every part: SIGTERM or Ctrl-C.
     let (stop, stopped_rx) = tokio::sync::watch::channel(false);

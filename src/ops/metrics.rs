@@ -20,6 +20,12 @@ impl MetricsHandle {
     pub fn render(&self) -> String {
         self.0.render()
     }
+
+    /// Folds the histograms' recent samples into their buckets: without it they pile up in
+    /// memory until the next scrape (and forever when nothing scrapes).
+    pub fn upkeep(&self) {
+        self.0.run_upkeep();
+    }
 }
 
 static HANDLE: OnceLock<Option<MetricsHandle>> = OnceLock::new();
@@ -95,12 +101,16 @@ fn describe() {
     );
 }
 
-/// Samples the backlogs every `every` (one query), until the process stops.
-pub async fn sample_backlogs(app: App, every: Duration) {
-    let mut tick = tokio::time::interval(every);
+/// Every `every`, until the process stops: samples the backlogs (one query) and keeps the
+/// histograms folded.
+pub async fn sample_backlogs(app: App, metrics: Option<MetricsHandle>, every: Duration) {
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        if let Some(metrics) = &metrics {
+            metrics.upkeep();
+        }
         let pool = app.pool_use();
         metrics::gauge!("herald_db_pool_connections", "state" => "busy")
             .set(f64::from(pool.open.saturating_sub(pool.idle)));
