@@ -3,8 +3,9 @@
 use poise::serenity_prelude as serenity;
 use serenity::Permissions;
 
-/// What the bot needs where it works: answer, post, open and write in threads (replies,
-/// support), embed results and attach their file, read the history of its threads.
+/// What the bot needs where it works: the permissions of the README's invitation link (answer,
+/// post, write in threads, open the private support threads, embed results), and seeing the
+/// channels at all.
 const NEEDED: &[(Permissions, &str)] = &[
     (Permissions::VIEW_CHANNEL, "View Channels"),
     (Permissions::SEND_MESSAGES, "Send Messages"),
@@ -12,14 +13,8 @@ const NEEDED: &[(Permissions, &str)] = &[
         Permissions::SEND_MESSAGES_IN_THREADS,
         "Send Messages in Threads",
     ),
-    (Permissions::CREATE_PUBLIC_THREADS, "Create Public Threads"),
-    (
-        Permissions::CREATE_PRIVATE_THREADS,
-        "Create Private Threads",
-    ),
+    (Permissions::CREATE_PRIVATE_THREADS, "Create Private Threads"),
     (Permissions::EMBED_LINKS, "Embed Links"),
-    (Permissions::ATTACH_FILES, "Attach Files"),
-    (Permissions::READ_MESSAGE_HISTORY, "Read Message History"),
 ];
 
 pub struct TokenReport {
