@@ -490,3 +490,54 @@ async fn the_bot_reports_its_shards_to_readiness() {
         .unwrap()
         .unwrap();
 }
+
+/// `herald doctor` asks Discord (the stand-in) about the token and its application.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn doctor_checks_the_discord_token() {
+    use crate::support::discord::{self, DiscordStandIn};
+    let standin = DiscordStandIn::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(herald(dir.path(), &["migrate"], &[]).status.success());
+    let api = standin.api_base();
+    let run = |token: &'static str| {
+        let (dir, api) = (dir.path().to_owned(), api.clone());
+        tokio::task::spawn_blocking(move || {
+            herald(
+                &dir,
+                &["doctor"],
+                &[("DISCORD_TOKEN", token), ("DISCORD_API_BASE", api.as_str())],
+            )
+        })
+    };
+    let good = run(discord::TOKEN).await.unwrap();
+    let said = String::from_utf8(good.stdout).unwrap();
+    assert_eq!(good.status.code(), Some(0), "{said}");
+    assert!(
+        said.contains(&format!(
+            "[ok  ] discord: token valid: bot Herald of application {}",
+            standin.application_id()
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("[ok  ] discord: intents: Herald asks for GUILDS only"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(discord::TOKEN),
+        "the token is never shown: {said}"
+    );
+    let bad = run("not-the-token").await.unwrap();
+    let said = String::from_utf8(bad.stdout).unwrap();
+    assert_eq!(bad.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("[FAIL] discord: the token is refused ("),
+        "{said}"
+    );
+    // Refused as Discord refuses a wrong token; nothing else was asked or answered wrongly.
+    assert_eq!(
+        standin.take_failures(),
+        ["GET /users/@me: missing or wrong bot token"]
+    );
+    standin.assert_clean();
+}
