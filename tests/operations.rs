@@ -323,14 +323,26 @@ fn logs_are_json_lines_when_asked_and_a_wrong_format_is_named() {
 fn doctor_lists_settings_and_says_what_to_fix() {
     let dir = tempfile::tempdir().unwrap();
     // A database never migrated, a wrong rate, a public address nothing answers at.
-    let bad = herald(dir.path(), &["doctor"], &[("HERALD_SEND_RATE", "fast")]);
+    let bad = herald(
+        dir.path(),
+        &["doctor"],
+        &[
+            ("HERALD_SEND_RATE", "fast"),
+            ("HERALD_SHUTDOWN_GRACE_SECS", "0"),
+        ],
+    );
     assert_eq!(bad.status.code(), Some(1));
     let said = String::from_utf8(bad.stdout).unwrap();
     assert!(
         said.contains("[FAIL] configuration: HERALD_SEND_RATE is not valid: \"fast\" is not a rate: give messages per second, e.g. 100"),
         "{said}"
     );
-    assert!(said.contains("1 check failed"), "{said}");
+    // Every invalid setting is named, not the first only.
+    assert!(
+        said.contains("[FAIL] configuration: HERALD_SHUTDOWN_GRACE_SECS is not valid: \"0\" is not a number of seconds, e.g. 20"),
+        "{said}"
+    );
+    assert!(said.contains("2 checks failed"), "{said}");
 
     let fresh = herald(dir.path(), &["doctor"], &[]);
     assert_eq!(fresh.status.code(), Some(1));
@@ -499,13 +511,18 @@ async fn doctor_checks_the_discord_token() {
     let dir = tempfile::tempdir().unwrap();
     assert!(herald(dir.path(), &["migrate"], &[]).status.success());
     let api = standin.api_base();
+    let server = discord::DEFAULT_GUILD_ID.to_string();
     let run = |token: &'static str| {
-        let (dir, api) = (dir.path().to_owned(), api.clone());
+        let (dir, api, server) = (dir.path().to_owned(), api.clone(), server.clone());
         tokio::task::spawn_blocking(move || {
             herald(
                 &dir,
                 &["doctor"],
-                &[("DISCORD_TOKEN", token), ("DISCORD_API_BASE", api.as_str())],
+                &[
+                    ("DISCORD_TOKEN", token),
+                    ("DISCORD_API_BASE", api.as_str()),
+                    ("DISCORD_GUILD_ID", server.as_str()),
+                ],
             )
         })
     };
@@ -524,8 +541,25 @@ async fn doctor_checks_the_discord_token() {
         "{said}"
     );
     assert!(
+        said.contains(&format!(
+            "[ok  ] discord: server {server}: the bot has every permission it needs"
+        )),
+        "{said}"
+    );
+    assert!(
         !said.contains(discord::TOKEN),
         "the token is never shown: {said}"
+    );
+    // The server's @everyone loses Embed Links and Send Messages in Threads.
+    standin.set_everyone_permissions((1 << 10) | (1 << 11) | (1 << 36));
+    let lacking = run(discord::TOKEN).await.unwrap();
+    let said = String::from_utf8(lacking.stdout).unwrap();
+    assert_eq!(lacking.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains(&format!(
+            "[FAIL] discord: server {server}: the bot lacks Send Messages in Threads, Embed Links: give its role these permissions"
+        )),
+        "{said}"
     );
     let bad = run("not-the-token").await.unwrap();
     let said = String::from_utf8(bad.stdout).unwrap();

@@ -13,7 +13,10 @@ const NEEDED: &[(Permissions, &str)] = &[
         Permissions::SEND_MESSAGES_IN_THREADS,
         "Send Messages in Threads",
     ),
-    (Permissions::CREATE_PRIVATE_THREADS, "Create Private Threads"),
+    (
+        Permissions::CREATE_PRIVATE_THREADS,
+        "Create Private Threads",
+    ),
     (Permissions::EMBED_LINKS, "Embed Links"),
 ];
 

@@ -57,8 +57,21 @@ pub async fn run(
             list.pass("configuration", "every setting reads");
             Some(config)
         }
-        Err(e) => {
-            list.fail("configuration", e.to_string());
+        Err(first) => {
+            // Each setting read alone, so that every invalid one is named, not the first only.
+            let mut problems = std::collections::BTreeSet::new();
+            for (variable, _, _) in herald::config::SETTINGS {
+                let alone = |k: &str| if k == *variable { env(k) } else { None };
+                if let Err(e) = Config::load(config_path, alone) {
+                    problems.insert(e.to_string());
+                }
+            }
+            if problems.is_empty() {
+                problems.insert(first.to_string());
+            }
+            for problem in problems {
+                list.fail("configuration", problem);
+            }
             None
         }
     };

@@ -511,6 +511,11 @@ impl DiscordStandIn {
         });
     }
 
+    /// The @everyone role's permissions in the default server (`GET /guilds/{id}`).
+    pub fn set_everyone_permissions(&self, bits: u64) {
+        self.state.update(|d| d.everyone_permissions = Some(bits));
+    }
+
     // ----- honesty -----
 
     /// Bodies that did not match Discord's OpenAPI schemas, either way.

@@ -246,3 +246,81 @@ pub fn thread(id: u64, guild_id: u64, parent_id: u64, owner_id: u64, sent: &Valu
 pub fn error(message: &str, code: u64) -> Value {
     json!({ "message": message, "code": code })
 }
+
+/// `GET /guilds/{id}`: the server with its @everyone role (its id is the server's) and no
+/// other; owned by someone else than the bot.
+pub fn guild(id: u64, owner_id: u64, everyone_permissions: u64) -> Value {
+    json!({
+        "id": id.to_string(),
+        "name": "Test server",
+        "icon": null,
+        "description": null,
+        "home_header": null,
+        "splash": null,
+        "discovery_splash": null,
+        "features": [],
+        "banner": null,
+        "owner_id": owner_id.to_string(),
+        "application_id": null,
+        "region": "europe",
+        "afk_channel_id": null,
+        "afk_timeout": 300,
+        "system_channel_id": null,
+        "system_channel_flags": 0,
+        "widget_enabled": false,
+        "widget_channel_id": null,
+        "verification_level": 0,
+        "roles": [{
+            "id": id.to_string(),
+            "name": "@everyone",
+            "permissions": everyone_permissions.to_string(),
+            "position": 0,
+            "color": 0,
+            "colors": {"primary_color": 0, "secondary_color": null, "tertiary_color": null},
+            "hoist": false,
+            "managed": false,
+            "mentionable": false,
+            "icon": null,
+            "unicode_emoji": null,
+            "flags": 0,
+        }],
+        "default_message_notifications": 0,
+        "mfa_level": 0,
+        "explicit_content_filter": 0,
+        "max_presences": null,
+        "max_members": 500000,
+        "max_stage_video_channel_users": 50,
+        "max_video_channel_users": 25,
+        "vanity_url_code": null,
+        "premium_tier": 0,
+        "premium_subscription_count": 0,
+        "preferred_locale": "fr",
+        "rules_channel_id": null,
+        "safety_alerts_channel_id": null,
+        "public_updates_channel_id": null,
+        "premium_progress_bar_enabled": false,
+        "nsfw": false,
+        "nsfw_level": 0,
+        "emojis": [],
+        "stickers": [],
+        "incidents_data": null,
+    })
+}
+
+/// `GET /guilds/{id}/members/{user}`: a member with no role but @everyone.
+pub fn member(user_object: Value) -> Value {
+    json!({
+        "avatar": null,
+        "banner": null,
+        "communication_disabled_until": null,
+        "flags": 0,
+        "joined_at": EPOCH_TIMESTAMP,
+        "nick": null,
+        "pending": false,
+        "premium_since": null,
+        "roles": [],
+        "user": user_object,
+        "mute": false,
+        "deaf": false,
+    })
+}

@@ -77,6 +77,22 @@ pub fn route(state: &State, d: &mut Data, req: &Incoming) -> Reply {
             state.bot_user_id,
         )),
         ("GET", ["users", "@me"]) => Reply::ok(objects::current_user(state.bot_user_id)),
+        ("GET", ["guilds", guild]) if snowflake(guild) == super::DEFAULT_GUILD_ID => {
+            // View Channels, Send Messages, Embed Links, Create Private Threads, Send
+            // Messages in Threads: the README's invitation and seeing channels.
+            let invited = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 36) | (1 << 38);
+            Reply::ok(objects::guild(
+                super::DEFAULT_GUILD_ID,
+                super::DEFAULT_USER_ID,
+                d.everyone_permissions.unwrap_or(invited),
+            ))
+        }
+        ("GET", ["guilds", guild, "members", user])
+            if snowflake(guild) == super::DEFAULT_GUILD_ID
+                && snowflake(user) == state.bot_user_id =>
+        {
+            Reply::ok(objects::member(objects::bot_user(state.bot_user_id)))
+        }
         (_, ["applications", id, ..]) if *id != app => Reply::rejected(
             404,
             "Unknown Application",

@@ -108,6 +108,9 @@ pub struct Data {
     pub command_ids: HashMap<(Option<u64>, String), u64>,
     /// DM channel by recipient user.
     pub dm_channels: BTreeMap<u64, u64>,
+    /// The @everyone role's permissions in the default server; `None`: those of the README's
+    /// invitation link, and View Channels.
+    pub everyone_permissions: Option<u64>,
     /// The guild of each channel seen in an injected interaction (threads need it).
     pub channel_guilds: HashMap<u64, u64>,
     pub threads: BTreeMap<u64, Value>,
