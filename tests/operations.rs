@@ -178,6 +178,7 @@ async fn health_readiness_and_metrics_say_what_runs() {
     // Counters are the process's: at least this test's 20 messages.
     assert!(value("herald_gateway_submits_total{outcome=\"accepted\"}") >= 20.0);
     assert!(value("herald_gateway_submit_seconds_count") >= 20.0);
+    assert!(value("herald_delivery_reports_total{report=\"delivered\"}") >= 20.0);
     assert!(value("herald_db_pool_connections{state=\"max\"}") >= 1.0);
     assert!(
         text.contains(

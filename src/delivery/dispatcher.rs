@@ -92,8 +92,14 @@ impl Dispatcher {
         let app = self.app.clone();
         let report_task = tokio::spawn(async move {
             while let Some(r) = reports.recv().await {
-                if let Err(e) = app.delivery_report(r.delivery, r.attempt, &r.report).await {
-                    tracing::warn!(delivery = r.delivery.0, error = %e, "delivery report not applied");
+                match app.delivery_report(r.delivery, r.attempt, &r.report).await {
+                    Ok(crate::app::ReportEffect::Applied) => {
+                        super::report_metrics::count_report(&r.report);
+                    }
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(delivery = r.delivery.0, error = %e, "delivery report not applied");
+                    }
                 }
             }
         });

@@ -4,6 +4,7 @@ mod dispatcher;
 mod gateway;
 mod kannel;
 mod report_endpoint;
+mod report_metrics;
 mod scheduler;
 mod signature;
 mod simulated;

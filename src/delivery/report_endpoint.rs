@@ -58,7 +58,11 @@ async fn kannel_report(
         .delivery_report(DeliveryId(r.d), Some(r.a), &report)
         .await
     {
-        Ok(ReportEffect::Applied | ReportEffect::Ignored) => (StatusCode::OK, "ok\n"),
+        Ok(ReportEffect::Applied) => {
+            super::report_metrics::count_report(&report);
+            (StatusCode::OK, "ok\n")
+        }
+        Ok(ReportEffect::Ignored) => (StatusCode::OK, "ok\n"),
         Ok(ReportEffect::UnknownDelivery) => (StatusCode::NOT_FOUND, "unknown delivery\n"),
         Err(e) => {
             tracing::warn!(delivery = r.d, error = %e, "delivery report not applied; Kannel will retry");

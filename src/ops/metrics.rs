@@ -87,6 +87,10 @@ fn describe() {
         "herald_gateway_submits_total",
         "Messages handed to the SMS gateway, by outcome"
     );
+    describe_counter!(
+        "herald_delivery_reports_total",
+        "Delivery reports applied, by what they said (delivered, failed, rejected, ...)"
+    );
     describe_histogram!(
         "herald_gateway_submit_seconds",
         "How long the SMS gateway took to take a message"
