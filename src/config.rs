@@ -200,6 +200,14 @@ impl Config {
         };
         let public_url = setting("HERALD_PUBLIC_URL", file.public_url)
             .unwrap_or_else(|| format!("http://{http_addr}"));
+        if !(public_url.starts_with("http://") || public_url.starts_with("https://")) {
+            return Err(ConfigError::Parse {
+                path: "HERALD_PUBLIC_URL".into(),
+                message: format!(
+                    "\"{public_url}\" is not an address: write it with its scheme, such as https://herald.example.com"
+                ),
+            });
+        }
         let link_setting = setting("HERALD_LINK_DOMAIN", file.link_domain);
         let (link_path, link_text) = match &link_setting {
             Some(domain) => ("HERALD_LINK_DOMAIN", domain.as_str()),
@@ -408,6 +416,15 @@ mod tests {
         assert_eq!(
             Config::load(Some(&file), env).unwrap().database_url,
             "sqlite://x.db"
+        );
+    }
+
+    #[test]
+    fn the_public_address_needs_its_scheme() {
+        let env = |k: &str| (k == "HERALD_PUBLIC_URL").then(|| "nonsense".to_owned());
+        assert_eq!(
+            Config::load(None, env).unwrap_err().to_string(),
+            "HERALD_PUBLIC_URL is not valid: \"nonsense\" is not an address: write it with its scheme, such as https://herald.example.com"
         );
     }
 

@@ -249,9 +249,38 @@ async fn backups_copy_a_database_in_use(engine: Engine) {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     let said = String::from_utf8(out.stdout).unwrap();
+    // A missing folder, and a database that is not there, are said plainly.
+    let nowhere = dir.path().join("no/such/folder/x.db");
+    assert_eq!(
+        t.app.backup(&nowhere).await.unwrap_err().to_string(),
+        format!(
+            "there is no folder {}: create it, or give the backup a path in an existing folder",
+            dir.path().join("no/such/folder").display()
+        )
+    );
+    let missing = dir.path().join("typo.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .args([
+            "--database",
+            &format!("sqlite://{}", missing.display()),
+            "backup",
+        ])
+        .arg(dir.path().join("third.db"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        format!(
+            "error: there is no database at {}: check HERALD_DATABASE_URL (a service's is in its unit or environment file)\n",
+            missing.display()
+        )
+    );
+    assert!(!missing.exists(), "nothing created");
     assert!(
         said.starts_with(&format!("backed up to {} (", second.display()))
-            && said.contains("to restore, stop Herald and put it in place of"),
+            && said.contains("; to restore: stop Herald, move ")
+            && said.contains(" and its -wal and -shm files aside, copy the backup to "),
         "{said}"
     );
 }
@@ -343,11 +372,34 @@ fn doctor_lists_settings_and_says_what_to_fix() {
         said.contains("[FAIL] configuration: HERALD_SHUTDOWN_GRACE_SECS is not valid: \"0\" is not a number of seconds, e.g. 20"),
         "{said}"
     );
-    assert!(said.contains("2 checks failed"), "{said}");
+    assert!(said.contains("3 checks failed"), "{said}");
 
-    let fresh = herald(dir.path(), &["doctor"], &[]);
+    // The bad settings did not stop the other checks.
+    assert!(
+        said.contains("[FAIL] database: there is no database at "),
+        "{said}"
+    );
+
+    let fresh = herald(dir.path(), &["doctor"], &[("HERALD_LOG_FORMAT", "xml")]);
     assert_eq!(fresh.status.code(), Some(1));
     let said = String::from_utf8(fresh.stdout).unwrap();
+    assert!(
+        said.contains(&format!(
+            "[FAIL] database: there is no database at {}/h.db: run `herald migrate` to create it, or check HERALD_DATABASE_URL",
+            dir.path().display()
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(
+            "[FAIL] configuration: HERALD_LOG_FORMAT is \"xml\": write text (the default) or json"
+        ),
+        "{said}"
+    );
+    assert!(!dir.path().join("h.db").exists(), "doctor creates nothing");
+    // An empty file: a database never migrated, left as it was.
+    std::fs::write(dir.path().join("h.db"), b"").unwrap();
+    let said = String::from_utf8(herald(dir.path(), &["doctor"], &[]).stdout).unwrap();
     assert!(said.contains("[FAIL] database: 0 of "), "{said}");
     assert!(
         said.contains("migrations applied: run `herald migrate`"),
@@ -398,7 +450,10 @@ fn doctor_lists_settings_and_says_what_to_fix() {
     let down = herald(
         dir.path(),
         &["doctor"],
-        &[("KANNEL_SENDSMS_URL", url.as_str())],
+        &[
+            ("KANNEL_SENDSMS_URL", url.as_str()),
+            ("KANNEL_PASSWORD", "kannel-s3cret"),
+        ],
     );
     assert_eq!(down.status.code(), Some(1));
     let said = String::from_utf8(down.stdout).unwrap();
@@ -406,6 +461,7 @@ fn doctor_lists_settings_and_says_what_to_fix() {
         said.contains(&format!("[FAIL] kannel: nothing answers at {url}")),
         "{said}"
     );
+    assert!(!said.contains("kannel-s3cret"), "{said}");
 }
 
 #[test]

@@ -112,6 +112,8 @@ pub enum AppError {
     Busy,
     #[error("{0} exists already: give the backup a new file's name")]
     BackupExists(String),
+    #[error("there is no folder {0}: create it, or give the backup a path in an existing folder")]
+    BackupFolderMissing(String),
     #[error("Herald backs up SQLite only: back a PostgreSQL database up with pg_dump")]
     BackupNeedsPgDump,
     #[error(

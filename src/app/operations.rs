@@ -22,6 +22,11 @@ impl App {
         if path.exists() {
             return Err(AppError::BackupExists(path.display().to_string()));
         }
+        if let Some(folder) = path.parent().filter(|f| !f.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(AppError::BackupFolderMissing(folder.display().to_string()));
+        }
         if self.store.database_health().await?.engine == Engine::Postgres {
             return Err(AppError::BackupNeedsPgDump);
         }

@@ -34,12 +34,32 @@ pub struct ServerReport {
     pub missing: Vec<&'static str>,
 }
 
-/// Asks Discord (or `api_base`) about the token; `Err` when the token is refused.
+/// Why the token could not be checked.
+#[derive(Debug)]
+pub enum TokenCheckError {
+    /// Discord answered, and refused it.
+    Refused(serenity::Error),
+    /// Discord did not answer.
+    Unreachable(serenity::Error),
+}
+
+impl TokenCheckError {
+    fn of(e: serenity::Error) -> TokenCheckError {
+        match &e {
+            serenity::Error::Http(serenity::HttpError::UnsuccessfulRequest(_)) => {
+                TokenCheckError::Refused(e)
+            }
+            _ => TokenCheckError::Unreachable(e),
+        }
+    }
+}
+
+/// Asks Discord (or `api_base`) about the token.
 pub async fn check_token(
     token: &str,
     api_base: Option<&str>,
     servers: &[u64],
-) -> Result<TokenReport, serenity::Error> {
+) -> Result<TokenReport, TokenCheckError> {
     let mut http = serenity::HttpBuilder::new(token);
     if let Some(base) = api_base {
         http = http
@@ -47,8 +67,11 @@ pub async fn check_token(
             .ratelimiter_disabled(true);
     }
     let http = http.build();
-    let me = http.get_current_user().await?;
-    let application = http.get_current_application_info().await?;
+    let me = http.get_current_user().await.map_err(TokenCheckError::of)?;
+    let application = http
+        .get_current_application_info()
+        .await
+        .map_err(TokenCheckError::of)?;
     let mut reports = Vec::new();
     for id in servers {
         reports.push(server_report(&http, serenity::GuildId::new(*id), me.id).await);

@@ -23,7 +23,7 @@ mod reply;
 mod support;
 mod surveys;
 
-pub use doctor::{ServerReport, TokenReport, check_token};
+pub use doctor::{ServerReport, TokenCheckError, TokenReport, check_token};
 pub use errors::BotError;
 
 /// What commands and handlers share.

@@ -72,9 +72,33 @@ pub async fn run(
             for problem in problems {
                 list.fail("configuration", problem);
             }
-            None
+            // The other checks go on with the settings that read (defaults for the others).
+            let valid = |k: &str| {
+                let alone = |j: &str| if j == k { env(j) } else { None };
+                match Config::load(config_path, alone) {
+                    Ok(_) => env(k),
+                    Err(_) => None,
+                }
+            };
+            Config::load(config_path, valid).ok().map(|mut config| {
+                if let Some(url) = database.clone() {
+                    config.database_url = url;
+                }
+                config
+            })
         }
     };
+    match std::env::var("HERALD_LOG_FORMAT")
+        .ok()
+        .as_deref()
+        .map(str::trim)
+    {
+        None | Some("" | "text" | "json") => {}
+        Some(other) => list.fail(
+            "configuration",
+            format!("HERALD_LOG_FORMAT is \"{other}\": write text (the default) or json"),
+        ),
+    }
     if let Some(config) = &config {
         database_checks(config, &mut list).await;
         kannel_checks(config, &mut list).await;
@@ -128,6 +152,13 @@ async fn database_checks(config: &Config, list: &mut Checklist) {
     let shown = herald::config::redact_url(&config.database_url);
     let store = match herald::store::open_unmigrated(&config.database_url).await {
         Ok(store) => store,
+        Err(herald::store::StoreError::NoDatabase(path)) => {
+            list.fail(
+                "database",
+                format!("there is no database at {path}: run `herald migrate` to create it, or check HERALD_DATABASE_URL"),
+            );
+            return;
+        }
         Err(e) => {
             list.fail(
                 "database",
@@ -207,9 +238,13 @@ async fn kannel_checks(config: &Config, list: &mut Checklist) {
             "sendsms refuses the account: check KANNEL_USERNAME and KANNEL_PASSWORD against smsbox's sendsms-user",
         ),
         Ok(_) => list.pass("kannel", format!("sendsms answers at {url} and takes the account")),
+        // Without the URL: it carries the account's password.
         Err(e) => list.fail(
             "kannel",
-            format!("nothing answers at {url} ({e}): start Kannel's bearerbox and smsbox, or fix KANNEL_SENDSMS_URL"),
+            format!(
+                "nothing answers at {url} ({}): start Kannel's bearerbox and smsbox, or fix KANNEL_SENDSMS_URL",
+                e.without_url()
+            ),
         ),
     }
     let health = format!("{}/healthz", config.public_url.trim_end_matches('/'));
@@ -245,9 +280,13 @@ async fn discord_checks(config: &Config, list: &mut Checklist) {
     let report =
         herald::bot::check_token(token, config.discord_api_base.as_deref(), &servers(config)).await;
     match report {
-        Err(e) => list.fail(
+        Err(herald::bot::TokenCheckError::Refused(e)) => list.fail(
             "discord",
             format!("the token is refused ({e}): copy the bot's token again from Discord's developer portal"),
+        ),
+        Err(herald::bot::TokenCheckError::Unreachable(e)) => list.fail(
+            "discord",
+            format!("Discord can't be reached ({e}): check this machine's network and proxy settings"),
         ),
         Ok(found) => {
             list.pass(

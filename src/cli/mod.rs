@@ -98,8 +98,12 @@ impl From<AppError> for Failure {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(message) = init_logging(std::env::var("HERALD_LOG_FORMAT").ok().as_deref()) {
-        output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
-        return ExitCode::from(1);
+        // `doctor` says it among its checks; everything else stops here.
+        if !matches!(cli.command, Command::Doctor) {
+            output::print_line(&mut std::io::stderr(), &format!("error: {message}"));
+            return ExitCode::from(1);
+        }
+        let _ = init_logging(None);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -168,6 +172,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if let Some(url) = cli.database {
         config.database_url = url;
     }
+    if let (Command::Backup { .. }, Some(path)) =
+        (&cli.command, config.database_url.strip_prefix("sqlite://"))
+    {
+        let file = path.split_once('?').map_or(path, |(f, _)| f);
+        if !std::path::Path::new(file).is_file() {
+            return Err(Failure::User(format!(
+                "there is no database at {file}: check HERALD_DATABASE_URL (a service's is in its unit or environment file)"
+            )));
+        }
+    }
     let store = herald::store::open(&config.database_url)
         .await
         .map_err(|e| {
@@ -214,11 +228,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup { file } => {
             app.backup(&file).await?;
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            let database = config
+                .database_url
+                .strip_prefix("sqlite://")
+                .map_or(config.database_url.as_str(), |p| {
+                    p.split_once('?').map_or(p, |(f, _)| f)
+                });
             out.done(
                 &format!(
-                    "backed up to {} ({size} bytes); to restore, stop Herald and put it in place of {}",
+                    "backed up to {} ({size} bytes); to restore: stop Herald, move {database} and its -wal and -shm files aside, copy the backup to {database}, start Herald",
                     file.display(),
-                    herald::config::redact_url(&config.database_url)
                 ),
                 &serde_json::json!({ "file": file.display().to_string(), "bytes": size }),
             );

@@ -158,6 +158,7 @@ impl Dispatcher {
         }
         // Stopping: nothing more is claimed; what is in flight finishes.
         claimer.abort();
+        while running.try_join_next().is_some() {}
         let in_flight = running.len();
         if in_flight > 0 {
             tracing::info!(in_flight, "finishing the messages in flight");

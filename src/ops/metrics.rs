@@ -140,7 +140,11 @@ pub async fn sample_backlogs(app: App, metrics: Option<MetricsHandle>, every: Du
             metrics::gauge!("herald_deliveries", "status" => status).set(n as f64);
         }
         metrics::gauge!("herald_delivery_report_oldest_wait_seconds").set(ago(b.oldest_submitted));
-        metrics::gauge!("herald_retry_next_due_seconds").set(-ago(b.next_retry));
+        // No retry waiting: 0, not "-0".
+        metrics::gauge!("herald_retry_next_due_seconds").set(match b.next_retry {
+            Some(at) => (at - now).num_milliseconds() as f64 / 1000.0,
+            None => 0.0,
+        });
         metrics::gauge!("herald_campaigns_on_hold").set(b.campaigns_on_hold as f64);
         metrics::gauge!("herald_review_queue").set(b.review_queue as f64);
         metrics::gauge!("herald_review_oldest_wait_seconds").set(ago(b.oldest_review));

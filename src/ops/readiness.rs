@@ -156,7 +156,12 @@ async fn metrics_text(State(state): State<OpsState>, headers: HeaderMap) -> Resp
         let given = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "));
+            // The scheme's case does not matter (RFC 9110).
+            .and_then(|v| {
+                v.get(..7)
+                    .filter(|s| s.eq_ignore_ascii_case("bearer "))
+                    .map(|_| &v[7..])
+            });
         // Compared in constant time: the token guards what the process is doing.
         let matches = given.is_some_and(|g| {
             g.len() == token.len()

@@ -86,6 +86,8 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
     #[error("{0}")]
     Unsupported(&'static str),
+    #[error("there is no database at {0}")]
+    NoDatabase(String),
 }
 
 /// Everything Herald keeps, one area a trait: each use case asks for the areas it needs.

@@ -125,6 +125,7 @@ pub fn app_error(e: &AppError, lang: Lang) -> Option<String> {
         | AppError::TooManySignIns { .. }
         | AppError::BackupExists(_)
         | AppError::BackupNeedsPgDump
+        | AppError::BackupFolderMissing(_)
         | AppError::Internal { .. } => return None,
     })
 }

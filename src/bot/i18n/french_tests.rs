@@ -641,6 +641,7 @@ fn every_error() -> Vec<AppError> {
             | AppError::Busy
             | AppError::BackupExists(_)
             | AppError::BackupNeedsPgDump
+            | AppError::BackupFolderMissing(_)
             | AppError::Internal { .. } => {}
         }
     }

@@ -84,7 +84,8 @@ impl SqlStore {
         SqlStore::open_with(url, true).await
     }
 
-    /// Opens without migrating (`herald doctor` says what is missing instead).
+    /// Opens as it is, to look at it (`herald doctor`): a SQLite file must exist, and nothing
+    /// is created, migrated or switched (not even to WAL).
     pub async fn open_unmigrated(url: &str) -> Result<SqlStore, StoreError> {
         SqlStore::open_with(url, false).await
     }
@@ -92,7 +93,10 @@ impl SqlStore {
     async fn open_with(url: &str, migrate: bool) -> Result<SqlStore, StoreError> {
         sqlx::any::install_default_drivers();
         let (engine, url) = if let Some(path) = url.strip_prefix("sqlite://") {
-            (Engine::Sqlite, sqlite_url(path)?)
+            match migrate {
+                true => (Engine::Sqlite, sqlite_url(path)?),
+                false => (Engine::Sqlite, existing_sqlite_url(path)?),
+            }
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Engine::Postgres, url.to_owned())
         } else {
@@ -109,10 +113,14 @@ impl SqlStore {
                 // campaign sends, and no other benchmark moved for the worse.
                 options
                     .max_connections(8)
-                    .after_connect(|conn, _| {
+                    .after_connect(move |conn, _| {
                         Box::pin(async move {
                             // WAL lets readers run beside the writer; NORMAL is durable in WAL mode
                             // except for the last transactions on power loss, never corrupting.
+                            if !migrate {
+                                // Looked at, not changed.
+                                return Ok(());
+                            }
                             let pragmas = format!(
                                 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 10000; \
                                  PRAGMA wal_autocheckpoint = {FALLBACK_AUTOCHECKPOINT_PAGES};"
@@ -151,6 +159,23 @@ impl SqlStore {
             checkpoints: self.checkpoints.as_ref(),
         }
     }
+}
+
+/// `sqlite://PATH` of a file that must already exist, opened without creating anything.
+fn existing_sqlite_url(path: &str) -> Result<String, StoreError> {
+    let (file, query) = path.split_once('?').unwrap_or((path, ""));
+    if !Path::new(file).is_file() {
+        return Err(StoreError::NoDatabase(file.to_owned()));
+    }
+    let query = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("mode="))
+        .collect::<Vec<_>>()
+        .join("&");
+    Ok(format!(
+        "sqlite://{file}?mode=rw{}{query}",
+        if query.is_empty() { "" } else { "&" }
+    ))
 }
 
 /// `sqlite://PATH` → a URL that creates the file, after creating its folder.
