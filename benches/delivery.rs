@@ -15,17 +15,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use herald::app::{App, Decision, SendRequest};
+use herald::app::App;
 use herald::delivery::{
     Dispatcher, DispatcherConfig, KannelConfig, KannelGateway, ReportSigner, SimulatedGateway,
     SimulationProfile, SmsGateway, report_routes,
 };
 use herald::domain::campaign::CampaignState;
 use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
-use herald::domain::ids::ModeratorName;
 
 use common::support::kannel::{FakeOperator, Kannel, Script};
-use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign, app_with_campaign_at};
+use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign, app_with_campaign_at, approved};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -136,31 +135,6 @@ impl Audience {
 }
 
 /// `app`'s campaign "spring" with the recipients of `csv`, approved.
-async fn approved(app: App, csv: Vec<u8>, n: usize) -> App {
-    let import = Instant::now();
-    app.import_recipients(
-        OWNER,
-        "spring",
-        std::io::Cursor::new(csv),
-        Default::default(),
-    )
-    .await
-    .unwrap();
-    let summary = app
-        .finalize(OWNER, "spring", SendRequest::Immediate)
-        .await
-        .unwrap();
-    app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = ModeratorName::parse("alice").unwrap();
-    app.decide(id, 1, &alice, Decision::Approve).await.unwrap();
-    eprintln!(
-        "  {n} recipients imported and approved in {:.1?}",
-        import.elapsed()
-    );
-    app
-}
-
 /// Counts what a gateway finished submitting.
 struct Counting<G> {
     inner: G,

@@ -15,13 +15,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use herald::app::{App, Decision, SendRequest};
+use herald::app::App;
 use herald::delivery::{Dispatcher, DispatcherConfig, SmsGateway};
 use herald::domain::delivery::{OutgoingSms, SubmitOutcome};
-use herald::domain::ids::ModeratorName;
 use herald::ops::{GatewayProbe, Vitals, install_metrics, ops_routes, sample_backlogs};
 
-use common::{BenchDb, Engine, OWNER, SERVER, app_with_campaign, ms, percentile};
+use common::{BenchDb, Engine, app_with_campaign, approved, ms, percentile};
 
 const RECIPIENTS: usize = 100_000;
 
@@ -152,22 +151,7 @@ async fn run() {
 /// A campaign of `RECIPIENTS`, approved and started: its deliveries are queued.
 async fn sending(db: &BenchDb) -> App {
     let (app, _) = app_with_campaign(db, "spring", 10 * RECIPIENTS as u64).await;
-    app.import_recipients(
-        OWNER,
-        "spring",
-        std::io::Cursor::new(common::support::csv_of(RECIPIENTS)),
-        Default::default(),
-    )
-    .await
-    .unwrap();
-    let summary = app
-        .finalize(OWNER, "spring", SendRequest::Immediate)
-        .await
-        .unwrap();
-    app.confirm(OWNER, summary.token.as_str()).await.unwrap();
-    let (id, _) = app.campaign_id(SERVER, "spring").await.unwrap();
-    let alice = ModeratorName::parse("alice").unwrap();
-    app.decide(id, 1, &alice, Decision::Approve).await.unwrap();
+    let app = approved(app, common::support::csv_of(RECIPIENTS), RECIPIENTS).await;
     app.advance_campaigns().await.unwrap();
     app
 }

@@ -79,6 +79,12 @@ impl std::fmt::Debug for Config {
     }
 }
 
+/// The file a `sqlite://PATH[?options]` URL names; `None` for other databases.
+pub fn sqlite_file(url: &str) -> Option<&str> {
+    let path = url.strip_prefix("sqlite://")?;
+    Some(path.split_once('?').map_or(path, |(file, _)| file))
+}
+
 /// A database URL without its password, for messages and logs.
 pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {

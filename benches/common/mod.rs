@@ -24,6 +24,35 @@ pub async fn app_with_campaign(db: &BenchDb, name: &str, credits: u64) -> (App, 
     app_with_campaign_at(db, name, credits, t0()).await
 }
 
+/// Imports `csv` into the campaign "spring", finalizes, confirms and approves it (alice):
+/// ready for the scheduler to start it.
+pub async fn approved(app: App, csv: Vec<u8>, n: usize) -> App {
+    let import = std::time::Instant::now();
+    app.import_recipients(
+        OWNER,
+        "spring",
+        std::io::Cursor::new(csv),
+        Default::default(),
+    )
+    .await
+    .unwrap();
+    let summary = app
+        .finalize(OWNER, "spring", herald::app::SendRequest::Immediate)
+        .await
+        .unwrap();
+    app.confirm(OWNER, summary.token.as_str()).await.unwrap();
+    let (id, _) = app.campaign_id(SERVER, "spring").await.unwrap();
+    let alice = herald::domain::ids::ModeratorName::parse("alice").unwrap();
+    app.decide(id, 1, &alice, herald::app::Decision::Approve)
+        .await
+        .unwrap();
+    eprintln!(
+        "  {n} recipients imported and approved in {:.1?}",
+        import.elapsed()
+    );
+    app
+}
+
 /// [`app_with_campaign`], its clock stopped at `now`.
 pub async fn app_with_campaign_at(
     db: &BenchDb,

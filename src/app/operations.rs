@@ -27,7 +27,7 @@ impl App {
         {
             return Err(AppError::BackupFolderMissing(folder.display().to_string()));
         }
-        if self.store.database_health().await?.engine == Engine::Postgres {
+        if self.store.engine() == Engine::Postgres {
             return Err(AppError::BackupNeedsPgDump);
         }
         Ok(self.store.backup_to(path).await?)

@@ -60,10 +60,12 @@ pub async fn run(
         Err(first) => {
             // Each setting read alone, so that every invalid one is named, not the first only.
             let mut problems = std::collections::BTreeSet::new();
+            let mut invalid = Vec::new();
             for (variable, _, _) in herald::config::SETTINGS {
                 let alone = |k: &str| if k == *variable { env(k) } else { None };
                 if let Err(e) = Config::load(config_path, alone) {
                     problems.insert(e.to_string());
+                    invalid.push(*variable);
                 }
             }
             if problems.is_empty() {
@@ -73,13 +75,7 @@ pub async fn run(
                 list.fail("configuration", problem);
             }
             // The other checks go on with the settings that read (defaults for the others).
-            let valid = |k: &str| {
-                let alone = |j: &str| if j == k { env(j) } else { None };
-                match Config::load(config_path, alone) {
-                    Ok(_) => env(k),
-                    Err(_) => None,
-                }
-            };
+            let valid = |k: &str| if invalid.contains(&k) { None } else { env(k) };
             Config::load(config_path, valid).ok().map(|mut config| {
                 if let Some(url) = database.clone() {
                     config.database_url = url;

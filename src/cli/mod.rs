@@ -172,15 +172,14 @@ async fn run(cli: Cli) -> Result<(), Failure> {
     if let Some(url) = cli.database {
         config.database_url = url;
     }
-    if let (Command::Backup { .. }, Some(path)) =
-        (&cli.command, config.database_url.strip_prefix("sqlite://"))
+    if let (Command::Backup { .. }, Some(file)) = (
+        &cli.command,
+        herald::config::sqlite_file(&config.database_url),
+    ) && !std::path::Path::new(file).is_file()
     {
-        let file = path.split_once('?').map_or(path, |(f, _)| f);
-        if !std::path::Path::new(file).is_file() {
-            return Err(Failure::User(format!(
-                "there is no database at {file}: check HERALD_DATABASE_URL (a service's is in its unit or environment file)"
-            )));
-        }
+        return Err(Failure::User(format!(
+            "there is no database at {file}: check HERALD_DATABASE_URL (a service's is in its unit or environment file)"
+        )));
     }
     let store = herald::store::open(&config.database_url)
         .await
@@ -228,12 +227,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Backup { file } => {
             app.backup(&file).await?;
             let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-            let database = config
-                .database_url
-                .strip_prefix("sqlite://")
-                .map_or(config.database_url.as_str(), |p| {
-                    p.split_once('?').map_or(p, |(f, _)| f)
-                });
+            let database =
+                herald::config::sqlite_file(&config.database_url).unwrap_or(&config.database_url);
             out.done(
                 &format!(
                     "backed up to {} ({size} bytes); to restore: stop Herald, move {database} and its -wal and -shm files aside, copy the backup to {database}, start Herald",

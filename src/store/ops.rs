@@ -52,6 +52,7 @@ pub struct PoolUse {
 
 #[async_trait]
 pub trait OpsStore: Send + Sync {
+    fn engine(&self) -> Engine;
     /// Answers only if the database does; says whether its schema is this build's.
     async fn database_health(&self) -> Result<DatabaseHealth, StoreError>;
     async fn backlogs(&self, now: DateTime<Utc>) -> Result<Backlogs, StoreError>;

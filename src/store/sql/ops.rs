@@ -20,6 +20,10 @@ fn optional_time(v: Option<i64>) -> Result<Option<DateTime<Utc>>, StoreError> {
 
 #[async_trait]
 impl OpsStore for SqlStore {
+    fn engine(&self) -> Engine {
+        self.engine
+    }
+
     async fn database_health(&self) -> Result<DatabaseHealth, StoreError> {
         let known = migrator(self.engine).iter().count();
         sqlx::query("SELECT 1").execute(&self.pool).await?;
